@@ -1,0 +1,136 @@
+/**
+ * Pure analysis of service control policies: does a policy deny every action to the root user?
+ * Judged on the content, never on the policy's name. Used by the root-deny-scp rule and by the
+ * attach-deny-root-scp remediation (to avoid creating a second copy), so it lives here.
+ */
+import { type Partition, rootUserArn } from './partition';
+
+/** The canonical deny-root statement rootguard recommends and the remediation creates. */
+export const CANONICAL_DENY_ROOT_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'RootGuardDenyRootUser',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: {
+        ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
+        // Centralized root access: sessions from sts:AssumeRoot carry aws:AssumedRoot and must keep working.
+        Null: { 'aws:AssumedRoot': 'true' },
+      },
+    },
+  ],
+} as const;
+
+export type DenyRootVerdict =
+  | { denies: true; reason: string }
+  | { denies: false; reason: string /** a Deny that targets root but is too narrow */; partial: boolean };
+
+const ROOT_MATCH_OPERATORS = new Set(['ArnLike', 'StringLike', 'ArnEquals', 'StringEquals']);
+const LIKE_OPERATORS = new Set(['ArnLike', 'StringLike']);
+const PRINCIPAL_ARN_KEY = 'aws:principalarn';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Statement = { [key: string]: Json };
+
+const asArray = (value: Json | undefined): Json[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** IAM wildcard match: `*` any run of characters, `?` one character; case-sensitive like ARN matching. */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`).test(value);
+}
+
+function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function judgeCondition(condition: Json | undefined, rootArn: string): { ok: boolean; why: string } {
+  if (condition === undefined) return { ok: true, why: 'denies every principal, the root user included' };
+  if (!isObject(condition)) return { ok: false, why: 'has an unreadable Condition' };
+  let matchesRoot = false;
+  const narrowing: string[] = [];
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!isObject(block)) return { ok: false, why: `has an unreadable ${operator} condition` };
+    for (const [key, values] of Object.entries(block)) {
+      const k = key.toLowerCase();
+      if (ROOT_MATCH_OPERATORS.has(operator) && k === PRINCIPAL_ARN_KEY) {
+        const hit = asArray(values).some(
+          (v) =>
+            typeof v === 'string' &&
+            (LIKE_OPERATORS.has(operator) ? wildcardMatch(v, rootArn) : v === rootArn),
+        );
+        if (hit) matchesRoot = true;
+        else narrowing.push(`${operator} ${key} does not match the root user`);
+      } else if (
+        operator === 'Null' &&
+        k === 'aws:assumedroot' &&
+        asArray(values).every((v) => `${v}` === 'true')
+      ) {
+        // The AssumeRoot exemption: still denies every credential-based root session.
+      } else {
+        narrowing.push(`${operator} ${key}`);
+      }
+    }
+  }
+  if (!matchesRoot) {
+    return {
+      ok: false,
+      why: narrowing.length
+        ? `its condition (${narrowing.join(', ')}) does not target root`
+        : 'its condition does not target root',
+    };
+  }
+  if (narrowing.length > 0)
+    return { ok: false, why: `it is narrowed by other conditions (${narrowing.join(', ')})` };
+  return { ok: true, why: 'denies all actions to the root user' };
+}
+
+/** Judges one SCP document (the JSON text from DescribePolicy) for the given account. */
+export function analyzeDenyRootPolicy(
+  content: string,
+  partition: Partition,
+  accountId: string,
+): DenyRootVerdict {
+  let doc: Json;
+  try {
+    doc = JSON.parse(content) as Json;
+  } catch {
+    return { denies: false, partial: false, reason: 'is not valid JSON' };
+  }
+  if (!isObject(doc)) return { denies: false, partial: false, reason: 'is not a policy document' };
+  const rootArn = rootUserArn(partition, accountId);
+  const partialReasons: string[] = [];
+  for (const raw of asArray(doc.Statement)) {
+    if (!isObject(raw)) continue;
+    const statement = raw as Statement;
+    if (statement.Effect !== 'Deny') continue;
+    const targetsRoot = judgeCondition(statement.Condition, rootArn);
+    const conditionMentionsRoot = targetsRoot.ok || /narrowed/.test(targetsRoot.why);
+    const actions = asArray(statement.Action);
+    const resources = asArray(statement.Resource);
+    const allActions = statement.NotAction === undefined && actions.includes('*');
+    const allResources =
+      statement.NotResource === undefined && (resources.length === 0 || resources.includes('*'));
+    if (allActions && allResources && targetsRoot.ok) return { denies: true, reason: targetsRoot.why };
+    if (!conditionMentionsRoot) continue;
+    if (!allActions) {
+      const what =
+        statement.NotAction !== undefined
+          ? 'uses NotAction'
+          : `denies only ${actions.join(', ') || 'no actions'}`;
+      partialReasons.push(`${what} to root`);
+    } else if (!allResources) {
+      partialReasons.push('denies root on only some resources');
+    } else {
+      partialReasons.push(`targets root but ${targetsRoot.why}`);
+    }
+  }
+  if (partialReasons.length > 0) return { denies: false, partial: true, reason: partialReasons.join('; ') };
+  return { denies: false, partial: false, reason: 'has no statement that denies the root user' };
+}

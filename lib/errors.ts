@@ -1,0 +1,128 @@
+/**
+ * Typed errors. Every error names the account it concerns (when known) and keeps the original `cause`,
+ * so a log line or a Lambda failure says plainly what went wrong and where.
+ */
+
+export interface RootGuardErrorOptions {
+  accountId?: string;
+  cause?: unknown;
+}
+
+export class RootGuardError extends Error {
+  readonly accountId: string | undefined;
+
+  constructor(message: string, options: RootGuardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.accountId = options.accountId;
+  }
+}
+
+/** The Lambda was invoked with something that is not a Config custom-rule event. */
+export class InvalidConfigEventError extends RootGuardError {}
+
+/** A rule parameter is missing, unknown or of the wrong shape. */
+export class InvalidRuleParametersError extends RootGuardError {}
+
+/** An AWS read failed (after the SDK's adaptive retries); the rule cannot judge the account. */
+export class CollectError extends RootGuardError {
+  readonly action: string;
+
+  constructor(message: string, options: RootGuardErrorOptions & { action: string }) {
+    super(message, options);
+    this.action = options.action;
+  }
+}
+
+/** The caller's role is not allowed to perform an action: a misconfigured role, named plainly. */
+export class AccessDeniedError extends CollectError {}
+
+/** AWS kept throttling after every retry the SDK's adaptive mode allowed. */
+export class ThrottlingError extends CollectError {}
+
+/** Config refused evaluations even after retrying the failed ones. */
+export class PutEvaluationsError extends RootGuardError {}
+
+const ACCESS_DENIED_NAMES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+  'AuthorizationError',
+  'AccessDeniedForDependencyException',
+]);
+
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RateExceeded',
+  'LimitExceededException',
+]);
+
+export function errorName(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+    for (const candidate of [e.name, e.Code, e.code]) {
+      if (typeof candidate === 'string' && candidate.length > 0) return candidate;
+    }
+  }
+  return 'UnknownError';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED_NAMES.has(errorName(error));
+}
+
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING_NAMES.has(errorName(error));
+}
+
+/**
+ * Wraps an SDK failure in the matching typed error. `action` is the IAM-style action name
+ * (e.g. `iam:ListVirtualMFADevices`) so the message tells an operator which permission to check.
+ */
+export function toCollectError(error: unknown, action: string, accountId?: string): CollectError {
+  if (error instanceof CollectError) return error;
+  const where = accountId ? ` in account ${accountId}` : '';
+  const detail = `${errorName(error)}: ${errorMessage(error)}`;
+  if (isAccessDenied(error)) {
+    return new AccessDeniedError(`Access denied calling ${action}${where} (${detail})`, {
+      action,
+      accountId,
+      cause: error,
+    });
+  }
+  if (isThrottling(error)) {
+    return new ThrottlingError(`Throttled calling ${action}${where} after retries (${detail})`, {
+      action,
+      accountId,
+      cause: error,
+    });
+  }
+  return new CollectError(`Failed calling ${action}${where} (${detail})`, {
+    action,
+    accountId,
+    cause: error,
+  });
+}
+
+/** Runs one AWS call and turns any failure into a typed collect error naming the action and account. */
+export async function awsCall<T>(
+  action: string,
+  accountId: string | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toCollectError(error, action, accountId);
+  }
+}

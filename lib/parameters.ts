@@ -1,0 +1,102 @@
+/**
+ * Rule parameters. Config hands them over as the JSON string `ruleParameters`, every value a string
+ * (conformance packs drop blank values). They are validated against the definitions in rule.json with zod:
+ * an unknown name, a malformed value or a missing required value is an InvalidRuleParametersError that
+ * names the parameter, never a silent default.
+ */
+import { z } from 'zod';
+import { InvalidRuleParametersError } from './errors';
+import { allParameters, type ParameterDefinition, type RuleMetadata } from './rule-metadata';
+
+export type ParameterValue = string | number | boolean | string[];
+export type RuleParameters = Record<string, ParameterValue | undefined>;
+
+const rawValue = z.union([z.string(), z.number(), z.boolean()]);
+
+function valueSchema(def: ParameterDefinition): z.ZodType<ParameterValue> {
+  const text = rawValue.transform((v) => String(v).trim());
+  const matches = (value: string) => def.pattern === undefined || new RegExp(def.pattern).test(value);
+  switch (def.type) {
+    case 'Boolean':
+      return text.pipe(
+        z
+          .string()
+          .regex(/^(true|false)$/i, 'expected true or false')
+          .transform((v) => v.toLowerCase() === 'true'),
+      );
+    case 'Integer': {
+      let n = z.number().int();
+      if (def.minimum !== undefined) n = n.min(def.minimum);
+      if (def.maximum !== undefined) n = n.max(def.maximum);
+      return text.pipe(
+        z
+          .string()
+          .regex(/^-?\d+$/, 'expected a whole number')
+          .transform(Number)
+          .pipe(n),
+      );
+    }
+    case 'StringList':
+      return text.pipe(
+        z
+          .string()
+          .transform((v) =>
+            v
+              .split(',')
+              .map((item) => item.trim())
+              .filter((item) => item.length > 0),
+          )
+          .pipe(z.array(z.string().refine(matches, `every item must match ${def.pattern}`))),
+      );
+    default:
+      return text.pipe(z.string().refine(matches, `must match ${def.pattern}`));
+  }
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * Validates raw parameters (already JSON-parsed) against a rule's definitions plus the common ones,
+ * applies defaults and returns typed values. Absent optional parameters are `undefined`.
+ */
+export function parseRuleParameters(
+  metadata: RuleMetadata,
+  raw: unknown,
+  accountId?: string,
+): RuleParameters {
+  const fail = (reason: string): never => {
+    throw new InvalidRuleParametersError(`Invalid rule parameters for ${metadata.id}: ${reason}`, {
+      accountId,
+    });
+  };
+  const input = raw ?? {};
+  if (typeof input !== 'object' || Array.isArray(input)) fail('ruleParameters must be a JSON object');
+
+  const definitions = allParameters(metadata);
+  const known = new Map(definitions.map((d) => [d.name, d]));
+  const entries = Object.entries(input as Record<string, unknown>);
+  const unknown = entries.map(([name]) => name).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    fail(`unknown parameter(s) ${unknown.join(', ')}; accepted: ${[...known.keys()].join(', ')}`);
+  }
+
+  const result: RuleParameters = {};
+  for (const def of definitions) {
+    const given = (input as Record<string, unknown>)[def.name];
+    const value = isBlank(given) ? def.default : given;
+    if (isBlank(value)) {
+      if (def.required) fail(`${def.name} is required`);
+      result[def.name] = undefined;
+      continue;
+    }
+    const parsed = valueSchema(def).safeParse(value);
+    if (!parsed.success) {
+      fail(`${def.name}=${JSON.stringify(value)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    } else {
+      result[def.name] = parsed.data;
+    }
+  }
+  return result;
+}
