@@ -24,6 +24,7 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      setupFiles: ['<rootDir>/test/helpers/setup-quiet.ts'],
       testEnvironment: 'node',
       testTimeout: 60000,
     },

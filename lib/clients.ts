@@ -53,8 +53,9 @@ export class ClientFactory {
     if (!client) {
       client = new ctor({
         ...baseClientConfig(region),
-        ...(opts.credentials ? { credentials: opts.credentials } : {}),
         ...this.options.overrides,
+        // Explicit (assumed-role) credentials always win over the factory's defaults.
+        ...(opts.credentials ? { credentials: opts.credentials } : {}),
       });
       this.clients.set(key, client);
     }

@@ -1,0 +1,68 @@
+/**
+ * The single list of rootguard rules: each rule's validated metadata and its pure `evaluate`.
+ *
+ * Only `rule.json` and `evaluate.ts` are imported, never `collect.ts` or `handler.ts`, so whatever uses the
+ * registry (the CLI, offline evaluation of saved facts, reports) stays free of the AWS SDK and never needs
+ * credentials. Adding a rule: one import pair and one `defineRule` line in RULES.
+ */
+
+import { evaluate as evaluateRootAccessKeys } from '../rules/root-access-keys/evaluate';
+import rootAccessKeysMetadata from '../rules/root-access-keys/rule.json';
+import { evaluate as evaluateRootDenyScp } from '../rules/root-deny-scp/evaluate';
+import rootDenyScpMetadata from '../rules/root-deny-scp/rule.json';
+import { evaluate as evaluateRootHardwareMfa } from '../rules/root-hardware-mfa/evaluate';
+import rootHardwareMfaMetadata from '../rules/root-hardware-mfa/rule.json';
+import type { RuleEvaluation } from './evaluation';
+import { parseRuleParameters } from './parameters';
+import type { Evaluate, EvaluateContext } from './rule-handler';
+import { loadRuleMetadata, type RuleMetadata } from './rule-metadata';
+
+export interface RegisteredRule {
+  metadata: RuleMetadata;
+  /** The rule's pure evaluate; facts and parameters are checked by the caller (see evaluateFacts). */
+  evaluate: Evaluate<unknown, unknown>;
+}
+
+function defineRule<F, P>(metadata: unknown, evaluate: Evaluate<F, P>): RegisteredRule {
+  return { metadata: loadRuleMetadata(metadata), evaluate: evaluate as Evaluate<unknown, unknown> };
+}
+
+/** Every rule, in the order reports list them. */
+export const RULES: readonly RegisteredRule[] = [
+  defineRule(rootHardwareMfaMetadata, evaluateRootHardwareMfa),
+  defineRule(rootAccessKeysMetadata, evaluateRootAccessKeys),
+  defineRule(rootDenyScpMetadata, evaluateRootDenyScp),
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, RegisteredRule> = (() => {
+  const byId = new Map<string, RegisteredRule>();
+  for (const rule of RULES) {
+    if (byId.has(rule.metadata.id)) throw new Error(`Rule ${rule.metadata.id} is registered twice`);
+    byId.set(rule.metadata.id, rule);
+  }
+  return byId;
+})();
+
+export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.metadata.id);
+
+export function getRule(ruleId: string): RegisteredRule {
+  const rule = RULES_BY_ID.get(ruleId);
+  if (!rule) throw new Error(`Unknown rule ${ruleId}; known rules: ${RULE_IDS.join(', ')}`);
+  return rule;
+}
+
+/**
+ * Evaluates saved facts with a rule's pure evaluate, exactly as the Lambda would after collecting them:
+ * `rawParams` (Config-style, e.g. `{ IgnoreSigningCertificates: "true" }`) are validated against rule.json
+ * first, so a bad parameter is an InvalidRuleParametersError, never a silent default.
+ */
+export function evaluateFacts(
+  ruleId: string,
+  facts: unknown,
+  rawParams: unknown,
+  ctx: EvaluateContext,
+): RuleEvaluation[] {
+  const rule = getRule(ruleId);
+  const params = parseRuleParameters(rule.metadata, rawParams, ctx.accountId);
+  return rule.evaluate(facts, params, ctx);
+}

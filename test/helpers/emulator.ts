@@ -1,0 +1,109 @@
+/**
+ * Helpers for integration tests against the moto_server that test/integration/global-setup.ts starts.
+ *
+ * moto keeps one in-memory backend per (account, region). The account of a request is chosen by, in order:
+ * the `x-moto-account-id` header, then the access key (keys that moto's STS AssumeRole handed out map to the
+ * role's account), then the default account 123456789012. `emulatorClient(..., { accountId })` and
+ * `emulatorClientFactory(region, accountId)` add the header; without it, calls land in the default account.
+ */
+import { ClientFactory, type ClientOptions } from '../../lib/clients';
+
+/** moto's default account: the one every request without an account header or assumed-role key lands in. */
+export const MOTO_DEFAULT_ACCOUNT = '123456789012';
+export const EMULATOR_REGION = 'us-east-1';
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+const ACCOUNT_HEADER = 'x-moto-account-id';
+const ACCOUNT_MARK = Symbol('motoAccountId');
+
+// biome-ignore lint/suspicious/noExplicitAny: SDK client constructors each take their own config type.
+type ClientConstructor<C> = new (config: any) => C;
+
+/** The minimum of an SDK v3 client this module touches (every generated client has it). */
+interface WithMiddleware {
+  middlewareStack: {
+    add(
+      // biome-ignore lint/suspicious/noExplicitAny: the middleware stack is generic over each client's I/O.
+      middleware: (next: any) => (args: any) => Promise<any>,
+      options: { step: 'build'; name: string },
+    ): void;
+  };
+}
+
+/** The emulator's base URL, e.g. `http://127.0.0.1:40123`. */
+export function motoEndpoint(): string {
+  const endpoint = process.env.MOTO_ENDPOINT;
+  if (!endpoint) {
+    throw new Error(
+      'MOTO_ENDPOINT is not set: run integration tests through `npx jest --selectProjects integration`, ' +
+        'whose globalSetup starts moto_server.',
+    );
+  }
+  return endpoint;
+}
+
+/** Drops every resource in every account and region of the emulator. */
+export async function resetEmulator(): Promise<void> {
+  const res = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** Client configuration that points an SDK client at the emulator with fake credentials and no retries. */
+export function emulatorClientConfig(region = EMULATOR_REGION): Record<string, unknown> {
+  return { region, endpoint: motoEndpoint(), maxAttempts: 1, credentials: { ...EMULATOR_CREDENTIALS } };
+}
+
+/** Makes every request of `client` land in `accountId` of the emulator. Idempotent per client. */
+export function selectAccount<C>(client: C, accountId: string): C {
+  const stack = (client as unknown as WithMiddleware).middlewareStack;
+  const marked = client as unknown as { [ACCOUNT_MARK]?: string };
+  if (marked[ACCOUNT_MARK] === accountId) return client;
+  if (marked[ACCOUNT_MARK] !== undefined) {
+    throw new Error(`client already selects moto account ${marked[ACCOUNT_MARK]}, not ${accountId}`);
+  }
+  stack.add(
+    (next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers[ACCOUNT_HEADER] = accountId;
+      return next(args);
+    },
+    { step: 'build', name: 'motoAccountId' },
+  );
+  marked[ACCOUNT_MARK] = accountId;
+  return client;
+}
+
+/** A real SDK client talking to the emulator; `accountId` picks the moto account (default 123456789012). */
+export function emulatorClient<C>(
+  ctor: ClientConstructor<C>,
+  opts: { region?: string; accountId?: string } = {},
+): C {
+  const client = new ctor(emulatorClientConfig(opts.region));
+  return opts.accountId ? selectAccount(client, opts.accountId) : client;
+}
+
+/**
+ * A ClientFactory (lib/clients.ts) whose clients reach the emulator. With `accountId`, clients built with the
+ * factory's default credentials act in that account; clients built with explicit credentials (from
+ * `assumeRole`) are left alone, because moto already maps assumed-role keys to the role's account.
+ */
+class EmulatorClientFactory extends ClientFactory {
+  constructor(
+    region: string,
+    private readonly accountId?: string,
+  ) {
+    super({
+      region,
+      overrides: { endpoint: motoEndpoint(), maxAttempts: 1, credentials: { ...EMULATOR_CREDENTIALS } },
+    });
+  }
+
+  override client<C>(ctor: ClientConstructor<C>, opts: ClientOptions = {}): C {
+    const client = super.client(ctor, opts);
+    // Assumed-role keys already map to the role's account in moto; the header would override them.
+    return this.accountId && !opts.credentials ? selectAccount(client, this.accountId) : client;
+  }
+}
+
+export function emulatorClientFactory(region = EMULATOR_REGION, accountId?: string): ClientFactory {
+  return new EmulatorClientFactory(region, accountId);
+}

@@ -1,0 +1,128 @@
+/**
+ * Jest globalSetup for the integration project: starts a private moto_server on a free loopback port and
+ * publishes its endpoint as MOTO_ENDPOINT (globalSetup env vars reach the test workers). Fake credentials
+ * and a fixed region are set first, and AWS_PROFILE is removed, so no test can ever reach real AWS.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** moto_server takes a few seconds to import its backends; a cold CI runner can be slow. */
+const STARTUP_TIMEOUT_MS = 30_000;
+const POLL_INTERVAL_MS = 200;
+const MAX_STDERR_CHARS = 4_000;
+/** Start-up is retried on a fresh port when moto exits early (the port was taken meanwhile). */
+const START_ATTEMPTS = 3;
+
+declare global {
+  var __MOTO_SERVER__: ChildProcess | undefined;
+}
+
+function assertMotoServerInstalled(): void {
+  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      'moto_server not found: install moto[server]==5.2.1 (pip install "moto[server]==5.2.1") so that ' +
+        '`moto_server` is on PATH; the integration tests run against it and never against real AWS.',
+    );
+  }
+}
+
+/** An ephemeral port the kernel reports free on 127.0.0.1 (released again before moto binds it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not read the ephemeral port'));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `moto_server exited (code ${child.exitCode}, signal ${child.signalCode}) before answering at ${endpoint}.\n` +
+          `moto stderr:\n${stderr()}`,
+      );
+    }
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+      lastError = `HTTP ${res.status}`;
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      lastError = error instanceof Error ? `${error.message}${code ? ` (${code})` : ''}` : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  child.kill('SIGKILL');
+  throw new Error(
+    `moto_server did not answer GET ${endpoint}/moto-api/ within ${STARTUP_TIMEOUT_MS / 1000} s (${lastError}).\n` +
+      `moto stderr:\n${stderr()}`,
+  );
+}
+
+/** Starts moto_server on a free port; resolves once it answers, rejects with its stderr if it does not. */
+async function startMotoServer(): Promise<{ child: ChildProcess; endpoint: string }> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const env = { ...process.env };
+  // MOTO_ACCOUNT_ID would override the x-moto-account-id header that tests use to pick an account.
+  delete env.MOTO_ACCOUNT_ID;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    // Keep only the tail: moto logs every request to stderr.
+    stderr = (stderr + chunk).slice(-MAX_STDERR_CHARS);
+  });
+  const spawnFailed = new Promise<never>((_, reject) =>
+    child.once('error', (error) => reject(new Error(`could not start moto_server: ${error.message}`))),
+  );
+  await Promise.race([waitUntilReady(endpoint, child, () => stderr), spawnFailed]);
+  return { child, endpoint };
+}
+
+export default async function globalSetup(): Promise<void> {
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_DEFAULT_REGION = 'us-east-1';
+  process.env.AWS_MAX_ATTEMPTS = '1';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  assertMotoServerInstalled();
+  let started: { child: ChildProcess; endpoint: string } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    try {
+      started = await startMotoServer();
+    } catch (error) {
+      // Another process may take the ephemeral port between freePort() and moto's bind: try a new port.
+      if (attempt >= START_ATTEMPTS || !/exited/.test(String(error))) throw error;
+    }
+  }
+  const { child, endpoint } = started;
+
+  // Nothing reads moto's log after start-up; drain the pipe so moto never blocks on a full buffer.
+  child.stderr?.removeAllListeners('data');
+  child.stderr?.resume();
+  // If Jest exits without running globalTeardown (e.g. another project's setup failed), still stop moto.
+  process.once('exit', () => child.kill('SIGKILL'));
+
+  globalThis.__MOTO_SERVER__ = child;
+  process.env.MOTO_ENDPOINT = endpoint;
+}

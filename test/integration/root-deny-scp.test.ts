@@ -1,0 +1,227 @@
+/**
+ * root-deny-scp against a real Organizations emulation (moto_server): the rule's own collect reads the
+ * tree over HTTP with real SDK clients, and the pure evaluate judges it.
+ */
+import {
+  AttachPolicyCommand,
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  CreatePolicyCommand,
+  EnablePolicyTypeCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import type { ClientFactory } from '../../lib/clients';
+import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
+import { clearOrgCache } from '../../lib/org-tree';
+import type { CollectContext } from '../../lib/rule-handler';
+import { createRuleHandler } from '../../lib/rule-handler';
+import { collect } from '../../rules/root-deny-scp/collect';
+import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import metadata from '../../rules/root-deny-scp/rule.json';
+import { scheduledEvent } from '../helpers/config-events';
+import { NOTIFICATION_TIME } from '../helpers/constants';
+import {
+  EMULATOR_REGION,
+  emulatorClient,
+  emulatorClientFactory,
+  MOTO_DEFAULT_ACCOUNT,
+  resetEmulator,
+} from '../helpers/emulator';
+
+const MANAGEMENT = MOTO_DEFAULT_ACCOUNT;
+const PARTIAL_DENY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Deny',
+      Action: ['iam:*', 'organizations:*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+    },
+  ],
+};
+
+interface Org {
+  org: OrganizationsClient;
+  rootId: string;
+  ous: { workloads: string; prod: string; payments: string; sandbox: string };
+  accounts: { payments: string; prod: string; sandbox: string; atRoot: string };
+}
+
+async function buildOrganization(enableScps = true): Promise<Org> {
+  const org = emulatorClient(OrganizationsClient, { accountId: MANAGEMENT });
+  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
+  if (enableScps) {
+    await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
+  }
+  const ou = async (parentId: string, name: string) =>
+    (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
+      .OrganizationalUnit?.Id as string;
+  const workloads = await ou(rootId, 'Workloads');
+  const prod = await ou(workloads, 'Prod');
+  const payments = await ou(prod, 'Payments');
+  const sandbox = await ou(rootId, 'Sandbox');
+  const account = async (name: string, parent: string) => {
+    const id = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` })))
+      .CreateAccountStatus?.AccountId as string;
+    if (parent !== rootId) {
+      await org.send(
+        new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: parent }),
+      );
+    }
+    return id;
+  };
+  return {
+    org,
+    rootId,
+    ous: { workloads, prod, payments, sandbox },
+    accounts: {
+      payments: await account('payments', payments),
+      prod: await account('prod', prod),
+      sandbox: await account('sandbox', sandbox),
+      atRoot: await account('legacy', rootId),
+    },
+  };
+}
+
+async function attach(
+  org: OrganizationsClient,
+  name: string,
+  content: object,
+  targetId: string,
+): Promise<string> {
+  const created = await org.send(
+    new CreatePolicyCommand({
+      Name: name,
+      Description: name,
+      Type: 'SERVICE_CONTROL_POLICY',
+      Content: JSON.stringify(content),
+    }),
+  );
+  const id = created.Policy?.PolicySummary?.Id as string;
+  await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
+  return id;
+}
+
+function context(clients: ClientFactory, accountId: string, params: RootDenyScpParams = {}) {
+  return {
+    accountId,
+    partition: 'aws',
+    region: EMULATOR_REGION,
+    evaluationTime: NOTIFICATION_TIME,
+    params,
+    clients,
+    accountCredentials: undefined,
+  } satisfies CollectContext<RootDenyScpParams>;
+}
+
+async function judge(
+  accountId: string,
+  params: RootDenyScpParams = {},
+  clients = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT),
+) {
+  const ctx = context(clients, accountId, params);
+  const [evaluation] = evaluate(await collect(ctx), params, ctx);
+  return evaluation;
+}
+
+describe('root-deny-scp against an emulated organization', () => {
+  beforeEach(async () => {
+    await resetEmulator();
+    clearOrgCache();
+  });
+
+  it('returns COMPLIANT for an account three OUs deep when the deny-root SCP is attached two levels up', async () => {
+    const o = await buildOrganization();
+    const policyId = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
+    const result = await judge(o.accounts.payments);
+    expect(result?.complianceType).toBe('COMPLIANT');
+    expect(result?.annotation).toContain(policyId);
+    expect(result?.annotation).toContain(`OU ${o.ous.workloads}`);
+  });
+
+  it('returns NON_COMPLIANT for an account in a sibling OU without the SCP', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
+    const result = await judge(o.accounts.sandbox);
+    expect(result?.complianceType).toBe('NON_COMPLIANT');
+    expect(result?.annotation).toContain('no SCP');
+  });
+
+  it('returns COMPLIANT for every member when the SCP is attached to the organization root', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
+    for (const account of Object.values(o.accounts)) {
+      const result = await judge(account);
+      expect(result?.complianceType).toBe('COMPLIANT');
+      expect(result?.annotation).toContain(`organization root ${o.rootId}`);
+    }
+  });
+
+  it('returns COMPLIANT when the SCP is attached to the account itself', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.accounts.prod);
+    expect((await judge(o.accounts.prod))?.annotation).toContain('the account itself');
+    expect((await judge(o.accounts.payments))?.complianceType).toBe('NON_COMPLIANT');
+  });
+
+  it('returns NON_COMPLIANT with the reason when the only SCP above the account denies root some actions', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'partial-deny', PARTIAL_DENY, o.ous.prod);
+    const result = await judge(o.accounts.payments);
+    expect(result?.complianceType).toBe('NON_COMPLIANT');
+    expect(result?.annotation).toContain('denies only iam:*, organizations:*');
+  });
+
+  it('returns NOT_APPLICABLE for the management account even with the SCP on the root', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
+    const result = await judge(MANAGEMENT);
+    expect(result?.complianceType).toBe('NOT_APPLICABLE');
+  });
+
+  it('returns NON_COMPLIANT when the SCP policy type is not enabled on the root', async () => {
+    const o = await buildOrganization(false);
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
+    const result = await judge(o.accounts.payments);
+    expect(result?.complianceType).toBe('NON_COMPLIANT');
+    expect(result?.annotation).toContain('not enabled');
+  });
+
+  it('honours RequiredPolicyIds', async () => {
+    const o = await buildOrganization();
+    const other = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
+    const result = await judge(o.accounts.payments, { RequiredPolicyIds: ['p-abcdefgh12'] });
+    expect(result?.complianceType).toBe('NON_COMPLIANT');
+    expect(result?.annotation).toContain(`${other} (deny-root)`);
+  });
+
+  it('reads Organizations through OrgReadRoleArn from a tooling account', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.prod);
+    const tooling = emulatorClientFactory(EMULATOR_REGION, o.accounts.sandbox);
+    const result = await judge(
+      o.accounts.payments,
+      { OrgReadRoleArn: `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgRead` },
+      tooling,
+    );
+    expect(result?.complianceType).toBe('COMPLIANT');
+  });
+
+  it('sends the evaluation through the real PutEvaluations client in TestMode', async () => {
+    const o = await buildOrganization();
+    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
+    const handler = createRuleHandler(
+      { metadata, collect, evaluate },
+      { clientFactory: emulatorClientFactory(EMULATOR_REGION, MANAGEMENT) },
+    );
+    const out = await handler(
+      scheduledEvent({ accountId: o.accounts.payments, region: EMULATOR_REGION, resultToken: 'TESTMODE' }),
+    );
+    expect(out.evaluations).toEqual([expect.objectContaining({ complianceType: 'COMPLIANT' })]);
+  });
+});

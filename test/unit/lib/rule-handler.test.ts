@@ -1,0 +1,367 @@
+import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ClientFactory } from '../../../lib/clients';
+import {
+  AccessDeniedError,
+  CollectError,
+  InvalidConfigEventError,
+  InvalidRuleParametersError,
+  PutEvaluationsError,
+} from '../../../lib/errors';
+import { compliant, nonCompliant, type RuleEvaluation } from '../../../lib/evaluation';
+import type { RuleParameters } from '../../../lib/parameters';
+import { type CollectContext, createRuleHandler, type EvaluateContext } from '../../../lib/rule-handler';
+import { configurationChangeEvent, scheduledEvent } from '../../helpers/config-events';
+import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION, RESULT_TOKEN } from '../../helpers/constants';
+
+const configMock = mockClient(ConfigServiceClient);
+const stsMock = mockClient(STSClient);
+
+const RULE_ID = 'sample-root-rule';
+const ROLE_NAME = 'RootGuardExecutionRole';
+const CAPTURE_TIME = '2026-11-20T05:42:17.000Z';
+const ASSUMED = {
+  AccessKeyId: 'ASIAASSUMED',
+  SecretAccessKey: 'assumed-secret',
+  SessionToken: 'assumed-token',
+};
+
+const METADATA = {
+  id: RULE_ID,
+  title: 'The root user of the account is locked down',
+  description: 'A tiny rule used to exercise the shared rule handler in unit tests.',
+  severity: 'HIGH',
+  trigger: { type: 'Periodic', maximumExecutionFrequency: 'TwentyFour_Hours' },
+  resourceType: 'AWS::::Account',
+  parameters: [
+    {
+      name: 'RequireHardware',
+      type: 'Boolean',
+      default: 'false',
+      description: 'Require a hardware MFA device.',
+    },
+  ],
+  remediation: { documentId: 'RootGuard-Sample' },
+};
+
+interface Facts {
+  rootHasMfa: boolean;
+}
+interface Params extends RuleParameters {
+  RequireHardware: boolean;
+}
+
+let collect: jest.Mock<Promise<Facts>, [CollectContext<Params>]>;
+let evaluate: jest.Mock<RuleEvaluation[], [Facts, Params, EvaluateContext]>;
+let clientFactory: ClientFactory;
+
+function handler() {
+  return createRuleHandler<Facts, Params>(
+    { metadata: METADATA, collect, evaluate },
+    { clientFactory, retryDelayMs: 0 },
+  );
+}
+
+const sentEvaluations = () =>
+  configMock.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
+
+const accessDenied = (message: string) => Object.assign(new Error(message), { name: 'AccessDenied' });
+
+beforeEach(() => {
+  configMock.reset();
+  stsMock.reset();
+  configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+  stsMock.on(AssumeRoleCommand).resolves({
+    Credentials: { ...ASSUMED, Expiration: new Date(Date.now() + 60 * 60 * 1000) },
+  });
+  clientFactory = new ClientFactory({ region: REGION });
+  collect = jest.fn(async (_ctx: CollectContext<Params>) => ({ rootHasMfa: true }));
+  evaluate = jest.fn((facts: Facts, _params: Params, ctx: EvaluateContext) => [
+    facts.rootHasMfa
+      ? compliant(ctx.accountId, 'root has MFA')
+      : nonCompliant(ctx.accountId, 'root has no MFA'),
+  ]);
+});
+
+describe('createRuleHandler', () => {
+  it('rejects metadata that is not a valid rule.json', () => {
+    expect(() => createRuleHandler({ metadata: { ...METADATA, id: 'Bad Id' }, collect, evaluate })).toThrow();
+  });
+
+  describe('a periodic evaluation', () => {
+    it('sends the evaluation with the result token and the notification time as OrderingTimestamp', async () => {
+      const result = await handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }));
+
+      expect(configMock).toHaveReceivedCommandTimes(PutEvaluationsCommand, 1);
+      expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+        ResultToken: RESULT_TOKEN,
+        TestMode: false,
+        Evaluations: [
+          {
+            ComplianceResourceType: 'AWS::::Account',
+            ComplianceResourceId: MEMBER_ACCOUNT,
+            ComplianceType: 'COMPLIANT',
+            Annotation: `Account ${MEMBER_ACCOUNT}: root has MFA.`,
+            OrderingTimestamp: new Date(NOTIFICATION_TIME),
+          },
+        ],
+      });
+      expect(result).toEqual({
+        ruleId: RULE_ID,
+        accountId: MEMBER_ACCOUNT,
+        evaluations: [compliant(MEMBER_ACCOUNT, 'root has MFA')],
+      });
+    });
+
+    it('gives collect the account, partition, region, evaluation time, parameters and clients', async () => {
+      await handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }));
+
+      expect(collect).toHaveBeenCalledTimes(1);
+      expect(collect).toHaveBeenCalledWith({
+        accountId: MEMBER_ACCOUNT,
+        partition: 'aws',
+        evaluationTime: NOTIFICATION_TIME,
+        region: REGION,
+        params: { RequireHardware: false, ExecutionRoleName: undefined },
+        clients: clientFactory,
+        accountCredentials: undefined,
+      });
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+    });
+
+    it('gives evaluate the facts, the validated parameters and a context without clients', async () => {
+      collect.mockResolvedValue({ rootHasMfa: false });
+
+      await handler()(
+        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { RequireHardware: 'TRUE' } }),
+      );
+
+      expect(evaluate).toHaveBeenCalledWith(
+        { rootHasMfa: false },
+        { RequireHardware: true, ExecutionRoleName: undefined },
+        { accountId: MEMBER_ACCOUNT, partition: 'aws', evaluationTime: NOTIFICATION_TIME },
+      );
+      expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
+    });
+
+    it('uses the configuration item capture time as OrderingTimestamp for a change notification', async () => {
+      await handler()(configurationChangeEvent({ accountId: MEMBER_ACCOUNT, captureTime: CAPTURE_TIME }));
+
+      expect(sentEvaluations()[0]?.OrderingTimestamp).toEqual(new Date(CAPTURE_TIME));
+      expect(collect.mock.calls[0]?.[0].evaluationTime).toBe(NOTIFICATION_TIME);
+    });
+
+    it('sends TestMode true when the result token is TESTMODE', async () => {
+      await handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT, resultToken: 'TESTMODE' }));
+
+      expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+        ResultToken: 'TESTMODE',
+        TestMode: true,
+      });
+    });
+
+    it('reports NOT_APPLICABLE without collecting when the event left the rule scope', async () => {
+      const event = scheduledEvent({ accountId: MEMBER_ACCOUNT });
+      event.eventLeftScope = true;
+
+      const result = await handler()(event);
+
+      expect(collect).not.toHaveBeenCalled();
+      expect(evaluate).not.toHaveBeenCalled();
+      expect(sentEvaluations()).toEqual([
+        expect.objectContaining({
+          ComplianceType: 'NOT_APPLICABLE',
+          Annotation: `Account ${MEMBER_ACCOUNT}: left the scope of ${RULE_ID}.`,
+        }),
+      ]);
+      expect(result.evaluations[0]?.complianceType).toBe('NOT_APPLICABLE');
+    });
+  });
+
+  describe('a malformed event', () => {
+    it('rejects with InvalidConfigEventError and sends nothing', async () => {
+      const event = scheduledEvent({ accountId: MEMBER_ACCOUNT });
+      event.invokingEvent = '{not json';
+
+      await expect(handler()(event)).rejects.toBeInstanceOf(InvalidConfigEventError);
+      expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
+      expect(collect).not.toHaveBeenCalled();
+    });
+
+    it('rejects something that is not a Config event at all', async () => {
+      await expect(handler()({ hello: 'world' })).rejects.toBeInstanceOf(InvalidConfigEventError);
+      expect(configMock).not.toHaveReceivedAnyCommand();
+    });
+  });
+
+  describe('invalid parameters', () => {
+    it('sends NON_COMPLIANT naming the parameter, then rejects with InvalidRuleParametersError', async () => {
+      const promise = handler()(
+        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { RequireHardware: 'yes' } }),
+      );
+
+      await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
+      expect(collect).not.toHaveBeenCalled();
+      const [sent] = sentEvaluations();
+      expect(sent?.ComplianceType).toBe('NON_COMPLIANT');
+      expect(sent?.ComplianceResourceId).toBe(MEMBER_ACCOUNT);
+      expect(sent?.Annotation).toMatch(new RegExp(`^Account ${MEMBER_ACCOUNT}: could not be evaluated, `));
+      expect(sent?.Annotation).toContain('RequireHardware="yes"');
+    });
+
+    it('sends NON_COMPLIANT naming an unknown parameter', async () => {
+      const promise = handler()(
+        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { MaxAgeDays: '90' } }),
+      );
+
+      await expect(promise).rejects.toThrow(/unknown parameter\(s\) MaxAgeDays/);
+      expect(sentEvaluations()[0]?.Annotation).toContain('MaxAgeDays');
+    });
+
+    it('does not assume a role when the parameters are invalid', async () => {
+      const promise = handler()(
+        scheduledEvent({
+          accountId: MEMBER_ACCOUNT,
+          ruleParameters: { RequireHardware: 'yes', ExecutionRoleName: ROLE_NAME },
+        }),
+      );
+
+      await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+    });
+  });
+
+  describe('a failed read', () => {
+    it('sends NON_COMPLIANT "could not be evaluated" and rejects with the AccessDeniedError, never COMPLIANT', async () => {
+      const denied = new AccessDeniedError(
+        `Access denied calling iam:GetAccountSummary in account ${MEMBER_ACCOUNT} (AccessDenied: nope)`,
+        { action: 'iam:GetAccountSummary', accountId: MEMBER_ACCOUNT },
+      );
+      collect.mockRejectedValue(denied);
+
+      const promise = handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }));
+
+      await expect(promise).rejects.toBe(denied);
+      expect(evaluate).not.toHaveBeenCalled();
+      const sent = sentEvaluations();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.ComplianceType).toBe('NON_COMPLIANT');
+      expect(sent[0]?.Annotation).toBe(
+        `Account ${MEMBER_ACCOUNT}: could not be evaluated, Access denied calling iam:GetAccountSummary in account ${MEMBER_ACCOUNT} (AccessDenied: nope).`,
+      );
+      expect(sent.some((e) => e.ComplianceType === 'COMPLIANT')).toBe(false);
+    });
+
+    it('reports an unexpected collect failure as NON_COMPLIANT with its message', async () => {
+      collect.mockRejectedValue(new Error('socket hang up'));
+
+      await expect(handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toThrow(
+        'socket hang up',
+      );
+      expect(sentEvaluations()[0]).toMatchObject({
+        ComplianceType: 'NON_COMPLIANT',
+        Annotation: `Account ${MEMBER_ACCOUNT}: could not be evaluated, socket hang up.`,
+      });
+    });
+
+    it('reports an evaluate failure as NON_COMPLIANT', async () => {
+      evaluate.mockImplementation(() => {
+        throw new CollectError('facts were incomplete', { action: 'iam:GetAccountSummary' });
+      });
+
+      await expect(handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
+        CollectError,
+      );
+      expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
+    });
+  });
+
+  describe('cross-account execution', () => {
+    it('assumes the execution role in the evaluated account and gives collect its credentials', async () => {
+      await handler()(
+        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { ExecutionRoleName: ROLE_NAME } }),
+      );
+
+      expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+      expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+        RoleSessionName: `rootguard-${RULE_ID}`,
+      });
+      const ctx = collect.mock.calls[0]?.[0];
+      expect(ctx?.accountCredentials).toMatchObject({
+        accessKeyId: ASSUMED.AccessKeyId,
+        secretAccessKey: ASSUMED.SecretAccessKey,
+        sessionToken: ASSUMED.SessionToken,
+      });
+      expect(ctx?.params.ExecutionRoleName).toBe(ROLE_NAME);
+    });
+
+    it('sends the evaluations with the assumed credentials', async () => {
+      await handler()(
+        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { ExecutionRoleName: ROLE_NAME } }),
+      );
+
+      const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
+      await expect(client.config.credentials()).resolves.toMatchObject({ accessKeyId: ASSUMED.AccessKeyId });
+    });
+
+    it('builds the role ARN in the aws-cn partition and sends evaluations to the rule region', async () => {
+      await handler()(
+        scheduledEvent({
+          accountId: MEMBER_ACCOUNT,
+          partition: 'aws-cn',
+          region: 'cn-north-1',
+          ruleParameters: { ExecutionRoleName: ROLE_NAME },
+        }),
+      );
+
+      expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+        RoleArn: `arn:aws-cn:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+      });
+      expect(collect.mock.calls[0]?.[0]).toMatchObject({ partition: 'aws-cn', region: 'cn-north-1' });
+      const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
+      await expect(client.config.region()).resolves.toBe('cn-north-1');
+    });
+
+    it('rejects with AccessDeniedError and sends nothing when the role cannot be assumed', async () => {
+      stsMock.on(AssumeRoleCommand).rejects(accessDenied('not authorized to perform: sts:AssumeRole'));
+
+      const promise = handler()(
+        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { ExecutionRoleName: ROLE_NAME } }),
+      );
+
+      await expect(promise).rejects.toBeInstanceOf(AccessDeniedError);
+      await expect(promise).rejects.toThrow(`Cannot assume arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`);
+      expect(collect).not.toHaveBeenCalled();
+      expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
+    });
+  });
+
+  describe('PutEvaluations failures', () => {
+    it('rejects with PutEvaluationsError when Config keeps refusing the evaluation', async () => {
+      const refused = {
+        ComplianceResourceType: 'AWS::::Account',
+        ComplianceResourceId: MEMBER_ACCOUNT,
+        ComplianceType: 'COMPLIANT' as const,
+        OrderingTimestamp: new Date(NOTIFICATION_TIME),
+      };
+      configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [refused] });
+
+      await expect(handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
+        PutEvaluationsError,
+      );
+      expect(configMock).toHaveReceivedCommandTimes(PutEvaluationsCommand, 3);
+    });
+
+    it('rejects with PutEvaluationsError when the call itself fails', async () => {
+      configMock
+        .on(PutEvaluationsCommand)
+        .rejects(accessDenied('not authorized to perform: config:PutEvaluations'));
+
+      await expect(handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toThrow(
+        /Access denied calling config:PutEvaluations/,
+      );
+    });
+  });
+});
