@@ -28,7 +28,7 @@ export type DenyRootVerdict =
   | { denies: false; reason: string /** a Deny that targets root but is too narrow */; partial: boolean };
 
 const ROOT_MATCH_OPERATORS = new Set(['ArnLike', 'StringLike', 'ArnEquals', 'StringEquals']);
-const LIKE_OPERATORS = new Set(['ArnLike', 'StringLike']);
+const ARN_OPERATORS = new Set(['ArnLike', 'ArnEquals']);
 const PRINCIPAL_ARN_KEY = 'aws:principalarn';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -46,6 +46,24 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   return new RegExp(`^${regex}$`).test(value);
 }
 
+/**
+ * ARN operators (ArnLike and ArnEquals alike) match each of the six colon-separated parts on its own, so a
+ * wildcard never spans a colon; StringLike's `*` does; StringEquals is exact.
+ */
+export function conditionValueMatches(operator: string, pattern: string, arn: string): boolean {
+  if (ARN_OPERATORS.has(operator)) {
+    const split = (text: string) => {
+      const parts = text.split(':');
+      return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
+    };
+    const p = split(pattern);
+    const a = split(arn);
+    return !!p && !!a && p.every((part, i) => wildcardMatch(part, a[i] ?? ''));
+  }
+  if (operator === 'StringLike') return wildcardMatch(pattern, arn);
+  return pattern === arn;
+}
+
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -61,9 +79,7 @@ function judgeCondition(condition: Json | undefined, rootArn: string): { ok: boo
       const k = key.toLowerCase();
       if (ROOT_MATCH_OPERATORS.has(operator) && k === PRINCIPAL_ARN_KEY) {
         const hit = asArray(values).some(
-          (v) =>
-            typeof v === 'string' &&
-            (LIKE_OPERATORS.has(operator) ? wildcardMatch(v, rootArn) : v === rootArn),
+          (v) => typeof v === 'string' && conditionValueMatches(operator, v, rootArn),
         );
         if (hit) matchesRoot = true;
         else narrowing.push(`${operator} ${key} does not match the root user`);

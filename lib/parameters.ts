@@ -6,7 +6,12 @@
  */
 import { z } from 'zod';
 import { InvalidRuleParametersError } from './errors';
-import { allParameters, type ParameterDefinition, type RuleMetadata } from './rule-metadata';
+import {
+  allParameters,
+  COMMON_PARAMETERS,
+  type ParameterDefinition,
+  type RuleMetadata,
+} from './rule-metadata';
 
 export type ParameterValue = string | number | boolean | string[];
 export type RuleParameters = Record<string, ParameterValue | undefined>;
@@ -99,4 +104,16 @@ export function parseRuleParameters(
     }
   }
   return result;
+}
+
+/**
+ * Only the common ExecutionRoleName, read leniently: when a rule's own parameters are invalid the handler
+ * still needs the role to report that failure to Config in the evaluated account. A malformed name is ignored.
+ */
+export function executionRoleNameOf(raw: unknown): string | undefined {
+  const value = (raw as Record<string, unknown> | null | undefined)?.ExecutionRoleName;
+  const def = COMMON_PARAMETERS.find((p) => p.name === 'ExecutionRoleName');
+  if (typeof value !== 'string' || !def?.pattern) return undefined;
+  const name = value.trim();
+  return new RegExp(def.pattern).test(name) ? name : undefined;
 }

@@ -15,7 +15,7 @@ import { type ConfigRuleInvocation, parseConfigRuleEvent } from './config-event'
 import { errorMessage, InvalidRuleParametersError, RootGuardError } from './errors';
 import { nonCompliant, notApplicable, type RuleEvaluation } from './evaluation';
 import { logger, metrics } from './logger';
-import { parseRuleParameters, type RuleParameters } from './parameters';
+import { executionRoleNameOf, parseRuleParameters, type RuleParameters } from './parameters';
 import { type Partition, roleArn } from './partition';
 import { putEvaluations } from './put-evaluations';
 import { loadRuleMetadata, type RuleMetadata } from './rule-metadata';
@@ -98,7 +98,9 @@ export function createRuleHandler<F, P = RuleParameters>(
         failure = error;
       }
 
-      const roleName = (params as RuleParameters | undefined)?.ExecutionRoleName;
+      const roleName = params
+        ? (params as RuleParameters).ExecutionRoleName
+        : executionRoleNameOf(invocation.rawParameters);
       const accountCredentials =
         typeof roleName === 'string'
           ? await clients.assumeRole(

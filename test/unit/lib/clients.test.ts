@@ -102,7 +102,7 @@ describe('ClientFactory.client', () => {
     await expect(client.config.maxAttempts()).resolves.toBe(1);
   });
 
-  it('applies the factory overrides last', async () => {
+  it('applies the factory overrides over the base configuration', async () => {
     const client = new ClientFactory({
       region: REGION,
       overrides: { endpoint: 'http://127.0.0.1:5000', maxAttempts: 2 },
@@ -111,6 +111,17 @@ describe('ClientFactory.client', () => {
     await expect(client.config.maxAttempts()).resolves.toBe(2);
     const endpoint = await client.config.endpoint?.();
     expect(endpoint?.hostname).toBe('127.0.0.1');
+  });
+
+  it('lets explicit (assumed-role) credentials win over credentials in the overrides', async () => {
+    const factory = new ClientFactory({
+      region: REGION,
+      overrides: { credentials: credentials('AKIAOVERRIDE') },
+    });
+
+    const client = factory.client(IAMClient, { credentials: credentials('ASIAASSUMED') });
+
+    await expect(client.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIAASSUMED' });
   });
 
   it('exposes the factory region', () => {

@@ -312,3 +312,39 @@ describe('wildcardMatch', () => {
     expect(wildcardMatch('arn:aws:iam::*:ROOT', 'arn:aws:iam::222222222222:root')).toBe(false);
   });
 });
+
+describe('ARN condition operators', () => {
+  const denyAllWith = (operator: string, value: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { [operator]: { 'aws:PrincipalArn': value } },
+        },
+      ],
+    });
+
+  it('treats ArnEquals with a wildcard like ArnLike (AWS documents them as the same operator)', () => {
+    expect(
+      analyzeDenyRootPolicy(denyAllWith('ArnEquals', 'arn:aws:iam::*:root'), 'aws', '222222222222').denies,
+    ).toBe(true);
+  });
+
+  it.each(['arn:aws:iam::*', 'arn:*:root', 'arn:aws:*'])(
+    'does not let an ARN wildcard span colons (%s has fewer than six parts)',
+    (pattern) => {
+      expect(analyzeDenyRootPolicy(denyAllWith('ArnLike', pattern), 'aws', '222222222222').denies).toBe(
+        false,
+      );
+    },
+  );
+
+  it('lets a StringLike wildcard span colons', () => {
+    expect(
+      analyzeDenyRootPolicy(denyAllWith('StringLike', 'arn:aws:*:root'), 'aws', '222222222222').denies,
+    ).toBe(true);
+  });
+});

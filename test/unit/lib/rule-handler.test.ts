@@ -219,7 +219,7 @@ describe('createRuleHandler', () => {
       expect(sentEvaluations()[0]?.Annotation).toContain('MaxAgeDays');
     });
 
-    it('does not assume a role when the parameters are invalid', async () => {
+    it('still assumes the execution role to report invalid parameters in the evaluated account', async () => {
       const promise = handler()(
         scheduledEvent({
           accountId: MEMBER_ACCOUNT,
@@ -228,7 +228,10 @@ describe('createRuleHandler', () => {
       );
 
       await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+      expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+      });
+      expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
     });
   });
 
