@@ -127,7 +127,10 @@ export function analyzeDenyRootPolicy(
     const statement = raw as Statement;
     if (statement.Effect !== 'Deny') continue;
     const targetsRoot = judgeCondition(statement.Condition, rootArn);
-    const conditionMentionsRoot = targetsRoot.ok || /narrowed/.test(targetsRoot.why);
+    // Only a statement whose condition names root is a near miss worth reporting; a condition-less deny of a
+    // few actions (e.g. organizations:LeaveOrganization) is an ordinary guardrail, not a partial root deny.
+    const conditionMentionsRoot =
+      statement.Condition !== undefined && (targetsRoot.ok || /narrowed/.test(targetsRoot.why));
     const actions = asArray(statement.Action);
     const resources = asArray(statement.Resource);
     const allActions = statement.NotAction === undefined && actions.includes('*');

@@ -5,20 +5,10 @@
 import { GetAccountSummaryCommand, type IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { awsCall, CollectError } from './errors';
 import { type Partition, rootUserArn } from './partition';
+import type { RootCredentialSummary, RootVirtualMfaDevice } from './root-credentials';
 
-/** What `iam:GetAccountSummary` says about the root user (true = present). */
-export interface RootCredentialSummary {
-  mfaEnabled: boolean;
-  accessKeysPresent: boolean;
-  signingCertificatesPresent: boolean;
-  /** Absent from older responses: undefined means unknown, which never counts as "no password". */
-  passwordPresent?: boolean;
-}
-
-export interface RootVirtualMfaDevice {
-  serialNumber: string;
-  enableDate?: string;
-}
+export type { RootCredentialSummary, RootVirtualMfaDevice } from './root-credentials';
+export { hasNoRootCredentials } from './root-credentials';
 
 const REQUIRED_KEYS = [
   'AccountMFAEnabled',
@@ -49,16 +39,6 @@ export async function getRootCredentialSummary(
   if (typeof map.AccountPasswordPresent === 'number')
     summary.passwordPresent = map.AccountPasswordPresent === 1;
   return summary;
-}
-
-/** True when root holds no password, access key, signing certificate or MFA device (centralized root access). */
-export function hasNoRootCredentials(summary: RootCredentialSummary): boolean {
-  return (
-    summary.passwordPresent === false &&
-    !summary.accessKeysPresent &&
-    !summary.signingCertificatesPresent &&
-    !summary.mfaEnabled
-  );
 }
 
 /**

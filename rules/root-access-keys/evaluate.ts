@@ -9,7 +9,7 @@
  *    and the annotation says the certificates were ignored)
  */
 import { compliant, nonCompliant, type RuleEvaluation } from '../../lib/evaluation';
-import type { RootCredentialSummary } from '../../lib/iam-root';
+import type { RootCredentialSummary } from '../../lib/root-credentials';
 import type { EvaluateContext } from '../../lib/rule-handler';
 
 export interface RootAccessKeysFacts {

@@ -13,7 +13,7 @@ import {
   hasNoRootCredentials,
   type RootCredentialSummary,
   type RootVirtualMfaDevice,
-} from '../../lib/iam-root';
+} from '../../lib/root-credentials';
 import type { EvaluateContext } from '../../lib/rule-handler';
 
 export interface RootHardwareMfaFacts {

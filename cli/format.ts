@@ -1,0 +1,140 @@
+/** Printing a scan report: tables for people (cli-table3, colour only on a TTY) or JSON for machines. */
+import Table from 'cli-table3';
+import type { AccountRow, ScanReport, Verdict } from './scan';
+
+export interface TextFormatOptions {
+  /** ANSI colours; the CLI turns them on only when stdout is a TTY (and NO_COLOR is unset). */
+  color: boolean;
+}
+
+const ANSI = {
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  gray: '\u001b[90m',
+  reset: '\u001b[0m',
+} as const;
+
+type Style = Exclude<keyof typeof ANSI, 'reset'>;
+
+function painter(color: boolean) {
+  return (text: string, ...styles: Style[]) =>
+    color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
+}
+
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  COMPLIANT: 'COMPLIANT',
+  NON_COMPLIANT: 'NON_COMPLIANT',
+  NOT_APPLICABLE: 'N/A',
+  NO_FACTS: 'no facts',
+};
+
+const VERDICT_STYLES: Record<Verdict, Style[]> = {
+  COMPLIANT: ['green'],
+  NON_COMPLIANT: ['red', 'bold'],
+  NOT_APPLICABLE: ['gray'],
+  NO_FACTS: ['yellow'],
+};
+
+/** No colour from cli-table3 itself (styling is ours, and only when asked for); no rule between rows. */
+const TABLE_STYLE = { head: [], border: [], compact: true };
+
+function percent(value: number | null): string {
+  return value === null ? '–' : `${value}%`;
+}
+
+function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
+  const ruleIds = report.rules.map((rule) => rule.id);
+  const table = new Table({
+    head: ['Account', 'Name', 'OU path', ...ruleIds].map((h) => paint(h, 'bold')),
+    style: TABLE_STYLE,
+  });
+  const cell = (row: AccountRow, ruleId: string) => {
+    const verdict = row.verdicts[ruleId] ?? 'NO_FACTS';
+    return paint(VERDICT_LABELS[verdict], ...VERDICT_STYLES[verdict]);
+  };
+  for (const row of report.accounts) {
+    table.push([row.accountId, row.name, row.ouPath, ...ruleIds.map((id) => cell(row, id))]);
+  }
+  return table.toString();
+}
+
+function summaryTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
+  const table = new Table({
+    head: ['Rule', 'Severity', 'Compliant', 'Non-compliant', 'Not applicable', 'No facts', '% compliant'].map(
+      (h) => paint(h, 'bold'),
+    ),
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    style: TABLE_STYLE,
+  });
+  const count = (n: number, ...styles: Style[]) => (n > 0 ? paint(String(n), ...styles) : String(n));
+  for (const rule of report.summary.rules) {
+    table.push([
+      rule.ruleId,
+      rule.severity,
+      count(rule.compliant, 'green'),
+      count(rule.nonCompliant, 'red', 'bold'),
+      String(rule.notApplicable),
+      count(rule.noFacts, 'yellow'),
+      percent(rule.percentCompliant),
+    ]);
+  }
+  return table.toString();
+}
+
+function findings(report: ScanReport, paint: ReturnType<typeof painter>): string {
+  const failing = report.results.filter((r) => r.complianceType === 'NON_COMPLIANT');
+  if (failing.length === 0) return paint('No NON_COMPLIANT results.', 'green');
+  const lines = [paint(`NON_COMPLIANT results (${failing.length})`, 'bold')];
+  for (const rule of report.rules) {
+    const mine = failing.filter((r) => r.ruleId === rule.id);
+    if (mine.length === 0) continue;
+    lines.push('', `${paint(rule.id, 'bold')} (${rule.severity}): ${rule.title}`);
+    for (const result of mine) {
+      lines.push(`  ${paint('✗', 'red')} ${paint(`[${result.accountName}]`, 'dim')} ${result.annotation}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The human report: header, one row per account, the per-rule summary, then every failure's annotation. */
+export function formatText(report: ScanReport, options: TextFormatOptions): string {
+  const paint = painter(options.color);
+  const { organization, summary } = report;
+  const name = organization.name ? ` "${organization.name}"` : '';
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const header = [
+    paint(`rootguard scan: organization ${organization.id}${name}`, 'bold'),
+    `management account ${organization.managementAccountId} · ${plural(summary.accounts, 'account')} · ` +
+      `${plural(report.rules.length, 'rule')} · facts as of ${report.evaluationTime}`,
+  ].join('\n');
+  const t = summary.totals;
+  const totals =
+    `Totals: ${paint(`${t.compliant} compliant`, 'green')}, ` +
+    `${paint(`${t.nonCompliant} non-compliant`, ...(t.nonCompliant > 0 ? (['red', 'bold'] as Style[]) : []))}, ` +
+    `${t.notApplicable} not applicable, ${t.noFacts} without facts.`;
+  return [
+    header,
+    accountTable(report, paint),
+    paint('Summary by rule', 'bold'),
+    summaryTable(report, paint),
+    totals,
+    findings(report, paint),
+  ].join('\n\n');
+}
+
+/** `--format json`: every evaluation and the summary. */
+export function formatJson(report: ScanReport): string {
+  const output = {
+    results: report.results.map(({ accountId, ruleId, complianceType, annotation }) => ({
+      accountId,
+      ruleId,
+      complianceType,
+      annotation,
+    })),
+    summary: report.summary,
+  };
+  return JSON.stringify(output, null, 2);
+}

@@ -1,0 +1,95 @@
+/**
+ * Conventions every rule folder keeps (DESIGN.md, "Layout" and "Conventions"): four files, a valid rule.json
+ * whose id is the folder name, default parameters that validate, a registry entry, a header on evaluate.ts,
+ * a `handler` export, and an evaluate that stays pure.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULE_FACTS_SCHEMAS } from '../../cli/facts-file';
+import { parseRuleParameters } from '../../lib/parameters';
+import { ruleMetadataSchema } from '../../lib/rule-metadata';
+import { RULE_IDS, RULES_BY_ID } from '../../lib/rule-registry';
+
+const RULES_DIR = join(__dirname, '..', '..', 'rules');
+const REQUIRED_FILES = ['evaluate.ts', 'collect.ts', 'handler.ts', 'rule.json'];
+
+const ruleFolders = readdirSync(RULES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+const read = (folder: string, file: string) => readFileSync(join(RULES_DIR, folder, file), 'utf8');
+const readRuleJson = (folder: string): unknown => JSON.parse(read(folder, 'rule.json'));
+
+/** Source without comments, so a header that mentions e.g. Date.now does not count as using it. */
+function code(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+describe('rule folders', () => {
+  it('finds at least one rule', () => {
+    expect(ruleFolders.length).toBeGreaterThan(0);
+  });
+
+  it('gives every rule a unique id', () => {
+    const ids = ruleFolders.map((folder) => (readRuleJson(folder) as { id?: unknown }).id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('lists exactly the rule folders in lib/rule-registry.ts', () => {
+    expect([...RULE_IDS].sort()).toEqual(ruleFolders);
+  });
+
+  describe.each(ruleFolders)('%s', (folder) => {
+    it.each(REQUIRED_FILES)('has %s', (file) => {
+      expect(existsSync(join(RULES_DIR, folder, file))).toBe(true);
+    });
+
+    it('has a rule.json that matches the rule metadata schema', () => {
+      const parsed = ruleMetadataSchema.safeParse(readRuleJson(folder));
+      const problems = parsed.success
+        ? []
+        : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      expect(problems).toEqual([]);
+    });
+
+    it('is named after its id', () => {
+      expect((readRuleJson(folder) as { id?: unknown }).id).toBe(folder);
+    });
+
+    it('accepts its default parameters', () => {
+      const metadata = ruleMetadataSchema.parse(readRuleJson(folder));
+      expect(() => parseRuleParameters(metadata, {})).not.toThrow();
+    });
+
+    it('is registered with the same metadata as its rule.json', () => {
+      expect(RULES_BY_ID.get(folder)?.metadata).toEqual(readRuleJson(folder));
+    });
+
+    it('has a facts schema for offline scans (cli/facts-file.ts)', () => {
+      expect(RULE_FACTS_SCHEMAS[folder]).toBeDefined();
+    });
+
+    it('opens evaluate.ts with a header naming the trigger, the resource reported on and the scenarios', () => {
+      const header = /^\s*\/\*\*([\s\S]*?)\*\//.exec(read(folder, 'evaluate.ts'))?.[1] ?? '';
+      expect(header).toContain('Trigger:');
+      expect(header).toContain('Reports on:');
+      expect(header).toContain('Scenarios:');
+    });
+
+    it('keeps evaluate.ts pure: no AWS SDK, no environment, no clock', () => {
+      const source = code(read(folder, 'evaluate.ts'));
+      expect(source).not.toMatch(/from\s+['"]@aws-sdk\//);
+      expect(source).not.toMatch(/require\(\s*['"]@aws-sdk\//);
+      expect(source).not.toMatch(/process\.env/);
+      expect(source).not.toMatch(/Date\.now\s*\(/);
+      // `new Date(someGivenTime)` is fine; `new Date()` (and `Date()`) read the clock.
+      expect(source).not.toMatch(/(^|[^.\w])Date\s*\(\s*\)/m);
+    });
+
+    it('exports a handler function from handler.ts', async () => {
+      const module = (await import(join(RULES_DIR, folder, 'handler'))) as { handler?: unknown };
+      expect(typeof module.handler).toBe('function');
+    });
+  });
+});
