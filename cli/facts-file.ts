@@ -15,11 +15,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { breakGlassWindowSchema } from '../lib/break-glass';
 import { ACCOUNT_ID_PATTERN, PARTITIONS, type Partition } from '../lib/partition';
 import { RULE_IDS } from '../lib/rule-registry';
 import type { RootAccessKeysFacts } from '../rules/root-access-keys/evaluate';
+import type { RootActivityAlertingFacts } from '../rules/root-activity-alerting/evaluate';
 import type { RootDenyScpFacts } from '../rules/root-deny-scp/evaluate';
 import type { RootHardwareMfaFacts } from '../rules/root-hardware-mfa/evaluate';
+import type { RootUserIdleFacts } from '../rules/root-user-idle/evaluate';
 import { CliError } from './errors';
 
 const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');
@@ -65,11 +68,74 @@ export const rootDenyScpFactsSchema = z.strictObject({
   ),
 });
 
+const credentialReportNote = z.enum(['N/A', 'no_information', 'not_supported']);
+export const rootUserIdleFactsSchema = z.strictObject({
+  report: z.strictObject({
+    generatedAt: isoTime,
+    root: z.strictObject({
+      passwordEnabled: z.boolean().optional(),
+      passwordLastUsed: isoTime.optional(),
+      passwordLastUsedNote: credentialReportNote.optional(),
+      mfaActive: z.boolean().optional(),
+      accessKey1Active: z.boolean().optional(),
+      accessKey1LastUsed: isoTime.optional(),
+      accessKey1LastUsedNote: credentialReportNote.optional(),
+      accessKey2Active: z.boolean().optional(),
+      accessKey2LastUsed: isoTime.optional(),
+      accessKey2LastUsedNote: credentialReportNote.optional(),
+    }),
+  }),
+  breakGlassWindows: z.array(breakGlassWindowSchema),
+  breakGlassWindowsRead: z.boolean(),
+});
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS Region name');
+const count = z.number().int().nonnegative();
+export const rootActivityAlertingFactsSchema = z.strictObject({
+  eventBridge: z.strictObject({
+    region: awsRegion,
+    rules: z.array(
+      z.strictObject({
+        name: z.string().min(1),
+        arn: z.string(),
+        state: z.string().min(1),
+        // The pattern's JSON text, as ListRules returns it; the rule evaluates it against a root sign-in.
+        eventPattern: z.string().min(1),
+        targetCount: count,
+      }),
+    ),
+  }),
+  cloudWatch: z.strictObject({
+    region: awsRegion,
+    metricFilters: z.array(
+      z.strictObject({
+        filterName: z.string(),
+        logGroupName: z.string(),
+        filterPattern: z.string(),
+        metricTransformations: z.array(
+          z.strictObject({ metricName: z.string(), metricNamespace: z.string() }),
+        ),
+      }),
+    ),
+    alarmsByMetric: z.array(
+      z.strictObject({
+        metricNamespace: z.string(),
+        metricName: z.string(),
+        alarms: z.array(
+          z.strictObject({ alarmName: z.string(), actionsEnabled: z.boolean(), alarmActionCount: count }),
+        ),
+      }),
+    ),
+  }),
+});
+
 /** Facts schema per rule id. Every rule in lib/rule-registry.ts needs one (the contract tests check). */
 export const RULE_FACTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'root-hardware-mfa': rootHardwareMfaFactsSchema,
   'root-access-keys': rootAccessKeysFactsSchema,
   'root-deny-scp': rootDenyScpFactsSchema,
+  'root-user-idle': rootUserIdleFactsSchema,
+  'root-activity-alerting': rootActivityAlertingFactsSchema,
 };
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -79,6 +145,8 @@ export type FactsSchemasMatchRules = [
   Assert<Exact<z.output<typeof rootHardwareMfaFactsSchema>, RootHardwareMfaFacts>>,
   Assert<Exact<z.output<typeof rootAccessKeysFactsSchema>, RootAccessKeysFacts>>,
   Assert<Exact<z.output<typeof rootDenyScpFactsSchema>, RootDenyScpFacts>>,
+  Assert<Exact<z.output<typeof rootUserIdleFactsSchema>, RootUserIdleFacts>>,
+  Assert<Exact<z.output<typeof rootActivityAlertingFactsSchema>, RootActivityAlertingFacts>>,
 ];
 
 // ---- The file ----

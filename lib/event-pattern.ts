@@ -17,8 +17,19 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 export class InvalidEventPatternError extends Error {}
 
 function wildcardToRegex(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 's');
+  // `\*` is a literal asterisk and `\\` a literal backslash; any other `*` matches any run of characters.
+  let regex = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '\\' && (pattern[i + 1] === '*' || pattern[i + 1] === '\\')) {
+      regex += `\\${pattern[++i]}`;
+    } else if (ch === '*') {
+      regex += '.*';
+    } else {
+      regex += ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${regex}$`, 's');
 }
 
 function ipv4ToInt(ip: string): number | undefined {
@@ -127,9 +138,15 @@ function matchesAlternative(alt: Json, value: unknown, present: boolean): boolea
   }
 }
 
-function matchesLeaf(alternatives: Json[], value: unknown): boolean {
+function flatten(value: unknown): unknown[] {
+  return Array.isArray(value) ? value.flatMap(flatten) : [value];
+}
+
+function matchesLeaf(alternatives: Json[], eventValue: unknown): boolean {
+  // Leaf filters (exists included) only see leaf values: an object in the event counts as absent here.
+  const value = isObject(eventValue as Json) ? undefined : eventValue;
   const present = value !== undefined;
-  const values = Array.isArray(value) ? value : [value];
+  const values = flatten(value);
   if (Array.isArray(value) && value.length === 0) {
     return alternatives.some((alt) => isObject(alt) && 'exists' in alt && alt.exists === true);
   }
@@ -149,7 +166,7 @@ function matchesObject(pattern: JsonObject, event: unknown): boolean {
       if (!matchesLeaf(sub, value)) return false;
     } else if (isObject(sub)) {
       // A nested object: an event array of objects matches when any element matches.
-      const candidates = Array.isArray(value) ? value : [value];
+      const candidates = flatten(value);
       if (!candidates.some((c) => matchesObject(sub, c))) return false;
     } else {
       throw new InvalidEventPatternError(`pattern field ${key} must be an array or an object`);
@@ -158,9 +175,76 @@ function matchesObject(pattern: JsonObject, event: unknown): boolean {
   return true;
 }
 
+const STRING_OPERATORS = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard']);
+
+/** Checks the whole pattern up front, so a malformed part is reported even where matching would skip it. */
+function validateAlternative(alt: Json, path: string): void {
+  if (!isObject(alt)) return;
+  const entries = Object.entries(alt);
+  const [op, arg] = entries[0] ?? [];
+  const fail = (why: string): never => {
+    throw new InvalidEventPatternError(`${path}: ${why}`);
+  };
+  if (entries.length !== 1) fail('an operator object must have exactly one key');
+  if (op === 'exists') {
+    if (typeof arg !== 'boolean') fail('exists takes true or false');
+  } else if (op !== undefined && STRING_OPERATORS.has(op)) {
+    const ok =
+      typeof arg === 'string' ||
+      ((op === 'prefix' || op === 'suffix') &&
+        isObject(arg) &&
+        typeof arg['equals-ignore-case'] === 'string');
+    if (!ok) fail(`${op} takes a string`);
+    if (op === 'wildcard' && typeof arg === 'string' && /(?<!\\)\*\*/.test(arg))
+      fail('wildcard may not contain **');
+  } else if (op === 'anything-but') {
+    if (arg === undefined || (Array.isArray(arg) && arg.some((v) => isObject(v) || Array.isArray(v)))) {
+      fail('anything-but takes a value, a list of values or one operator object');
+    }
+  } else if (op === 'numeric') {
+    if (!Array.isArray(arg) || arg.length === 0 || arg.length % 2 !== 0)
+      fail('numeric takes operator/value pairs');
+  } else if (op === 'cidr') {
+    if (typeof arg !== 'string') fail('cidr takes a string');
+    if (typeof arg === 'string' && arg.includes(':')) fail('IPv6 cidr is not supported by rootguard');
+  } else {
+    fail(`unsupported pattern operator ${String(op)}`);
+  }
+}
+
+function validatePattern(pattern: JsonObject, path = '$'): void {
+  for (const [key, sub] of Object.entries(pattern)) {
+    const here = `${path}.${key}`;
+    if (key === '$or') {
+      if (!Array.isArray(sub) || !sub.every(isObject))
+        throw new InvalidEventPatternError(`${here} must list objects`);
+      for (const branch of sub) validatePattern(branch as JsonObject, here);
+    } else if (Array.isArray(sub)) {
+      for (const alt of sub) validateAlternative(alt, here);
+    } else if (isObject(sub)) {
+      validatePattern(sub, here);
+    } else {
+      throw new InvalidEventPatternError(`${here} must be an array or an object`);
+    }
+  }
+}
+
+/** Parses and validates a pattern (its JSON text or an object); InvalidEventPatternError names what is wrong. */
+export function parseEventPattern(pattern: unknown): JsonObject {
+  let parsed: unknown = pattern;
+  if (typeof pattern === 'string') {
+    try {
+      parsed = JSON.parse(pattern);
+    } catch (error) {
+      throw new InvalidEventPatternError(`the event pattern is not valid JSON (${(error as Error).message})`);
+    }
+  }
+  if (!isObject(parsed as Json)) throw new InvalidEventPatternError('an event pattern must be a JSON object');
+  validatePattern(parsed as JsonObject);
+  return parsed as JsonObject;
+}
+
 /** True when `event` matches the EventBridge `pattern` (a parsed object or its JSON text). */
 export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
-  const parsed = typeof pattern === 'string' ? (JSON.parse(pattern) as unknown) : pattern;
-  if (!isObject(parsed)) throw new InvalidEventPatternError('an event pattern must be a JSON object');
-  return matchesObject(parsed, event);
+  return matchesObject(parseEventPattern(pattern), event);
 }

@@ -8,10 +8,14 @@
 
 import { evaluate as evaluateRootAccessKeys } from '../rules/root-access-keys/evaluate';
 import rootAccessKeysMetadata from '../rules/root-access-keys/rule.json';
+import { evaluate as evaluateRootActivityAlerting } from '../rules/root-activity-alerting/evaluate';
+import rootActivityAlertingMetadata from '../rules/root-activity-alerting/rule.json';
 import { evaluate as evaluateRootDenyScp } from '../rules/root-deny-scp/evaluate';
 import rootDenyScpMetadata from '../rules/root-deny-scp/rule.json';
 import { evaluate as evaluateRootHardwareMfa } from '../rules/root-hardware-mfa/evaluate';
 import rootHardwareMfaMetadata from '../rules/root-hardware-mfa/rule.json';
+import { evaluate as evaluateRootUserIdle } from '../rules/root-user-idle/evaluate';
+import rootUserIdleMetadata from '../rules/root-user-idle/rule.json';
 import type { RuleEvaluation } from './evaluation';
 import { parseRuleParameters } from './parameters';
 import type { Evaluate, EvaluateContext } from './rule-handler';
@@ -32,6 +36,8 @@ export const RULES: readonly RegisteredRule[] = [
   defineRule(rootHardwareMfaMetadata, evaluateRootHardwareMfa),
   defineRule(rootAccessKeysMetadata, evaluateRootAccessKeys),
   defineRule(rootDenyScpMetadata, evaluateRootDenyScp),
+  defineRule(rootUserIdleMetadata, evaluateRootUserIdle),
+  defineRule(rootActivityAlertingMetadata, evaluateRootActivityAlerting),
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, RegisteredRule> = (() => {

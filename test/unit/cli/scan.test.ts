@@ -36,19 +36,27 @@ const NC: Verdict = 'NON_COMPLIANT';
 const NA: Verdict = 'NOT_APPLICABLE';
 const NONE: Verdict = 'NO_FACTS';
 
-/** account, scenario, hardware MFA, access keys, deny-root SCP. */
-const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict]> = [
-  [ACCOUNT.management, 'management account (SCPs never apply)', C, C, NA],
-  [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up', C, C, C],
-  [ACCOUNT.prodData, 'no root credentials (centralized root access)', C, C, C],
-  [ACCOUNT.staging, 'virtual MFA on root', NC, C, C],
-  [ACCOUNT.dev, 'root access keys', C, NC, C],
-  [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, C, NC],
-  [ACCOUNT.logArchive, 'root signing certificates, partial deny', C, NC, NC],
-  [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, C, NC],
-  [ACCOUNT.sandboxAlice, 'no root MFA, narrowed deny', NC, C, NC],
-  [ACCOUNT.mlExperiments, 'legacy StringLike deny on the account itself', C, C, C],
-  [ACCOUNT.legacyClosed, 'suspended: deny-all SCP, no IAM facts', NONE, NONE, C],
+/** account, scenario, hardware MFA, access keys, deny-root SCP, root idle, root-activity alerting. */
+const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdict]> = [
+  [ACCOUNT.management, 'management account; root used inside break-glass window CHG-4711', C, C, NA, C, C],
+  [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up, root never used', C, C, C, C, C],
+  [ACCOUNT.prodData, 'no root credentials; CIS metric filter with an alarm', C, C, C, C, C],
+  [ACCOUNT.staging, 'virtual MFA on root, recent root sign-in, alert rule disabled', NC, C, C, NC, NC],
+  [ACCOUNT.dev, 'root access keys, used 10 days ago', C, NC, C, NC, C],
+  [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, C, NC, C, C],
+  [ACCOUNT.logArchive, 'root signing certificates, partial deny', C, NC, NC, C, C],
+  [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, C, NC, C, C],
+  [
+    ACCOUNT.sandboxAlice,
+    'no root MFA, narrowed deny, use after its window ended, IAM-user alerts only',
+    NC,
+    C,
+    NC,
+    NC,
+    NC,
+  ],
+  [ACCOUNT.mlExperiments, 'legacy StringLike deny on the account itself', C, C, C, C, C],
+  [ACCOUNT.legacyClosed, 'suspended: deny-all SCP, no IAM facts', NONE, NONE, C, NONE, NONE],
 ];
 
 const sampleFile = (): FactsFile => loadFactsFile(SAMPLE_ORG);
@@ -97,9 +105,15 @@ describe('scanning the sample organization', () => {
     expect(report.accounts.some((a) => a.ouPath.split('/').length >= 3)).toBe(true);
   });
 
-  it.each(EXPECTED)('judges %s (%s)', (accountId, _scenario, mfa, keys, scp) => {
+  it.each(EXPECTED)('judges %s (%s)', (accountId, _scenario, mfa, keys, scp, idle, alerting) => {
     const row = report.accounts.find((a) => a.accountId === accountId);
-    expect(row?.verdicts).toEqual({ [MFA]: mfa, [KEYS]: keys, [SCP]: scp });
+    expect(row?.verdicts).toEqual({
+      [MFA]: mfa,
+      [KEYS]: keys,
+      [SCP]: scp,
+      'root-user-idle': idle,
+      'root-activity-alerting': alerting,
+    });
   });
 
   it('judges every account in the file and nothing else', () => {
@@ -119,6 +133,16 @@ describe('scanning the sample organization', () => {
     expect(annotation(ACCOUNT.sharedNetwork, SCP)).toContain('no SCP on the account, its OUs');
   });
 
+  it('names the break-glass ticket that covers a recent root use, and the use no window covers', () => {
+    expect(annotation(ACCOUNT.management, 'root-user-idle')).toContain('CHG-4711');
+    expect(annotation(ACCOUNT.sandboxAlice, 'root-user-idle')).toContain('no break-glass window covers that use');
+  });
+
+  it('says why root sign-ins raise no alert', () => {
+    expect(annotation(ACCOUNT.staging, 'root-activity-alerting')).toContain('DISABLED');
+    expect(annotation(ACCOUNT.prodData, 'root-activity-alerting')).toContain('CIS-4.3-RootAccountUsage');
+  });
+
   it('names the virtual MFA device and the credential-less root', () => {
     expect(annotation(ACCOUNT.staging, MFA)).toContain(`arn:aws:iam::${ACCOUNT.staging}:mfa/`);
     expect(annotation(ACCOUNT.prodData, MFA)).toContain('centralized root access');
@@ -135,9 +159,11 @@ describe('scanning the sample organization', () => {
       expect.objectContaining({ ruleId: MFA, compliant: 8, nonCompliant: 2, notApplicable: 0, noFacts: 1 }),
       expect.objectContaining({ ruleId: KEYS, compliant: 8, nonCompliant: 2, notApplicable: 0, noFacts: 1 }),
       expect.objectContaining({ ruleId: SCP, compliant: 6, nonCompliant: 4, notApplicable: 1, noFacts: 0 }),
+      expect.objectContaining({ ruleId: 'root-user-idle', compliant: 7, nonCompliant: 3, noFacts: 1 }),
+      expect.objectContaining({ ruleId: 'root-activity-alerting', compliant: 8, nonCompliant: 2, noFacts: 1 }),
     ]);
-    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60]);
-    expect(report.summary.totals).toEqual({ compliant: 22, nonCompliant: 8, notApplicable: 1, noFacts: 2 });
+    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60, 70, 80]);
+    expect(report.summary.totals).toEqual({ compliant: 37, nonCompliant: 13, notApplicable: 1, noFacts: 4 });
     expect(hasNonCompliant(report)).toBe(true);
   });
 
@@ -262,7 +288,9 @@ describe('formatting a report', () => {
   it('prints results and summary as JSON', () => {
     const output = JSON.parse(formatJson(report));
     expect(Object.keys(output)).toEqual(['results', 'summary']);
-    expect(output.results).toHaveLength(EXPECTED.length * 3 - 2);
+    // One result per (account, rule) with facts: every cell of EXPECTED that is not NO_FACTS.
+    const judged = EXPECTED.flatMap(([, , ...verdicts]) => verdicts).filter((v) => v !== NONE).length;
+    expect(output.results).toHaveLength(judged);
     for (const result of output.results) {
       expect(Object.keys(result).sort()).toEqual(['accountId', 'annotation', 'complianceType', 'ruleId']);
     }
@@ -301,7 +329,7 @@ describe('formatting a report', () => {
     expect(text).toMatch(/│ 111111111111 │ management +│ Root +│ COMPLIANT +│ COMPLIANT +│ N\/A/);
     expect(text).toContain('Summary by rule');
     expect(text).toMatch(/│ root-deny-scp +│ HIGH +│ +6 │ +4 │ +1 │ +0 │ +60% │/);
-    expect(text).toContain('NON_COMPLIANT results (8)');
+    expect(text).toContain('NON_COMPLIANT results (13)');
     for (const result of report.results.filter((r) => r.complianceType === 'NON_COMPLIANT')) {
       expect(text).toContain(result.annotation);
     }

@@ -1,0 +1,90 @@
+/**
+ * DynamoDB home of break-glass windows (table created by serverless.yml). Key: accountId (partition) and
+ * `sk` = `<startsAt>#<windowId>` (sort), so one Query returns an account's windows in time order. Items carry
+ * `expiresAt` (epoch seconds) for DynamoDB TTL: windows are evidence and are kept for the retention period,
+ * not deleted when they close.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type BreakGlassWindow, breakGlassWindowSchema } from './break-glass';
+import { awsCall, CollectError } from './errors';
+
+export const DEFAULT_RETENTION_DAYS = 400;
+
+const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
+function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  let doc = documentClients.get(client);
+  if (!doc) {
+    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    documentClients.set(client, doc);
+  }
+  return doc;
+}
+
+export const sortKey = (w: Pick<BreakGlassWindow, 'startsAt' | 'windowId'>) => `${w.startsAt}#${w.windowId}`;
+
+/** Windows of one account that overlap [from, to]. Every page is read; a malformed item is an error. */
+export async function queryWindows(
+  client: DynamoDBClient,
+  tableName: string,
+  accountId: string,
+  range: { from: string; to: string },
+): Promise<BreakGlassWindow[]> {
+  const doc = documentClient(client);
+  const windows: BreakGlassWindow[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await awsCall('dynamodb:Query', accountId, () =>
+      doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'accountId = :account AND sk <= :to',
+          FilterExpression: 'endsAt > :from',
+          ExpressionAttributeValues: {
+            ':account': accountId,
+            ':to': `${range.to}#\uffff`,
+            ':from': range.from,
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    for (const item of page.Items ?? []) {
+      const parsed = breakGlassWindowSchema.safeParse(item);
+      if (!parsed.success) {
+        throw new CollectError(`break-glass window ${String(item.sk)} in ${tableName} is malformed`, {
+          action: 'dynamodb:Query',
+          accountId,
+          cause: parsed.error,
+        });
+      }
+      windows.push(parsed.data);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return windows;
+}
+
+/** Records a window; recording the same window twice is a no-op (the condition fails quietly). */
+export async function putWindow(
+  client: DynamoDBClient,
+  tableName: string,
+  window: BreakGlassWindow,
+  retentionDays = DEFAULT_RETENTION_DAYS,
+): Promise<{ created: boolean }> {
+  const valid = breakGlassWindowSchema.parse(window);
+  const expiresAt = Math.floor(Date.parse(valid.endsAt) / 1000) + retentionDays * 86_400;
+  try {
+    await documentClient(client).send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...valid, sk: sortKey(valid), expiresAt },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      }),
+    );
+    return { created: true };
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { created: false };
+    return awsCall('dynamodb:PutItem', valid.accountId, () => Promise.reject(error));
+  }
+}

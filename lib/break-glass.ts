@@ -1,0 +1,51 @@
+/**
+ * Break-glass windows: documented, two-person-approved periods in which root use of one account is expected.
+ * A window marks root activity as expected (MEDIUM instead of CRITICAL, the ticket on the finding, not counted
+ * against the idle rule) but never silences it. Windows are kept after they end: each is audit evidence.
+ * This module is pure; lib/break-glass-store.ts reads and writes them.
+ */
+import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from './partition';
+
+/** The longest window the runbook allows (4 hours). */
+export const MAX_WINDOW_MINUTES = 240;
+
+export const TICKET_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_.:/#-]{1,63}$';
+export const REASON_PATTERN = '^[^\\r\\n]{10,500}$';
+
+export const breakGlassWindowSchema = z
+  .object({
+    accountId: z.string().regex(ACCOUNT_ID_PATTERN),
+    /** The SSM Automation execution that opened it: unique, and the link to the approval record. */
+    windowId: z.string().min(1),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    reason: z.string().regex(new RegExp(REASON_PATTERN)),
+    ticketId: z.string().regex(new RegExp(TICKET_ID_PATTERN)),
+    approvers: z.array(z.string().min(1)),
+    requestedBy: z.string().optional(),
+  })
+  .refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), 'endsAt must be after startsAt')
+  .refine(
+    (w) => Date.parse(w.endsAt) - Date.parse(w.startsAt) <= MAX_WINDOW_MINUTES * 60_000,
+    `a window lasts at most ${MAX_WINDOW_MINUTES} minutes`,
+  );
+
+export type BreakGlassWindow = z.infer<typeof breakGlassWindowSchema>;
+
+/** True when `time` falls inside the window (start inclusive, end exclusive). */
+export function windowCovers(window: BreakGlassWindow, time: string | Date): boolean {
+  const t = typeof time === 'string' ? Date.parse(time) : time.getTime();
+  return Date.parse(window.startsAt) <= t && t < Date.parse(window.endsAt);
+}
+
+/** The window of `accountId` that covers `time`, if any (the latest-starting one when several overlap). */
+export function windowCovering(
+  windows: readonly BreakGlassWindow[],
+  accountId: string,
+  time: string | Date,
+): BreakGlassWindow | undefined {
+  return windows
+    .filter((w) => w.accountId === accountId && windowCovers(w, time))
+    .sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt))[0];
+}

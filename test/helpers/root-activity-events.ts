@@ -1,0 +1,135 @@
+/**
+ * Real-shaped root-activity events (test/events/*.json) and the fixtures around the alert Lambda: its
+ * configuration, a Lambda context in the security tooling account, break-glass windows and a metrics recorder.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classifyRootActivity, type RootActivity } from '../../alerts/root-activity/classify';
+import type { AlertConfig } from '../../alerts/root-activity/config';
+import { parseRootActivityEvent } from '../../alerts/root-activity/event';
+import type { AlertMetrics } from '../../alerts/root-activity/handler';
+import type { BreakGlassWindow } from '../../lib/break-glass';
+import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from './constants';
+
+/** Events the alert must raise: root sign-ins (success and failure) and root API calls. */
+export const ALERTING_EVENTS = [
+  'root-console-signin-success',
+  'root-console-signin-failure',
+  'root-api-call',
+  'root-assume-root-session-call',
+  'root-api-call-denied-access-key',
+] as const;
+
+/** Events no rule may deliver: an IAM user named like root, and calls AWS services make on root's behalf. */
+export const NON_ALERTING_EVENTS = [
+  'iam-user-console-signin',
+  'root-invoked-by-service',
+  'root-aws-service-event',
+] as const;
+
+export type EventName = (typeof ALERTING_EVENTS)[number] | (typeof NON_ALERTING_EVENTS)[number];
+
+export interface CloudTrailEvent {
+  id: string;
+  'detail-type': string;
+  source: string;
+  account?: string;
+  time: string;
+  region: string;
+  detail: { eventID: string; eventTime: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A fresh copy of test/events/<name>.json, safe to mutate. */
+export function loadEvent(name: EventName): CloudTrailEvent {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'events', `${name}.json`), 'utf8')) as CloudTrailEvent;
+}
+
+/** The same event as a different CloudTrail record (another eventID). */
+export function withEventId(event: CloudTrailEvent, eventId: string): CloudTrailEvent {
+  return { ...event, detail: { ...event.detail, eventID: eventId } };
+}
+
+/** The RootActivity an alerting test event classifies to. */
+export function rootActivity(name: (typeof ALERTING_EVENTS)[number]): RootActivity {
+  const parsed = parseRootActivityEvent(loadEvent(name));
+  if (!parsed.ok) throw parsed.error;
+  const classified = classifyRootActivity(parsed.event);
+  if (!classified.ok) throw new Error(`${name} is not root activity: ${classified.reason}`);
+  return classified.activity;
+}
+
+export const ALERT_REGION = 'us-east-1';
+export const SECURITY_HUB_REGION = 'eu-west-1';
+export const FUNCTION_ARN = `arn:aws:lambda:${ALERT_REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-root-activity`;
+
+export const ALERT_CONFIG: AlertConfig = {
+  topicArn: `arn:aws:sns:${ALERT_REGION}:${SECURITY_TOOLING_ACCOUNT}:rootguard-root-activity`,
+  invalidEventQueueUrl: `https://sqs.${ALERT_REGION}.amazonaws.com/${SECURITY_TOOLING_ACCOUNT}/rootguard-root-activity-invalid`,
+  breakGlassTable: 'rootguard-break-glass',
+  region: ALERT_REGION,
+  securityHubRegion: SECURITY_HUB_REGION,
+  runbook: 'README.md#break-glass',
+};
+
+/** The part of the Lambda context the alert reads. */
+export function lambdaContext(functionArn = FUNCTION_ARN) {
+  return { invokedFunctionArn: functionArn, functionName: 'rootguard-root-activity' };
+}
+
+/** A two-hour window around the sample sign-in (09:15:01Z). */
+export function breakGlassWindow(overrides: Partial<BreakGlassWindow> = {}): BreakGlassWindow {
+  return {
+    accountId: MEMBER_ACCOUNT,
+    windowId: 'exec-0123456789abcdef',
+    startsAt: '2026-11-20T08:30:00.000Z',
+    endsAt: '2026-11-20T10:30:00.000Z',
+    reason: 'Close the account: the root user must accept the final invoice.',
+    ticketId: 'CHG-4711',
+    approvers: ['alice@example.com', 'bob@example.com'],
+    requestedBy: 'carol@example.com',
+    ...overrides,
+  };
+}
+
+export interface RecordedMetric {
+  name: string;
+  unit: string;
+  value: number;
+  dimensions: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+/** Records what the handler emits instead of printing EMF. */
+export class MetricsRecorder implements AlertMetrics {
+  readonly recorded: RecordedMetric[] = [];
+  published = 0;
+
+  addMetric(name: string, unit: string, value: number): void {
+    this.recorded.push({ name, unit, value, dimensions: {}, metadata: {} });
+  }
+
+  singleMetric() {
+    const dimensions: Record<string, string> = {};
+    const metadata: Record<string, string> = {};
+    return {
+      addDimension: (name: string, value: string) => {
+        dimensions[name] = value;
+      },
+      addMetadata: (key: string, value: string) => {
+        metadata[key] = value;
+      },
+      addMetric: (name: string, unit: string, value: number) => {
+        this.recorded.push({ name, unit, value, dimensions: { ...dimensions }, metadata: { ...metadata } });
+      },
+    };
+  }
+
+  publishStoredMetrics(): void {
+    this.published++;
+  }
+
+  named(name: string): RecordedMetric[] {
+    return this.recorded.filter((m) => m.name === name);
+  }
+}
