@@ -42,8 +42,9 @@ export async function queryWindows(
           FilterExpression: 'endsAt > :from',
           ExpressionAttributeValues: {
             ':account': accountId,
-            ':to': `${range.to}#\uffff`,
-            ':from': range.from,
+            // Stored times are canonical UTC ISO strings (see breakGlassWindowSchema), so compare like with like.
+            ':to': `${new Date(range.to).toISOString()}#\uffff`,
+            ':from': new Date(range.from).toISOString(),
           },
           ExclusiveStartKey: startKey,
         }),

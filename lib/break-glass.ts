@@ -29,7 +29,13 @@ export const breakGlassWindowSchema = z
   .refine(
     (w) => Date.parse(w.endsAt) - Date.parse(w.startsAt) <= MAX_WINDOW_MINUTES * 60_000,
     `a window lasts at most ${MAX_WINDOW_MINUTES} minutes`,
-  );
+  )
+  // One canonical form (UTC, milliseconds): the store compares these as strings in its sort key and filter.
+  .transform((w) => ({
+    ...w,
+    startsAt: new Date(w.startsAt).toISOString(),
+    endsAt: new Date(w.endsAt).toISOString(),
+  }));
 
 export type BreakGlassWindow = z.infer<typeof breakGlassWindowSchema>;
 

@@ -1,0 +1,107 @@
+/**
+ * Pure: turns a validated CloudTrail event into the facts an operator needs about one use of the root user.
+ *
+ * The EventBridge rules (patterns.json) already select root activity, but this function checks again and
+ * refuses anything else, so a rule edited by hand (or a pattern bug) cannot page people about IAM users or
+ * about calls AWS services make on root's behalf. The exclusions are those of the CIS root-usage metric
+ * filter: `userIdentity.invokedBy` present, or `eventType` = `AwsServiceEvent`.
+ */
+import { API_CALL_DETAIL_TYPE, CONSOLE_SIGN_IN_DETAIL_TYPE, type RootActivityEvent } from './event';
+
+export type ActivityKind = 'console-sign-in' | 'api-call';
+/**
+ * `assumed-root`: a short session from sts:AssumeRoot (centralized root access), started by the management
+ * account or the IAM delegated administrator. Nobody used root's own password or keys.
+ */
+export type RootSession = 'root-credentials' | 'assumed-root';
+export type Outcome = 'success' | 'failure';
+
+export interface RootActivity {
+  /** The account whose root user acted. */
+  accountId: string;
+  /** CloudTrail's eventID: unique per record, the basis of the idempotent finding id. */
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  eventTime: string;
+  kind: ActivityKind;
+  session: RootSession;
+  outcome: Outcome;
+  /** undefined when CloudTrail did not record it (e.g. a call signed with a long-term access key). */
+  mfaUsed: boolean | undefined;
+  sourceIp: string | undefined;
+  userAgent: string | undefined;
+  region: string;
+  errorCode?: string;
+  errorMessage?: string;
+  /** The key that signed an API call; `AKIA…` is a long-term root access key, which should not exist. */
+  accessKeyId?: string;
+}
+
+export type IgnoreReason =
+  | 'not-root'
+  | 'invoked-by-service'
+  | 'aws-service-event'
+  | 'unsupported-detail-type';
+
+export type ClassifyResult = { ok: true; activity: RootActivity } | { ok: false; reason: IgnoreReason };
+
+// Maps, not object literals: a detail-type or flag such as "constructor" must not hit Object.prototype.
+const KIND_BY_DETAIL_TYPE = new Map<string, ActivityKind>([
+  [CONSOLE_SIGN_IN_DETAIL_TYPE, 'console-sign-in'],
+  [API_CALL_DETAIL_TYPE, 'api-call'],
+]);
+const YES_NO = new Map<unknown, boolean>([
+  ['Yes', true],
+  ['No', false],
+]);
+const TRUE_FALSE = new Map<unknown, boolean>([
+  ['true', true],
+  ['false', false],
+]);
+
+const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+
+export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
+  const { detail } = event;
+  const identity = detail.userIdentity;
+  if (identity.type !== 'Root') return { ok: false, reason: 'not-root' };
+  if (identity.invokedBy !== undefined) return { ok: false, reason: 'invoked-by-service' };
+  if (detail.eventType === 'AwsServiceEvent') return { ok: false, reason: 'aws-service-event' };
+  const kind = KIND_BY_DETAIL_TYPE.get(event['detail-type']);
+  if (kind === undefined) return { ok: false, reason: 'unsupported-detail-type' };
+
+  // The schema guarantees one of the three; the root that acted comes first (for a cross-account call the
+  // recipient is the other account).
+  const accountId = (identity.accountId ?? detail.recipientAccountId ?? event.account) as string;
+  const failed = detail.errorCode !== undefined || detail.errorMessage !== undefined;
+  // Sign-in events report their result under their own name: {"ConsoleLogin": "Failure"},
+  // {"PasswordRecoveryRequested": "Success"}, ...
+  const signInResult = detail.responseElements?.[detail.eventName];
+  const mfaFlag =
+    kind === 'console-sign-in'
+      ? YES_NO.get(detail.additionalEventData?.MFAUsed)
+      : TRUE_FALSE.get(identity.sessionContext?.attributes?.mfaAuthenticated);
+
+  const activity: RootActivity = {
+    accountId,
+    eventId: detail.eventID,
+    eventName: detail.eventName,
+    eventSource: detail.eventSource,
+    eventTime: detail.eventTime,
+    kind,
+    session: identity.sessionContext?.assumedRoot === 'true' ? 'assumed-root' : 'root-credentials',
+    outcome: failed || signInResult === 'Failure' ? 'failure' : 'success',
+    mfaUsed: mfaFlag,
+    sourceIp: nonEmpty(detail.sourceIPAddress),
+    userAgent: nonEmpty(detail.userAgent),
+    region: detail.awsRegion,
+  };
+  const errorCode = nonEmpty(detail.errorCode);
+  const errorMessage = nonEmpty(detail.errorMessage);
+  const accessKeyId = nonEmpty(identity.accessKeyId);
+  if (errorCode) activity.errorCode = errorCode;
+  if (errorMessage) activity.errorMessage = errorMessage;
+  if (accessKeyId) activity.accessKeyId = accessKeyId;
+  return { ok: true, activity };
+}

@@ -1,0 +1,75 @@
+/**
+ * The alert Lambda's configuration: environment variables set by serverless.yml, validated once when the
+ * handler is created (cold start) so a deployment mistake fails with one message naming every bad variable,
+ * and the importing account, read from the invocation's function ARN.
+ */
+import { z } from 'zod';
+import type { ImportTarget } from '../../findings/asff';
+import { ACCOUNT_ID_PATTERN, partitionForRegion, partitionFromArn } from '../../lib/partition';
+import { InvalidAlertConfigError } from './errors';
+import { DEFAULT_RUNBOOK } from './message';
+
+export interface AlertConfig {
+  /** The high-priority SNS topic operators subscribe to. */
+  topicArn: string;
+  /** Where events of an unknown shape are parked for a person to look at. */
+  invalidEventQueueUrl: string;
+  breakGlassTable: string;
+  /** The Lambda's region: SNS, SQS and DynamoDB live here. */
+  region: string;
+  /** Where findings are imported (the Security Hub aggregation or home region). */
+  securityHubRegion: string;
+  runbook: string;
+}
+
+// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
+const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const envSchema = z.object({
+  ALERT_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'expected an SNS topic ARN'),
+  INVALID_EVENT_QUEUE_URL: z.url({ protocol: /^https?$/, error: 'expected an SQS queue URL' }),
+  BREAK_GLASS_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+  SECURITY_HUB_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region')),
+  RUNBOOK_URL: optional(z.string().min(1)),
+});
+
+export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new InvalidAlertConfigError(`Root activity alert is misconfigured: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    topicArn: e.ALERT_TOPIC_ARN,
+    invalidEventQueueUrl: e.INVALID_EVENT_QUEUE_URL,
+    breakGlassTable: e.BREAK_GLASS_TABLE,
+    region: e.AWS_REGION,
+    securityHubRegion: e.SECURITY_HUB_REGION ?? e.AWS_REGION,
+    runbook: e.RUNBOOK_URL ?? DEFAULT_RUNBOOK,
+  };
+}
+
+/**
+ * The account that imports findings is the one this function runs in: the 5th field of
+ * `arn:<partition>:lambda:<region>:<account>:function:<name>`. The partition comes from the same ARN.
+ */
+export function importTargetFrom(
+  invokedFunctionArn: string | undefined,
+  securityHubRegion: string,
+): ImportTarget {
+  const importerAccountId = invokedFunctionArn?.split(':')[4];
+  if (importerAccountId === undefined || !ACCOUNT_ID_PATTERN.test(importerAccountId)) {
+    throw new InvalidAlertConfigError(
+      `Cannot tell the importing account from the Lambda context (invokedFunctionArn ${invokedFunctionArn ?? 'missing'})`,
+    );
+  }
+  return {
+    partition: partitionFromArn(invokedFunctionArn) ?? partitionForRegion(securityHubRegion),
+    region: securityHubRegion,
+    importerAccountId,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Pure: the words rootguard uses for one root activity, shared by the SNS alert and the Security Hub finding
+ * so both say the same thing. An AssumeRoot session is never called a root sign-in: no root credential
+ * was used.
+ */
+import type { RootActivity } from './classify';
+
+/** `iam.amazonaws.com` + `CreateAccessKey` → `iam:CreateAccessKey`, the form IAM policies use. */
+export function actionName(activity: Pick<RootActivity, 'eventSource' | 'eventName'>): string {
+  return `${activity.eventSource.replace(/\.amazonaws\.com$/, '')}:${activity.eventName}`;
+}
+
+/**
+ * A short phrase for subjects and titles: "root console sign-in", "root API call iam:CreateAccessKey",
+ * "AssumeRoot session API call iam:DeleteLoginProfile".
+ */
+export function activityLabel(activity: RootActivity): string {
+  const who = activity.session === 'assumed-root' ? 'AssumeRoot session' : 'root';
+  if (activity.kind === 'api-call') return `${who} API call ${actionName(activity)}`;
+  return activity.eventName === 'ConsoleLogin'
+    ? `${who} console sign-in`
+    : `${who} sign-in event ${activity.eventName}`;
+}
+
+/** A long-term (non-session) access key id. */
+export const isLongTermKey = (accessKeyId: string | undefined) => accessKeyId?.startsWith('AKIA') ?? false;
+
+export const mfaText = (value: boolean | undefined) =>
+  value === undefined ? 'not recorded' : value ? 'yes' : 'NO';
+
+function callPhrase(a: RootActivity): string {
+  return a.outcome === 'failure' ? `tried to call ${actionName(a)}, which failed` : `called ${actionName(a)}`;
+}
+
+/** One plain sentence saying what happened, for the alert body and the finding description. */
+export function activitySentence(a: RootActivity): string {
+  if (a.session === 'assumed-root') {
+    return `An sts:AssumeRoot session (centralized root access) ${callPhrase(a)} in account ${a.accountId}. No root password or access key was used.`;
+  }
+  if (a.kind === 'api-call') return `The root user of account ${a.accountId} ${callPhrase(a)}.`;
+  if (a.eventName === 'ConsoleLogin') {
+    return a.outcome === 'failure'
+      ? `Someone tried to sign in to the AWS console as the root user of account ${a.accountId} and failed.`
+      : `Someone signed in to the AWS console as the root user of account ${a.accountId}.`;
+  }
+  return `A root sign-in event ${a.eventName} (${a.outcome}) was recorded for account ${a.accountId}.`;
+}

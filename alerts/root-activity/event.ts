@@ -1,0 +1,120 @@
+/**
+ * The EventBridge envelope and the CloudTrail `detail` the root-activity alert reads. Only the fields the
+ * alert uses are checked; everything else passes through untouched, so a new CloudTrail field never breaks
+ * the alert, while a missing or mistyped field we rely on makes the event invalid (it is then parked on the
+ * invalid-event queue, not half-alerted).
+ */
+import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from '../../lib/partition';
+import { type EventIssue, InvalidAlertEventError } from './errors';
+
+export const CONSOLE_SIGN_IN_DETAIL_TYPE = 'AWS Console Sign In via CloudTrail';
+export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');
+const isoTime = z.iso.datetime({ offset: true });
+const text = z.string().min(1);
+
+const sessionContextSchema = z.looseObject({
+  attributes: z.looseObject({ mfaAuthenticated: z.string().optional() }).optional(),
+  /** "true" on sessions issued by sts:AssumeRoot (centralized root access). */
+  assumedRoot: z.string().optional(),
+});
+
+const userIdentitySchema = z.looseObject({
+  type: text,
+  accountId: accountId.optional(),
+  arn: z.string().optional(),
+  accessKeyId: z.string().optional(),
+  /** Present when an AWS service made the call on the principal's behalf. */
+  invokedBy: z.string().optional(),
+  sessionContext: sessionContextSchema.optional(),
+});
+
+export const cloudTrailDetailSchema = z.looseObject({
+  userIdentity: userIdentitySchema,
+  eventTime: isoTime,
+  eventSource: text,
+  eventName: text,
+  awsRegion: text,
+  // A UUID in practice; bounded so the finding id built from it stays within ASFF's 512 characters.
+  eventID: text.max(128),
+  eventType: z.string().optional(),
+  sourceIPAddress: z.string().optional(),
+  userAgent: z.string().optional(),
+  recipientAccountId: accountId.optional(),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  // Objects, or null when CloudTrail has nothing to record (e.g. a failed call).
+  responseElements: z.record(z.string(), z.unknown()).nullish(),
+  additionalEventData: z.record(z.string(), z.unknown()).nullish(),
+});
+
+export const rootActivityEventSchema = z
+  .looseObject({
+    version: z.string().optional(),
+    id: text,
+    'detail-type': text,
+    source: text,
+    // Real events always carry `account`; it is optional because the detail names the account too, and
+    // some deliveries (e.g. the local emulator's) drop it.
+    account: accountId.optional(),
+    time: isoTime.optional(),
+    region: z.string().optional(),
+    resources: z.array(z.string()).optional(),
+    detail: cloudTrailDetailSchema,
+  })
+  .refine(
+    (e) => (e.detail.userIdentity.accountId ?? e.detail.recipientAccountId ?? e.account) !== undefined,
+    {
+      message: 'no account id in detail.userIdentity, detail.recipientAccountId or account',
+      path: ['detail'],
+    },
+  );
+
+export type RootActivityEvent = z.infer<typeof rootActivityEventSchema>;
+export type CloudTrailDetail = z.infer<typeof cloudTrailDetailSchema>;
+
+export type ParseResult =
+  | { ok: true; event: RootActivityEvent }
+  | { ok: false; error: InvalidAlertEventError };
+
+/** At most this many issues are kept: enough to diagnose, short enough for one log line. */
+const MAX_ISSUES = 10;
+const MAX_SUMMARY_CHARS = 128;
+
+function toIssues(error: z.ZodError): EventIssue[] {
+  return error.issues.slice(0, MAX_ISSUES).map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    code: i.code,
+    message: i.message,
+  }));
+}
+
+/**
+ * Validates an EventBridge event carrying a CloudTrail record. Never throws: an invalid event comes back as
+ * an InvalidAlertEventError whose message and issues name fields and rules, never the event's values.
+ */
+export function parseRootActivityEvent(raw: unknown): ParseResult {
+  const parsed = rootActivityEventSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const issues = toIssues(parsed.error);
+  const where = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return {
+    ok: false,
+    error: new InvalidAlertEventError(`Not a CloudTrail event of the expected shape (${where})`, { issues }),
+  };
+}
+
+/**
+ * The two envelope fields that are safe to log about an event we could not parse: they identify it (for
+ * finding it on the invalid-event queue) without repeating its content.
+ */
+export function eventSummary(raw: unknown): { id?: string; detailType?: string } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const r = raw as Record<string, unknown>;
+  const pick = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_SUMMARY_CHARS) : undefined);
+  const id = pick(r.id);
+  const detailType = pick(r['detail-type']);
+  return { ...(id === undefined ? {} : { id }), ...(detailType === undefined ? {} : { detailType }) };
+}

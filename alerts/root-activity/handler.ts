@@ -1,0 +1,235 @@
+/**
+ * The root-activity alert Lambda, invoked by the central bus's rules (patterns.json) for every root console
+ * sign-in and root API call in the organization:
+ *
+ *   parse ─invalid─▶ invalid-event queue, {status: 'invalid'}   (never throws: no retry storm on a bad shape)
+ *     │
+ *   classify ─not root activity─▶ {status: 'ignored'}            (defence against a misconfigured rule)
+ *     │
+ *   break-glass lookup (a failed read still alerts, as CRITICAL, and says so)
+ *     │
+ *   SNS alert ∥ Security Hub finding (idempotent id)  ─either fails─▶ throw (Lambda retries, then on-failure)
+ *     │
+ *   metrics: AlertLatency (ms, by kind) for MTTA, RootActivity
+ *
+ * Pure pieces live next door (event, classify, message, finding); deliver.ts holds the AWS calls.
+ */
+
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { ClientFactory } from '../../lib/clients';
+import { errorMessage } from '../../lib/errors';
+import { metrics as defaultMetrics, logger } from '../../lib/logger';
+import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
+import { classifyRootActivity, type IgnoreReason, type RootActivity } from './classify';
+import { type AlertConfig, importTargetFrom, loadAlertConfig } from './config';
+import {
+  type AlertClients,
+  importFindings,
+  lookUpBreakGlass,
+  parkInvalidEvent,
+  publishAlert,
+} from './deliver';
+import { AlertDeliveryError, type InvalidAlertEventError } from './errors';
+import { eventSummary, parseRootActivityEvent } from './event';
+import { buildRootActivityFinding, rootActivityFindingId } from './finding';
+import { buildAlertMessage } from './message';
+
+type Unit = Parameters<Metrics['addMetric']>[1];
+
+/** The part of Powertools Metrics the handler uses (tests and the benchmark pass a recorder). */
+export interface AlertMetrics {
+  addMetric(name: string, unit: Unit, value: number): unknown;
+  singleMetric(): {
+    addDimension(name: string, value: string): unknown;
+    addMetadata(key: string, value: string): unknown;
+    addMetric(name: string, unit: Unit, value: number): unknown;
+  };
+  publishStoredMetrics(): unknown;
+}
+
+export interface RootActivityHandlerDeps {
+  /** Default: read from the environment (and validated) when the handler is created. */
+  config?: AlertConfig;
+  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
+  clientFactory?: ClientFactory;
+  now?: () => Date;
+  metrics?: AlertMetrics;
+  /** Pause before re-sending findings Security Hub rejected. */
+  retryDelayMs?: number;
+}
+
+export type RootActivityResult =
+  | {
+      status: 'alerted';
+      accountId: string;
+      eventId: string;
+      findingId: string;
+      severity: AlertSeverity;
+      breakGlass: BreakGlassStatus['state'];
+      /** SNS publish time minus CloudTrail event time. */
+      latencyMs: number;
+      messageId: string | undefined;
+    }
+  | { status: 'ignored'; eventId: string; reason: IgnoreReason }
+  | { status: 'invalid'; eventId: string | undefined; reason: string };
+
+export type RootActivityHandler = (event: unknown, context?: Partial<Context>) => Promise<RootActivityResult>;
+
+export const DEFAULT_RETRY_DELAY_MS = 200;
+
+export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): RootActivityHandler {
+  const config = deps.config ?? loadAlertConfig();
+  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? defaultMetrics;
+  const retryDelayMs = deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const clients: AlertClients = {
+    sns: factory.client(SNSClient),
+    sqs: factory.client(SQSClient),
+    dynamodb: factory.client(DynamoDBClient),
+    securityHub: factory.client(SecurityHubClient, { region: config.securityHubRegion }),
+  };
+
+  async function rejectInvalid(raw: unknown, error: InvalidAlertEventError): Promise<RootActivityResult> {
+    const { id, detailType } = eventSummary(raw);
+    // The issues name fields and rules only; the event itself goes to the queue, never to the log.
+    logger.error('Invalid root activity event: sent to the invalid-event queue', {
+      eventBusId: id,
+      detailType,
+      issues: error.issues,
+    });
+    metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
+    // If the queue itself is unreachable this throws: Lambda retries and then hands the event to the
+    // on-failure destination, so it is still kept somewhere.
+    await parkInvalidEvent(clients.sqs, config.invalidEventQueueUrl, raw, {
+      reason: error.message,
+      eventBusId: id,
+      detailType,
+    });
+    return { status: 'invalid', eventId: id, reason: error.message };
+  }
+
+  function recordLatency(activity: RootActivity, alertedAt: Date): number {
+    // CloudTrail times have whole seconds and clocks drift a little: never report a negative latency.
+    const latencyMs = Math.max(0, alertedAt.getTime() - Date.parse(activity.eventTime));
+    const single = metrics.singleMetric();
+    single.addDimension('kind', activity.kind);
+    single.addMetadata('eventId', activity.eventId);
+    single.addMetric('AlertLatency', MetricUnit.Milliseconds, latencyMs);
+    return latencyMs;
+  }
+
+  async function raiseAlert(activity: RootActivity, context: Partial<Context> | undefined) {
+    const breakGlass = await lookUpBreakGlass(clients.dynamodb, config.breakGlassTable, activity);
+    if (breakGlass.state === 'lookup-failed') {
+      logger.error('Break-glass window lookup failed: alerting as unexpected root use', {
+        reason: breakGlass.reason,
+      });
+      metrics.addMetric('BreakGlassLookupFailures', MetricUnit.Count, 1);
+    }
+    const severity = alertSeverity(breakGlass);
+    const startedAt = now();
+    const message = buildAlertMessage({
+      activity,
+      breakGlass,
+      alertedAt: startedAt.toISOString(),
+      runbook: config.runbook,
+    });
+
+    let latencyMs: number | undefined;
+    const publishing = publishAlert(clients.sns, config.topicArn, message, activity.accountId).then((id) => {
+      // The page is out: this is the alert time MTTA is measured by, whatever happens to the finding.
+      latencyMs = recordLatency(activity, now());
+      return id;
+    });
+    const importing = (async () => {
+      const target = importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion);
+      const finding = buildRootActivityFinding({
+        activity,
+        breakGlass,
+        target,
+        now: startedAt.toISOString(),
+      });
+      await importFindings(clients.securityHub, [finding], activity.accountId, retryDelayMs);
+    })();
+    const [published, imported] = await Promise.allSettled([publishing, importing]);
+
+    if (published.status === 'rejected' || imported.status === 'rejected') {
+      const failures = [published, imported].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      metrics.addMetric('AlertDeliveryFailures', MetricUnit.Count, 1);
+      const what = [
+        published.status === 'rejected'
+          ? `SNS alert not sent (${errorMessage(published.reason)})`
+          : undefined,
+        imported.status === 'rejected'
+          ? `finding not imported (${errorMessage(imported.reason)})`
+          : undefined,
+      ].filter(Boolean);
+      const error = new AlertDeliveryError(
+        `Root activity ${activity.eventId} in account ${activity.accountId}: ${what.join('; ')}`,
+        { accountId: activity.accountId, cause: failures[0], failures },
+      );
+      logger.error('Root activity alert delivery failed', { error });
+      throw error;
+    }
+
+    metrics.addMetric('RootActivity', MetricUnit.Count, 1);
+    const result: RootActivityResult = {
+      status: 'alerted',
+      accountId: activity.accountId,
+      eventId: activity.eventId,
+      findingId: rootActivityFindingId(activity.accountId, activity.eventId),
+      severity,
+      breakGlass: breakGlass.state,
+      latencyMs: latencyMs ?? 0,
+      messageId: published.value,
+    };
+    logger.info('Root activity alert raised', {
+      kind: activity.kind,
+      session: activity.session,
+      outcome: activity.outcome,
+      severity,
+      breakGlass: breakGlass.state,
+      latencyMs: result.latencyMs,
+    });
+    return result;
+  }
+
+  return async (event, context) => {
+    try {
+      const parsed = parseRootActivityEvent(event);
+      if (!parsed.ok) return await rejectInvalid(event, parsed.error);
+
+      const classified = classifyRootActivity(parsed.event);
+      const eventId = parsed.event.detail.eventID;
+      if (!classified.ok) {
+        // Reaching here means a rule matched more than root activity: worth a look, not a page.
+        logger.warn('Event is not alertable root activity: ignored', { eventId, reason: classified.reason });
+        metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
+        return { status: 'ignored', eventId, reason: classified.reason };
+      }
+      logger.appendKeys({ accountId: classified.activity.accountId, eventId });
+      return await raiseAlert(classified.activity, context);
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.removeKeys(['accountId', 'eventId']);
+    }
+  };
+}
+
+let defaultHandler: RootActivityHandler | undefined;
+
+/**
+ * The Lambda entry point. Built on the first invocation (the cold start) rather than at import, so that
+ * importing this module (tests, the benchmark, the packager) never needs the environment; a bad
+ * environment fails every invocation with the same InvalidAlertConfigError until it is fixed.
+ */
+export const handler: RootActivityHandler = (event, context) => {
+  defaultHandler ??= createRootActivityHandler();
+  return defaultHandler(event, context);
+};

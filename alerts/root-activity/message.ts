@@ -1,0 +1,183 @@
+/**
+ * Pure: the SNS alert for one root activity. The subject must fit an email subject line and an SMS (SNS
+ * wants ASCII, no control characters, under 100 characters); the body is plain text an on-call engineer can
+ * act on from a phone: every fact about the event, what the break-glass record says, and what to do next.
+ * Message attributes let subscriptions filter (e.g. page only on CRITICAL).
+ */
+import type { BreakGlassWindow } from '../../lib/break-glass';
+import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
+import type { RootActivity } from './classify';
+import { activityLabel, activitySentence, isLongTermKey, mfaText } from './describe';
+
+/** SNS: "less than 100 characters". */
+export const SUBJECT_MAX = 99;
+export const SUBJECT_PREFIX = '[rootguard]';
+export const DEFAULT_RUNBOOK = 'README.md#break-glass';
+
+export interface AlertMessageInput {
+  activity: RootActivity;
+  breakGlass: BreakGlassStatus;
+  /** When rootguard raised the alert (ISO-8601). */
+  alertedAt: string;
+  /** Where the break-glass and incident runbook lives. */
+  runbook?: string;
+}
+
+export interface AlertMessage {
+  subject: string;
+  body: string;
+  attributes: Record<string, { DataType: 'String'; StringValue: string }>;
+}
+
+/** SNS subjects must be printable ASCII; CloudTrail values are not guaranteed to be. */
+const toAscii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
+
+export function alertSubject(activity: RootActivity, severity: AlertSeverity): string {
+  const head = `${SUBJECT_PREFIX} ${severity} `;
+  const tail = ` (${activity.outcome}) in ${activity.accountId}`;
+  const room = SUBJECT_MAX - head.length - tail.length;
+  const label = toAscii(activityLabel(activity));
+  // Cut the label, never the severity, outcome or account: those are what a filter or a reader needs.
+  const fitted = label.length <= room ? label : `${label.slice(0, room - 3)}...`;
+  return `${head}${fitted}${tail}`;
+}
+
+function sessionText(a: RootActivity): string {
+  if (a.session === 'assumed-root') {
+    return 'AssumeRoot session, started from the management account or the IAM delegated administrator';
+  }
+  if (a.kind === 'console-sign-in') return "root credentials (root's email address and password)";
+  return isLongTermKey(a.accessKeyId)
+    ? 'root credentials: a LONG-TERM ROOT ACCESS KEY'
+    : 'root credentials (a console or temporary session of the root user)';
+}
+
+function latencyText(eventTime: string, alertedAt: string): string {
+  const seconds = Math.max(0, Math.round((Date.parse(alertedAt) - Date.parse(eventTime)) / 1000));
+  return `${alertedAt} (${seconds} s after the event)`;
+}
+
+function windowLines(window: BreakGlassWindow): string[] {
+  return [
+    `  OPEN: ticket ${window.ticketId} (window ${window.windowId})`,
+    `  From ${window.startsAt} until ${window.endsAt}`,
+    `  Approved by: ${window.approvers.length > 0 ? window.approvers.join(', ') : '(none recorded)'}`,
+    ...(window.requestedBy ? [`  Requested by: ${window.requestedBy}`] : []),
+    `  Reason: ${window.reason}`,
+  ];
+}
+
+function breakGlassLines(status: BreakGlassStatus, a: RootActivity): string[] {
+  switch (status.state) {
+    case 'open':
+      return windowLines(status.window);
+    case 'none':
+      return [`  None covers ${a.eventTime} for account ${a.accountId}: this root use was not expected.`];
+    case 'lookup-failed':
+      return [
+        `  UNKNOWN: the break-glass window lookup failed (${status.reason}).`,
+        '  Treated as unexpected (CRITICAL) until someone checks the break-glass table.',
+      ];
+  }
+}
+
+const numbered = (steps: readonly string[]) => steps.map((s, i) => `${i + 1}. ${s}`);
+
+function nextSteps(a: RootActivity, status: BreakGlassStatus): string[] {
+  const steps: string[] = [];
+  if (status.state === 'open') {
+    steps.push(
+      `Check that this matches the purpose of ticket ${status.window.ticketId}; the window closes at ${status.window.endsAt}.`,
+      'Anything the ticket does not explain: handle it as unexpected root use (see the runbook).',
+    );
+    return numbered(steps);
+  }
+  if (status.state === 'lookup-failed') {
+    steps.push('Check the break-glass table first: a window may exist that this alert could not see.');
+  }
+  if (a.session === 'assumed-root') {
+    steps.push(
+      `Find the AssumeRoot call in the management (or delegated administrator) account's CloudTrail (eventName AssumeRoot, targetPrincipal ${a.accountId}) to see who started the session and with which task policy.`,
+      'If no change or break-glass window covers it, treat that principal as compromised and revoke its sessions.',
+    );
+  } else if (a.kind === 'console-sign-in' && a.outcome === 'failure') {
+    // Nobody got in, but someone knows root's email address (and, if MFA was what failed, its password).
+    steps.push(
+      "Someone holds root's email address and tried to sign in. Confirm root has MFA (or, better, no credentials at all through centralized root access); if the failure was at the MFA step, reset the root password.",
+      `Watch for repeated attempts from ${a.sourceIp ?? 'the same source'}; if they continue, open an incident.`,
+    );
+  } else {
+    // A sign-in that worked, or an API call (even a denied one was signed with a working root credential).
+    steps.push(
+      `Reach the owner of account ${a.accountId} now: nobody should use root outside a break-glass window.`,
+      'If nobody claims it, treat root as compromised: reset the root password, delete root access keys, check the MFA devices (or delete the root credentials through centralized root access).',
+    );
+    if (isLongTermKey(a.accessKeyId)) {
+      steps.push(
+        `Deactivate and delete root access key ${a.accessKeyId}: root should have no access keys at all.`,
+      );
+    }
+    steps.push(
+      `Review every CloudTrail event in the account since ${a.eventTime} from ${a.sourceIp ?? 'this source'}${a.accessKeyId ? ` and access key ${a.accessKeyId}` : ''}.`,
+    );
+  }
+  steps.push('Record what happened on an incident ticket.');
+  return numbered(steps);
+}
+
+/** Pads labels so values line up in a monospace email client. */
+const row = (label: string, value: string) => `${`${label}:`.padEnd(19)}${value}`;
+
+export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
+  const { activity: a, breakGlass } = input;
+  const severity = alertSeverity(breakGlass);
+  const rows = [
+    row('Severity', severity),
+    row('Account', a.accountId),
+    row('Event', `${a.eventName} (${a.eventSource})`),
+    row('Kind', a.kind === 'console-sign-in' ? 'console sign-in' : 'API call'),
+    row('Session', sessionText(a)),
+    row('Outcome', a.outcome),
+    row('MFA used', mfaText(a.mfaUsed)),
+    row('Event time', a.eventTime),
+    row('Region', a.region),
+    row('Source IP', a.sourceIp ?? '(not recorded)'),
+    row('User agent', a.userAgent ?? '(not recorded)'),
+    ...(a.accessKeyId ? [row('Access key', a.accessKeyId)] : []),
+    ...(a.errorCode || a.errorMessage
+      ? [row('Error', [a.errorCode, a.errorMessage].filter(Boolean).join(': '))]
+      : []),
+    row('CloudTrail event', a.eventId),
+    row('Alert raised', latencyText(a.eventTime, input.alertedAt)),
+  ];
+  const body = [
+    `${severity}: ${activityLabel(a)} (${a.outcome}) in account ${a.accountId}.`,
+    '',
+    activitySentence(a),
+    '',
+    ...rows,
+    '',
+    'Break-glass window',
+    ...breakGlassLines(breakGlass, a),
+    '',
+    'What to do',
+    ...nextSteps(a, breakGlass),
+    '',
+    `Runbook: ${input.runbook ?? DEFAULT_RUNBOOK}`,
+    '',
+  ].join('\n');
+
+  const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: value });
+  return {
+    subject: alertSubject(a, severity),
+    body,
+    attributes: {
+      severity: attribute(severity),
+      accountId: attribute(a.accountId),
+      kind: attribute(a.kind),
+      session: attribute(a.session),
+      outcome: attribute(a.outcome),
+      breakGlass: attribute(breakGlass.state),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The AWS Security Finding Format pieces every rootguard finding shares (root-activity alerts and Config
+ * compliance findings), kept pure: callers pass the times and the importing account.
+ */
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import type { Partition } from '../lib/partition';
+
+export const ASFF_SCHEMA_VERSION = '2018-10-08';
+export const PRODUCT_NAME = 'rootguard';
+export const COMPANY_NAME = 'rootguard';
+
+/** Where a finding is imported: the Security Hub (delegated) administrator, i.e. the security tooling account. */
+export interface ImportTarget {
+  partition: Partition;
+  region: string;
+  /** The account that calls BatchImportFindings. */
+  importerAccountId: string;
+}
+
+/** Findings from a custom integration use the importing account's default product. */
+export function defaultProductArn(target: ImportTarget): string {
+  return `arn:${target.partition}:securityhub:${target.region}:${target.importerAccountId}:product/${target.importerAccountId}/default`;
+}
+
+export function accountResource(
+  target: ImportTarget,
+  accountId: string,
+): NonNullable<AwsSecurityFinding['Resources']>[number] {
+  return {
+    Type: 'AwsAccount',
+    Id: `AWS::::Account:${accountId}`,
+    Partition: target.partition,
+    Region: target.region,
+  };
+}
+
+/** ASFF text fields have length limits; cut rather than have the whole import rejected. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const TITLE_MAX = 256;
+export const DESCRIPTION_MAX = 1024;

@@ -1,0 +1,300 @@
+/**
+ * The root-activity alert path against moto_server, with real SDK clients over HTTP:
+ * - the EXACT patterns of alerts/root-activity/patterns.json, as two rules on a central bus, deliver
+ *   exactly the root activity among the real-shaped test events;
+ * - the finding built by finding.ts survives a double import (a Lambda retry) as one finding;
+ * - the handler, fed what the bus delivered, publishes to SNS, imports into Security Hub, honours a
+ *   break-glass window stored in DynamoDB and parks a malformed event on its queue.
+ */
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { BreakGlassStatus } from '../../alerts/root-activity/break-glass-status';
+import { classifyRootActivity } from '../../alerts/root-activity/classify';
+import { parseRootActivityEvent } from '../../alerts/root-activity/event';
+import { buildRootActivityFinding, rootActivityFindingId } from '../../alerts/root-activity/finding';
+import { createRootActivityHandler } from '../../alerts/root-activity/handler';
+import patterns from '../../alerts/root-activity/patterns.json';
+import { putWindow } from '../../lib/break-glass-store';
+import { MEMBER_ACCOUNT } from '../helpers/constants';
+import {
+  EMULATOR_REGION,
+  emulatorClient,
+  emulatorClientFactory,
+  MOTO_DEFAULT_ACCOUNT,
+  resetEmulator,
+} from '../helpers/emulator';
+import {
+  ALERTING_EVENTS,
+  breakGlassWindow,
+  type CloudTrailEvent,
+  loadEvent,
+  NON_ALERTING_EVENTS,
+} from '../helpers/root-activity-events';
+
+const BUS = 'rootguard-central';
+const TABLE = 'rootguard-break-glass';
+const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`;
+const ALL_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS];
+
+let events: EventBridgeClient;
+let sqs: SQSClient;
+let hub: SecurityHubClient;
+
+beforeEach(async () => {
+  await resetEmulator();
+  events = emulatorClient(EventBridgeClient);
+  sqs = emulatorClient(SQSClient);
+  hub = emulatorClient(SecurityHubClient);
+});
+
+async function createQueue(name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  if (!QueueUrl || !attributes.Attributes?.QueueArn) throw new Error(`queue ${name} was not created`);
+  return { url: QueueUrl, arn: attributes.Attributes.QueueArn };
+}
+
+/** Every message on the queue (moto delivers at once; a short poll ends when the queue is drained). */
+async function drain(queueUrl: string): Promise<Message[]> {
+  const messages: Message[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (!out.Messages?.length) return messages;
+    messages.push(...out.Messages);
+  }
+}
+
+/** The central bus with the deployed patterns, verbatim, as one rule each, delivering to a queue. */
+async function centralBusDeliveringTo(queueArn: string): Promise<void> {
+  await events.send(new CreateEventBusCommand({ Name: BUS }));
+  for (const [name, pattern] of Object.entries(patterns)) {
+    await events.send(
+      new PutRuleCommand({ Name: name, EventBusName: BUS, EventPattern: JSON.stringify(pattern) }),
+    );
+    await events.send(
+      new PutTargetsCommand({ Rule: name, EventBusName: BUS, Targets: [{ Id: 'alert', Arn: queueArn }] }),
+    );
+  }
+}
+
+async function putEvents(list: readonly CloudTrailEvent[]): Promise<void> {
+  const out = await events.send(
+    new PutEventsCommand({
+      Entries: list.map((e) => ({
+        EventBusName: BUS,
+        Source: e.source,
+        DetailType: e['detail-type'],
+        Detail: JSON.stringify(e.detail),
+        Time: new Date(e.time),
+      })),
+    }),
+  );
+  expect(out.FailedEntryCount).toBe(0);
+}
+
+const eventIdOf = (body: unknown) => (body as CloudTrailEvent).detail.eventID;
+
+/** Publishes the test events on the central bus and returns what its rules delivered. */
+async function deliveredByTheBus(): Promise<unknown[]> {
+  const target = await createQueue('root-activity-target');
+  await centralBusDeliveringTo(target.arn);
+  await putEvents(ALL_EVENTS.map(loadEvent));
+  return (await drain(target.url)).map((m) => JSON.parse(m.Body ?? 'null') as unknown);
+}
+
+describe('root activity rules on the central bus', () => {
+  it('deliver exactly the root sign-ins and root API calls, each once', async () => {
+    const delivered = await deliveredByTheBus();
+
+    expect(delivered.map(eventIdOf).sort()).toEqual(
+      ALERTING_EVENTS.map((n) => loadEvent(n).detail.eventID).sort(),
+    );
+  });
+});
+
+describe('root activity finding in Security Hub', () => {
+  it('stays one finding, with its fields intact, when imported twice (a retry)', async () => {
+    const parsed = parseRootActivityEvent(loadEvent('root-console-signin-success'));
+    if (!parsed.ok) throw parsed.error;
+    const classified = classifyRootActivity(parsed.event);
+    if (!classified.ok) throw new Error(classified.reason);
+    const breakGlass: BreakGlassStatus = { state: 'open', window: breakGlassWindow() };
+    const build = (now: string) =>
+      buildRootActivityFinding({
+        activity: classified.activity,
+        breakGlass,
+        target: { partition: 'aws', region: EMULATOR_REGION, importerAccountId: MOTO_DEFAULT_ACCOUNT },
+        now,
+      });
+    const first = build('2026-11-20T09:15:04.000Z');
+    const retry = build('2026-11-20T09:16:30.000Z');
+
+    for (const finding of [first, retry]) {
+      const out = await hub.send(new BatchImportFindingsCommand({ Findings: [finding] }));
+      expect(out).toMatchObject({ SuccessCount: 1, FailedCount: 0 });
+    }
+    // moto ignores GetFindings filters: select by Id here.
+    const stored = ((await hub.send(new GetFindingsCommand({}))).Findings ?? []).filter(
+      (f) => f.Id === first.Id,
+    );
+
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      Id: rootActivityFindingId(MEMBER_ACCOUNT, '3d1e2f4a-8b6c-4d2e-9f10-a1b2c3d4e5f6'),
+      GeneratorId: 'rootguard/root-activity',
+      AwsAccountId: MOTO_DEFAULT_ACCOUNT,
+      Title: first.Title,
+      Severity: { Label: 'MEDIUM' },
+      Types: first.Types,
+      Resources: [expect.objectContaining({ Type: 'AwsAccount', Id: `AWS::::Account:${MEMBER_ACCOUNT}` })],
+      UserDefinedFields: expect.objectContaining({
+        breakGlassTicket: 'CHG-4711',
+        session: 'root-credentials',
+      }),
+      UpdatedAt: retry.UpdatedAt,
+    });
+  });
+});
+
+describe('alert handler on the emulator', () => {
+  async function alertStack() {
+    const alerts = await createQueue('on-call');
+    const invalid = await createQueue('root-activity-invalid');
+    const sns = emulatorClient(SNSClient);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
+    const dynamodb = emulatorClient(DynamoDBClient);
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'accountId', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'accountId', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+      }),
+    );
+    const handler = createRootActivityHandler({
+      config: {
+        topicArn: TopicArn as string,
+        invalidEventQueueUrl: invalid.url,
+        breakGlassTable: TABLE,
+        region: EMULATOR_REGION,
+        securityHubRegion: EMULATOR_REGION,
+        runbook: 'README.md#break-glass',
+      },
+      clientFactory: emulatorClientFactory(EMULATOR_REGION),
+      retryDelayMs: 0,
+    });
+    const invoke = (event: unknown) => handler(event, { invokedFunctionArn: FUNCTION_ARN });
+    return { alerts, invalid, dynamodb, invoke };
+  }
+
+  /** SNS notifications that reached the subscribed queue: subject, message and attributes. */
+  async function notifications(queueUrl: string) {
+    return (await drain(queueUrl)).map((m) => {
+      const n = JSON.parse(m.Body ?? '{}') as {
+        Subject: string;
+        Message: string;
+        MessageAttributes: Record<string, { Value: string }>;
+      };
+      return { subject: n.Subject, message: n.Message, severity: n.MessageAttributes?.severity?.Value };
+    });
+  }
+
+  it('alerts every root event the bus delivers, and imports one finding per event', async () => {
+    const { alerts, invoke } = await alertStack();
+    const delivered = await deliveredByTheBus();
+
+    const results = [];
+    for (const event of delivered) results.push(await invoke(event));
+
+    expect(results.map((r) => r.status)).toEqual(delivered.map(() => 'alerted'));
+    const subjects = (await notifications(alerts.url)).map((n) => n.subject).sort();
+    expect(subjects).toEqual(
+      [
+        `[rootguard] CRITICAL AssumeRoot session API call iam:DeleteLoginProfile (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call iam:CreateAccessKey (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call s3:ListBuckets (failure) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root console sign-in (failure) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root console sign-in (success) in ${MEMBER_ACCOUNT}`,
+      ].sort(),
+    );
+    const findings = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    expect(findings.map((f) => f.Id).sort()).toEqual(
+      delivered.map((e) => rootActivityFindingId(MEMBER_ACCOUNT, eventIdOf(e))).sort(),
+    );
+  });
+
+  it('alerts MEDIUM with the ticket when a break-glass window is recorded for the account', async () => {
+    const { alerts, dynamodb, invoke } = await alertStack();
+    await putWindow(dynamodb, TABLE, breakGlassWindow());
+
+    const result = await invoke(loadEvent('root-console-signin-success'));
+
+    expect(result).toMatchObject({ status: 'alerted', severity: 'MEDIUM', breakGlass: 'open' });
+    const [notification] = await notifications(alerts.url);
+    expect(notification).toMatchObject({
+      subject: `[rootguard] MEDIUM root console sign-in (success) in ${MEMBER_ACCOUNT}`,
+      severity: 'MEDIUM',
+      message: expect.stringContaining('OPEN: ticket CHG-4711'),
+    });
+  });
+
+  it('alerts CRITICAL and says so when the break-glass table is missing', async () => {
+    const { alerts, dynamodb, invoke } = await alertStack();
+    await dynamodb.send(new DeleteTableCommand({ TableName: TABLE }));
+
+    const result = await invoke(loadEvent('root-console-signin-success'));
+
+    expect(result).toMatchObject({ severity: 'CRITICAL', breakGlass: 'lookup-failed' });
+    const [notification] = await notifications(alerts.url);
+    expect(notification?.message).toContain(
+      'UNKNOWN: the break-glass window lookup failed (Failed calling dynamodb:Query in account 222222222222 (ResourceNotFoundException',
+    );
+  });
+
+  it('parks a malformed event on the invalid-event queue, unchanged, and does not throw', async () => {
+    const { alerts, invalid, invoke } = await alertStack();
+    const malformed = { ...loadEvent('root-console-signin-success'), detail: { eventName: 'ConsoleLogin' } };
+
+    await expect(invoke(malformed)).resolves.toMatchObject({ status: 'invalid' });
+
+    const parked = await drain(invalid.url);
+    expect(parked.map((m) => JSON.parse(m.Body ?? 'null'))).toEqual([malformed]);
+    expect(parked[0]?.MessageAttributes?.detailType?.StringValue).toBe('AWS Console Sign In via CloudTrail');
+    expect(await notifications(alerts.url)).toEqual([]);
+  });
+});

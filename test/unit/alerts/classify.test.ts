@@ -1,0 +1,117 @@
+import { classifyRootActivity, type RootActivity } from '../../../alerts/root-activity/classify';
+import { activityLabel } from '../../../alerts/root-activity/describe';
+import { parseRootActivityEvent } from '../../../alerts/root-activity/event';
+import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { type CloudTrailEvent, type EventName, loadEvent } from '../../helpers/root-activity-events';
+
+function classify(event: CloudTrailEvent | EventName) {
+  const parsed = parseRootActivityEvent(typeof event === 'string' ? loadEvent(event) : event);
+  if (!parsed.ok) throw parsed.error;
+  return classifyRootActivity(parsed.event);
+}
+
+function activityOf(name: EventName): RootActivity {
+  const result = classify(name);
+  if (!result.ok) throw new Error(`expected root activity, got ${result.reason}`);
+  return result.activity;
+}
+
+describe('classifyRootActivity', () => {
+  it('describes a successful root console sign-in with MFA', () => {
+    expect(activityOf('root-console-signin-success')).toEqual({
+      accountId: MEMBER_ACCOUNT,
+      eventId: '3d1e2f4a-8b6c-4d2e-9f10-a1b2c3d4e5f6',
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      eventTime: '2026-11-20T09:15:01Z',
+      kind: 'console-sign-in',
+      session: 'root-credentials',
+      outcome: 'success',
+      mfaUsed: true,
+      sourceIp: '198.51.100.23',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0',
+      region: 'us-east-1',
+    });
+  });
+
+  it('describes a failed root console sign-in without MFA, with the error', () => {
+    expect(activityOf('root-console-signin-failure')).toMatchObject({
+      kind: 'console-sign-in',
+      outcome: 'failure',
+      mfaUsed: false,
+      sourceIp: '203.0.113.77',
+      errorMessage: 'Failed authentication',
+    });
+  });
+
+  it('describes a root API call with the MFA of its console session', () => {
+    expect(activityOf('root-api-call')).toMatchObject({
+      kind: 'api-call',
+      session: 'root-credentials',
+      outcome: 'success',
+      mfaUsed: true,
+      eventName: 'CreateAccessKey',
+      eventSource: 'iam.amazonaws.com',
+      accessKeyId: 'ASIAEXAMPLEROOTSESS1',
+    });
+  });
+
+  it('labels a call from an sts:AssumeRoot session as assumed-root, not as a sign-in', () => {
+    const activity = activityOf('root-assume-root-session-call');
+
+    expect(activity).toMatchObject({ kind: 'api-call', session: 'assumed-root', mfaUsed: false });
+    expect(activityLabel(activity)).toBe('AssumeRoot session API call iam:DeleteLoginProfile');
+  });
+
+  it('reports a denied call with a long-term key as a failure whose MFA is not recorded', () => {
+    expect(activityOf('root-api-call-denied-access-key')).toMatchObject({
+      outcome: 'failure',
+      mfaUsed: undefined,
+      errorCode: 'AccessDenied',
+      accessKeyId: 'AKIAEXAMPLEROOTKEY01',
+    });
+  });
+
+  it('treats any sign-in event reporting Failure under its own name as a failure', () => {
+    const event = loadEvent('root-console-signin-success');
+    event.detail.eventName = 'PasswordRecoveryRequested';
+    event.detail.responseElements = { PasswordRecoveryRequested: 'Failure' };
+
+    const result = classify(event);
+
+    expect(result.ok && result.activity.outcome).toBe('failure');
+    expect(result.ok && activityLabel(result.activity)).toBe('root sign-in event PasswordRecoveryRequested');
+  });
+
+  it('takes the account from recipientAccountId, then the envelope, when userIdentity has none', () => {
+    const event = loadEvent('root-api-call');
+    delete (event.detail.userIdentity as Record<string, unknown>).accountId;
+    event.detail.recipientAccountId = '333333333333';
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { accountId: '333333333333' } });
+    delete event.detail.recipientAccountId;
+    expect(classify(event)).toMatchObject({ ok: true, activity: { accountId: MEMBER_ACCOUNT } });
+  });
+
+  it('reads unknown MFA flags as not recorded, even ones named like Object properties', () => {
+    const event = loadEvent('root-console-signin-success');
+    (event.detail.additionalEventData as Record<string, unknown>).MFAUsed = 'constructor';
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { mfaUsed: undefined } });
+  });
+
+  it.each([
+    ['iam-user-console-signin', 'not-root'],
+    ['root-invoked-by-service', 'invoked-by-service'],
+    ['root-aws-service-event', 'aws-service-event'],
+  ] as const)('refuses %s (%s) in case a rule is misconfigured', (name, reason) => {
+    expect(classify(name)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses a detail-type it does not alert on', () => {
+    const event = loadEvent('root-api-call');
+    event['detail-type'] = 'constructor';
+
+    expect(classify(event)).toEqual({ ok: false, reason: 'unsupported-detail-type' });
+  });
+});
