@@ -34,7 +34,9 @@ export function scheduledEvent(options: ScheduledEventOptions): Record<string, u
   };
   if (options.ruleParameters !== undefined) {
     event.ruleParameters =
-      typeof options.ruleParameters === 'string' ? options.ruleParameters : JSON.stringify(options.ruleParameters);
+      typeof options.ruleParameters === 'string'
+        ? options.ruleParameters
+        : JSON.stringify(options.ruleParameters);
   }
   return event;
 }

@@ -135,7 +135,9 @@ describe('scanning the sample organization', () => {
 
   it('names the break-glass ticket that covers a recent root use, and the use no window covers', () => {
     expect(annotation(ACCOUNT.management, 'root-user-idle')).toContain('CHG-4711');
-    expect(annotation(ACCOUNT.sandboxAlice, 'root-user-idle')).toContain('no break-glass window covers that use');
+    expect(annotation(ACCOUNT.sandboxAlice, 'root-user-idle')).toContain(
+      'no break-glass window covers that use',
+    );
   });
 
   it('says why root sign-ins raise no alert', () => {
@@ -160,7 +162,12 @@ describe('scanning the sample organization', () => {
       expect.objectContaining({ ruleId: KEYS, compliant: 8, nonCompliant: 2, notApplicable: 0, noFacts: 1 }),
       expect.objectContaining({ ruleId: SCP, compliant: 6, nonCompliant: 4, notApplicable: 1, noFacts: 0 }),
       expect.objectContaining({ ruleId: 'root-user-idle', compliant: 7, nonCompliant: 3, noFacts: 1 }),
-      expect.objectContaining({ ruleId: 'root-activity-alerting', compliant: 8, nonCompliant: 2, noFacts: 1 }),
+      expect.objectContaining({
+        ruleId: 'root-activity-alerting',
+        compliant: 8,
+        nonCompliant: 2,
+        noFacts: 1,
+      }),
     ]);
     expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60, 70, 80]);
     expect(report.summary.totals).toEqual({ compliant: 37, nonCompliant: 13, notApplicable: 1, noFacts: 4 });

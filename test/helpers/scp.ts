@@ -1,0 +1,96 @@
+/**
+ * Service control policies for root-deny-scp tests: the documents (the JSON text DescribePolicy returns),
+ * policy ids and names, and builders for the facts OrgReader produces. The canonical deny-root document is
+ * written out here, not imported from lib/, so a change to lib's copy cannot silently change what the tests
+ * expect.
+ */
+import type { PolicyFacts, TargetPolicies, TargetType } from '../../lib/org-tree';
+
+const document = (...statements: object[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+/** Deny everything to any account's root user, keeping sts:AssumeRoot sessions working (DESIGN.md). */
+export const DENY_ROOT_CONTENT = document({
+  Sid: 'DenyRootUser',
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+  Condition: {
+    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
+    Null: { 'aws:AssumedRoot': 'true' },
+  },
+});
+
+/** An older copy of the same guardrail: StringLike, no AssumeRoot exemption. */
+export const LEGACY_DENY_ROOT_CONTENT = document({
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+  Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+});
+
+/** Targets root but denies only some actions. */
+export const PARTIAL_DENY_ROOT_CONTENT = document({
+  Effect: 'Deny',
+  Action: ['iam:*', 'organizations:*'],
+  Resource: '*',
+  Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+});
+
+/** Targets root for every action, but only in one region. */
+export const NARROWED_DENY_ROOT_CONTENT = document({
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+  Condition: {
+    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
+    StringEquals: { 'aws:RequestedRegion': 'us-east-1' },
+  },
+});
+
+/** The AWS-managed policy attached everywhere by default. */
+export const FULL_AWS_ACCESS_CONTENT = document({ Effect: 'Allow', Action: '*', Resource: '*' });
+
+export const DENY_ROOT_POLICY_ID = 'p-denyroot01';
+export const SECOND_DENY_ROOT_POLICY_ID = 'p-denyroot02';
+export const PARTIAL_DENY_POLICY_ID = 'p-partial001';
+export const NARROWED_DENY_POLICY_ID = 'p-narrowed01';
+export const FULL_AWS_ACCESS_POLICY_ID = 'p-FullAWSAccess';
+
+export const policy = (id: string, name: string, content: string): PolicyFacts => ({ id, name, content });
+
+export const DENY_ROOT_SCP = policy(DENY_ROOT_POLICY_ID, 'DenyRootUser', DENY_ROOT_CONTENT);
+export const LEGACY_DENY_ROOT_SCP = policy(
+  SECOND_DENY_ROOT_POLICY_ID,
+  'LegacyDenyRoot',
+  LEGACY_DENY_ROOT_CONTENT,
+);
+export const PARTIAL_DENY_SCP = policy(PARTIAL_DENY_POLICY_ID, 'DenyRootIam', PARTIAL_DENY_ROOT_CONTENT);
+export const NARROWED_DENY_SCP = policy(
+  NARROWED_DENY_POLICY_ID,
+  'DenyRootUsEast1',
+  NARROWED_DENY_ROOT_CONTENT,
+);
+export const FULL_AWS_ACCESS_SCP = policy(
+  FULL_AWS_ACCESS_POLICY_ID,
+  'FullAWSAccess',
+  FULL_AWS_ACCESS_CONTENT,
+);
+
+/** Every policy above, by id: what DescribePolicy answers in collect tests. */
+export const SCPS_BY_ID: ReadonlyMap<string, PolicyFacts> = new Map(
+  [DENY_ROOT_SCP, LEGACY_DENY_ROOT_SCP, PARTIAL_DENY_SCP, NARROWED_DENY_SCP, FULL_AWS_ACCESS_SCP].map((p) => [
+    p.id,
+    p,
+  ]),
+);
+
+export const attached = (
+  targetType: TargetType,
+  targetId: string,
+  ...policies: PolicyFacts[]
+): TargetPolicies => ({
+  targetId,
+  targetType,
+  policies,
+});
