@@ -5,23 +5,31 @@
  */
 import { type Partition, rootUserArn } from './partition';
 
-/** The canonical deny-root statement rootguard recommends and the remediation creates. */
-export const CANONICAL_DENY_ROOT_POLICY = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'RootGuardDenyRootUser',
-      Effect: 'Deny',
-      Action: '*',
-      Resource: '*',
-      Condition: {
-        ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
-        // Centralized root access: sessions from sts:AssumeRoot carry aws:AssumedRoot and must keep working.
-        Null: { 'aws:AssumedRoot': 'true' },
+/**
+ * The canonical deny-root SCP rootguard recommends and the remediation creates, for one partition (a policy
+ * naming `arn:aws:` would not match root in aws-cn or aws-us-gov).
+ */
+export function denyRootPolicyDocument(partition: Partition) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'RootGuardDenyRootUser',
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` },
+          // Centralized root access: sessions from sts:AssumeRoot carry aws:AssumedRoot and must keep working.
+          Null: { 'aws:AssumedRoot': 'true' },
+        },
       },
-    },
-  ],
-} as const;
+    ],
+  } as const;
+}
+
+/** The canonical deny-root SCP in the commercial partition. */
+export const CANONICAL_DENY_ROOT_POLICY = denyRootPolicyDocument('aws');
 
 export type DenyRootVerdict =
   | { denies: true; reason: string }

@@ -101,13 +101,23 @@ export function createRuleHandler<F, P = RuleParameters>(
       const roleName = params
         ? (params as RuleParameters).ExecutionRoleName
         : executionRoleNameOf(invocation.rawParameters);
+      // Without the role no evaluation can reach Config, which then keeps the account's previous result:
+      // count the failure so an alarm on EvaluationFailures catches a stale COMPLIANT.
       const accountCredentials =
         typeof roleName === 'string'
-          ? await clients.assumeRole(
-              roleArn(invocation.partition, accountId, roleName),
-              `rootguard-${metadata.id}`,
-              accountId,
-            )
+          ? await clients
+              .assumeRole(
+                roleArn(invocation.partition, accountId, roleName),
+                `rootguard-${metadata.id}`,
+                accountId,
+              )
+              .catch((error: unknown) => {
+                logger.error('Cannot assume the execution role; no evaluation sent', {
+                  error: error as Error,
+                });
+                metrics.addMetric('EvaluationFailures', 'Count', 1);
+                throw error;
+              })
           : undefined;
 
       const evaluations =
