@@ -1,0 +1,59 @@
+/**
+ * The open-break-glass-window Lambda's configuration: environment variables set by serverless.yml, validated
+ * once when the handler is created (cold start), so a deployment mistake fails every step with one message
+ * naming every bad variable.
+ */
+import { z } from 'zod';
+import { InvalidRemediationConfigError } from '../lib/errors';
+import { documentName } from '../lib/names';
+
+/** The folder of this remediation; the document name follows from it. */
+export const FOLDER = 'open-break-glass-window';
+export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
+
+export interface OpenWindowConfig {
+  /** Where windows are recorded (lib/break-glass-store.ts). */
+  breakGlassTable: string;
+  /** The rootguard alert topic that is told a window opened; undefined: no notice (single-account try-out). */
+  alertTopicArn: string | undefined;
+  /** Only executions of this document may open a window. */
+  documentName: string;
+  region: string;
+}
+
+// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
+const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+// Environment values are always strings: a type error can only mean the variable is not set.
+const required = () => z.string({ error: 'is not set' });
+
+const envSchema = z.object({
+  BREAK_GLASS_TABLE: required().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
+  ALERT_TOPIC_ARN: optional(
+    z
+      .string()
+      .regex(
+        /^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+        'expected an SNS topic ARN',
+      ),
+  ),
+  OPEN_WINDOW_DOCUMENT_NAME: optional(
+    z.string().regex(/^[A-Za-z0-9_.-]{3,128}$/, 'expected an SSM document name'),
+  ),
+  AWS_REGION: required().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+});
+
+export function loadOpenWindowConfig(env: NodeJS.ProcessEnv = process.env): OpenWindowConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new InvalidRemediationConfigError(`open-break-glass-window is misconfigured: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    breakGlassTable: e.BREAK_GLASS_TABLE,
+    alertTopicArn: e.ALERT_TOPIC_ARN,
+    documentName: e.OPEN_WINDOW_DOCUMENT_NAME ?? DEFAULT_DOCUMENT_NAME,
+    region: e.AWS_REGION,
+  };
+}

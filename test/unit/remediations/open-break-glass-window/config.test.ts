@@ -1,0 +1,51 @@
+import { InvalidRemediationConfigError } from '../../../../remediations/lib/errors';
+import {
+  DEFAULT_DOCUMENT_NAME,
+  loadOpenWindowConfig,
+} from '../../../../remediations/open-break-glass-window/config';
+import { createOpenWindowHandler, handler } from '../../../../remediations/open-break-glass-window/handler';
+import { ALERT_TOPIC_ARN, TABLE } from './fixtures';
+
+const ENV = { BREAK_GLASS_TABLE: TABLE, ALERT_TOPIC_ARN, AWS_REGION: 'us-east-1' };
+
+describe('loadOpenWindowConfig', () => {
+  it('reads the environment, defaulting the document name to the one the folder gives', () => {
+    expect(loadOpenWindowConfig(ENV)).toEqual({
+      breakGlassTable: TABLE,
+      alertTopicArn: ALERT_TOPIC_ARN,
+      documentName: 'RootGuard-OpenBreakGlassWindow',
+      region: 'us-east-1',
+    });
+    expect(DEFAULT_DOCUMENT_NAME).toBe('RootGuard-OpenBreakGlassWindow');
+  });
+
+  it('treats an empty ALERT_TOPIC_ARN as no notice, and takes OPEN_WINDOW_DOCUMENT_NAME when set', () => {
+    expect(
+      loadOpenWindowConfig({ ...ENV, ALERT_TOPIC_ARN: '', OPEN_WINDOW_DOCUMENT_NAME: 'RootGuard-Test' }),
+    ).toMatchObject({ alertTopicArn: undefined, documentName: 'RootGuard-Test' });
+  });
+
+  it('names every missing or malformed variable in one error', () => {
+    const load = () => loadOpenWindowConfig({ ALERT_TOPIC_ARN: 'my-topic', AWS_REGION: 'us-east-1' });
+
+    expect(load).toThrow(InvalidRemediationConfigError);
+    expect(load).toThrow(/BREAK_GLASS_TABLE: is not set; ALERT_TOPIC_ARN: expected an SNS topic ARN/);
+    expect(() => loadOpenWindowConfig({ ...ENV, BREAK_GLASS_TABLE: 'a b' })).toThrow(
+      /BREAK_GLASS_TABLE: expected a DynamoDB table name/,
+    );
+  });
+
+  it('makes createOpenWindowHandler fail at creation (cold start), not per step', () => {
+    const saved = process.env.BREAK_GLASS_TABLE;
+    delete process.env.BREAK_GLASS_TABLE;
+    try {
+      expect(() => createOpenWindowHandler()).toThrow(InvalidRemediationConfigError);
+    } finally {
+      if (saved !== undefined) process.env.BREAK_GLASS_TABLE = saved;
+    }
+  });
+
+  it('lets the module be imported without any environment (the default handler is built lazily)', () => {
+    expect(typeof handler).toBe('function');
+  });
+});
