@@ -3,7 +3,7 @@
  * compliance findings), kept pure: callers pass the times and the importing account.
  */
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import type { Partition } from '../lib/partition';
+import { ACCOUNT_ID_PATTERN, type Partition, partitionForRegion, partitionFromArn } from '../lib/partition';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 export const PRODUCT_NAME = 'rootguard';
@@ -41,3 +41,21 @@ export function clip(text: string, max: number): string {
 
 export const TITLE_MAX = 256;
 export const DESCRIPTION_MAX = 1024;
+
+/**
+ * The importing account is the one the Lambda runs in: the 5th field of
+ * `arn:<partition>:lambda:<region>:<account>:function:<name>`, the partition coming from the same ARN.
+ * Undefined when the ARN is missing or malformed (the caller names the problem in its own error).
+ */
+export function importTargetFromFunctionArn(
+  invokedFunctionArn: string | undefined,
+  securityHubRegion: string,
+): ImportTarget | undefined {
+  const importerAccountId = invokedFunctionArn?.split(':')[4];
+  if (importerAccountId === undefined || !ACCOUNT_ID_PATTERN.test(importerAccountId)) return undefined;
+  return {
+    partition: partitionFromArn(invokedFunctionArn) ?? partitionForRegion(securityHubRegion),
+    region: securityHubRegion,
+    importerAccountId,
+  };
+}

@@ -4,7 +4,7 @@
  * and the importing account, read from the invocation's function ARN.
  */
 import { z } from 'zod';
-import type { ImportTarget } from '../../findings/asff';
+import { type ImportTarget, importTargetFromFunctionArn } from '../../findings/asff';
 import { ACCOUNT_ID_PATTERN, partitionForRegion, partitionFromArn } from '../../lib/partition';
 import { InvalidAlertConfigError } from './errors';
 import { DEFAULT_RUNBOOK } from './message';
@@ -61,15 +61,11 @@ export function importTargetFrom(
   invokedFunctionArn: string | undefined,
   securityHubRegion: string,
 ): ImportTarget {
-  const importerAccountId = invokedFunctionArn?.split(':')[4];
-  if (importerAccountId === undefined || !ACCOUNT_ID_PATTERN.test(importerAccountId)) {
+  const target = importTargetFromFunctionArn(invokedFunctionArn, securityHubRegion);
+  if (!target) {
     throw new InvalidAlertConfigError(
       `Cannot tell the importing account from the Lambda context (invokedFunctionArn ${invokedFunctionArn ?? 'missing'})`,
     );
   }
-  return {
-    partition: partitionFromArn(invokedFunctionArn) ?? partitionForRegion(securityHubRegion),
-    region: securityHubRegion,
-    importerAccountId,
-  };
+  return target;
 }

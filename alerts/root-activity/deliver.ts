@@ -1,23 +1,19 @@
 /**
  * The AWS I/O of the root-activity alert, one function per call: look up break-glass windows, publish the
- * SNS alert, import the finding (retrying rejected findings once), park an invalid event. SDK failures
+ * SNS alert, import the finding (findings/import.ts: rejected findings retried once), park an invalid event. SDK failures
  * become lib's typed errors naming the action, so "AccessDenied calling sns:Publish" reads as a missing
  * permission, not a mystery.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  type AwsSecurityFinding,
-  BatchImportFindingsCommand,
-  type SecurityHubClient,
-} from '@aws-sdk/client-securityhub';
+import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { importFindings as importSharedFindings } from '../../findings/import';
 import { windowCovering } from '../../lib/break-glass';
 import { queryWindows } from '../../lib/break-glass-store';
 import { awsCall, errorMessage } from '../../lib/errors';
 import { type BreakGlassStatus, windowQueryRange } from './break-glass-status';
 import type { RootActivity } from './classify';
-import { FindingImportError } from './errors';
 import type { AlertMessage } from './message';
 
 export interface AlertClients {
@@ -69,11 +65,9 @@ export async function publishAlert(
   return out.MessageId;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Imports findings; those Security Hub reports in FailedFindings are sent once more (a rejected finding is
- * usually throttling or a transient error: a malformed one fails again and is reported with its error code).
+ * Imports the alert's findings through the shared importer (findings/import.ts): rejected findings are sent
+ * once more, then raised as a FindingImportError naming each id and error code.
  */
 export async function importFindings(
   client: SecurityHubClient,
@@ -81,27 +75,7 @@ export async function importFindings(
   accountId: string,
   retryDelayMs: number,
 ): Promise<void> {
-  let pending = [...findings];
-  for (let attempt = 1; ; attempt++) {
-    const batch = pending;
-    const out = await awsCall('securityhub:BatchImportFindings', accountId, () =>
-      client.send(new BatchImportFindingsCommand({ Findings: batch })),
-    );
-    const failed = out.FailedFindings ?? [];
-    if ((out.FailedCount ?? 0) === 0 && failed.length === 0) return;
-    if (attempt >= 2) {
-      const reasons = failed.map((f) => `${f.Id}: ${f.ErrorCode} ${f.ErrorMessage}`).join('; ');
-      throw new FindingImportError(
-        `Security Hub rejected ${out.FailedCount ?? failed.length} finding(s) after one retry (${reasons || 'no detail given'})`,
-        { accountId },
-      );
-    }
-    const failedIds = new Set(failed.map((f) => f.Id));
-    const retry = batch.filter((f) => failedIds.has(f.Id));
-    // A FailedCount without usable ids: resend the whole batch (the ids make that idempotent).
-    pending = retry.length > 0 ? retry : batch;
-    if (retryDelayMs > 0) await sleep(retryDelayMs);
-  }
+  await importSharedFindings(client, findings, { accountId, retryDelayMs });
 }
 
 /** SQS message attribute values must be non-empty; keep them short. */

@@ -1,0 +1,62 @@
+/**
+ * The compliance-finding Lambda's configuration: environment variables set by serverless.yml, validated once
+ * when the handler is created (cold start) so a deployment mistake fails with one message naming every bad
+ * variable; and the importing account, read from the invocation's function ARN.
+ */
+import { z } from 'zod';
+import { type ImportTarget, importTargetFromFunctionArn } from './asff';
+import { InvalidFindingsConfigError } from './errors';
+
+export interface FindingsConfig {
+  /** The Lambda's region. */
+  region: string;
+  /** Where findings are imported (the Security Hub aggregation or home region). */
+  securityHubRegion: string;
+  /** Base URL of the per-rule runbook; the rule id becomes the anchor (or replaces `{ruleId}`). */
+  runbookBaseUrl: string | undefined;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
+const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
+
+const envSchema = z.object({
+  AWS_REGION: z.string().regex(REGION, 'expected an AWS region'),
+  SECURITY_HUB_REGION: z.preprocess(
+    blankAsUnset,
+    z.string().regex(REGION, 'expected an AWS region').optional(),
+  ),
+  RUNBOOK_BASE_URL: z.preprocess(
+    blankAsUnset,
+    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  ),
+});
+
+export function loadFindingsConfig(env: NodeJS.ProcessEnv = process.env): FindingsConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new InvalidFindingsConfigError(`Compliance findings Lambda is misconfigured: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    region: e.AWS_REGION,
+    securityHubRegion: e.SECURITY_HUB_REGION ?? e.AWS_REGION,
+    runbookBaseUrl: e.RUNBOOK_BASE_URL,
+  };
+}
+
+/** The importing account and partition, from the Lambda context; throws when they cannot be told. */
+export function importTargetFrom(
+  invokedFunctionArn: string | undefined,
+  securityHubRegion: string,
+): ImportTarget {
+  const target = importTargetFromFunctionArn(invokedFunctionArn, securityHubRegion);
+  if (!target) {
+    throw new InvalidFindingsConfigError(
+      `Cannot tell the importing account from the Lambda context (invokedFunctionArn ${invokedFunctionArn ?? 'missing'})`,
+    );
+  }
+  return target;
+}

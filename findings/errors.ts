@@ -1,0 +1,56 @@
+/**
+ * Typed errors of the Security Hub path (compliance findings and the shared importer). They extend lib's
+ * RootGuardError so a log line or a Lambda failure names the account concerned and keeps the `cause`.
+ */
+import { RootGuardError, type RootGuardErrorOptions } from '../lib/errors';
+
+/** What zod said about one malformed field: path and rule only, never the offending value. */
+export interface EventIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * The Lambda received something that is not a `Config Rules Compliance Change` event of the expected shape.
+ * The handler never throws this: such events come from AWS itself, so a retry would fail the same way; it
+ * logs the issues and counts the event instead.
+ */
+export class InvalidComplianceEventError extends RootGuardError {
+  readonly issues: readonly EventIssue[];
+
+  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly EventIssue[] }) {
+    super(message, options);
+    this.issues = options.issues;
+  }
+}
+
+/** The function's environment or invocation context is incomplete: a deployment mistake. */
+export class InvalidFindingsConfigError extends RootGuardError {}
+
+/** One finding Security Hub refused, as it reported it. */
+export interface RejectedFinding {
+  id: string;
+  errorCode: string;
+  errorMessage: string;
+}
+
+/** Security Hub kept rejecting findings after the one retry; `rejected` names each one and why. */
+export class FindingImportError extends RootGuardError {
+  readonly rejected: readonly RejectedFinding[];
+
+  constructor(message: string, options: RootGuardErrorOptions & { rejected: readonly RejectedFinding[] }) {
+    super(message, options);
+    this.rejected = options.rejected;
+  }
+}
+
+/** BatchUpdateFindings kept leaving findings unprocessed after the one retry. */
+export class WorkflowUpdateError extends RootGuardError {
+  readonly rejected: readonly RejectedFinding[];
+
+  constructor(message: string, options: RootGuardErrorOptions & { rejected: readonly RejectedFinding[] }) {
+    super(message, options);
+    this.rejected = options.rejected;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The compliance-finding Lambda, invoked by an EventBridge rule on the central bus for every
+ * `Config Rules Compliance Change` event (source aws.config) whose rule name starts with `rootguard-`, one
+ * event per invocation:
+ *
+ *   validate ─invalid─▶ log the issues, InvalidComplianceEvents, {status: 'invalid'}
+ *     │                 (never throws: the event comes from AWS itself, a retry would fail the same way)
+ *   recognise the rule ─not rootguard / unknown id─▶ log, IgnoredComplianceEvents, {status: 'ignored'}
+ *     │
+ *   build the finding (pure, compliance-finding.ts)
+ *     │
+ *   BatchImportFindings (rejected findings retried once) ─▶ BatchUpdateFindings for the workflow, when the
+ *     │   result passes again (RESOLVED) or fails after not applying (NEW)
+ *     │   ─either fails─▶ throw: Lambda's asynchronous retries re-send the same finding id, then the
+ *     │                   on-failure destination keeps the event
+ *   metrics: ComplianceFindings, ComplianceFindingLatency (import time − Config's notification time)
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { Context } from 'aws-lambda';
+import { ClientFactory } from '../lib/clients';
+import { errorMessage } from '../lib/errors';
+import { relatedRequirements } from '../lib/frameworks';
+import { metrics as defaultMetrics, logger } from '../lib/logger';
+import { eventSummary } from './compliance-event';
+import {
+  buildComplianceFinding,
+  type IgnoreReason,
+  type RelatedRequirementsLookup,
+  type RuleLookup,
+  recogniseComplianceChange,
+} from './compliance-finding';
+import { type FindingsConfig, importTargetFrom, loadFindingsConfig } from './config';
+import { importFindings, updateWorkflowStatus } from './import';
+
+type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** The part of Powertools Metrics the handler uses (tests pass a recorder). */
+export interface FindingMetrics {
+  addMetric(name: string, unit: MetricUnitValue, value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
+
+export interface ComplianceFindingHandlerDeps {
+  /** Framework requirements per rule id (lib/frameworks.ts). */
+  relatedRequirements: RelatedRequirementsLookup;
+  /** Default: read from the environment (and validated) when the handler is created. */
+  config?: FindingsConfig;
+  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
+  clientFactory?: ClientFactory;
+  now?: () => Date;
+  metrics?: FindingMetrics;
+  /** Rule metadata by id. Default: the rule registry. */
+  rules?: RuleLookup;
+  /** Rule ids a Config rule name may stand for. Default: every registered rule. */
+  knownRuleIds?: ReadonlySet<string>;
+  /** Pause before re-sending findings Security Hub rejected. */
+  retryDelayMs?: number;
+}
+
+export type ComplianceFindingResult =
+  | {
+      status: 'imported';
+      findingId: string;
+      ruleId: string;
+      accountId: string;
+      region: string;
+      complianceStatus: string;
+      /** The workflow status set with BatchUpdateFindings, if one was. */
+      workflowUpdate: string | undefined;
+    }
+  | { status: 'ignored'; eventId: string | undefined; configRuleName: string; reason: IgnoreReason }
+  | { status: 'invalid'; eventId: string | undefined; reason: string };
+
+export type ComplianceFindingHandler = (
+  event: unknown,
+  context?: Partial<Context>,
+) => Promise<ComplianceFindingResult>;
+
+export const DEFAULT_RETRY_DELAY_MS = 200;
+
+export function createComplianceFindingHandler(deps: ComplianceFindingHandlerDeps): ComplianceFindingHandler {
+  const config = deps.config ?? loadFindingsConfig();
+  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
+  const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? defaultMetrics;
+  const retryDelayMs = deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const securityHub = factory.client(SecurityHubClient, { region: config.securityHubRegion });
+
+  return async (event, context) => {
+    try {
+      const recognised = recogniseComplianceChange(event, {
+        rules: deps.rules,
+        knownRuleIds: deps.knownRuleIds,
+      });
+      const { id: eventId, configRuleName } = eventSummary(event);
+
+      if (recognised.kind === 'invalid') {
+        // The issues name fields and rules only: never log the event itself.
+        logger.error('Invalid Config compliance change event: ignored', {
+          eventBusId: eventId,
+          configRuleName,
+          issues: recognised.error.issues,
+        });
+        metrics.addMetric('InvalidComplianceEvents', MetricUnit.Count, 1);
+        return { status: 'invalid', eventId, reason: recognised.error.message };
+      }
+      if (recognised.kind === 'ignored') {
+        // Reaching here means the EventBridge rule matched more than rootguard's rules, or a rule this
+        // build does not know: worth a look, not a failure.
+        logger.warn('Compliance change of a rule that is not a known rootguard rule: ignored', {
+          eventBusId: eventId,
+          configRuleName: recognised.configRuleName,
+          reason: recognised.reason,
+        });
+        metrics.addMetric('IgnoredComplianceEvents', MetricUnit.Count, 1);
+        return {
+          status: 'ignored',
+          eventId,
+          configRuleName: recognised.configRuleName,
+          reason: recognised.reason,
+        };
+      }
+
+      const accountId = recognised.event.detail.awsAccountId;
+      logger.appendKeys({ ruleId: recognised.rule.id, accountId });
+      const mapped = buildComplianceFinding({
+        event: recognised.event,
+        rule: recognised.rule,
+        relatedRequirements: deps.relatedRequirements,
+        target: importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion),
+        runbookBaseUrl: config.runbookBaseUrl,
+      });
+      if (mapped.requirements.clipped > 0 || mapped.requirements.dropped > 0) {
+        logger.warn('Framework requirements cut to fit Security Hub (≤ 32 entries of ≤ 64 characters)', {
+          clipped: mapped.requirements.clipped,
+          dropped: mapped.requirements.dropped,
+        });
+      }
+
+      const { finding } = mapped;
+      try {
+        await importFindings(securityHub, [finding], { accountId, retryDelayMs });
+        if (mapped.workflowUpdate) {
+          await updateWorkflowStatus(
+            securityHub,
+            [{ finding: { Id: finding.Id, ProductArn: finding.ProductArn }, status: mapped.workflowUpdate }],
+            { accountId, retryDelayMs },
+          );
+        }
+      } catch (error) {
+        metrics.addMetric('ComplianceFindingFailures', MetricUnit.Count, 1);
+        logger.error('Compliance finding not delivered to Security Hub', {
+          findingId: finding.Id,
+          error: errorMessage(error),
+        });
+        throw error;
+      }
+
+      const latencyMs = Math.max(
+        0,
+        now().getTime() - Date.parse(recognised.event.detail.notificationCreationTime),
+      );
+      metrics.addMetric('ComplianceFindings', MetricUnit.Count, 1);
+      metrics.addMetric('ComplianceFindingLatency', MetricUnit.Milliseconds, latencyMs);
+      logger.info('Compliance finding imported', {
+        findingId: finding.Id,
+        region: mapped.region,
+        complianceType: mapped.complianceType,
+        workflowUpdate: mapped.workflowUpdate,
+        latencyMs,
+      });
+      return {
+        status: 'imported',
+        findingId: finding.Id,
+        ruleId: mapped.ruleId,
+        accountId,
+        region: mapped.region,
+        complianceStatus: mapped.complianceStatus,
+        workflowUpdate: mapped.workflowUpdate,
+      };
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.removeKeys(['ruleId', 'accountId']);
+    }
+  };
+}
+
+let defaultHandler: ComplianceFindingHandler | undefined;
+
+/**
+ * The Lambda entry point. Built on the first invocation (the cold start) rather than at import, so importing
+ * this module never needs the environment; a bad environment fails every invocation with the same
+ * InvalidFindingsConfigError until it is fixed.
+ */
+export const handler: ComplianceFindingHandler = async (event, context) => {
+  defaultHandler ??= createComplianceFindingHandler({ relatedRequirements });
+  return defaultHandler(event, context);
+};

@@ -1,0 +1,221 @@
+/**
+ * The organization conformance pack (conformance-packs/rootguard-root-protection.yaml) is exactly what
+ * conformance-packs/generate.ts builds from the rule registry, and stays inside what conformance packs accept:
+ * Parameters, Conditions and Resources of the two Config types only, a handful of intrinsics, ≤ 60 parameters,
+ * ≤ 51,200 bytes. Every rule is there with its remediation; rule parameters are named `<Rule>Param<Name>`, and
+ * no blank value can reach a rule's InputParameters.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import {
+  ALLOWED_RESOURCE_TYPES,
+  type CfnValue,
+  type ConformancePackTemplate,
+  configRuleName,
+  GENERATED_HEADER,
+  generateConformancePack,
+  isCommonParameter,
+  lambdaArnParameterName,
+  MAX_INPUT_PARAMETERS,
+  MAX_TEMPLATE_BODY_BYTES,
+  PACK_FILE,
+  pascalCase,
+  renderConformancePack,
+  ruleParameterName,
+} from '../../conformance-packs/generate';
+import { COMMON_PARAMETERS } from '../../lib/rule-metadata';
+import { RULES } from '../../lib/rule-registry';
+
+const PACK_PATH = join(resolve(__dirname, '../..'), 'conformance-packs', PACK_FILE);
+const committedText = readFileSync(PACK_PATH, 'utf8');
+const committed = parse(committedText) as ConformancePackTemplate;
+const metadata = RULES.map((rule) => rule.metadata);
+const generated = generateConformancePack(metadata);
+
+type Json = CfnValue | null | undefined;
+const isObject = (v: Json): v is { [key: string]: CfnValue } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every key of every object in the tree that names an intrinsic function (`Ref`, `Fn::*`, `Condition`). */
+function intrinsics(node: Json, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) intrinsics(item, found);
+  else if (isObject(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' || key.startsWith('Fn::')) found.add(key);
+      intrinsics(value, found);
+    }
+  }
+  return found;
+}
+
+function refs(node: Json, found: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) refs(item, found);
+  else if (isObject(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' && typeof value === 'string') found.push(value);
+      else refs(value, found);
+    }
+  }
+  return found;
+}
+
+const canBeBlank = (name: string): boolean => {
+  const parameter = committed.Parameters[name];
+  if (!parameter) return true;
+  if (parameter.Default === '') return true;
+  if (parameter.AllowedValues) return parameter.AllowedValues.includes('');
+  return parameter.AllowedPattern === undefined || new RegExp(parameter.AllowedPattern).test('');
+};
+
+describe(`conformance-packs/${PACK_FILE}`, () => {
+  it('is the generator output for the current rules (run npx tsx scripts/generate-conformance-pack.ts)', () => {
+    expect(committed).toEqual(JSON.parse(JSON.stringify(generated)));
+    expect(committedText.startsWith(GENERATED_HEADER)).toBe(true);
+  });
+
+  it('renders to the committed text', () => {
+    expect(renderConformancePack(generated)).toBe(committedText);
+  });
+
+  it('holds only Parameters, Conditions and Resources', () => {
+    expect(Object.keys(committed).sort()).toEqual(['Conditions', 'Parameters', 'Resources']);
+  });
+
+  it('declares only AWS::Config::ConfigRule and AWS::Config::RemediationConfiguration resources', () => {
+    const types = new Set(Object.values(committed.Resources).map((r) => r.Type));
+    expect([...types].filter((t) => !(ALLOWED_RESOURCE_TYPES as readonly string[]).includes(t))).toEqual([]);
+  });
+
+  it('uses only Ref, Fn::If, Fn::Not, Fn::Equals and Fn::Sub', () => {
+    expect([...intrinsics(committed as unknown as CfnValue)].sort()).toEqual(
+      ['Fn::Equals', 'Fn::If', 'Fn::Not', 'Fn::Sub', 'Ref'].sort(),
+    );
+  });
+
+  it('refers only to its own parameters and to AWS::NoValue', () => {
+    const known = new Set([...Object.keys(committed.Parameters), 'AWS::NoValue']);
+    expect(refs(committed as unknown as CfnValue).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('names only existing conditions', () => {
+    const used = new Set<string>();
+    const walk = (node: Json) => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (isObject(node)) {
+        const fnIf = node['Fn::If'];
+        if (Array.isArray(fnIf) && typeof fnIf[0] === 'string') used.add(fnIf[0]);
+        Object.values(node).forEach(walk);
+      }
+    };
+    walk(committed.Resources as unknown as CfnValue);
+    expect([...used].filter((c) => !(c in committed.Conditions))).toEqual([]);
+  });
+
+  it(`fits PutOrganizationConformancePack: ≤ ${MAX_INPUT_PARAMETERS} parameters, ≤ ${MAX_TEMPLATE_BODY_BYTES} bytes`, () => {
+    expect(Object.keys(committed.Parameters).length).toBeLessThanOrEqual(MAX_INPUT_PARAMETERS);
+    expect(Buffer.byteLength(committedText, 'utf8')).toBeLessThanOrEqual(MAX_TEMPLATE_BODY_BYTES);
+  });
+
+  it('gives every parameter a Default that its own AllowedPattern or AllowedValues accepts', () => {
+    const bad = Object.entries(committed.Parameters)
+      .filter(([, p]) => p.Default !== undefined)
+      .filter(
+        ([, p]) =>
+          (p.AllowedPattern !== undefined && !new RegExp(p.AllowedPattern).test(p.Default as string)) ||
+          (p.AllowedValues !== undefined && !p.AllowedValues.includes(p.Default as string)),
+      )
+      .map(([name]) => name);
+    expect(bad).toEqual([]);
+  });
+
+  it('requires the cross-account parameters (a blank ExecutionRoleName would evaluate the tooling account)', () => {
+    for (const def of COMMON_PARAMETERS) {
+      expect(committed.Parameters[def.name]?.Default).toBeUndefined();
+      expect(canBeBlank(def.name)).toBe(false);
+    }
+  });
+
+  describe.each(metadata.map((m) => [m.id, m] as const))('rule %s', (ruleId, rule) => {
+    const pascal = pascalCase(ruleId);
+    const configRule = committed.Resources[`${pascal}ConfigRule`];
+    const remediation = committed.Resources[`${pascal}Remediation`];
+    const props = configRule?.Properties ?? {};
+
+    it('is a CUSTOM_LAMBDA rule on the Lambda ARN parameter, periodic at its rule.json frequency', () => {
+      expect(configRule?.Type).toBe('AWS::Config::ConfigRule');
+      expect(props.ConfigRuleName).toBe(configRuleName(ruleId));
+      expect(props.MaximumExecutionFrequency).toBe(rule.trigger.maximumExecutionFrequency);
+      expect(props.Source).toEqual({
+        Owner: 'CUSTOM_LAMBDA',
+        SourceIdentifier: { Ref: lambdaArnParameterName(ruleId) },
+        SourceDetails: [
+          {
+            EventSource: 'aws.config',
+            MessageType: 'ScheduledNotification',
+            MaximumExecutionFrequency: rule.trigger.maximumExecutionFrequency,
+          },
+        ],
+      });
+      expect(committed.Parameters[lambdaArnParameterName(ruleId)]?.Default).toBeUndefined();
+    });
+
+    it('has a RemediationConfiguration running its rule.json document, manual unless AutomaticRemediation is true', () => {
+      expect(remediation?.Type).toBe('AWS::Config::RemediationConfiguration');
+      expect(remediation?.DependsOn).toBe(`${pascal}ConfigRule`);
+      const r = remediation?.Properties ?? {};
+      expect(r.ConfigRuleName).toBe(configRuleName(ruleId));
+      expect(r.TargetType).toBe('SSM_DOCUMENT');
+      expect(r.TargetId).toBe(rule.remediation.documentId);
+      expect(r.ResourceType).toBe(rule.resourceType);
+      expect(r.Automatic).toEqual({ 'Fn::If': ['AutomaticRemediationEnabled', true, false] });
+      expect(committed.Conditions.AutomaticRemediationEnabled).toEqual({
+        'Fn::Equals': [{ Ref: 'AutomaticRemediation' }, 'true'],
+      });
+      expect(committed.Parameters.AutomaticRemediation?.Default).toBe('false');
+      expect(r.MaximumAutomaticAttempts).toEqual({ Ref: 'RemediationMaximumAutomaticAttempts' });
+      expect(r.RetryAttemptSeconds).toEqual({ Ref: 'RemediationRetryAttemptSeconds' });
+      const parameters = r.Parameters as { [key: string]: CfnValue };
+      expect(parameters.AccountId).toEqual({ ResourceValue: { Value: 'RESOURCE_ID' } });
+      expect(Object.keys(parameters.AutomationAssumeRole as object)).toEqual(['StaticValue']);
+    });
+
+    it('names each of its own parameters <Rule>Param<Name>, with the rule.json default', () => {
+      for (const def of rule.parameters) {
+        const parameter = committed.Parameters[ruleParameterName(ruleId, def.name)];
+        expect(parameter).toBeDefined();
+        expect(parameter?.Default).toBe(def.default ?? '');
+      }
+    });
+
+    it('passes exactly its parameters and the common ones as InputParameters', () => {
+      const names = Object.keys(props.InputParameters as object).sort();
+      expect(names).toEqual([...rule.parameters, ...COMMON_PARAMETERS].map((p) => p.name).sort());
+    });
+
+    it('lets no blank value reach InputParameters', () => {
+      const input = props.InputParameters as { [key: string]: CfnValue };
+      for (const def of [...rule.parameters, ...COMMON_PARAMETERS]) {
+        const value = input[def.name];
+        if (isCommonParameter(def)) {
+          expect(value).toEqual({ Ref: def.name });
+          expect(canBeBlank(def.name)).toBe(false);
+          continue;
+        }
+        const name = ruleParameterName(ruleId, def.name);
+        expect(value).toEqual({ 'Fn::If': [`Has${name}`, { Ref: name }, { Ref: 'AWS::NoValue' }] });
+        expect(committed.Conditions[`Has${name}`]).toEqual({
+          'Fn::Not': [{ 'Fn::Equals': ['', { Ref: name }] }],
+        });
+      }
+    });
+  });
+
+  it('has no parameter that no rule or remediation uses', () => {
+    const used = new Set(refs(committed.Resources as unknown as CfnValue));
+    for (const condition of Object.values(committed.Conditions)) for (const r of refs(condition)) used.add(r);
+    const sub = JSON.stringify(committed.Resources).match(/\$\{([A-Za-z0-9]+)\}/g) ?? [];
+    for (const s of sub) used.add(s.slice(2, -1));
+    expect(Object.keys(committed.Parameters).filter((name) => !used.has(name))).toEqual([]);
+  });
+});
