@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { type ImportTarget, importTargetFromFunctionArn } from '../../findings/asff';
-import { ACCOUNT_ID_PATTERN, partitionForRegion, partitionFromArn } from '../../lib/partition';
 import { InvalidAlertConfigError } from './errors';
 import { DEFAULT_RUNBOOK } from './message';
 
