@@ -1,9 +1,12 @@
 // Three projects: unit (mocked SDK), contract (conventions over every unit), integration (moto_server).
-// `npm test` runs all three; the integration project starts moto_server itself (test/integration/global-setup.ts).
+// `npm test` runs unit and contract in parallel, then integration in band: every integration file resets the
+// one moto_server that test/integration/global-setup.ts starts, so two files must never run at once.
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads testTimeout only at the top level, not per project; the integration tests talk to moto_server.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +29,6 @@ module.exports = {
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFiles: ['<rootDir>/test/helpers/setup-quiet.ts'],
       testEnvironment: 'node',
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,0 +1,435 @@
+/**
+ * The templates in stacksets/ keep their least-privilege and trust conventions: no wildcard action anywhere,
+ * the execution role holds exactly the reads the rules make with it (checked against a list per rule and
+ * against the SDK commands the reading code imports), the Organizations read role exactly what
+ * lib/org-tree.ts calls, every trust policy names the security tooling account and nothing else, and the
+ * forwarding rules carry alerts/root-activity/patterns.json verbatim. Read as plain YAML (long-form
+ * intrinsics only), so no AWS credentials are needed; cfn-lint checks the CloudFormation schema in CI.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import patterns from '../../alerts/root-activity/patterns.json';
+
+const ROOT = resolve(__dirname, '../..');
+const STACKSETS_DIR = join(ROOT, 'stacksets');
+// Fn::Sub texts, compared as written in the templates (not JavaScript template strings).
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const TOOLING_ACCOUNT_ROOT = 'arn:${AWS::Partition}:iam::${SecurityToolingAccountId}:root';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const TOOLING_ROLE_PREFIX = 'arn:${AWS::Partition}:iam::${SecurityToolingAccountId}:role/';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const ANY_ROOT_USER = 'arn:${AWS::Partition}:iam::*:root';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const ROOT_TASK_POLICY = 'arn:${AWS::Partition}:iam::aws:policy/root-task/';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties: JsonObject;
+}
+
+interface Template {
+  Parameters: Record<string, JsonObject>;
+  Conditions?: Record<string, Json>;
+  Resources: Record<string, Resource>;
+}
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const asArray = (value: Json | undefined): Json[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+function loadTemplate(file: string): Template {
+  return parse(readFileSync(join(STACKSETS_DIR, file), 'utf8')) as Template;
+}
+
+const templateFiles = readdirSync(STACKSETS_DIR)
+  .filter((file) => file.endsWith('.yaml'))
+  .sort();
+const member = loadTemplate('member-account.yaml');
+const management = loadTemplate('management-account.yaml');
+
+/** Every IAM statement anywhere under `node` (permission and trust policies), with where it was found. */
+function statementsUnder(node: Json, path: string): { path: string; statement: JsonObject }[] {
+  if (Array.isArray(node)) return node.flatMap((item, i) => statementsUnder(item, `${path}[${i}]`));
+  if (!isObject(node)) return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'Statement'
+      ? asArray(value).map((statement, i) => ({
+          path: `${path}.Statement[${i}](${isObject(statement) ? String(statement.Sid ?? '?') : '?'})`,
+          statement: isObject(statement) ? statement : {},
+        }))
+      : statementsUnder(value, `${path}.${key}`),
+  );
+}
+
+const roleOf = (template: Template, logicalId: string): JsonObject => {
+  const resource = template.Resources[logicalId];
+  if (resource?.Type !== 'AWS::IAM::Role') throw new Error(`${logicalId} is not an AWS::IAM::Role`);
+  return resource.Properties;
+};
+
+/** The permission statements of a role's inline policies. */
+function permissionStatements(role: JsonObject): JsonObject[] {
+  return asArray(role.Policies).flatMap((policy) =>
+    isObject(policy) ? statementsUnder(policy.PolicyDocument ?? null, 'policy').map((s) => s.statement) : [],
+  );
+}
+
+const actionsOf = (role: JsonObject): string[] =>
+  [...new Set(permissionStatements(role).flatMap((s) => asArray(s.Action).map(String)))].sort();
+
+const trustStatements = (role: JsonObject): JsonObject[] =>
+  statementsUnder(role.AssumeRolePolicyDocument ?? null, 'trust').map((s) => s.statement);
+
+/** The text of an `Fn::Sub` with no variable map, or a plain string. */
+function subText(value: Json | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (isObject(value) && typeof value['Fn::Sub'] === 'string') return value['Fn::Sub'];
+  return undefined;
+}
+
+/**
+ * `service:Operation` for every SDK v3 command a source file imports (`import { XCommand } from
+ * '@aws-sdk/client-…'`): whatever code calls, it has to import the command first.
+ */
+const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
+  'client-iam': 'iam',
+  'client-eventbridge': 'events',
+  'client-cloudwatch-logs': 'logs',
+  'client-cloudwatch': 'cloudwatch',
+  'client-config-service': 'config',
+  'client-organizations': 'organizations',
+};
+function commandsImportedBy(relativePath: string): string[] {
+  const source = readFileSync(join(ROOT, relativePath), 'utf8');
+  const actions: string[] = [];
+  for (const [, names = '', client = ''] of source.matchAll(
+    /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'/g,
+  )) {
+    const prefix = IAM_PREFIX_OF_CLIENT[client];
+    if (!prefix) throw new Error(`${relativePath} imports @aws-sdk/${client}: add its IAM prefix here`);
+    for (const name of names.split(',').map((n) => n.trim())) {
+      const command = /^(\w+)Command$/.exec(name)?.[1];
+      if (command) actions.push(`${prefix}:${command}`);
+    }
+  }
+  return actions;
+}
+
+/**
+ * What each rule does with the execution role in the evaluated account (lib/rule-handler.ts assumes it for
+ * every rule and sends the evaluations with it).
+ */
+const EXECUTION_ROLE_ACTIONS_BY_RULE: Record<string, string[]> = {
+  // lib/iam-root.ts: the root credential summary and the root's virtual MFA devices.
+  'root-hardware-mfa': ['iam:GetAccountSummary', 'iam:ListVirtualMFADevices'],
+  // lib/iam-root.ts: AccountAccessKeysPresent, AccountSigningCertificatesPresent.
+  'root-access-keys': ['iam:GetAccountSummary'],
+  // lib/credential-report.ts (break-glass windows are read centrally with the Lambda's own role).
+  'root-user-idle': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+  // rules/root-activity-alerting/collect.ts: default-bus rules and targets, metric filters and their alarms.
+  'root-activity-alerting': [
+    'events:ListRules',
+    'events:ListTargetsByRule',
+    'logs:DescribeMetricFilters',
+    'cloudwatch:DescribeAlarmsForMetric',
+  ],
+  // Organizations is read centrally (OrgReadRoleArn or the Lambda's own role): nothing in the account.
+  'root-deny-scp': [],
+};
+/** lib/put-evaluations.ts, for every rule. */
+const EVERY_RULE_ACTIONS = ['config:PutEvaluations'];
+/** The code that runs with the execution role's credentials. */
+const EXECUTION_ROLE_SOURCES = [
+  'lib/iam-root.ts',
+  'lib/credential-report.ts',
+  'rules/root-activity-alerting/collect.ts',
+  'lib/put-evaluations.ts',
+];
+const expectedExecutionRoleActions = [
+  ...new Set([...EVERY_RULE_ACTIONS, ...Object.values(EXECUTION_ROLE_ACTIONS_BY_RULE).flat()]),
+].sort();
+
+describe('stacksets/ templates', () => {
+  it('holds the member-account and management-account templates', () => {
+    expect(templateFiles).toEqual(expect.arrayContaining(['management-account.yaml', 'member-account.yaml']));
+  });
+
+  describe.each(templateFiles)('%s', (file) => {
+    const template = loadTemplate(file);
+    const statements = Object.entries(template.Resources).flatMap(([id, resource]) =>
+      statementsUnder(resource as unknown as Json, id),
+    );
+
+    it('uses long-form intrinsics only, so plain YAML parsers read it', () => {
+      expect(readFileSync(join(STACKSETS_DIR, file), 'utf8')).not.toMatch(
+        /(^|[\s[{,:-])!(Ref|Sub|GetAtt|If)\b/m,
+      );
+    });
+
+    it('finds IAM statements to check', () => {
+      expect(statements.length).toBeGreaterThan(0);
+    });
+
+    it('names the actions of every IAM statement (Action, never NotAction)', () => {
+      const missing = statements
+        .filter(({ statement }) => asArray(statement.Action).length === 0 || 'NotAction' in statement)
+        .map(({ path }) => path);
+      expect(missing).toEqual([]);
+    });
+
+    it('grants no wildcard action (such as "*" or "iam:*")', () => {
+      const wildcards = statements.flatMap(({ path, statement }) =>
+        asArray(statement.Action)
+          .filter((action) => typeof action !== 'string' || action === '*' || action.endsWith(':*'))
+          .map((action) => `${path}: ${JSON.stringify(action)}`),
+      );
+      expect(wildcards).toEqual([]);
+    });
+
+    it('uses no NotResource or NotPrincipal and only Allow statements', () => {
+      const odd = statements
+        .filter(({ statement }) => 'NotResource' in statement || 'NotPrincipal' in statement)
+        .concat(statements.filter(({ statement }) => statement.Effect !== 'Allow'))
+        .map(({ path }) => path);
+      expect(odd).toEqual([]);
+    });
+
+    it('builds every ARN with the partition pseudo parameter, never a literal arn:aws:', () => {
+      expect(JSON.stringify(template.Resources)).not.toMatch(/arn:aws(-cn|-us-gov)?:/);
+    });
+
+    it('lets only the security tooling account assume its roles for the rootguard Lambdas', () => {
+      const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+      for (const [id, resource] of roles) {
+        for (const statement of trustStatements(resource.Properties)) {
+          const principal = statement.Principal;
+          expect({ id, action: statement.Action }).toEqual({ id, action: 'sts:AssumeRole' });
+          if (isObject(principal) && 'Service' in principal) {
+            // Only EventBridge (forwarding), and only for rules of the account itself.
+            expect({ id, principal }).toEqual({ id, principal: { Service: 'events.amazonaws.com' } });
+            expect(statement.Condition).toMatchObject({
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            });
+            continue;
+          }
+          expect({ id, principal }).toEqual({ id, principal: { AWS: { 'Fn::Sub': TOOLING_ACCOUNT_ROOT } } });
+          // The account alone would let any of its principals in: the condition names the roles.
+          const condition = isObject(statement.Condition) ? statement.Condition : {};
+          const principalArns = Object.values(condition).flatMap((test) =>
+            isObject(test) ? asArray(test['aws:PrincipalArn']).map(subText) : [],
+          );
+          expect({ id, principalArns: principalArns.length }).toEqual({ id, principalArns: 1 });
+          expect(principalArns[0]?.startsWith(TOOLING_ROLE_PREFIX)).toBe(true);
+        }
+      }
+    });
+
+    it('takes the security tooling account as a 12-digit parameter', () => {
+      expect(template.Parameters.SecurityToolingAccountId).toMatchObject({
+        Type: 'String',
+        AllowedPattern: '^\\d{12}$',
+      });
+      expect(template.Parameters.SecurityToolingAccountId).not.toHaveProperty('Default');
+    });
+  });
+});
+
+describe('member-account.yaml', () => {
+  const role = roleOf(member, 'ExecutionRole');
+
+  it('covers every rule folder in the list of execution role actions', () => {
+    const rules = readdirSync(join(ROOT, 'rules'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect(Object.keys(EXECUTION_ROLE_ACTIONS_BY_RULE).sort()).toEqual(rules);
+  });
+
+  it('grants the execution role exactly the actions the rules make with it', () => {
+    expect(actionsOf(role)).toEqual(expectedExecutionRoleActions);
+  });
+
+  it('grants the execution role every AWS call the code reading the account imports, and no other', () => {
+    const imported = [...new Set(EXECUTION_ROLE_SOURCES.flatMap(commandsImportedBy))].sort();
+    expect(imported).toEqual(expectedExecutionRoleActions);
+  });
+
+  it('names the execution role after ExecutionRoleName, at path /, as lib/rule-handler.ts builds its ARN', () => {
+    expect(role.RoleName).toEqual({ Ref: 'ExecutionRoleName' });
+    expect(role.Path ?? '/').toBe('/');
+    expect(member.Parameters.ExecutionRoleName?.Default).toBe('RootGuardExecutionRole');
+  });
+
+  it('trusts the rule roles of the tooling account by name prefix, at request time', () => {
+    expect(trustStatements(role)).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Sub': TOOLING_ACCOUNT_ROOT } },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}*` } },
+        },
+      }),
+    ]);
+  });
+
+  it.each(['', '*', 'rootguard-*', 'rootguard-?', 'rootguard-prod-rule-with-a-name-far-too-long-'])(
+    'refuses the rule role name prefix %j, which would widen the trust or leave no room for a rule id',
+    (prefix) => {
+      const allowed = new RegExp(String(member.Parameters.RuleRoleNamePrefix?.AllowedPattern));
+      expect(allowed.test(prefix)).toBe(false);
+      expect(allowed.test(String(member.Parameters.RuleRoleNamePrefix?.Default))).toBe(true);
+    },
+  );
+
+  it('keeps sessions to one hour', () => {
+    expect(role.MaxSessionDuration).toBe(3600);
+  });
+
+  describe('root activity forwarding', () => {
+    const rules = Object.entries(member.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+    const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
+
+    it('has one rule per pattern of alerts/root-activity/patterns.json', () => {
+      expect(rules.map(([id]) => id).sort()).toEqual(
+        patternKeys.map((key) => `${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`).sort(),
+      );
+    });
+
+    it.each(patternKeys)('deploys the %s pattern verbatim', (key) => {
+      const rule = member.Resources[`${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`];
+      expect(rule?.Properties.EventPattern).toEqual(patterns[key]);
+    });
+
+    it('puts the rules on the default bus, only with a central bus and in the root sign-in Region', () => {
+      expect(member.Conditions?.ForwardRootActivity).toEqual({
+        'Fn::And': [{ Condition: 'HasCentralEventBus' }, { Condition: 'IsRootSignInRegion' }],
+      });
+      expect(member.Conditions?.IsRootSignInRegion).toEqual({
+        'Fn::Or': ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => ({
+          'Fn::Equals': [{ Ref: 'AWS::Region' }, region],
+        })),
+      });
+      for (const [, rule] of rules) {
+        expect(rule.Condition).toBe('ForwardRootActivity');
+        expect(rule.Properties).toMatchObject({ EventBusName: 'default', State: 'ENABLED' });
+      }
+      expect(member.Resources.ForwardingRole?.Condition).toBe('ForwardRootActivity');
+    });
+
+    it('targets the central bus through the forwarding role', () => {
+      for (const [, rule] of rules) {
+        expect(rule.Properties.Targets).toEqual([
+          {
+            Id: 'central-event-bus',
+            Arn: { Ref: 'CentralEventBusArn' },
+            RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] },
+          },
+        ]);
+      }
+    });
+
+    it('lets the forwarding role put events on the central bus only, assumed for these rules only', () => {
+      const forwarding = roleOf(member, 'ForwardingRole');
+      expect(permissionStatements(forwarding)).toEqual([
+        expect.objectContaining({ Action: 'events:PutEvents', Resource: { Ref: 'CentralEventBusArn' } }),
+      ]);
+      const sourceArns = trustStatements(forwarding).flatMap((s) =>
+        isObject(s.Condition) && isObject(s.Condition.ArnEquals)
+          ? asArray(s.Condition.ArnEquals['aws:SourceArn']).map(subText)
+          : [],
+      );
+      const ruleNames = rules.map(([, rule]) => String(rule.Properties.Name)).sort();
+      expect(sourceArns.map((arn) => arn?.split(':rule/')[1]).sort()).toEqual(ruleNames);
+    });
+  });
+});
+
+describe('management-account.yaml', () => {
+  it('takes the same rule role name prefix as member-account.yaml', () => {
+    const { AllowedPattern, Default } = member.Parameters.RuleRoleNamePrefix ?? {};
+    expect(management.Parameters.RuleRoleNamePrefix).toMatchObject({ AllowedPattern, Default });
+  });
+
+  it('grants the Organizations read role exactly what lib/org-tree.ts calls', () => {
+    const orgRead = roleOf(management, 'OrgReadRole');
+    expect(actionsOf(orgRead)).toEqual([...new Set(commandsImportedBy('lib/org-tree.ts'))].sort());
+    expect(
+      actionsOf(orgRead).every(
+        (a) => a.startsWith('organizations:Describe') || a.startsWith('organizations:List'),
+      ),
+    ).toBe(true);
+  });
+
+  it('trusts the root-deny-scp rule role alone for Organizations reads', () => {
+    expect(trustStatements(roleOf(management, 'OrgReadRole'))[0]?.Condition).toEqual({
+      ArnEquals: {
+        'aws:PrincipalArn': { 'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}root-deny-scp` },
+      },
+    });
+  });
+
+  it('keeps reads and writes in separate roles', () => {
+    const writes = (role: string) =>
+      actionsOf(roleOf(management, role)).filter((a) => !/^organizations:(Describe|List)|^iam:List/.test(a));
+    expect(writes('OrgReadRole')).toEqual([]);
+    expect(writes('ScpRemediationRole')).toEqual([
+      'organizations:AttachPolicy',
+      'organizations:CreatePolicy',
+    ]);
+    expect(writes('RootCredentialsRemediationRole')).toEqual(['sts:AssumeRoot']);
+  });
+
+  it('creates and attaches service control policies only', () => {
+    const scpWrites = permissionStatements(roleOf(management, 'ScpRemediationRole')).filter((s) =>
+      asArray(s.Action).some((a) => a === 'organizations:CreatePolicy' || a === 'organizations:AttachPolicy'),
+    );
+    expect(scpWrites).toHaveLength(1);
+    expect(scpWrites[0]?.Condition).toEqual({
+      StringEquals: { 'organizations:PolicyType': 'SERVICE_CONTROL_POLICY' },
+    });
+  });
+
+  it('limits sts:AssumeRoot to the audit and delete root credential task policies', () => {
+    const assumeRoot = permissionStatements(roleOf(management, 'RootCredentialsRemediationRole')).filter(
+      (s) => asArray(s.Action).includes('sts:AssumeRoot'),
+    );
+    expect(assumeRoot).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::Sub': ANY_ROOT_USER },
+        Condition: {
+          ArnEquals: {
+            'sts:TaskPolicyArn': [
+              { 'Fn::Sub': `${ROOT_TASK_POLICY}IAMAuditRootUserCredentials` },
+              { 'Fn::Sub': `${ROOT_TASK_POLICY}IAMDeleteRootUserCredentials` },
+            ],
+          },
+        },
+      }),
+    ]);
+  });
+
+  it('trusts each remediation role to its own remediation in the tooling account', () => {
+    const trustedArn = (role: string) =>
+      trustStatements(roleOf(management, role)).flatMap((s) =>
+        isObject(s.Condition)
+          ? Object.values(s.Condition).flatMap((test) =>
+              isObject(test) ? asArray(test['aws:PrincipalArn']).map(subText) : [],
+            )
+          : [],
+      );
+    expect(trustedArn('ScpRemediationRole')).toEqual([
+      `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}attach-deny-root-scp`,
+    ]);
+    expect(trustedArn('RootCredentialsRemediationRole')).toEqual([
+      `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}delete-root-*`,
+    ]);
+  });
+});
