@@ -92,6 +92,76 @@ const PARAMETER_EXAMPLES: Record<string, Examples> = {
     ],
   },
   DryRun: { valid: ['true', 'false'], invalid: ['', 'True', 'yes', '1', 'false '] },
+  TargetId: {
+    valid: ['', 'r-ab12', 'r-0123456789abcdef', 'ou-ab12-abcdefgh', 'ou-ab12-0123456789abcdef01234567'],
+    invalid: [
+      'R-ab12',
+      'r-ab1',
+      'ou-ab12',
+      'ou-ab12-abcdefg',
+      'OU-ab12-abcdefgh',
+      '222222222222',
+      'p-abcdefgh',
+      ' r-ab12',
+      'r-ab12 ',
+      'r-ab12"',
+    ],
+  },
+  PolicyName: {
+    valid: ['RootGuardDenyRootUser', 'deny-root_v2', 'a', 'Org.DenyRoot@1', `A${'b'.repeat(127)}`],
+    invalid: ['', '-DenyRoot', 'Deny Root', 'Deny"Root', 'Deny\\Root', 'DenyRoot\n', `A${'b'.repeat(128)}`],
+  },
+  AttachScpFunctionName: {
+    valid: [
+      'rootguard-attach-deny-root-scp',
+      'rootguard-attach:live',
+      'arn:aws:lambda:us-east-1:123456789012:function:rootguard-attach-deny-root-scp',
+      'arn:aws-cn:lambda:cn-north-1:123456789012:function:rootguard-attach:$LATEST',
+    ],
+    invalid: [
+      '',
+      'rootguard attach',
+      'x'.repeat(65),
+      'arn:aws:lambda:us-east-1:123456789012:function:',
+      'arn:aws:iam::123456789012:role/rootguard-attach-deny-root-scp',
+      'rootguard-attach:$OLDEST',
+    ],
+  },
+  Severity: { valid: ['1', '2', '3', '4'], invalid: ['', '0', '5', '12', ' 1', '1 ', 'high'] },
+  OpsItemFunctionName: {
+    valid: [
+      'rootguard-request-hardware-mfa',
+      'rootguard_request:prod',
+      'arn:aws:lambda:eu-west-1:123456789012:function:rootguard-request-hardware-mfa',
+      'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:rootguard-request:$LATEST',
+    ],
+    invalid: [
+      '',
+      'rootguard request',
+      'x'.repeat(65),
+      'arn:aws:lambda:eu-west-1:123456789012:function:',
+      'arn:aws:sns:eu-west-1:123456789012:rootguard-request-hardware-mfa',
+      'rootguard-request:1.0',
+    ],
+  },
+  FunctionName: {
+    valid: [
+      'rootguard-delete-root-access-keys',
+      'rootguard-delete-root-credentials',
+      'rootguard_delete:live',
+      'arn:aws:lambda:eu-west-1:123456789012:function:rootguard-delete-root-credentials',
+      'arn:aws-cn:lambda:cn-north-1:123456789012:function:rootguard-delete-root-access-keys:$LATEST',
+    ],
+    invalid: [
+      '',
+      'rootguard delete',
+      'x'.repeat(65),
+      'arn:aws:lambda:eu-west-1:123456789012:function:',
+      'arn:aws:iam::123456789012:role/rootguard-delete-root-credentials',
+      'rootguard-delete:$PREVIOUS',
+      'rootguard-delete"',
+    ],
+  },
 };
 
 /** SSM evaluates allowedPattern with RE2: no lookaround, no backreferences. */

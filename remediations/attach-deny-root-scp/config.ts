@@ -1,0 +1,46 @@
+/**
+ * The attach-deny-root-scp Lambda's configuration: environment variables set by serverless.yml, validated once
+ * when the handler is created (cold start), so a deployment mistake fails every step with one message naming
+ * every bad variable.
+ */
+import { z } from 'zod';
+import { InvalidRemediationConfigError } from '../lib/errors';
+import { documentName } from '../lib/names';
+
+/** The folder of this remediation; the document name follows from it. */
+export const FOLDER = 'attach-deny-root-scp';
+export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
+
+export interface AttachScpConfig {
+  /**
+   * A role in the management account (or a delegated administrator for policy management) allowed to read the
+   * organization and create and attach SCPs. Undefined: the function's own credentials (the tooling account is
+   * the management account, or single-account try-out).
+   */
+  orgWriteRoleArn: string | undefined;
+  region: string;
+}
+
+// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
+const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+// Environment values are always strings: a type error can only mean the variable is not set.
+const required = () => z.string({ error: 'is not set' });
+
+const envSchema = z.object({
+  ORG_WRITE_ROLE_ARN: optional(
+    z
+      .string()
+      .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
+  ),
+  AWS_REGION: required().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+});
+
+export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): AttachScpConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new InvalidRemediationConfigError(`attach-deny-root-scp is misconfigured: ${problems}`);
+  }
+  return { orgWriteRoleArn: parsed.data.ORG_WRITE_ROLE_ARN, region: parsed.data.AWS_REGION };
+}

@@ -1,0 +1,30 @@
+/**
+ * The delete-root-access-keys Lambda's configuration: environment variables set by serverless.yml, validated
+ * once when the handler is created (cold start), so a deployment mistake fails every step with one message
+ * naming every bad variable.
+ *
+ * - MANAGEMENT_ROLE_ARN: the management-account role the Lambda assumes before sts:AssumeRoot
+ *   (stacksets/management-account.yaml, RootCredentialsRemediationRole). Blank: the function's own role
+ *   calls directly, for a tooling account that is the IAM delegated administrator.
+ * - DELETE_ROOT_ACCESS_KEYS_DOCUMENT_NAME: optional; only executions of this document may run the step.
+ * - AWS_REGION: set by Lambda; the Regional STS endpoint AssumeRoot is sent to.
+ */
+import { documentName } from '../lib/names';
+import { loadRootCredentialsConfig, type RootCredentialsConfig } from '../lib/root-session';
+
+/** The folder of this remediation; the document name follows from it. */
+export const FOLDER = 'delete-root-access-keys';
+export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
+export const DOCUMENT_NAME_VARIABLE = 'DELETE_ROOT_ACCESS_KEYS_DOCUMENT_NAME';
+
+export type DeleteRootAccessKeysConfig = RootCredentialsConfig;
+
+export function loadDeleteRootAccessKeysConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): DeleteRootAccessKeysConfig {
+  return loadRootCredentialsConfig(env, {
+    remediation: FOLDER,
+    documentNameVariable: DOCUMENT_NAME_VARIABLE,
+    defaultDocumentName: DEFAULT_DOCUMENT_NAME,
+  });
+}

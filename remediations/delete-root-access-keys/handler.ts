@@ -1,0 +1,56 @@
+/**
+ * The Lambda step of RootGuard-DeleteRootAccessKeys (document.yaml next door), invoked by
+ * aws:invokeLambdaFunction either after one approval (DeleteRootAccessKeys, dryRun false) or, for a dry run,
+ * without one (ReportRootAccessKeys, dryRun true):
+ *
+ *   record check (this document, running, same AccountId and DryRun)
+ *     └─ deletion: one approver other than the requester ─ fewer ─▶ throw ApprovalRuleError (nothing deleted)
+ *   sts:AssumeRoot into the member account (IAMDeleteRootUserCredentials; a dry run IAMAuditRootUserCredentials)
+ *   iam:ListAccessKeys (no UserName: root) → iam:DeleteAccessKey for each; a dry run lists them only
+ *
+ * The shared flow, its refusals and its errors are in remediations/lib/root-session.ts. Root signing
+ * certificates, the password and MFA are left alone: RootGuard-DeleteRootCredentials removes those.
+ */
+import {
+  createRootCredentialsHandler,
+  type RootCredentialsHandler,
+  type RootCredentialsHandlerDeps,
+  type RootCredentialsRemediation,
+} from '../lib/root-session';
+import { FOLDER, loadDeleteRootAccessKeysConfig } from './config';
+
+/** The document's approval step (document.yaml) and the rule a deletion must satisfy. */
+export const APPROVAL_STEP = 'ApproveDeletion';
+export const REQUIRED_APPROVERS = 1;
+/** The document's DryRun default. */
+export const DEFAULT_DRY_RUN = true;
+
+export const REMEDIATION: RootCredentialsRemediation = {
+  folder: FOLDER,
+  scope: ['accessKeys'],
+  approvalStep: APPROVAL_STEP,
+  requiredApprovers: REQUIRED_APPROVERS,
+  defaultDryRun: DEFAULT_DRY_RUN,
+};
+
+export type DeleteRootAccessKeysDeps = Partial<RootCredentialsHandlerDeps>;
+
+export function createDeleteRootAccessKeysHandler(
+  deps: DeleteRootAccessKeysDeps = {},
+): RootCredentialsHandler {
+  return createRootCredentialsHandler(REMEDIATION, {
+    ...deps,
+    config: deps.config ?? loadDeleteRootAccessKeysConfig(),
+  });
+}
+
+let defaultHandler: RootCredentialsHandler | undefined;
+
+/**
+ * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
+ * (tests, the packager) never needs the environment.
+ */
+export const handler: RootCredentialsHandler = (event) => {
+  defaultHandler ??= createDeleteRootAccessKeysHandler();
+  return defaultHandler(event);
+};

@@ -1,0 +1,288 @@
+/**
+ * attach-deny-root-scp against an emulated organization (moto_server) with real SDK clients: the remediation's
+ * core writes the SCP, a second run changes nothing, and the root-deny-scp rule's own collect + evaluate then
+ * judge the account COMPLIANT. The management account is refused and stays NOT_APPLICABLE.
+ *
+ * moto does not enforce SCPs, the management-account rule or the 5-SCP limit: those are the Lambda's own checks
+ * (and the unit tests'); what this test proves is that the calls, ids and documents fit together end to end.
+ */
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  CreatePolicyCommand,
+  DescribePolicyCommand,
+  EnablePolicyTypeCommand,
+  ListPoliciesCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  ListTagsForResourceCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import type { ClientFactory } from '../../lib/clients';
+import { analyzeDenyRootPolicy, denyRootPolicyDocument } from '../../lib/deny-root-policy';
+import { clearOrgCache } from '../../lib/org-tree';
+import type { CollectContext } from '../../lib/rule-handler';
+import { type AttachRequest, attachDenyRootScp } from '../../remediations/attach-deny-root-scp/attach';
+import { AttachRefusedError } from '../../remediations/attach-deny-root-scp/errors';
+import { createAttachScpHandler } from '../../remediations/attach-deny-root-scp/handler';
+import { DEFAULT_POLICY_NAME } from '../../remediations/attach-deny-root-scp/plan';
+import { collect } from '../../rules/root-deny-scp/collect';
+import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import { NOTIFICATION_TIME } from '../helpers/constants';
+import {
+  EMULATOR_REGION,
+  emulatorClient,
+  emulatorClientFactory,
+  MOTO_DEFAULT_ACCOUNT,
+  resetEmulator,
+} from '../helpers/emulator';
+
+const MANAGEMENT = MOTO_DEFAULT_ACCOUNT;
+const EXECUTION_ID = '7c1f3a2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
+const OPTIONS = { partition: 'aws' as const };
+
+interface Org {
+  org: OrganizationsClient;
+  rootId: string;
+  ous: { workloads: string; prod: string; sandbox: string };
+  accounts: { prod: string; sandbox: string; tooling: string };
+}
+
+/** Root → Workloads → Prod (account prod); Root → Sandbox (account sandbox); account tooling at the root. */
+async function buildOrganization(enableScps = true): Promise<Org> {
+  const org = emulatorClient(OrganizationsClient, { accountId: MANAGEMENT });
+  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
+  if (enableScps) {
+    await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
+  }
+  const ou = async (parentId: string, name: string) =>
+    (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
+      .OrganizationalUnit?.Id as string;
+  const workloads = await ou(rootId, 'Workloads');
+  const prod = await ou(workloads, 'Prod');
+  const sandbox = await ou(rootId, 'Sandbox');
+  const account = async (name: string, parent: string) => {
+    const id = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` })))
+      .CreateAccountStatus?.AccountId as string;
+    if (parent !== rootId) {
+      await org.send(
+        new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: parent }),
+      );
+    }
+    return id;
+  };
+  return {
+    org,
+    rootId,
+    ous: { workloads, prod, sandbox },
+    accounts: {
+      prod: await account('prod', prod),
+      sandbox: await account('sandbox', sandbox),
+      tooling: await account('tooling', rootId),
+    },
+  };
+}
+
+const request = (accountId: string, overrides: Partial<AttachRequest> = {}): AttachRequest => ({
+  accountId,
+  targetId: undefined,
+  policyName: DEFAULT_POLICY_NAME,
+  dryRun: false,
+  ...overrides,
+});
+
+/** The root-deny-scp rule's own collect and evaluate, read fresh (OrgReader caches for five minutes). */
+async function judge(
+  accountId: string,
+  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT),
+) {
+  clearOrgCache();
+  const params: RootDenyScpParams = {};
+  const ctx = {
+    accountId,
+    partition: 'aws',
+    region: EMULATOR_REGION,
+    evaluationTime: NOTIFICATION_TIME,
+    params,
+    clients,
+    accountCredentials: undefined,
+  } satisfies CollectContext<RootDenyScpParams>;
+  const [evaluation] = evaluate(await collect(ctx), params, ctx);
+  return evaluation;
+}
+
+/** Customer-managed SCPs in the organization (FullAWSAccess left out). */
+async function customerScps(org: OrganizationsClient) {
+  const out = await org.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }));
+  return (out.Policies ?? []).filter((p) => !p.AwsManaged);
+}
+
+async function attachedScpIds(org: OrganizationsClient, targetId: string): Promise<string[]> {
+  const out = await org.send(
+    new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: 'SERVICE_CONTROL_POLICY' }),
+  );
+  return (out.Policies ?? []).filter((p) => !p.AwsManaged).map((p) => p.Id as string);
+}
+
+describe('attach-deny-root-scp against an emulated organization', () => {
+  beforeEach(async () => {
+    await resetEmulator();
+    clearOrgCache();
+  });
+
+  it('creates and attaches the SCP, changes nothing on a second run, and the rule then says COMPLIANT', async () => {
+    const o = await buildOrganization();
+    expect((await judge(o.accounts.prod))?.complianceType).toBe('NON_COMPLIANT');
+
+    clearOrgCache();
+    const first = await attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS);
+    clearOrgCache();
+    const second = await attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS);
+
+    expect(first).toMatchObject({
+      status: 'attached',
+      targetId: o.accounts.prod,
+      policyName: DEFAULT_POLICY_NAME,
+    });
+    expect(second).toMatchObject({ status: 'already-protected', policyId: first.policyId, actions: [] });
+    const scps = await customerScps(o.org);
+    expect(scps.map((p) => [p.Id, p.Name])).toEqual([[first.policyId, DEFAULT_POLICY_NAME]]);
+    expect(await attachedScpIds(o.org, o.accounts.prod)).toEqual([first.policyId]);
+
+    const { Policy } = await o.org.send(new DescribePolicyCommand({ PolicyId: first.policyId }));
+    expect(JSON.parse(Policy?.Content ?? '{}')).toEqual(denyRootPolicyDocument('aws'));
+    expect(analyzeDenyRootPolicy(Policy?.Content ?? '', 'aws', o.accounts.prod).denies).toBe(true);
+    const { Tags } = await o.org.send(new ListTagsForResourceCommand({ ResourceId: first.policyId }));
+    expect(Tags).toEqual([{ Key: 'app', Value: 'rootguard' }]);
+
+    const evaluation = await judge(o.accounts.prod);
+    expect(evaluation?.complianceType).toBe('COMPLIANT');
+    expect(evaluation?.annotation).toContain(
+      `${first.policyId} (${DEFAULT_POLICY_NAME}) on the account itself`,
+    );
+  });
+
+  it('protects every account below the OU it attaches to, reusing the SCP it created before', async () => {
+    const o = await buildOrganization();
+    clearOrgCache();
+    const onAccount = await attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS);
+    clearOrgCache();
+    const onSandboxOu = await attachDenyRootScp(
+      o.org,
+      request(o.accounts.sandbox, { targetId: o.ous.sandbox }),
+      OPTIONS,
+    );
+
+    expect(onSandboxOu).toMatchObject({
+      status: 'attached',
+      policyId: onAccount.policyId,
+      targetId: o.ous.sandbox,
+    });
+    expect(await customerScps(o.org)).toHaveLength(1);
+    expect(await attachedScpIds(o.org, o.ous.sandbox)).toEqual([onAccount.policyId]);
+    const evaluation = await judge(o.accounts.sandbox);
+    expect(evaluation?.complianceType).toBe('COMPLIANT');
+    expect(evaluation?.annotation).toContain(`OU ${o.ous.sandbox}`);
+  });
+
+  it('reuses a deny-root SCP someone created earlier instead of making a second copy', async () => {
+    const o = await buildOrganization();
+    const existing = await o.org.send(
+      new CreatePolicyCommand({
+        Name: 'DenyRootEverywhere',
+        Description: 'made by hand',
+        Type: 'SERVICE_CONTROL_POLICY',
+        Content: JSON.stringify(denyRootPolicyDocument('aws')),
+      }),
+    );
+    const existingId = existing.Policy?.PolicySummary?.Id as string;
+
+    clearOrgCache();
+    const result = await attachDenyRootScp(
+      o.org,
+      request(o.accounts.prod, { targetId: o.ous.workloads }),
+      OPTIONS,
+    );
+
+    expect(result).toMatchObject({
+      status: 'attached',
+      policyId: existingId,
+      policyName: 'DenyRootEverywhere',
+    });
+    expect(await customerScps(o.org)).toHaveLength(1);
+    expect((await judge(o.accounts.prod))?.complianceType).toBe('COMPLIANT');
+  });
+
+  it('writes nothing in a dry run and reports the plan', async () => {
+    const o = await buildOrganization();
+    clearOrgCache();
+
+    const result = await attachDenyRootScp(
+      o.org,
+      request(o.accounts.prod, { dryRun: true, targetId: o.rootId }),
+      OPTIONS,
+    );
+
+    expect(result).toMatchObject({ status: 'dry-run', policyId: undefined, targetId: o.rootId });
+    expect(result.actions).toHaveLength(2);
+    expect(await customerScps(o.org)).toEqual([]);
+    expect((await judge(o.accounts.prod))?.complianceType).toBe('NON_COMPLIANT');
+  });
+
+  it('refuses the management account, writes nothing, and the rule keeps it NOT_APPLICABLE', async () => {
+    const o = await buildOrganization();
+    clearOrgCache();
+
+    const run = attachDenyRootScp(o.org, request(MANAGEMENT), OPTIONS);
+
+    await expect(run).rejects.toThrow(AttachRefusedError);
+    await expect(run).rejects.toThrow(/SCPs never apply to the management account/);
+    expect(await customerScps(o.org)).toEqual([]);
+    expect((await judge(MANAGEMENT))?.complianceType).toBe('NOT_APPLICABLE');
+  });
+
+  it('refuses, and creates nothing, when the SCP policy type is not enabled', async () => {
+    const o = await buildOrganization(false);
+    clearOrgCache();
+
+    await expect(attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS)).rejects.toMatchObject({
+      reason: 'scp-disabled',
+    });
+    expect(await customerScps(o.org)).toEqual([]);
+  });
+
+  it('runs as the Lambda from a tooling account through ORG_WRITE_ROLE_ARN', async () => {
+    const o = await buildOrganization();
+    const handler = createAttachScpHandler({
+      config: {
+        orgWriteRoleArn: `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgWrite`,
+        region: EMULATOR_REGION,
+      },
+      clientFactory: emulatorClientFactory(EMULATOR_REGION, o.accounts.tooling),
+    });
+    const payload = {
+      executionId: EXECUTION_ID,
+      accountId: o.accounts.prod,
+      targetId: o.ous.prod,
+      policyName: DEFAULT_POLICY_NAME,
+      dryRun: 'false',
+    };
+
+    const planned = await handler({ ...payload, dryRun: 'true' });
+    const attached = await handler(payload);
+    const again = await handler(payload);
+
+    expect(planned.status).toBe('dry-run');
+    expect(attached).toMatchObject({ status: 'attached', targetId: o.ous.prod });
+    expect(again).toMatchObject({
+      status: 'already-protected',
+      policyId: attached.policyId,
+      targetId: o.ous.prod,
+    });
+    expect(await customerScps(o.org)).toHaveLength(1);
+    expect((await judge(o.accounts.prod))?.complianceType).toBe('COMPLIANT');
+  });
+});

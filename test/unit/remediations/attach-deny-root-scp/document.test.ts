@@ -1,0 +1,127 @@
+/**
+ * RootGuard-AttachDenyRootScp and its Lambda agree: the document's patterns are the Lambda's, the only writing
+ * step sits behind the approval, the read-only plan step always sends dryRun true, and the Payload SSM builds is
+ * one the Lambda accepts.
+ */
+
+import { DEFAULT_DOCUMENT_NAME, FOLDER } from '../../../../remediations/attach-deny-root-scp/config';
+import { attachPayloadSchema } from '../../../../remediations/attach-deny-root-scp/handler';
+import {
+  DEFAULT_POLICY_NAME,
+  POLICY_NAME_PATTERN,
+  TARGET_ID_PATTERN,
+} from '../../../../remediations/attach-deny-root-scp/plan';
+import { references, stepsReachableWithoutApproval } from '../../../../remediations/lib/document-analysis';
+import { loadDocument } from '../../../../remediations/lib/documents';
+import { MEMBER_ACCOUNT } from '../../../helpers/constants';
+import { EXECUTION_ID, WORKLOADS_OU } from './fixtures';
+
+const doc = loadDocument(FOLDER);
+const { parameters, mainSteps } = doc.content;
+const step = (name: string) => mainSteps.find((s) => s.name === name);
+
+/** What SSM does to a step input: replace each {{ Name }} with its value. */
+function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_all, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for ${name}`);
+    return value;
+  });
+}
+
+const defaults = {
+  'automation:EXECUTION_ID': EXECUTION_ID,
+  AccountId: MEMBER_ACCOUNT,
+  TargetId: String(parameters.TargetId?.default),
+  PolicyName: String(parameters.PolicyName?.default),
+  DryRun: String(parameters.DryRun?.default),
+};
+
+describe('RootGuard-AttachDenyRootScp document', () => {
+  it('is the document rule root-deny-scp names as its remediation', () => {
+    expect(doc.name).toBe(DEFAULT_DOCUMENT_NAME);
+    expect(doc.name).toBe('RootGuard-AttachDenyRootScp');
+  });
+
+  it('validates TargetId and PolicyName exactly as the Lambda does, blank TargetId (the account) by default', () => {
+    expect(parameters.TargetId).toMatchObject({ allowedPattern: TARGET_ID_PATTERN, default: '' });
+    expect(parameters.PolicyName).toMatchObject({
+      allowedPattern: POLICY_NAME_PATTERN,
+      default: DEFAULT_POLICY_NAME,
+    });
+  });
+
+  it('plans (read only), branches on DryRun, asks one approver, then attaches', () => {
+    expect(mainSteps.map((s) => [s.name, s.action])).toEqual([
+      ['PlanAttachment', 'aws:invokeLambdaFunction'],
+      ['ChooseMode', 'aws:branch'],
+      ['ApproveAttachment', 'aws:approve'],
+      ['AttachScp', 'aws:invokeLambdaFunction'],
+    ]);
+    expect(step('ChooseMode')).toMatchObject({
+      isEnd: true,
+      inputs: {
+        Choices: [{ NextStep: 'ApproveAttachment', Variable: '{{ DryRun }}', StringEquals: 'false' }],
+      },
+    });
+    expect(step('ChooseMode')?.inputs?.Default).toBeUndefined();
+    expect(step('ApproveAttachment')).toMatchObject({
+      onFailure: 'Abort',
+      inputs: { MinRequiredApprovals: 1, Approvers: '{{ Approvers }}' },
+    });
+    expect(step('AttachScp')).toMatchObject({ onFailure: 'Abort', isEnd: true });
+    expect(parameters.Approvers).toMatchObject({ type: 'StringList', minItems: 1, maxItems: 10 });
+  });
+
+  it('reaches AttachScp only through the approval; a dry run never gets there', () => {
+    const open = stepsReachableWithoutApproval(doc.content);
+    expect([...open].sort()).toEqual(['ApproveAttachment', 'ChooseMode', 'PlanAttachment']);
+  });
+
+  it('shows the approvers the plan the read-only step produced', () => {
+    expect(String(step('ApproveAttachment')?.inputs?.Message)).toContain('{{ PlanAttachment.Payload }}');
+  });
+
+  it('always sends dryRun true from the plan step, so it can never write', () => {
+    const payload = substitute(String(step('PlanAttachment')?.inputs?.Payload), {
+      ...defaults,
+      DryRun: 'false',
+    });
+    expect(attachPayloadSchema.parse(JSON.parse(payload))).toEqual({
+      executionId: EXECUTION_ID,
+      accountId: MEMBER_ACCOUNT,
+      targetId: undefined,
+      policyName: DEFAULT_POLICY_NAME,
+      dryRun: true,
+    });
+  });
+
+  it('builds an AttachScp Payload the Lambda accepts once SSM substitutes the values', () => {
+    const payload = substitute(String(step('AttachScp')?.inputs?.Payload), {
+      ...defaults,
+      TargetId: WORKLOADS_OU,
+    });
+    expect(attachPayloadSchema.parse(JSON.parse(payload))).toEqual({
+      executionId: EXECUTION_ID,
+      accountId: MEMBER_ACCOUNT,
+      targetId: WORKLOADS_OU,
+      policyName: DEFAULT_POLICY_NAME,
+      dryRun: false,
+    });
+  });
+
+  it('substitutes into the JSON Payloads only values whose pattern has no room for a quote or a backslash', () => {
+    const inPayload = references(doc.content)
+      .filter((r) => r.path.endsWith('.Payload'))
+      .map((r) => r.target)
+      .filter((name) => name in parameters);
+    expect(new Set(inPayload)).toEqual(new Set(['AccountId', 'TargetId', 'PolicyName', 'DryRun']));
+    for (const name of inPayload) {
+      expect(parameters[name]?.allowedPattern).not.toMatch(/\[\^|\.[*+{]|\\\\|"/);
+    }
+  });
+
+  it('outputs the plan and, after an approval, what was done', () => {
+    expect(doc.content.outputs).toEqual(['PlanAttachment.Payload', 'AttachScp.Payload']);
+  });
+});

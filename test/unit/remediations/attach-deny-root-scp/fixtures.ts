@@ -1,0 +1,209 @@
+/**
+ * Named values and a small in-memory organization for the attach-deny-root-scp tests. `FakeOrganization`
+ * answers the Organizations calls the Lambda makes through aws-sdk-client-mock (the SDK boundary) and keeps the
+ * SCPs it creates and attaches, so a second run sees the first one's writes.
+ *
+ * Tree: MEMBER_ACCOUNT → PROD_OU → WORKLOADS_OU → ORG_ROOT_ID; SANDBOX_OU (with OTHER_ACCOUNT) hangs off the root.
+ */
+import {
+  AttachPolicyCommand,
+  ConstraintViolationException,
+  CreatePolicyCommand,
+  type CreatePolicyCommandInput,
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  DuplicatePolicyAttachmentException,
+  DuplicatePolicyException,
+  ListParentsCommand,
+  ListPoliciesCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { OrganizationFacts, PolicyFacts } from '../../../../lib/org-tree';
+import {
+  MANAGEMENT_ACCOUNT,
+  MEMBER_ACCOUNT,
+  ORG_ID,
+  ORG_ROOT_ID,
+  OTHER_ACCOUNT,
+} from '../../../helpers/constants';
+import { FULL_AWS_ACCESS_SCP, policy } from '../../../helpers/scp';
+
+export const WORKLOADS_OU = 'ou-ab12-workload';
+export const PROD_OU = 'ou-ab12-prod0001';
+export const SANDBOX_OU = 'ou-ab12-sandbox1';
+export const EXECUTION_ID = '7c1f3a2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
+export const POLICY_NAME = 'RootGuardDenyRootUser';
+export const CREATED_POLICY_ID = 'p-created001';
+export const ORG_WRITE_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardOrgWrite`;
+
+export const ORGANIZATION: OrganizationFacts = {
+  id: ORG_ID,
+  managementAccountId: MANAGEMENT_ACCOUNT,
+  featureSet: 'ALL',
+  scpEnabled: true,
+};
+
+/** The chain of MEMBER_ACCOUNT, account first. */
+export const MEMBER_ANCESTRY = [
+  { id: MEMBER_ACCOUNT, type: 'ACCOUNT' as const },
+  { id: PROD_OU, type: 'ORGANIZATIONAL_UNIT' as const },
+  { id: WORKLOADS_OU, type: 'ORGANIZATIONAL_UNIT' as const },
+  { id: ORG_ROOT_ID, type: 'ROOT' as const },
+];
+
+const document = (...statements: object[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+const DENY_ROOT_STATEMENT = {
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+  Condition: {
+    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
+    Null: { 'aws:AssumedRoot': 'true' },
+  },
+};
+
+/** A guardrail bundle: denies root, and also stops accounts leaving the organization. */
+export const BUNDLE_SCP = policy(
+  'p-bundle0001',
+  'SecurityBaseline',
+  document(DENY_ROOT_STATEMENT, {
+    Effect: 'Deny',
+    Action: 'organizations:LeaveOrganization',
+    Resource: '*',
+  }),
+);
+
+/** What Organizations says when asked for a summary of a policy. */
+const summary = (p: PolicyFacts, awsManaged = false) => ({
+  Id: p.id,
+  Name: p.name,
+  Type: 'SERVICE_CONTROL_POLICY' as const,
+  AwsManaged: awsManaged,
+  Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:policy/${ORG_ID}/service_control_policy/${p.id}`,
+});
+
+export interface FakeOrganizationOptions {
+  scpEnabled?: boolean;
+  featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
+  /** Customer-managed SCPs in the organization, attached or not. */
+  policies?: PolicyFacts[];
+  /** Target id → ids of the SCPs attached to it. FullAWSAccess is on every target as in a real organization. */
+  attachments?: Record<string, string[]>;
+}
+
+/** The minimal organization that answers through an aws-sdk-client-mock stub. */
+export class FakeOrganization {
+  readonly policies = new Map<string, PolicyFacts>();
+  readonly attachments = new Map<string, string[]>();
+  readonly created: CreatePolicyCommandInput[] = [];
+  /** Reasons AttachPolicy should refuse next (ConstraintViolationException), e.g. the 5-SCP limit. */
+  attachConstraint: string | undefined;
+  private readonly parents = new Map<string, { Id: string; Type: 'ORGANIZATIONAL_UNIT' | 'ROOT' }>([
+    [MEMBER_ACCOUNT, { Id: PROD_OU, Type: 'ORGANIZATIONAL_UNIT' }],
+    [PROD_OU, { Id: WORKLOADS_OU, Type: 'ORGANIZATIONAL_UNIT' }],
+    [WORKLOADS_OU, { Id: ORG_ROOT_ID, Type: 'ROOT' }],
+    [SANDBOX_OU, { Id: ORG_ROOT_ID, Type: 'ROOT' }],
+    [OTHER_ACCOUNT, { Id: SANDBOX_OU, Type: 'ORGANIZATIONAL_UNIT' }],
+    [MANAGEMENT_ACCOUNT, { Id: ORG_ROOT_ID, Type: 'ROOT' }],
+  ]);
+
+  constructor(
+    private readonly mock: AwsClientStub<OrganizationsClient>,
+    private readonly options: FakeOrganizationOptions = {},
+  ) {
+    for (const p of [FULL_AWS_ACCESS_SCP, ...(options.policies ?? [])]) this.policies.set(p.id, p);
+    for (const target of [ORG_ROOT_ID, WORKLOADS_OU, PROD_OU, SANDBOX_OU, MEMBER_ACCOUNT, OTHER_ACCOUNT]) {
+      this.attachments.set(target, [FULL_AWS_ACCESS_SCP.id, ...(options.attachments?.[target] ?? [])]);
+    }
+    this.install();
+  }
+
+  attachedTo(targetId: string): string[] {
+    return (this.attachments.get(targetId) ?? []).filter((id) => id !== FULL_AWS_ACCESS_SCP.id);
+  }
+
+  private install(): void {
+    const mock = this.mock;
+    mock.on(DescribeOrganizationCommand).callsFake(() => ({
+      Organization: {
+        Id: ORG_ID,
+        MasterAccountId: MANAGEMENT_ACCOUNT,
+        FeatureSet: this.options.featureSet ?? 'ALL',
+      },
+    }));
+    mock.on(ListRootsCommand).callsFake(() => ({
+      Roots: [
+        {
+          Id: ORG_ROOT_ID,
+          PolicyTypes:
+            this.options.scpEnabled === false ? [] : [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+        },
+      ],
+    }));
+    mock.on(ListParentsCommand).callsFake((input: { ChildId: string }) => {
+      const parent = this.parents.get(input.ChildId);
+      if (!parent) throw Object.assign(new Error('child not found'), { name: 'ChildNotFoundException' });
+      return { Parents: [parent] };
+    });
+    mock.on(ListPoliciesForTargetCommand).callsFake((input: { TargetId: string }) => ({
+      Policies: (this.attachments.get(input.TargetId) ?? []).map((id) =>
+        summary(this.policies.get(id) as PolicyFacts, id === FULL_AWS_ACCESS_SCP.id),
+      ),
+    }));
+    mock.on(DescribePolicyCommand).callsFake((input: { PolicyId: string }) => {
+      const p = this.policies.get(input.PolicyId);
+      if (!p) throw Object.assign(new Error('no such policy'), { name: 'PolicyNotFoundException' });
+      return { Policy: { PolicySummary: summary(p, p.id === FULL_AWS_ACCESS_SCP.id), Content: p.content } };
+    });
+    mock.on(ListPoliciesCommand).callsFake(() => ({
+      Policies: [...this.policies.values()].map((p) => summary(p, p.id === FULL_AWS_ACCESS_SCP.id)),
+    }));
+    mock.on(CreatePolicyCommand).callsFake((input: CreatePolicyCommandInput) => {
+      if ([...this.policies.values()].some((p) => p.name === input.Name)) {
+        throw new DuplicatePolicyException({
+          message: 'A policy with the same name already exists.',
+          $metadata: {},
+        });
+      }
+      this.created.push(input);
+      const created = policy(CREATED_POLICY_ID, input.Name as string, input.Content as string);
+      this.policies.set(created.id, created);
+      return { Policy: { PolicySummary: summary(created), Content: created.content } };
+    });
+    mock.on(AttachPolicyCommand).callsFake((input: { PolicyId: string; TargetId: string }) => {
+      if (this.attachConstraint) {
+        throw new ConstraintViolationException({
+          message: 'You have attached the maximum number of policies of this type to the target.',
+          Reason: this.attachConstraint as ConstraintViolationException['Reason'],
+          $metadata: {},
+        });
+      }
+      const list = this.attachments.get(input.TargetId) ?? [];
+      if (list.includes(input.PolicyId)) {
+        throw new DuplicatePolicyAttachmentException({
+          message: 'The selected policy is already attached to the target.',
+          $metadata: {},
+        });
+      }
+      this.attachments.set(input.TargetId, [...list, input.PolicyId]);
+      return {};
+    });
+  }
+}
+
+/** The step Payload after SSM substituted the parameters (every value a string). */
+export function stepPayload(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    executionId: EXECUTION_ID,
+    accountId: MEMBER_ACCOUNT,
+    targetId: '',
+    policyName: POLICY_NAME,
+    dryRun: 'false',
+    ...overrides,
+  };
+}

@@ -1,0 +1,308 @@
+import {
+  DeleteAccessKeyCommand,
+  GetLoginProfileCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListMFADevicesCommand,
+  ListOrganizationsFeaturesCommand,
+  ListSigningCertificatesCommand,
+} from '@aws-sdk/client-iam';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ClientFactory } from '../../../../lib/clients';
+import { AccessDeniedError } from '../../../../lib/errors';
+import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-access-keys/config';
+import { createDeleteRootAccessKeysHandler } from '../../../../remediations/delete-root-access-keys/handler';
+import {
+  ApprovalRuleError,
+  ExecutionRecordError,
+  InvalidStepPayloadError,
+} from '../../../../remediations/lib/errors';
+import {
+  CentralizedRootAccessDisabledError,
+  ManagementAccountTargetError,
+  type RootCredentialsHandler,
+} from '../../../../remediations/lib/root-session';
+import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
+import {
+  ALICE,
+  AUDIT_POLICY,
+  accessDenied,
+  accessKeys,
+  BOB,
+  config,
+  DELETE_POLICY,
+  decision,
+  EXECUTION_ID,
+  type ExecutionOptions,
+  executionRecord,
+  KEY_1,
+  KEY_2,
+  MANAGEMENT_CREDENTIALS,
+  MANAGEMENT_ROLE_ARN,
+  NOW,
+  ORGANIZATION,
+  REQUESTER,
+  ROOT_SESSION_CREDENTIALS,
+  stepPayload,
+} from '../root-session-fixtures';
+
+const ssmMock = mockClient(SSMClient);
+const stsMock = mockClient(STSClient);
+const orgMock = mockClient(OrganizationsClient);
+const iamMock = mockClient(IAMClient);
+
+const metrics = {
+  recorded: [] as number[],
+  addMetric: (_n: string, _u: unknown, v: number) => metrics.recorded.push(v),
+  publishStoredMetrics: () => undefined,
+};
+
+function handler(overrides = {}): RootCredentialsHandler {
+  return createDeleteRootAccessKeysHandler({
+    config: config(DEFAULT_DOCUMENT_NAME, overrides),
+    clientFactory: new ClientFactory({ region: REGION }),
+    now: () => NOW,
+    metrics,
+  });
+}
+
+const givenExecution = (options: Partial<ExecutionOptions> = {}) =>
+  ssmMock.on(GetAutomationExecutionCommand).resolves({
+    AutomationExecution: executionRecord({
+      documentName: DEFAULT_DOCUMENT_NAME,
+      approvers: [ALICE],
+      ...options,
+    }),
+  });
+
+beforeEach(() => {
+  for (const mock of [ssmMock, stsMock, orgMock, iamMock]) mock.reset();
+  metrics.recorded = [];
+  givenExecution();
+  stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
+  stsMock.on(AssumeRootCommand).resolves({ Credentials: ROOT_SESSION_CREDENTIALS });
+  orgMock.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
+  iamMock
+    .on(ListOrganizationsFeaturesCommand)
+    .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement'] });
+  iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: accessKeys(KEY_1, KEY_2) });
+  iamMock.on(DeleteAccessKeyCommand).resolves({});
+});
+
+describe('delete-root-access-keys handler', () => {
+  it('deletes every root access key after one approval, through an IAMDeleteRootUserCredentials session', async () => {
+    const result = await handler()(stepPayload('false'));
+
+    expect(result).toEqual({
+      status: 'deleted',
+      accountId: MEMBER_ACCOUNT,
+      executionId: EXECUTION_ID,
+      dryRun: false,
+      taskPolicyArn: DELETE_POLICY,
+      deleted: { accessKeys: [KEY_1, KEY_2] },
+      wouldDelete: { accessKeys: [] },
+      report: [`deleted root access key ${KEY_1} (Active)`, `deleted root access key ${KEY_2} (Inactive)`],
+      warnings: [],
+      approvers: [ALICE],
+      requestedBy: REQUESTER,
+      checkedAt: NOW.toISOString(),
+    });
+    expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, {
+      TargetPrincipal: MEMBER_ACCOUNT,
+      TaskPolicyArn: { arn: DELETE_POLICY },
+      DurationSeconds: 900,
+    });
+    expect(iamMock.commandCalls(DeleteAccessKeyCommand).map((c) => c.args[0].input)).toEqual([
+      { AccessKeyId: KEY_1 },
+      { AccessKeyId: KEY_2 },
+    ]);
+    expect(metrics.recorded).toEqual([2]);
+  });
+
+  it('touches nothing but access keys', async () => {
+    await handler()(stepPayload('false'));
+
+    expect(iamMock).not.toHaveReceivedCommand(GetLoginProfileCommand);
+    expect(iamMock).not.toHaveReceivedCommand(ListSigningCertificatesCommand);
+    expect(iamMock).not.toHaveReceivedCommand(ListMFADevicesCommand);
+  });
+
+  describe('dry run', () => {
+    it('lists the keys through a read-only session, deletes nothing and reports what it would delete', async () => {
+      givenExecution({ dryRun: 'true' });
+
+      const result = await handler()(stepPayload('true'));
+
+      expect(result).toMatchObject({
+        status: 'dry-run',
+        dryRun: true,
+        taskPolicyArn: AUDIT_POLICY,
+        deleted: { accessKeys: [] },
+        wouldDelete: { accessKeys: [KEY_1, KEY_2] },
+        report: [
+          `would delete root access key ${KEY_1} (Active)`,
+          `would delete root access key ${KEY_2} (Inactive)`,
+        ],
+        approvers: [],
+      });
+      expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, { TaskPolicyArn: { arn: AUDIT_POLICY } });
+      expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+      expect(metrics.recorded).toEqual([]);
+    });
+
+    it('needs no approval step in the record', async () => {
+      givenExecution({ dryRun: 'true', approvers: [] });
+
+      await expect(handler()(stepPayload('true'))).resolves.toMatchObject({ status: 'dry-run' });
+    });
+
+    it("takes a record without DryRun as the document's default, a dry run", async () => {
+      givenExecution({ dryRun: null });
+
+      await expect(handler()(stepPayload('true'))).resolves.toMatchObject({ status: 'dry-run' });
+      await expect(handler()(stepPayload('false'))).rejects.toThrow(/DryRun differs/);
+    });
+
+    it('refuses a payload that asks for a deletion when the execution was started as a dry run', async () => {
+      givenExecution({ dryRun: 'true' });
+
+      const run = handler()(stepPayload('false'));
+
+      await expect(run).rejects.toThrow(ExecutionRecordError);
+      await expect(run).rejects.toThrow(/DryRun differs between the payload and the record/);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+    });
+  });
+
+  it('reports "root already has no access keys" and deletes nothing on a second run', async () => {
+    iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
+
+    const result = await handler()(stepPayload('false'));
+
+    expect(result).toMatchObject({
+      status: 'nothing-to-delete',
+      deleted: { accessKeys: [] },
+      report: ['root already has no access keys'],
+    });
+    expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+  });
+
+  describe('approval', () => {
+    const refused = async (options: Partial<ExecutionOptions>, message: RegExp) => {
+      givenExecution(options);
+      const run = handler()(stepPayload('false'));
+      await expect(run).rejects.toThrow(ExecutionRecordError);
+      await expect(run).rejects.toThrow(message);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+      expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+    };
+
+    it('is enough with one approver other than the requester', async () => {
+      givenExecution({ approvers: [BOB] });
+
+      await expect(handler()(stepPayload('false'))).resolves.toMatchObject({ approvers: [BOB] });
+    });
+
+    it("refuses the requester's approval of their own request", async () => {
+      givenExecution({ approvers: [REQUESTER] });
+
+      await expect(handler()(stepPayload('false'))).rejects.toThrow(ApprovalRuleError);
+      await refused(
+        { approvers: [REQUESTER] },
+        /1 distinct approvers are required, 0 approved.*the requester .*carol does not count/,
+      );
+    });
+
+    it('refuses a rejected approval', async () => {
+      await refused(
+        { decisions: [decision(ALICE, 'Reject')], approvalStatus: 'Rejected', stepStatus: 'Failed' },
+        /ApproveDeletion is Failed/,
+      );
+    });
+
+    it('refuses an execution whose record has no approval decision', async () => {
+      await refused({ approvers: [] }, /1 distinct approvers are required, 0 approved/);
+    });
+  });
+
+  describe('execution record', () => {
+    it.each<[string, Partial<ExecutionOptions>, RegExp]>([
+      [
+        'another document',
+        { documentName: 'RootGuard-DeleteRootCredentials' },
+        /runs RootGuard-DeleteRootCredentials, not RootGuard-DeleteRootAccessKeys/,
+      ],
+      ['a finished execution (a replayed id)', { status: 'Success' }, /is Success, not InProgress/],
+      ['another account in the record', { parameters: { AccountId: ['333333333333'] } }, /AccountId differs/],
+    ])('refuses %s before any root session', async (_label, options, message) => {
+      givenExecution(options);
+
+      const run = handler()(stepPayload('false'));
+
+      await expect(run).rejects.toThrow(ExecutionRecordError);
+      await expect(run).rejects.toThrow(message);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+    });
+
+    it('rejects a malformed payload before reading anything', async () => {
+      const run = handler()(stepPayload('false', { dryRun: 'maybe', accountId: '12345' }));
+
+      await expect(run).rejects.toThrow(InvalidStepPayloadError);
+      await expect(run).rejects.toThrow(/accountId: expected a 12-digit AWS account id/);
+      expect(ssmMock).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
+    });
+  });
+
+  describe('centralized root access', () => {
+    it('refuses the management account, naming it, with no AssumeRoot', async () => {
+      givenExecution({ parameters: { AccountId: [MANAGEMENT_ACCOUNT] } });
+
+      const run = handler()(stepPayload('false', { accountId: MANAGEMENT_ACCOUNT }));
+
+      await expect(run).rejects.toThrow(ManagementAccountTargetError);
+      await expect(run).rejects.toThrow(/sts:AssumeRoot only reaches member accounts/);
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+    });
+
+    it('says how to enable it when it is off, with no AssumeRoot', async () => {
+      iamMock.on(ListOrganizationsFeaturesCommand).resolves({ OrganizationId: ORG_ID, EnabledFeatures: [] });
+
+      const run = handler()(stepPayload('false'));
+
+      await expect(run).rejects.toThrow(CentralizedRootAccessDisabledError);
+      await expect(run).rejects.toThrow(
+        /^centralized root access is not enabled: run aws iam enable-organizations-root-credentials-management from the management account/,
+      );
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+    });
+
+    it('names the management role when AssumeRoot is denied', async () => {
+      stsMock.on(AssumeRootCommand).rejects(accessDenied('sts:AssumeRoot'));
+
+      const run = handler()(stepPayload('false'));
+
+      await expect(run).rejects.toThrow(AccessDeniedError);
+      await expect(run).rejects.toThrow(`${MANAGEMENT_ROLE_ARN} may not call sts:AssumeRoot`);
+    });
+
+    it('calls with its own role when MANAGEMENT_ROLE_ARN is blank (delegated administrator)', async () => {
+      await handler({ managementRoleArn: undefined })(stepPayload('false'));
+
+      expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+      expect(iamMock).toHaveReceivedCommandTimes(DeleteAccessKeyCommand, 2);
+    });
+  });
+
+  it('fails with a typed error naming iam:DeleteAccessKey when a deletion is denied', async () => {
+    iamMock.on(DeleteAccessKeyCommand).rejects(accessDenied('iam:DeleteAccessKey'));
+
+    const run = handler()(stepPayload('false'));
+
+    await expect(run).rejects.toThrow(AccessDeniedError);
+    await expect(run).rejects.toThrow(/iam:DeleteAccessKey in account 222222222222/);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * RootGuard-DeleteRootAccessKeys and RootGuard-DeleteRootCredentials agree with their Lambda: the approval step
+ * and count the Lambda checks, the DryRun default it assumes, payloads it accepts, and a deletion step that is
+ * reachable only through the approval while a dry run goes around it to a step that deletes nothing. Also the
+ * configuration each Lambda reads at cold start.
+ */
+import * as accessKeysConfig from '../../../remediations/delete-root-access-keys/config';
+import * as accessKeys from '../../../remediations/delete-root-access-keys/handler';
+import * as credentialsConfig from '../../../remediations/delete-root-credentials/config';
+import * as credentials from '../../../remediations/delete-root-credentials/handler';
+import {
+  isDestructive,
+  references,
+  stepsReachableWithoutApproval,
+} from '../../../remediations/lib/document-analysis';
+import { loadDocument } from '../../../remediations/lib/documents';
+import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
+import { rootCredentialsPayloadSchema } from '../../../remediations/lib/root-session';
+import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { EXECUTION_ID, MANAGEMENT_ROLE_ARN } from './root-session-fixtures';
+
+/** What SSM does to a step input: replace each {{ Name }} with its value. */
+function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_all, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for ${name}`);
+    return value;
+  });
+}
+
+const cases = [
+  {
+    folder: accessKeysConfig.FOLDER,
+    module: accessKeys,
+    config: accessKeysConfig,
+    load: accessKeysConfig.loadDeleteRootAccessKeysConfig,
+    name: 'RootGuard-DeleteRootAccessKeys',
+    report: 'ReportRootAccessKeys',
+    remove: 'DeleteRootAccessKeys',
+    approvals: 1,
+    scope: ['accessKeys'],
+  },
+  {
+    folder: credentialsConfig.FOLDER,
+    module: credentials,
+    config: credentialsConfig,
+    load: credentialsConfig.loadDeleteRootCredentialsConfig,
+    name: 'RootGuard-DeleteRootCredentials',
+    report: 'ReportRootCredentials',
+    remove: 'DeleteRootCredentials',
+    approvals: 2,
+    scope: ['accessKeys', 'signingCertificates', 'password', 'mfaDevices'],
+  },
+] as const;
+
+describe.each(cases)('$name', (c) => {
+  const doc = loadDocument(c.folder);
+  const { parameters, mainSteps } = doc.content;
+  const step = (name: string) => mainSteps.find((s) => s.name === name);
+
+  it('is the document the Lambda accepts executions of', () => {
+    expect(doc.name).toBe(c.name);
+    expect(c.config.DEFAULT_DOCUMENT_NAME).toBe(c.name);
+    expect(c.module.REMEDIATION.folder).toBe(c.folder);
+    expect(c.module.REMEDIATION.scope).toEqual(c.scope);
+  });
+
+  it('branches a dry run around the approval, and a deletion through it', () => {
+    expect(mainSteps.map((s) => [s.name, s.action])).toEqual([
+      ['ChooseDryRunOrDeletion', 'aws:branch'],
+      [c.report, 'aws:invokeLambdaFunction'],
+      [c.module.APPROVAL_STEP, 'aws:approve'],
+      [c.remove, 'aws:invokeLambdaFunction'],
+    ]);
+    expect(step('ChooseDryRunOrDeletion')?.inputs).toEqual({
+      Choices: [{ NextStep: c.report, Variable: '{{ DryRun }}', StringEquals: 'true' }],
+      Default: c.module.APPROVAL_STEP,
+    });
+    expect(step(c.report)).toMatchObject({ isEnd: true, onFailure: 'Abort' });
+    expect(step(c.remove)).toMatchObject({ isEnd: true, onFailure: 'Abort' });
+    expect(doc.content.outputs).toEqual([`${c.report}.Payload`, `${c.remove}.Payload`]);
+  });
+
+  it('reaches the deleting step only through the approval; the dry-run step is not destructive', () => {
+    const open = stepsReachableWithoutApproval(doc.content);
+    expect(isDestructive(step(c.remove) as never)).toBe(true);
+    expect(open.has(c.remove)).toBe(false);
+    expect(isDestructive(step(c.report) as never)).toBe(false);
+    expect(open.has(c.report)).toBe(true);
+  });
+
+  it(`asks for ${c.approvals} approval(s), aborting on rejection or timeout`, () => {
+    const approve = step(c.module.APPROVAL_STEP);
+    expect(c.module.REQUIRED_APPROVERS).toBe(c.approvals);
+    expect(approve?.inputs).toMatchObject({
+      MinRequiredApprovals: c.approvals,
+      Approvers: '{{ Approvers }}',
+      NotificationArn: '{{ ApprovalNotificationArn }}',
+    });
+    expect(approve?.onFailure).toBe('Abort');
+    expect(String(approve?.inputs?.Message)).toMatch(/\{\{ AccountId \}\}/);
+    expect(parameters.Approvers).toMatchObject({ type: 'StringList', minItems: c.approvals, maxItems: 10 });
+  });
+
+  it('defaults DryRun to what the Lambda assumes when the record omits it', () => {
+    expect(parameters.DryRun?.default).toBe(String(c.module.DEFAULT_DRY_RUN));
+    expect(c.module.REMEDIATION.defaultDryRun).toBe(c.module.DEFAULT_DRY_RUN);
+  });
+
+  it.each([
+    ['report', 'true', true],
+    ['remove', 'false', false],
+  ] as const)(
+    'sends from the %s step a payload the Lambda accepts, with dryRun fixed to %s',
+    (which, _text, dryRun) => {
+      const payload = substitute(String(step(c[which])?.inputs?.Payload), {
+        'automation:EXECUTION_ID': EXECUTION_ID,
+        AccountId: MEMBER_ACCOUNT,
+      });
+      expect(rootCredentialsPayloadSchema.parse(JSON.parse(payload))).toEqual({
+        executionId: EXECUTION_ID,
+        accountId: MEMBER_ACCOUNT,
+        dryRun,
+      });
+    },
+  );
+
+  it('never substitutes DryRun into a Payload: each step fixes its own', () => {
+    const inPayload = references(doc.content).filter((r) => r.path.endsWith('.Payload'));
+    expect(inPayload.map((r) => r.target).sort()).toEqual([
+      'AccountId',
+      'AccountId',
+      'automation:EXECUTION_ID',
+      'automation:EXECUTION_ID',
+    ]);
+  });
+
+  describe('configuration', () => {
+    it('reads the management role and Region, defaulting the document name', () => {
+      expect(c.load({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' })).toEqual({
+        managementRoleArn: MANAGEMENT_ROLE_ARN,
+        documentName: c.name,
+        region: 'eu-west-1',
+      });
+    });
+
+    it('takes a blank MANAGEMENT_ROLE_ARN as "call with the function role" and an overridden document name', () => {
+      expect(
+        c.load({
+          MANAGEMENT_ROLE_ARN: '',
+          AWS_REGION: 'eu-west-1',
+          [c.config.DOCUMENT_NAME_VARIABLE]: 'Test-Doc',
+        }),
+      ).toEqual({ managementRoleArn: undefined, documentName: 'Test-Doc', region: 'eu-west-1' });
+    });
+
+    it('fails at creation (cold start) on a bad environment, naming the remediation', () => {
+      expect(() => c.load({ MANAGEMENT_ROLE_ARN: 'x' })).toThrow(InvalidRemediationConfigError);
+      expect(() => c.load({ MANAGEMENT_ROLE_ARN: 'x' })).toThrow(new RegExp(`^${c.folder} is misconfigured`));
+    });
+
+    it('lets the module be imported without any environment (the handler is built lazily)', () => {
+      expect(typeof c.module.handler).toBe('function');
+    });
+  });
+});

@@ -1,0 +1,148 @@
+import { CreateOpsItemCommand, DescribeOpsItemsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ClientFactory } from '../../../../lib/clients';
+import { AccessDeniedError } from '../../../../lib/errors';
+import { InvalidStepPayloadError } from '../../../../remediations/lib/errors';
+import { DEDUP_KEY, opsItemDescription } from '../../../../remediations/request-hardware-mfa/checklist';
+import {
+  createRequestHardwareMfaHandler,
+  type RequestHardwareMfaHandler,
+} from '../../../../remediations/request-hardware-mfa/handler';
+import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
+import { CREATED_OPS_ITEM_ID, EXECUTION_ID, OPEN_OPS_ITEM_ID, opsItem, stepPayload } from './fixtures';
+
+const ssmMock = mockClient(SSMClient);
+
+function handler(): RequestHardwareMfaHandler {
+  return createRequestHardwareMfaHandler({
+    config: { region: REGION },
+    clientFactory: new ClientFactory({ region: REGION }),
+  });
+}
+
+const TITLE = `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`;
+
+beforeEach(() => {
+  ssmMock.reset();
+  ssmMock.on(DescribeOpsItemsCommand).resolves({ OpsItemSummaries: [] });
+  ssmMock.on(CreateOpsItemCommand).resolves({ OpsItemId: CREATED_OPS_ITEM_ID });
+});
+
+describe('request-hardware-mfa handler', () => {
+  it('opens one OpsItem with the hardware MFA checklist when none is open', async () => {
+    const result = await handler()(stepPayload());
+
+    expect(result).toEqual({
+      status: 'created',
+      accountId: MEMBER_ACCOUNT,
+      opsItemId: CREATED_OPS_ITEM_ID,
+      title: TITLE,
+      message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${TITLE}".`,
+    });
+    expect(ssmMock).toHaveReceivedCommandTimes(CreateOpsItemCommand, 1);
+    const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      Title: TITLE,
+      Description: opsItemDescription(MEMBER_ACCOUNT),
+      Source: 'rootguard',
+      Category: 'Security',
+      Severity: '2',
+      Priority: 2,
+    });
+    expect(input?.Description).toMatch(
+      /two FIDO security keys[\s\S]*Dual-person retrieval[\s\S]*Document the procedure/,
+    );
+    expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-hardware-mfa/${MEMBER_ACCOUNT}`);
+    expect(input?.OperationalData?.['rootguard:automationExecutionId']?.Value).toBe(EXECUTION_ID);
+  });
+
+  it('looks for an open OpsItem by the account’s dedup key before creating', async () => {
+    await handler()(stepPayload());
+
+    expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
+      OpsItemFilters: [
+        {
+          Key: 'OperationalData',
+          Operator: 'Equal',
+          Values: [JSON.stringify({ key: DEDUP_KEY, value: `root-hardware-mfa/${MEMBER_ACCOUNT}` })],
+        },
+      ],
+    });
+  });
+
+  it.each(['Open', 'InProgress'] as const)('opens no duplicate while one is %s', async (status) => {
+    ssmMock.on(DescribeOpsItemsCommand).resolves({
+      OpsItemSummaries: [opsItem('Resolved', MEMBER_ACCOUNT, 'oi-000000000001'), opsItem(status)],
+    });
+
+    const result = await handler()(stepPayload());
+
+    expect(result).toMatchObject({ status: 'already-open', opsItemId: OPEN_OPS_ITEM_ID });
+    expect(result.message).toContain(`is already ${status}`);
+    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
+  });
+
+  it('finds an open OpsItem on a later page', async () => {
+    ssmMock
+      .on(DescribeOpsItemsCommand)
+      .resolvesOnce({
+        OpsItemSummaries: [opsItem('Resolved', MEMBER_ACCOUNT, 'oi-000000000001')],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({ OpsItemSummaries: [opsItem('Open')] });
+
+    await expect(handler()(stepPayload())).resolves.toMatchObject({ status: 'already-open' });
+    expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, { NextToken: 'page-2' });
+    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
+  });
+
+  it('opens a new one when the earlier OpsItem was resolved, or only another account has one', async () => {
+    ssmMock.on(DescribeOpsItemsCommand).resolves({
+      OpsItemSummaries: [opsItem('Resolved'), opsItem('Open', OTHER_ACCOUNT, 'oi-000000000002')],
+    });
+
+    await expect(handler()(stepPayload())).resolves.toMatchObject({ status: 'created' });
+  });
+
+  it('reports what it would do and creates nothing in a dry run', async () => {
+    const result = await handler()(stepPayload({ dryRun: 'true' }));
+
+    expect(result).toEqual({
+      status: 'dry-run',
+      accountId: MEMBER_ACCOUNT,
+      opsItemId: undefined,
+      title: TITLE,
+      message: `Dry run, nothing created. Would open the OpsItem "${TITLE}" with the hardware MFA checklist.`,
+    });
+    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
+  });
+
+  it('reports the open OpsItem in a dry run', async () => {
+    ssmMock.on(DescribeOpsItemsCommand).resolves({ OpsItemSummaries: [opsItem('Open')] });
+    await expect(handler()(stepPayload({ dryRun: 'true' }))).resolves.toMatchObject({
+      status: 'already-open',
+      opsItemId: OPEN_OPS_ITEM_ID,
+    });
+  });
+
+  it('takes the severity from the document and sets the same priority', async () => {
+    await handler()(stepPayload({ severity: '1' }));
+    expect(ssmMock).toHaveReceivedCommandWith(CreateOpsItemCommand, { Severity: '1', Priority: 1 });
+  });
+
+  it('names ssm:CreateOpsItem when the role may not create OpsItems', async () => {
+    ssmMock
+      .on(CreateOpsItemCommand)
+      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    const run = handler()(stepPayload());
+    await expect(run).rejects.toThrow(AccessDeniedError);
+    await expect(run).rejects.toThrow(/Access denied calling ssm:CreateOpsItem in account 222222222222/);
+  });
+
+  it('rejects a payload the document could not have sent', async () => {
+    const run = handler()(stepPayload({ severity: '5' }));
+    await expect(run).rejects.toThrow(InvalidStepPayloadError);
+    await expect(run).rejects.toThrow(/severity: expected an OpsItem severity, 1 to 4/);
+    expect(ssmMock.calls()).toHaveLength(0);
+  });
+});
