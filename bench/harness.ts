@@ -1,14 +1,17 @@
 /**
  * The small harness every benchmark in bench/ uses. A benchmark module exports `benchmarks`; bench/index.ts
- * imports every module here and runs those that do, so adding a benchmark is adding a file. Times are
- * per-operation wall-clock samples (performance.now), summarised as p50/p99/mean/max.
+ * imports every module here and runs those that do, so adding a benchmark is adding a file. Samples are
+ * per-operation wall-clock times (performance.now) or, for a row with a `unit`, another per-item quantity
+ * (API calls per account, KiB), summarised as p50/p99/mean/max.
  */
 import { performance } from 'node:perf_hooks';
 
 export interface BenchRow {
   name: string;
-  /** Milliseconds per operation. */
+  /** Milliseconds per operation, unless `unit` says otherwise. */
   samples: number[];
+  /** What the samples count ('calls', 'KiB', 'accts/s', ...); milliseconds when left out. */
+  unit?: string;
   /** The row (same benchmark) this one is compared with; the baseline itself leaves it out. */
   baseline?: string;
 }

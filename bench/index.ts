@@ -28,9 +28,14 @@ async function loadBenchmarks(filter: string | undefined): Promise<Benchmark[]> 
   return filter ? found.filter((b) => b.name.includes(filter)) : found;
 }
 
-const ms = (value: number) => (value >= 10 ? value.toFixed(1) : value.toFixed(3));
-const ratio = (value: number, base: number | undefined) =>
-  base === undefined || base === 0 ? '' : `${(value / base).toFixed(1)}x`;
+const num = (value: number) =>
+  Number.isNaN(value) ? '-' : value >= 10 ? value.toFixed(1) : value.toFixed(3);
+/** One decimal from 1x up; two significant digits below it, where one decimal would round 0.13x to 0.1x. */
+const ratio = (value: number, base: number | undefined) => {
+  if (base === undefined || base === 0 || Number.isNaN(value) || Number.isNaN(base)) return '';
+  const r = value / base;
+  return `${r >= 1 ? r.toFixed(1) : r.toPrecision(2)}x`;
+};
 
 function addRows(table: Table.Table, benchmark: string, rows: readonly BenchRow[]): void {
   const summaries = new Map(rows.map((r) => [r.name, summarize(r.samples)]));
@@ -41,11 +46,12 @@ function addRows(table: Table.Table, benchmark: string, rows: readonly BenchRow[
     table.push([
       benchmark,
       row.name,
+      row.unit ?? 'ms',
       s.n,
-      ms(s.p50),
-      ms(s.p99),
-      ms(s.mean),
-      ms(s.max),
+      num(s.p50),
+      num(s.p99),
+      num(s.mean),
+      num(s.max),
       ratio(s.p50, base?.p50),
       ratio(s.mean, base?.mean),
     ]);
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
   const benchmarks = await loadBenchmarks(process.argv[2]);
   if (benchmarks.length === 0) throw new Error(`no benchmark matches ${process.argv[2] ?? '(any)'}`);
   const table = new Table({
-    head: ['benchmark', 'case', 'n', 'p50 ms', 'p99 ms', 'mean ms', 'max ms', 'p50 vs base', 'mean vs base'],
+    head: ['benchmark', 'case', 'unit', 'n', 'p50', 'p99', 'mean', 'max', 'p50 vs base', 'mean vs base'],
     // Plain text: the table is read in CI logs and pasted into reviews, where colour codes are noise.
     style: { head: [], border: [] },
   });
