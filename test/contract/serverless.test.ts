@@ -1,17 +1,25 @@
 /**
  * serverless.yml keeps the deployment conventions: every rule folder is deployed as a function with the
  * shared handler path, on nodejs22.x, each function with its own role whose log permissions stop at its own
- * log group, and no IAM statement grants a wildcard action. The root activity alert path takes its event
- * patterns from alerts/root-activity/patterns.json and cannot lose an event silently (dead-letter queue and
- * retry policy on every target, on-failure destination on the Lambda), the central bus admits other accounts
- * only through aws:PrincipalOrgID, and the break-glass runbook is deployed from its document.yaml. Read as
- * plain YAML (long-form intrinsics only), so no osls and no AWS credentials are needed: the `${file(...)}`
- * values osls resolves at package time are resolved here the same way (the file, or one top-level key of it).
+ * log group, and no IAM statement grants a wildcard action. Rule and remediation roles carry the names the
+ * member- and management-account templates trust. The root activity alert path takes its event patterns from
+ * alerts/root-activity/patterns.json and cannot lose an event silently (dead-letter queue and retry policy on
+ * every target, on-failure destination on the Lambda), the central bus admits other accounts only through
+ * aws:PrincipalOrgID; the compliance-change rules feed the findings Lambda the same way. Every remediation
+ * document is deployed from its document.yaml, its Lambda is named as the document expects and finishes
+ * within the step's timeout, member accounts may invoke the Lambdas of the conformance pack's remediations
+ * (organization only), and the outputs give the conformance pack its Lambda ARNs. Read as plain YAML
+ * (long-form intrinsics only), so no osls and no AWS credentials are needed: the `${file(...)}` values osls
+ * resolves at package time are resolved here the same way (the file, or one top-level key of it).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import patterns from '../../alerts/root-activity/patterns.json';
+import { configRuleName, lambdaArnParameterName, PACK_FILE } from '../../conformance-packs/generate';
+import { RULES } from '../../lib/rule-registry';
+import { soleReference } from '../../remediations/lib/document-analysis';
+import { loadDocument, remediationFolders } from '../../remediations/lib/documents';
 import { documentName } from '../../remediations/lib/names';
 
 const ROOT = resolve(__dirname, '../..');
@@ -25,6 +33,8 @@ interface FunctionConfig {
   name?: string;
   runtime?: string;
   role?: Json;
+  timeout?: number;
+  environment?: JsonObject;
   maximumRetryAttempts?: number;
   destinations?: { onSuccess?: Json; onFailure?: Json };
 }
@@ -32,10 +42,16 @@ interface FunctionConfig {
 type Resource = { Type?: string; Condition?: string; Properties?: JsonObject } & JsonObject;
 
 interface ServerlessConfig {
+  service?: string;
+  params?: { default?: Record<string, string> };
   frameworkVersion?: string;
-  provider?: { runtime?: string; architecture?: string };
+  provider?: { runtime?: string; architecture?: string; timeout?: number; stackName?: string };
   functions?: Record<string, FunctionConfig>;
-  resources?: { Conditions?: JsonObject; Resources?: Record<string, Resource> };
+  resources?: {
+    Conditions?: JsonObject;
+    Resources?: Record<string, Resource>;
+    Outputs?: Record<string, { Value?: Json; Condition?: string }>;
+  };
 }
 
 const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;
@@ -111,8 +127,12 @@ const expandValues = (value: Json | undefined): Json[] =>
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an osls variable, as written in serverless.yml
 const STAGE_VARIABLE = '${sls:stage}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const STACK_NAME = '${AWS::StackName}';
 const PATTERNS_FILE = './alerts/root-activity/patterns.json';
-const DOCUMENT_FILE = './remediations/open-break-glass-window/document.yaml';
+const documentFile = (folder: string) => `./remediations/${folder}/document.yaml`;
+/** The longest stage name the header of serverless.yml promises (IAM role names stop at 64 characters). */
+const LONGEST_STAGE = 'x'.repeat(18);
 const FILE_REFERENCE = /^\$\{file\((\.\/[^)]+)\)(?::([A-Za-z0-9_]+))?\}$/;
 
 /** A `${file(./path)}` or `${file(./path):key}` value, taken apart; undefined for anything else. */
@@ -137,6 +157,50 @@ const byJson = (a: Json, b: Json) => JSON.stringify(a).localeCompare(JSON.string
 
 const resourcesOfType = (type: string) =>
   Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+const sameJson = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
+const objectAt = (node: JsonObject | undefined, key: string): JsonObject | undefined => {
+  const value = node?.[key];
+  return isObject(value) ? value : undefined;
+};
+
+/** The Lambda function resource osls makes of a function key, by ARN. */
+const functionArn = (functionName: string) => getAtt(`${normalized(functionName)}LambdaFunction`);
+
+const functionWithHandler = (handler: string) => functions.find(([, fn]) => fn.handler === handler);
+
+/** The AWS::IAM::Role resource behind a function (undefined when its role is not one of ours). */
+const roleOf = (fn: FunctionConfig | undefined) => resources[roleLogicalId(fn?.role) ?? ''];
+
+const eventRules = resourcesOfType('AWS::Events::Rule');
+const targetsOf = (rule: Resource) => asArray(rule.Properties?.Targets).filter(isObject);
+const COMPLIANCE_FUNCTION = 'complianceFindings';
+const targetsFindings = (rule: Resource) =>
+  targetsOf(rule).some((target) => sameJson(target.Arn, functionArn(COMPLIANCE_FUNCTION)));
+
+/** The remediation folders with a Lambda of their own (handler.ts); the others only have a document. */
+const remediationFoldersWithHandler = remediationFolders().filter((folder) =>
+  existsSync(join(ROOT, 'remediations', folder, 'handler.ts')),
+);
+
+/**
+ * The document parameter that names the Lambda of a document's aws:invokeLambdaFunction steps
+ * (`FunctionName: "{{ X }}"`), and its default. Every such step of a document calls the same one.
+ */
+function lambdaParameterOf(folder: string): { parameter: string | undefined; defaultName: unknown } {
+  const { content } = loadDocument(folder);
+  const steps = content.mainSteps.filter((step) => step.action === 'aws:invokeLambdaFunction');
+  const parameters = [...new Set(steps.map((step) => soleReference(step.inputs?.FunctionName)))];
+  const parameter = parameters.length === 1 ? parameters[0] : undefined;
+  return { parameter, defaultName: parameter ? content.parameters[parameter]?.default : undefined };
+}
+
+/** The serverless.yml function a document's Lambda steps call by default (by its `name`). */
+function functionOfDocument(folder: string): [string, FunctionConfig] | undefined {
+  const { defaultName } = lambdaParameterOf(folder);
+  return functions.find(([, fn]) => fn.name !== undefined && fn.name === defaultName);
+}
 
 describe('serverless.yml', () => {
   it('targets the osls v4 configuration format', () => {
@@ -198,23 +262,75 @@ describe('serverless.yml', () => {
   });
 });
 
+const buses = resourcesOfType('AWS::Events::EventBus');
+const busId = buses[0]?.[0];
+const onCentralBus = (resource: Resource) =>
+  isObject(resource.Properties?.EventBusName) && resource.Properties.EventBusName.Ref === busId;
+const deadLetterQueues = resourcesOfType('AWS::SQS::Queue').map(([id]) => getAtt(id));
+
+describe('serverless.yml event rules and dead-letter queues', () => {
+  const queueIds = resourcesOfType('AWS::SQS::Queue').map(([id]) => id);
+  const usersOf = (queueId: string) =>
+    eventRules.filter(([, rule]) =>
+      targetsOf(rule).some((t) => sameJson(objectAt(t, 'DeadLetterConfig')?.Arn, getAtt(queueId))),
+    );
+  const eventsStatementsOf = (queueId: string) =>
+    resourcesOfType('AWS::SQS::QueuePolicy')
+      .filter(([, policy]) => asArray(policy.Properties?.Queues).some((q) => sameJson(q, { Ref: queueId })))
+      .flatMap(([id, policy]) => statementsUnder(policy, id))
+      .map(({ statement }) => statement)
+      .filter((statement) => objectAt(statement, 'Principal')?.Service === 'events.amazonaws.com');
+
+  it('lets EventBridge send dead letters to each queue only for the rules that use it (aws:SourceArn)', () => {
+    const allEventsStatements = resourcesOfType('AWS::SQS::QueuePolicy')
+      .flatMap(([id, policy]) => statementsUnder(policy, id))
+      .filter(({ statement }) => objectAt(statement, 'Principal')?.Service === 'events.amazonaws.com');
+    const used = queueIds.filter((id) => usersOf(id).length > 0);
+    expect(used.length).toBeGreaterThan(0);
+    expect(allEventsStatements).toHaveLength(used.length);
+    for (const queueId of used) {
+      const statements = eventsStatementsOf(queueId);
+      expect(statements).toHaveLength(1);
+      for (const statement of statements) {
+        expect(statement.Resource).toEqual(getAtt(queueId));
+        const sourceArns = expandValues(
+          objectAt(objectAt(statement, 'Condition'), 'ArnEquals')?.['aws:SourceArn'],
+        );
+        expect(sourceArns.sort(byJson)).toEqual(
+          usersOf(queueId)
+            .map(([id]) => getAtt(id))
+            .sort(byJson),
+        );
+      }
+    }
+  });
+
+  it.each(queueIds)('dead-letter queue %s raises an alarm when anything waits in it', (queueId) => {
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm').filter(([, alarm]) =>
+      asArray(alarm.Properties?.Dimensions).some(
+        (d) => isObject(d) && d.Name === 'QueueName' && sameJson(d.Value, getAtt(queueId, 'QueueName')),
+      ),
+    );
+    expect(alarms).toHaveLength(1);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      expect(asArray(alarm.Properties?.AlarmActions).length).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe('serverless.yml root activity alert path', () => {
   const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
-  const rules = resourcesOfType('AWS::Events::Rule');
-  const buses = resourcesOfType('AWS::Events::EventBus');
-  const busId = buses[0]?.[0];
-  const onCentralBus = (resource: Resource) =>
-    isObject(resource.Properties?.EventBusName) && resource.Properties.EventBusName.Ref === busId;
+  // Every rule but the compliance-change ones (tested below) belongs to the alert path.
+  const rules = eventRules.filter(([, rule]) => !targetsFindings(rule));
   const centralRules = rules.filter(([, rule]) => onCentralBus(rule));
   const defaultBusRules = rules.filter(([, rule]) => rule.Properties?.EventBusName === 'default');
   const alertFunction = config.functions?.rootActivityAlert ?? {};
-  const alertFunctionArn = getAtt(`${normalized('rootActivityAlert')}LambdaFunction`);
-  const deadLetterQueues = resourcesOfType('AWS::SQS::Queue').map(([id]) => getAtt(id));
-  const targetsOf = (rule: Resource) => asArray(rule.Properties?.Targets).filter(isObject);
-  const objectAt = (node: JsonObject | undefined, key: string): JsonObject | undefined => {
-    const value = node?.[key];
-    return isObject(value) ? value : undefined;
-  };
+  const alertFunctionArn = functionArn('rootActivityAlert');
   /** The patterns.json key a rule's EventPattern refers to (undefined: not a reference to that file). */
   const patternKeyOf = (rule: Resource) => {
     const reference = fileReference(rule.Properties?.EventPattern);
@@ -287,18 +403,6 @@ describe('serverless.yml root activity alert path', () => {
     },
   );
 
-  it('lets EventBridge send dead letters only for the alert rules (aws:SourceArn)', () => {
-    const statements = resourcesOfType('AWS::SQS::QueuePolicy')
-      .flatMap(([id, policy]) => statementsUnder(policy, id))
-      .map(({ statement }) => statement)
-      .filter((statement) => objectAt(statement, 'Principal')?.Service === 'events.amazonaws.com');
-    expect(statements).toHaveLength(1);
-    const sourceArns = statements.flatMap((statement) =>
-      expandValues(objectAt(objectAt(statement, 'Condition'), 'ArnEquals')?.['aws:SourceArn']),
-    );
-    expect(sourceArns.sort(byJson)).toEqual(rules.map(([id]) => getAtt(id)).sort(byJson));
-  });
-
   it('sends failed asynchronous invocations of the alert Lambda to the dead-letter queue after 2 retries', () => {
     const onFailure = alertFunction.destinations?.onFailure;
     expect(isObject(onFailure) && onFailure.type).toBe('sqs');
@@ -324,41 +428,383 @@ describe('serverless.yml root activity alert path', () => {
   });
 });
 
-describe('serverless.yml break-glass runbook', () => {
-  const FOLDER = 'open-break-glass-window';
-  const document = parse(readFileSync(join(ROOT, DOCUMENT_FILE), 'utf8')) as {
-    parameters: Record<string, { default?: string; allowedPattern?: string } | undefined>;
+describe('serverless.yml compliance findings', () => {
+  const fn = config.functions?.[COMPLIANCE_FUNCTION];
+  const rules = eventRules.filter(([, rule]) => targetsFindings(rule));
+  const EXPECTED_PATTERN = {
+    source: ['aws.config'],
+    'detail-type': ['Config Rules Compliance Change'],
+    detail: {
+      messageType: ['ComplianceChangeNotification'],
+      configRuleName: [{ prefix: 'rootguard-' }],
+    },
   };
-  const documents = resourcesOfType('AWS::SSM::Document');
-  const recordWindow = functions.find(([, fn]) => fn.handler === `remediations/${FOLDER}/handler.handler`);
+  const role = roleOf(fn);
+  const roleStatements = allStatements
+    .filter(({ path }) => path.startsWith(`${roleLogicalId(fn?.role)}.`))
+    .map(({ statement }) => statement);
 
-  it(`creates ${documentName(FOLDER)} from its document.yaml, as written`, () => {
-    expect(documents).toHaveLength(1);
-    for (const [, resource] of documents) {
+  it('deploys findings/handler.ts as the compliance findings function', () => {
+    expect(fn?.handler).toBe('findings/handler.handler');
+  });
+
+  it('has one compliance-change rule on the central bus and one on the default bus, both unconditional', () => {
+    expect(rules.filter(([, rule]) => onCentralBus(rule))).toHaveLength(1);
+    expect(rules.filter(([, rule]) => rule.Properties?.EventBusName === 'default')).toHaveLength(1);
+    expect(rules).toHaveLength(2);
+    for (const [, rule] of rules) expect(rule.Condition).toBeUndefined();
+  });
+
+  it.each(rules)('rule %s matches compliance changes of rootguard rules only', (_id, rule) => {
+    expect(rule.Properties?.EventPattern).toEqual(EXPECTED_PATTERN);
+    for (const { metadata } of RULES) expect(configRuleName(metadata.id).startsWith('rootguard-')).toBe(true);
+  });
+
+  it.each(rules)('rule %s targets only the findings Lambda, which it may invoke', (ruleId, rule) => {
+    expect(targetsOf(rule).map((target) => target.Arn)).toEqual([functionArn(COMPLIANCE_FUNCTION)]);
+    const permissions = resourcesOfType('AWS::Lambda::Permission').filter(([, permission]) =>
+      sameJson(permission.Properties?.SourceArn, getAtt(ruleId)),
+    );
+    expect(permissions).toHaveLength(1);
+    for (const [, permission] of permissions) {
+      expect(permission.Properties).toMatchObject({
+        FunctionName: functionArn(COMPLIANCE_FUNCTION),
+        Principal: 'events.amazonaws.com',
+      });
+    }
+  });
+
+  it.each(rules)('rule %s gives its target a dead-letter queue and a bounded retry policy', (_id, rule) => {
+    for (const target of targetsOf(rule)) {
+      expect(deadLetterQueues).toContainEqual(objectAt(target, 'DeadLetterConfig')?.Arn);
+      const maxAge = objectAt(target, 'RetryPolicy')?.MaximumEventAgeInSeconds;
+      expect(typeof maxAge === 'number' && maxAge >= 60 && maxAge < 86400).toBe(true);
+    }
+  });
+
+  it('sends failed asynchronous invocations to a dead-letter queue after 2 retries', () => {
+    const onFailure = fn?.destinations?.onFailure;
+    expect(isObject(onFailure) && onFailure.type).toBe('sqs');
+    expect(deadLetterQueues).toContainEqual(isObject(onFailure) ? onFailure.arn : undefined);
+    expect(fn?.maximumRetryAttempts).toBe(2);
+    const sends = roleStatements.filter((statement) => statement.Action === 'sqs:SendMessage');
+    expect(sends.map((statement) => statement.Resource)).toEqual([
+      isObject(onFailure) ? onFailure.arn : undefined,
+    ]);
+  });
+
+  it('sets the environment findings/config.ts reads from the stack parameters', () => {
+    expect(fn?.environment).toEqual({
+      SECURITY_HUB_REGION: { Ref: 'SecurityHubRegion' },
+      RUNBOOK_BASE_URL: { Ref: 'RunbookUrl' },
+    });
+  });
+
+  it("may import findings as this account's default product and update them through its hub only", () => {
+    expect(role?.Type).toBe('AWS::IAM::Role');
+    const resourcesFor = (action: string) =>
+      roleStatements
+        .filter((statement) => asArray(statement.Action).includes(action))
+        .flatMap((statement) => expandValues(statement.Resource))
+        .map((resource) => (isObject(resource) ? String(resource['Fn::Sub']) : String(resource)));
+    const imports = resourcesFor('securityhub:BatchImportFindings');
+    const updates = resourcesFor('securityhub:BatchUpdateFindings');
+    expect(imports.length).toBeGreaterThan(0);
+    expect(updates.length).toBeGreaterThan(0);
+    for (const arn of imports)
+      expect(arn).toMatch(/:\$\{AWS::AccountId\}:product\/\$\{AWS::AccountId\}\/default$/);
+    for (const arn of updates) expect(arn).toMatch(/:\$\{AWS::AccountId\}:hub\/default$/);
+  });
+});
+
+describe('serverless.yml role names', () => {
+  const roleNameOf = (handler: string) => roleOf(functionWithHandler(handler)?.[1])?.Properties?.RoleName;
+  const namedRoles = resourcesOfType('AWS::IAM::Role')
+    .map(([id, role]) => [id, role.Properties?.RoleName] as const)
+    .filter(([, name]) => name !== undefined);
+  const stackSetDefault = (file: string, parameter: string) =>
+    (parse(readFileSync(join(ROOT, 'stacksets', file), 'utf8')) as { Parameters: Record<string, JsonObject> })
+      .Parameters[parameter]?.Default;
+
+  it('leaves the stack name at rootguard-<stage>, as the StackSet name prefixes assume', () => {
+    expect(config.service).toBe('rootguard');
+    expect(config.provider?.stackName).toBeUndefined();
+    expect(stackSetDefault('member-account.yaml', 'RuleRoleNamePrefix')).toBe('rootguard-prod-rule-');
+    expect(stackSetDefault('management-account.yaml', 'RuleRoleNamePrefix')).toBe('rootguard-prod-rule-');
+    expect(stackSetDefault('management-account.yaml', 'RemediationRoleNamePrefix')).toBe(
+      'rootguard-prod-remediation-',
+    );
+  });
+
+  it.each(ruleFolders)('names the role of rule %s <stack name>-rule-<rule id>', (ruleId) => {
+    expect(roleNameOf(`rules/${ruleId}/handler.handler`)).toEqual({
+      'Fn::Sub': `${STACK_NAME}-rule-${ruleId}`,
+    });
+  });
+
+  it.each(remediationFoldersWithHandler)(
+    'names the role of remediation %s <stack name>-remediation-<folder>',
+    (folder) => {
+      expect(roleNameOf(`remediations/${folder}/handler.handler`)).toEqual({
+        'Fn::Sub': `${STACK_NAME}-remediation-${folder}`,
+      });
+    },
+  );
+
+  it.each(namedRoles)(
+    'role %s has a valid IAM role name for every stage of up to 18 characters',
+    (_id, roleName) => {
+      const sub = isObject(roleName) ? roleName['Fn::Sub'] : roleName;
+      expect(typeof sub).toBe('string');
+      const longest = String(sub).replace(STACK_NAME, `${config.service}-${LONGEST_STAGE}`);
+      expect(longest).toMatch(/^[\w+=,.@-]{1,64}$/);
+    },
+  );
+});
+
+describe('serverless.yml remediation documents', () => {
+  const folders = remediationFolders();
+  const documents = resourcesOfType('AWS::SSM::Document');
+
+  it('deploys exactly the documents under remediations/', () => {
+    expect(folders.length).toBeGreaterThan(0);
+    const referenced = documents.map(([, resource]) => fileReference(resource.Properties?.Content)?.path);
+    expect(referenced.sort()).toEqual(folders.map(documentFile).sort());
+  });
+
+  it.each(folders)('creates the document of %s once, from its document.yaml, as written', (folder) => {
+    const mine = documents.filter(
+      ([, resource]) => fileReference(resource.Properties?.Content)?.path === documentFile(folder),
+    );
+    expect(mine).toHaveLength(1);
+    for (const [, resource] of mine) {
       expect(resource.Properties).toMatchObject({
-        Name: documentName(FOLDER),
+        Name: documentName(folder),
         DocumentType: 'Automation',
         DocumentFormat: 'YAML',
+        UpdateMethod: 'NewVersion',
       });
-      expect(fileReference(resource.Properties?.Content)).toEqual({ path: DOCUMENT_FILE, key: undefined });
-      expect(resolveFileReference(resource.Properties?.Content)).toEqual(document);
+      expect(fileReference(resource.Properties?.Content)).toEqual({
+        path: documentFile(folder),
+        key: undefined,
+      });
+      expect(resolveFileReference(resource.Properties?.Content)).toEqual(
+        parse(readFileSync(join(ROOT, documentFile(folder)), 'utf8')),
+      );
     }
   });
 
-  it("names the record-window Lambda as the document's RecordWindowFunctionName default", () => {
-    const defaultName = document.parameters.RecordWindowFunctionName?.default;
-    expect(defaultName).toBeDefined();
-    expect(recordWindow?.[1].name).toBe(defaultName);
+  it.each(folders)(
+    "names the Lambda of %s as the default of the document's function-name parameter",
+    (folder) => {
+      const { parameter, defaultName } = lambdaParameterOf(folder);
+      expect(parameter).toBeDefined();
+      expect(defaultName).toEqual(expect.any(String));
+      expect(functionOfDocument(folder)).toBeDefined();
+    },
+  );
+
+  it.each(folders)("keeps the Lambda of %s within each of its steps' timeoutSeconds", (folder) => {
+    const [, fn] = functionOfDocument(folder) ?? [];
+    const timeout = fn?.timeout ?? config.provider?.timeout;
+    const stepTimeouts = loadDocument(folder)
+      .content.mainSteps.filter((step) => step.action === 'aws:invokeLambdaFunction')
+      .map((step) => step.timeoutSeconds);
+    expect(stepTimeouts.length).toBeGreaterThan(0);
+    for (const stepTimeout of stepTimeouts) {
+      expect(stepTimeout).toEqual(expect.any(Number));
+      expect(timeout).toBeLessThan(stepTimeout ?? 0);
+    }
   });
 
-  it("names the approval topic so that the document's ApprovalNotificationArn accepts it (Automation...)", () => {
-    const pattern = new RegExp(document.parameters.ApprovalNotificationArn?.allowedPattern ?? '^$');
-    const topicNames = resourcesOfType('AWS::SNS::Topic')
-      .map(([, topic]) => topic.Properties?.TopicName)
-      .filter((name): name is string => typeof name === 'string' && name.startsWith('Automation'));
-    expect(topicNames).toHaveLength(1);
-    for (const name of topicNames) {
-      expect(`arn:aws:sns:us-east-1:111111111111:${name.replace(STAGE_VARIABLE, 'prod')}`).toMatch(pattern);
-    }
+  it.each(remediationFoldersWithHandler)(
+    'deploys remediations/%s/handler.ts once, with only variables its code reads',
+    (folder) => {
+      const deployed = functions.filter(([, fn]) => fn.handler === `remediations/${folder}/handler.handler`);
+      expect(deployed).toHaveLength(1);
+      const sources = [join(ROOT, 'remediations', folder), join(ROOT, 'remediations', 'lib')]
+        .flatMap((dir) => readdirSync(dir).map((file) => join(dir, file)))
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => readFileSync(file, 'utf8'))
+        .join('\n');
+      for (const [, fn] of deployed) {
+        for (const variable of Object.keys(fn.environment ?? {})) expect(sources).toContain(variable);
+      }
+    },
+  );
+
+  describe('Automation roles of this account', () => {
+    const automationRoles = resourcesOfType('AWS::IAM::Role').filter(([, role]) =>
+      statementsUnder(role.Properties?.AssumeRolePolicyDocument ?? null, 'trust').some(
+        ({ statement }) => objectAt(statement, 'Principal')?.Service === 'ssm.amazonaws.com',
+      ),
+    );
+    const allowed = (roleId: string, action: string) =>
+      allStatements
+        .filter(({ path }) => path.startsWith(`${roleId}.Properties.Policies`))
+        .filter(({ statement }) => asArray(statement.Action).includes(action))
+        .flatMap(({ statement }) => expandValues(statement.Resource));
+    const approvalTopics = resourcesOfType('AWS::SNS::Topic').filter(([, topic]) =>
+      String(topic.Properties?.TopicName).startsWith('Automation'),
+    );
+
+    it.each(automationRoles)('role %s trusts Automation executions of this account only', (_id, role) => {
+      const trust = statementsUnder(role.Properties?.AssumeRolePolicyDocument ?? null, 'trust');
+      expect(trust.length).toBeGreaterThan(0);
+      for (const { statement } of trust) {
+        expect(objectAt(objectAt(statement, 'Condition'), 'StringEquals')?.['aws:SourceAccount']).toEqual({
+          Ref: 'AWS::AccountId',
+        });
+        expect(objectAt(objectAt(statement, 'Condition'), 'ArnLike')?.['aws:SourceArn']).toEqual({
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*',
+        });
+      }
+    });
+
+    it.each(folders)('%s can run here: a role may invoke its Lambda and ask its approvers', (folder) => {
+      const { content } = loadDocument(folder);
+      const [fnName] = functionOfDocument(folder) ?? [];
+      const runners = automationRoles.filter(([id]) =>
+        allowed(id, 'lambda:InvokeFunction').some((arn) => sameJson(arn, functionArn(fnName ?? '?'))),
+      );
+      expect(runners).toHaveLength(1);
+      const pattern = content.parameters.ApprovalNotificationArn?.allowedPattern;
+      if (!content.mainSteps.some((step) => step.action === 'aws:approve')) return;
+      expect(pattern).toBeDefined();
+      for (const [roleId] of runners) {
+        const topics = approvalTopics.filter(([topicId]) =>
+          allowed(roleId, 'sns:Publish').some((arn) => sameJson(arn, { Ref: topicId })),
+        );
+        expect(topics).toHaveLength(1);
+        for (const [, topic] of topics) {
+          const name = String(topic.Properties?.TopicName).replace(STAGE_VARIABLE, 'prod');
+          expect(`arn:aws:sns:us-east-1:111111111111:${name}`).toMatch(new RegExp(pattern ?? '^$'));
+        }
+      }
+    });
+  });
+
+  describe('invocation from member accounts', () => {
+    // The documents a Config remediation of the conformance pack runs in member accounts (rule.json).
+    const packFolders = folders.filter((folder) =>
+      RULES.some(({ metadata }) => metadata.remediation.documentId === documentName(folder)),
+    );
+    const organizationPermissions = resourcesOfType('AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties?.Principal === '*',
+    );
+
+    it('admits the organization, and no one else, to the Lambdas of the remediations in the pack', () => {
+      expect(packFolders.length).toBeGreaterThan(0);
+      const expected = packFolders.map((folder) => functionArn(functionOfDocument(folder)?.[0] ?? '?'));
+      const granted = organizationPermissions.map(([, permission]) => permission.Properties?.FunctionName);
+      expect([...new Set(granted.map((g) => JSON.stringify(g)))].sort()).toEqual(
+        [...new Set(expected.map((e) => JSON.stringify(e)))].sort(),
+      );
+      for (const [, permission] of organizationPermissions) {
+        expect(permission.Condition).toBe('HasOrganizationId');
+        expect(permission.Properties).toMatchObject({
+          Action: 'lambda:InvokeFunction',
+          PrincipalOrgID: { Ref: 'OrganizationId' },
+        });
+      }
+    });
+
+    it('lets only the record-checking Lambdas read member execution records, with the reader role name', () => {
+      const readers = functions.filter(([, fn]) => fn.environment?.EXECUTION_READER_ROLE_NAME !== undefined);
+      expect(readers.length).toBeGreaterThan(0);
+      for (const [, fn] of readers) {
+        expect(fn.environment?.EXECUTION_READER_ROLE_NAME).toEqual({ Ref: 'ExecutionReaderRoleName' });
+      }
+      const readerRoleArn = {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${ExecutionReaderRoleName}',
+      };
+      const assuming = functions.filter(([, fn]) =>
+        allStatements.some(
+          ({ path, statement }) =>
+            path.startsWith(`${roleLogicalId(fn.role)}.`) &&
+            statement.Action === 'sts:AssumeRole' &&
+            sameJson(statement.Resource, readerRoleArn),
+        ),
+      );
+      expect(assuming.map(([name]) => name).sort()).toEqual(readers.map(([name]) => name).sort());
+      // The member template trusts exactly these functions' roles (<RemediationRoleNamePrefix><folder>).
+      const memberRemediation = parse(
+        readFileSync(join(ROOT, 'stacksets', 'member-remediation.yaml'), 'utf8'),
+      ) as { Parameters: Record<string, JsonObject>; Resources: Record<string, Resource> };
+      expect(memberRemediation.Parameters.ExecutionReaderRoleName?.Default).toBe(
+        config.params?.default?.ExecutionReaderRoleName,
+      );
+      const trusted = statementsUnder(
+        memberRemediation.Resources.ExecutionReaderRole?.Properties?.AssumeRolePolicyDocument ?? null,
+        'trust',
+      ).flatMap(({ statement }) =>
+        expandValues(objectAt(objectAt(statement, 'Condition'), 'ArnEquals')?.['aws:PrincipalArn']),
+      );
+      const trustedFolders = trusted.map((arn) =>
+        String(isObject(arn) ? arn['Fn::Sub'] : arn).replace(/^.*\$\{RemediationRoleNamePrefix\}/, ''),
+      );
+      const readerFolders = readers.map(([, fn]) => /^remediations\/([^/]+)\//.exec(fn.handler ?? '')?.[1]);
+      expect(trustedFolders.sort()).toEqual(readerFolders.sort());
+    });
+
+    it('limits every resource policy open to any principal to the organization (aws:PrincipalOrgID)', () => {
+      const open = Object.entries(resources)
+        .filter(([, resource]) => resource.Type !== 'AWS::IAM::Role')
+        .flatMap(([id, resource]) => statementsUnder(resource, id))
+        .filter(({ statement }) => {
+          const principal = statement.Principal;
+          return principal === '*' || (isObject(principal) && principal.AWS === '*');
+        });
+      expect(open.length).toBeGreaterThan(0);
+      for (const { statement } of open) {
+        expect(objectAt(objectAt(statement, 'Condition'), 'StringEquals')?.['aws:PrincipalOrgID']).toEqual({
+          Ref: 'OrganizationId',
+        });
+      }
+      for (const [, permission] of organizationPermissions) {
+        expect(permission.Properties?.PrincipalOrgID).toEqual({ Ref: 'OrganizationId' });
+      }
+    });
+
+    it('grants the break-glass Lambda to no other account', () => {
+      const recordWindow = functionOfDocument('open-break-glass-window');
+      const grants = resourcesOfType('AWS::Lambda::Permission').filter(([, permission]) =>
+        sameJson(permission.Properties?.FunctionName, functionArn(recordWindow?.[0] ?? '?')),
+      );
+      expect(recordWindow).toBeDefined();
+      expect(grants).toEqual([]);
+    });
+  });
+});
+
+describe('serverless.yml outputs', () => {
+  const outputs = config.resources?.Outputs ?? {};
+  const pack = parse(readFileSync(join(ROOT, 'conformance-packs', PACK_FILE), 'utf8')) as {
+    Parameters: Record<string, JsonObject>;
+  };
+
+  it.each(ruleFolders)('gives the conformance pack the ARN of rule %s under its parameter name', (ruleId) => {
+    const name = lambdaArnParameterName(ruleId);
+    const [fnName] = functionWithHandler(`rules/${ruleId}/handler.handler`) ?? [];
+    expect(pack.Parameters[name]).toBeDefined();
+    expect(outputs[name]?.Value).toEqual(functionArn(fnName ?? '?'));
+  });
+
+  it('has an output for every LambdaArn parameter of the conformance pack', () => {
+    const packNames = Object.keys(pack.Parameters).filter((name) => name.endsWith('LambdaArn'));
+    for (const name of packNames) expect(outputs[name]).toBeDefined();
+  });
+
+  it.each(remediationFoldersWithHandler)('gives the ARN of the %s Lambda', (folder) => {
+    const [fnName] = functionWithHandler(`remediations/${folder}/handler.handler`) ?? [];
+    const values = Object.values(outputs).map((output) => output.Value);
+    expect(values).toContainEqual(functionArn(fnName ?? '?'));
+  });
+
+  it('gives the remediation Automation role and the compliance findings Lambda', () => {
+    expect(outputs.RemediationAutomationRoleArn?.Value).toEqual(getAtt('RemediationAutomationRole'));
+    expect(outputs.ComplianceFindingsFunctionArn?.Value).toEqual(functionArn(COMPLIANCE_FUNCTION));
   });
 });
