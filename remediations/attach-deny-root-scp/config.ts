@@ -2,14 +2,23 @@
  * The attach-deny-root-scp Lambda's configuration: environment variables set by serverless.yml, validated once
  * when the handler is created (cold start), so a deployment mistake fails every step with one message naming
  * every bad variable.
+ *
+ * - ORG_WRITE_ROLE_ARN: optional; the management-account role that reads the organization and writes SCPs
+ *   (stacksets/management-account.yaml, ScpRemediationRole). Blank: the function's own credentials.
+ * - ATTACH_DENY_ROOT_SCP_DOCUMENT_NAME: optional; only executions of this document may attach.
+ * - EXECUTION_READER_ROLE_NAME: optional (default RootGuardRemediationReader); the role assumed in the member
+ *   account to read the execution record when AWS Config ran the document there (stacksets/member-remediation.yaml).
+ * - AWS_REGION: set by Lambda.
  */
 import { z } from 'zod';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME, ROLE_NAME_PATTERN } from '../lib/automation-execution';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
 /** The folder of this remediation; the document name follows from it. */
 export const FOLDER = 'attach-deny-root-scp';
 export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
+export const DOCUMENT_NAME_VARIABLE = 'ATTACH_DENY_ROOT_SCP_DOCUMENT_NAME';
 
 export interface AttachScpConfig {
   /**
@@ -18,6 +27,10 @@ export interface AttachScpConfig {
    * the management account, or single-account try-out).
    */
   orgWriteRoleArn: string | undefined;
+  /** Only executions of this document may attach. */
+  documentName: string;
+  /** The role that reads an execution record in a member account (a Config remediation ran there). */
+  executionReaderRoleName: string;
   region: string;
 }
 
@@ -33,6 +46,10 @@ const envSchema = z.object({
       .string()
       .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
   ),
+  [DOCUMENT_NAME_VARIABLE]: optional(
+    z.string().regex(/^[A-Za-z0-9_.-]{3,128}$/, 'expected an SSM document name'),
+  ),
+  EXECUTION_READER_ROLE_NAME: optional(z.string().regex(ROLE_NAME_PATTERN, 'expected an IAM role name')),
   AWS_REGION: required().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
 });
 
@@ -42,5 +59,10 @@ export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): Attac
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new InvalidRemediationConfigError(`attach-deny-root-scp is misconfigured: ${problems}`);
   }
-  return { orgWriteRoleArn: parsed.data.ORG_WRITE_ROLE_ARN, region: parsed.data.AWS_REGION };
+  return {
+    orgWriteRoleArn: parsed.data.ORG_WRITE_ROLE_ARN,
+    documentName: parsed.data[DOCUMENT_NAME_VARIABLE] ?? DEFAULT_DOCUMENT_NAME,
+    executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
+    region: parsed.data.AWS_REGION,
+  };
 }

@@ -5,6 +5,11 @@
  *
  *   payload (executionId, accountId, targetId, policyName, dryRun) ─invalid─▶ throw InvalidStepPayloadError
  *     │
+ *   attachment (dryRun false): the execution record, in this function's account or (a Config remediation) in the
+ *     member account through EXECUTION_READER_ROLE_NAME: this document, running, the payload's AccountId,
+ *     TargetId, PolicyName and DryRun, and ApproveAttachment approved by one principal other than the requester
+ *     ─ otherwise ─▶ throw ExecutionRecordError / ApprovalRuleError (nothing read from or written to Organizations)
+ *     │  (a dry run only reads and needs no approval: PlanAttachment runs before it)
  *   Organizations client: ORG_WRITE_ROLE_ARN assumed, or the function's own credentials
  *     │  (OrgReader's cache is cleared first: a decision to write rests on fresh reads)
  *   plan (plan.ts) ─refused─▶ throw AttachRefusedError (management account, SCPs disabled, bad TargetId, ...)
@@ -13,9 +18,9 @@
  *     └─ CreatePolicy (if no reusable deny-root SCP) + AttachPolicy ─▶ {status: attached}
  *                            quota reached ─▶ throw ScpQuotaError; other failures ─▶ typed CollectError
  *
- * The approval is enforced by the document, not re-read here: when Config starts the remediation in a member
- * account the execution record lives in that account, out of this function's reach. Who may invoke this
- * function (its resource policy, lambda:InvokeFunction grants) is therefore part of the control.
+ * The approval is enforced by the document and checked again here in SSM's record, so a direct invocation of
+ * the function with a made-up payload attaches nothing. Who may invoke it (its resource policy) still matters:
+ * whoever can start the document, name its approvers and approve it can attach the SCP.
  */
 
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -25,12 +30,18 @@ import { errorMessage } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
 import { partitionForRegion } from '../../lib/partition';
+import { executionRecordReader, verifyExecution } from '../lib/automation-execution';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { type AttachResult, attachDenyRootScp } from './attach';
-import { type AttachScpConfig, DEFAULT_DOCUMENT_NAME, loadAttachScpConfig } from './config';
-import { POLICY_NAME_PATTERN, TARGET_ID_PATTERN } from './plan';
+import { type AttachScpConfig, FOLDER, loadAttachScpConfig } from './config';
+import { DEFAULT_POLICY_NAME, POLICY_NAME_PATTERN, TARGET_ID_PATTERN } from './plan';
 
 export const ORG_WRITE_SESSION_NAME = 'rootguard-attach-deny-root-scp';
+/** The document's approval step (document.yaml) and the approvers other than the requester it needs. */
+export const APPROVAL_STEP = 'ApproveAttachment';
+export const REQUIRED_APPROVERS = 1;
+/** The document's DryRun default. */
+export const DEFAULT_DRY_RUN = 'false';
 
 export const attachPayloadSchema = z.object({
   executionId: executionIdField,
@@ -60,6 +71,29 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
   const config = deps.config ?? loadAttachScpConfig();
   const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
   const partition = partitionForRegion(config.region);
+  const readExecution = executionRecordReader({
+    factory,
+    readerRoleName: config.executionReaderRoleName,
+    sessionName: `rootguard-${FOLDER}-record`,
+  });
+
+  /** An attachment needs SSM's record of this execution, approved by someone other than the requester. */
+  async function authorised(payload: AttachPayload) {
+    const { executionId, accountId } = payload;
+    const located = await readExecution(executionId, accountId);
+    return verifyExecution(located, {
+      executionId,
+      accountId,
+      documentName: config.documentName,
+      parameters: {
+        AccountId: { value: accountId },
+        TargetId: { value: payload.targetId ?? '', whenOmitted: '' },
+        PolicyName: { value: payload.policyName, whenOmitted: DEFAULT_POLICY_NAME },
+        DryRun: { value: String(payload.dryRun), whenOmitted: DEFAULT_DRY_RUN },
+      },
+      approval: { stepName: APPROVAL_STEP, minApprovers: REQUIRED_APPROVERS },
+    });
+  }
 
   async function organizationsClient(accountId: string): Promise<OrganizationsClient> {
     const roleArn = config.orgWriteRoleArn;
@@ -71,8 +105,9 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
 
   return async (event) => {
     try {
-      const payload = parseStepPayload(attachPayloadSchema, event, `${DEFAULT_DOCUMENT_NAME} step`);
+      const payload = parseStepPayload(attachPayloadSchema, event, `${config.documentName} step`);
       logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
+      const approval = payload.dryRun ? undefined : await authorised(payload);
       clearOrgCache();
       const client = await organizationsClient(payload.accountId);
       const result = await attachDenyRootScp(
@@ -91,6 +126,9 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
         policyId: result.policyId,
         actions: result.actions,
         dryRun: payload.dryRun,
+        approvers: approval?.approvers,
+        requestedBy: approval?.requestedBy,
+        recordReadIn: approval?.readThroughAccount,
       });
       return result;
     } catch (error) {

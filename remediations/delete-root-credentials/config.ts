@@ -6,6 +6,8 @@
  * - MANAGEMENT_ROLE_ARN: the management-account role the Lambda assumes before sts:AssumeRoot
  *   (stacksets/management-account.yaml, RootCredentialsRemediationRole). Blank: the function's own role
  *   calls directly, for a tooling account that is the IAM delegated administrator.
+ * - EXECUTION_READER_ROLE_NAME: optional (default RootGuardRemediationReader); the role assumed in the member
+ *   account to read the execution record when AWS Config ran the document there (stacksets/member-remediation.yaml).
  * - DELETE_ROOT_CREDENTIALS_DOCUMENT_NAME: optional; only executions of this document may run the step.
  * - AWS_REGION: set by Lambda; the Regional STS endpoint AssumeRoot is sent to.
  */

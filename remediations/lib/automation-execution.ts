@@ -8,16 +8,22 @@
  * ApproverDecisions (MapList, one map per decision: Approver, Decision, ApprovalDecisionTime, Comment).
  * GetAutomationExecution returns step outputs as string lists; each ApproverDecisions entry is read as JSON
  * (one map, or a list of maps). A record in any other form fails closed: no approvers, no action.
+ *
+ * The record lives in the account the execution runs in: the security tooling account for a document started
+ * there by hand, the member account for a remediation AWS Config starts there. executionRecordReader finds it
+ * in either (the member account through the RootGuardRemediationReader role), verifyExecution checks it.
  */
 import {
   type AutomationExecution,
   DescribeAutomationStepExecutionsCommand,
   GetAutomationExecutionCommand,
-  type SSMClient,
+  SSMClient,
   type StepExecution,
 } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import { awsCall } from '../../lib/errors';
+import type { ClientFactory } from '../../lib/clients';
+import { AccessDeniedError, awsCall, CollectError, errorName } from '../../lib/errors';
+import { partitionForRegion, roleArn } from '../../lib/partition';
 import { ApprovalRuleError, ExecutionRecordError } from './errors';
 
 export async function readAutomationExecution(
@@ -169,4 +175,159 @@ export function requireDistinctApprovers(
     );
   }
   return independent;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Where the record is: this function's account, or the account the remediation ran in
+// ---------------------------------------------------------------------------------------------------------
+
+/** The role member-remediation.yaml deploys in every account for reading execution records. */
+export const DEFAULT_EXECUTION_READER_ROLE_NAME = 'RootGuardRemediationReader';
+/** An IAM role name without a path: what EXECUTION_READER_ROLE_NAME holds. */
+export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+/** What GetAutomationExecution answers for an id the account does not know. */
+const EXECUTION_NOT_FOUND = 'AutomationExecutionNotFoundException';
+
+const causeName = (error: unknown) => errorName(error instanceof CollectError ? error.cause : error);
+
+/** An execution record, and the SSM client (credentials, account) it was read with. */
+export interface LocatedExecution {
+  execution: AutomationExecution;
+  /** Reads more of the same record (DescribeAutomationStepExecutions) in the same account. */
+  ssm: SSMClient;
+  /** Undefined: the record is in this function's own account; else the account read through the reader role. */
+  readThroughAccount: string | undefined;
+}
+
+export interface ExecutionRecordReaderOptions {
+  factory: ClientFactory;
+  /**
+   * The role to assume in the target account when the record is not in this function's account
+   * (stacksets/member-remediation.yaml: RootGuardRemediationReader). Undefined: the local account only.
+   */
+  readerRoleName: string | undefined;
+  /** Names the reader session in the target account's CloudTrail. */
+  sessionName: string;
+}
+
+export type ExecutionRecordReader = (executionId: string, accountId: string) => Promise<LocatedExecution>;
+
+/**
+ * Finds the record of the execution a step runs in. A document started by hand in the security tooling account
+ * (AccountId = the member account) runs there: its record is in this function's own account. A document that
+ * AWS Config starts as the remediation of a member account's rule runs in that member account: its record is
+ * there, and is read through the reader role (ssm:GetAutomationExecution and ssm:DescribeAutomationStepExecutions
+ * only). Execution ids are UUIDs, so "not in this account" (AutomationExecutionNotFoundException) is what sends
+ * the reader to the target account; any other failure stops here.
+ */
+export function executionRecordReader(options: ExecutionRecordReaderOptions): ExecutionRecordReader {
+  const { factory, readerRoleName, sessionName } = options;
+  const local = factory.client(SSMClient);
+  return async (executionId, accountId) => {
+    try {
+      const execution = await readAutomationExecution(local, executionId, accountId);
+      return { execution, ssm: local, readThroughAccount: undefined };
+    } catch (error) {
+      if (causeName(error) !== EXECUTION_NOT_FOUND || readerRoleName === undefined) throw error;
+    }
+    const readerArn = roleArn(partitionForRegion(factory.region), accountId, readerRoleName);
+    let credentials: Awaited<ReturnType<ClientFactory['assumeRole']>>;
+    try {
+      credentials = await factory.assumeRole(readerArn, sessionName, accountId);
+    } catch (error) {
+      if (!(error instanceof AccessDeniedError)) throw error;
+      throw new AccessDeniedError(
+        `Automation execution ${executionId} is not in this function's account, so it runs in account ` +
+          `${accountId} (a Config remediation there), and its record cannot be read: ${error.message}. Deploy ` +
+          "stacksets/member-remediation.yaml to that account and allow this function's role sts:AssumeRole on " +
+          readerArn,
+        { action: 'sts:AssumeRole', accountId, cause: error },
+      );
+    }
+    const remote = factory.client(SSMClient, { credentials });
+    try {
+      const execution = await readAutomationExecution(remote, executionId, accountId);
+      return { execution, ssm: remote, readThroughAccount: accountId };
+    } catch (error) {
+      if (causeName(error) !== EXECUTION_NOT_FOUND) throw error;
+      throw new ExecutionRecordError(
+        `Automation execution ${executionId} exists neither in this function's account nor in account ` +
+          `${accountId}: the step was not invoked by a running execution of the document`,
+        { executionId, accountId, cause: error },
+      );
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the record must say before a step acts on it
+// ---------------------------------------------------------------------------------------------------------
+
+export interface RecordedParameterExpectation {
+  /** The value the payload implies (SSM built the payload from this parameter). */
+  value: string;
+  /** The document's default: what an absent parameter means (SSM may leave defaulted parameters out). */
+  whenOmitted?: string;
+}
+
+export interface ExecutionExpectations {
+  executionId: string;
+  /** The target account (the payload's accountId). */
+  accountId: string;
+  documentName: string;
+  /** Parameters whose recorded value must equal the payload's. */
+  parameters: Record<string, RecordedParameterExpectation>;
+  /** For a step that acts: the aws:approve step and how many approvers other than the requester it needs. */
+  approval?: { stepName: string; minApprovers: number };
+}
+
+export interface VerifiedExecution {
+  /** Distinct approvers other than the requester; empty when no approval was asked for. */
+  approvers: string[];
+  requestedBy: string | undefined;
+  /** Undefined: the record was in this function's own account. */
+  readThroughAccount: string | undefined;
+}
+
+/**
+ * Checks that the record backs the step: this document, still running (a finished execution's approval never
+ * authorises a new action: a replayed execution id), the payload's values in the recorded parameters and, when
+ * asked, a successful approval by enough people other than the requester. Throws ExecutionRecordError (or its
+ * ApprovalRuleError) naming the first difference; nothing has been changed by then.
+ */
+export async function verifyExecution(
+  located: LocatedExecution,
+  expected: ExecutionExpectations,
+): Promise<VerifiedExecution> {
+  const { execution, ssm, readThroughAccount } = located;
+  const { executionId, accountId, documentName } = expected;
+  const refuse = (why: string): never => {
+    throw new ExecutionRecordError(`Automation execution ${executionId}: ${why}`, { executionId, accountId });
+  };
+  if (execution.DocumentName !== documentName) {
+    refuse(`runs ${execution.DocumentName ?? '(no document)'}, not ${documentName}`);
+  }
+  if (execution.AutomationExecutionStatus !== 'InProgress') {
+    refuse(`is ${execution.AutomationExecutionStatus ?? '(no status)'}, not InProgress`);
+  }
+  for (const [name, { value, whenOmitted }] of Object.entries(expected.parameters)) {
+    const values = execution.Parameters?.[name];
+    const recorded =
+      (values === undefined || values.length === 0) && whenOmitted !== undefined
+        ? whenOmitted
+        : recordedParameter(execution, name, accountId);
+    if (recorded !== value) refuse(`${name} differs between the payload and the record`);
+  }
+  const requestedBy = execution.ExecutedBy || undefined;
+  if (!expected.approval) return { approvers: [], requestedBy, readThroughAccount };
+  const { stepName, minApprovers } = expected.approval;
+  const step = await findStepExecution(ssm, execution, stepName, accountId);
+  const approval = recordedApproval(execution, step, stepName, accountId);
+  const approvers = requireDistinctApprovers(approval, {
+    min: minApprovers,
+    requester: requestedBy,
+    executionId,
+    accountId,
+  });
+  return { approvers, requestedBy, readThroughAccount };
 }

@@ -4,7 +4,8 @@
  *
  *   step payload (executionId, accountId, dryRun) ─invalid─▶ throw InvalidStepPayloadError
  *     │
- *   ssm:GetAutomationExecution: the record, not the payload, is the evidence
+ *   ssm:GetAutomationExecution: the record, not the payload, is the evidence; in this function's account (a run
+ *     started there by hand), else in the member account through EXECUTION_READER_ROLE_NAME (a Config remediation)
  *     ├─ another document, not running, AccountId or DryRun differ       ─▶ throw ExecutionRecordError
  *     └─ deletion: approval step not Success/Approved, too few approvers  ─▶ throw ApprovalRuleError
  *     │                                       (the requester never counts; nothing is touched before this)
@@ -44,7 +45,6 @@ import {
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { z } from 'zod';
@@ -62,13 +62,12 @@ import {
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { type Partition, partitionForRegion, partitionFromArn } from '../../lib/partition';
 import {
-  findStepExecution,
-  readAutomationExecution,
-  recordedApproval,
-  recordedParameter,
-  requireDistinctApprovers,
+  DEFAULT_EXECUTION_READER_ROLE_NAME,
+  executionRecordReader,
+  ROLE_NAME_PATTERN,
+  verifyExecution,
 } from './automation-execution';
-import { ExecutionRecordError, InvalidRemediationConfigError } from './errors';
+import { InvalidRemediationConfigError } from './errors';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from './step-payload';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -163,6 +162,11 @@ export interface RootCredentialsConfig {
   managementRoleArn: string | undefined;
   /** Only executions of this document may run the step. */
   documentName: string;
+  /**
+   * The role in a member account that reads an execution record there (stacksets/member-remediation.yaml),
+   * assumed when the record is not in this function's account: the document ran as a Config remediation.
+   */
+  executionReaderRoleName: string;
   region: string;
 }
 
@@ -172,6 +176,7 @@ const required = () => z.string({ error: 'is not set' });
 
 const envSchema = z.object({
   MANAGEMENT_ROLE_ARN: optional(z.string().regex(ROLE_ARN_PATTERN, 'expected an IAM role ARN')),
+  EXECUTION_READER_ROLE_NAME: optional(z.string().regex(ROLE_NAME_PATTERN, 'expected an IAM role name')),
   AWS_REGION: required().regex(REGION_PATTERN, 'expected an AWS Region'),
 });
 const documentNameSchema = optional(
@@ -205,6 +210,7 @@ export function loadRootCredentialsConfig(
   return {
     managementRoleArn: parsed.data.MANAGEMENT_ROLE_ARN,
     documentName: name.data ?? options.defaultDocumentName,
+    executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
     region: parsed.data.AWS_REGION,
   };
 }
@@ -791,18 +797,6 @@ export interface RootCredentialsHandlerDeps {
 
 export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult>;
 
-/** DryRun as the record holds it; absent means the document's default (SSM may leave defaults out). */
-function recordedDryRun(
-  parameters: Record<string, string[]> | undefined,
-  fallback: boolean,
-  refuse: (why: string) => never,
-): boolean {
-  const values = parameters?.DryRun;
-  if (values === undefined || values.length === 0) return fallback;
-  if (values.length === 1 && (values[0] === 'true' || values[0] === 'false')) return values[0] === 'true';
-  return refuse('DryRun in the record is not true or false');
-}
-
 export function createRootCredentialsHandler(
   remediation: RootCredentialsRemediation,
   deps: RootCredentialsHandlerDeps,
@@ -811,43 +805,30 @@ export function createRootCredentialsHandler(
   const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? defaultMetrics;
-  const ssm = factory.client(SSMClient);
+  const readExecution = executionRecordReader({
+    factory,
+    readerRoleName: config.executionReaderRoleName,
+    sessionName: `rootguard-${remediation.folder}-record`,
+  });
   const { scope } = remediation;
 
   /** Checks the record backs this step; for a deletion, that enough people other than the requester approved. */
   async function authorised(payload: RootCredentialsPayload) {
     const { executionId, accountId, dryRun } = payload;
-    const refuse = (why: string): never => {
-      throw new ExecutionRecordError(`Automation execution ${executionId}: ${why}`, {
-        executionId,
-        accountId,
-      });
-    };
-    const execution = await readAutomationExecution(ssm, executionId, accountId);
-    if (execution.DocumentName !== config.documentName) {
-      refuse(`runs ${execution.DocumentName ?? '(no document)'}, not ${config.documentName}`);
-    }
-    // A finished execution's approval never authorises a new deletion (a replayed execution id).
-    if (execution.AutomationExecutionStatus !== 'InProgress') {
-      refuse(`is ${execution.AutomationExecutionStatus ?? '(no status)'}, not InProgress`);
-    }
-    if (recordedParameter(execution, 'AccountId', accountId) !== accountId) {
-      refuse('AccountId differs between the payload and the record');
-    }
-    if (recordedDryRun(execution.Parameters, remediation.defaultDryRun, refuse) !== dryRun) {
-      refuse('DryRun differs between the payload and the record');
-    }
-    const requestedBy = execution.ExecutedBy || undefined;
-    if (dryRun) return { approvers: [] as string[], requestedBy };
-    const step = await findStepExecution(ssm, execution, remediation.approvalStep, accountId);
-    const approval = recordedApproval(execution, step, remediation.approvalStep, accountId);
-    const approvers = requireDistinctApprovers(approval, {
-      min: remediation.requiredApprovers,
-      requester: requestedBy,
+    const located = await readExecution(executionId, accountId);
+    return verifyExecution(located, {
       executionId,
       accountId,
+      documentName: config.documentName,
+      parameters: {
+        AccountId: { value: accountId },
+        DryRun: { value: String(dryRun), whenOmitted: String(remediation.defaultDryRun) },
+      },
+      // A dry run only reads: no approval is asked for, and none is needed.
+      ...(dryRun
+        ? {}
+        : { approval: { stepName: remediation.approvalStep, minApprovers: remediation.requiredApprovers } }),
     });
-    return { approvers, requestedBy };
   }
 
   return async (event) => {
@@ -855,7 +836,9 @@ export function createRootCredentialsHandler(
       const payload = parseStepPayload(rootCredentialsPayloadSchema, event, `${config.documentName} step`);
       const { executionId, accountId, dryRun } = payload;
       logger.appendKeys({ accountId, executionId, remediation: remediation.folder });
-      const { approvers, requestedBy } = await authorised(payload);
+      const { approvers, requestedBy, readThroughAccount } = await authorised(payload);
+      if (readThroughAccount)
+        logger.info('Execution record read in the member account', { readThroughAccount });
 
       const session = await openRootSession({
         factory,

@@ -1,6 +1,7 @@
 /**
- * The request-hardware-mfa Lambda's configuration: environment variables set by serverless.yml, validated once
- * when the handler is created (cold start). OpsItems are opened in the function's own account and Region.
+ * The request-hardware-mfa Lambda's configuration (the Lambda of every request-type document: handler.ts):
+ * environment variables set by serverless.yml, validated once when the handler is created (cold start). OpsItems
+ * are opened in the function's own account and Region.
  */
 import { z } from 'zod';
 import { InvalidRemediationConfigError } from '../lib/errors';

@@ -1,9 +1,10 @@
 /**
  * The organization conformance pack (conformance-packs/rootguard-root-protection.yaml) is exactly what
- * conformance-packs/generate.ts builds from the rule registry, and stays inside what conformance packs accept:
- * Parameters, Conditions and Resources of the two Config types only, a handful of intrinsics, ≤ 60 parameters,
- * ≤ 51,200 bytes. Every rule is there with its remediation; rule parameters are named `<Rule>Param<Name>`, and
- * no blank value can reach a rule's InputParameters.
+ * conformance-packs/generate.ts builds from the rule registry and the remediation documents, and stays inside
+ * what conformance packs accept: Parameters, Conditions and Resources of the two Config types only, a handful of
+ * intrinsics, ≤ 60 parameters, ≤ 51,200 bytes. Every rule is there with its remediation; rule parameters are
+ * named `<Rule>Param<Name>`, and no blank value can reach a rule's InputParameters. Every remediation gets every
+ * parameter its document requires, and the rootguard Lambdas as full ARNs.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,27 +12,35 @@ import { parse } from 'yaml';
 import {
   ALLOWED_RESOURCE_TYPES,
   type CfnValue,
+  CONFIG_SUPPLIED_PARAMETERS,
   type ConformancePackTemplate,
   configRuleName,
+  FUNCTION_ARN_PATTERN,
+  functionNameParameters,
   GENERATED_HEADER,
   generateConformancePack,
   isCommonParameter,
+  LIST_ITEMS,
   lambdaArnParameterName,
   MAX_INPUT_PARAMETERS,
   MAX_TEMPLATE_BODY_BYTES,
   PACK_FILE,
   pascalCase,
+  remediationParameterName,
   renderConformancePack,
   ruleParameterName,
 } from '../../conformance-packs/generate';
 import { COMMON_PARAMETERS } from '../../lib/rule-metadata';
 import { RULES } from '../../lib/rule-registry';
+import { loadDocuments } from '../../remediations/lib/documents';
 
 const PACK_PATH = join(resolve(__dirname, '../..'), 'conformance-packs', PACK_FILE);
 const committedText = readFileSync(PACK_PATH, 'utf8');
 const committed = parse(committedText) as ConformancePackTemplate;
 const metadata = RULES.map((rule) => rule.metadata);
-const generated = generateConformancePack(metadata);
+const documents = loadDocuments();
+const generated = generateConformancePack(metadata, documents);
+const documentNamed = (name: string) => documents.find((d) => d.name === name);
 
 type Json = CfnValue | null | undefined;
 const isObject = (v: Json): v is { [key: string]: CfnValue } =>
@@ -180,6 +189,64 @@ describe(`conformance-packs/${PACK_FILE}`, () => {
       expect(Object.keys(parameters.AutomationAssumeRole as object)).toEqual(['StaticValue']);
     });
 
+    describe('remediation parameters', () => {
+      const doc = documentNamed(rule.remediation.documentId);
+      const passed = (remediation?.Properties.Parameters ?? {}) as {
+        [key: string]: { StaticValue?: { Values: CfnValue[] } };
+      };
+      const docParameters = Object.entries(doc?.content.parameters ?? {});
+      const functions = doc ? functionNameParameters(doc.content) : new Set<string>();
+
+      it('runs a document that exists under remediations/', () => {
+        expect(doc?.name).toBe(rule.remediation.documentId);
+      });
+
+      it('passes every parameter the document requires (no default), and only parameters it declares', () => {
+        const required = docParameters.filter(([, p]) => p.default === undefined).map(([name]) => name);
+        expect(required.filter((name) => !(name in passed))).toEqual([]);
+        expect(Object.keys(passed).filter((name) => !doc?.content.parameters[name])).toEqual([]);
+      });
+
+      it('leaves every other defaulted parameter to the document, but passes its Lambda as a full ARN', () => {
+        const overridden = docParameters
+          .filter(([name, p]) => p.default !== undefined && name in passed)
+          .map(([name]) => name)
+          .sort();
+        expect(overridden).toEqual([...functions].sort());
+        for (const name of functions) {
+          const packParameter = remediationParameterName(name);
+          expect(passed[name]).toEqual({ StaticValue: { Values: [{ Ref: packParameter }] } });
+          expect(committed.Parameters[packParameter]).toMatchObject({ AllowedPattern: FUNCTION_ARN_PATTERN });
+          expect(committed.Parameters[packParameter]?.Default).toBeUndefined();
+        }
+      });
+
+      it('passes a String it must fill through a required Remediation<Name> parameter with the document pattern', () => {
+        for (const [name, p] of docParameters) {
+          if (p.type !== 'String' || p.default !== undefined || CONFIG_SUPPLIED_PARAMETERS.includes(name))
+            continue;
+          expect(passed[name]).toEqual({
+            StaticValue: { Values: [{ Ref: remediationParameterName(name) }] },
+          });
+          expect(committed.Parameters[remediationParameterName(name)]).toMatchObject({
+            AllowedPattern: p.allowedPattern,
+          });
+          expect(canBeBlank(remediationParameterName(name))).toBe(false);
+        }
+      });
+
+      it('passes a StringList at least its minItems required items and at most its maxItems', () => {
+        for (const [name, p] of docParameters) {
+          if (p.type !== 'StringList' || p.default !== undefined) continue;
+          const values = passed[name]?.StaticValue?.Values ?? [];
+          const required = values.filter((v) => typeof v === 'object' && 'Ref' in (v as object));
+          expect(required.length).toBeGreaterThanOrEqual(p.minItems ?? 1);
+          expect(values.length).toBeLessThanOrEqual(p.maxItems ?? Number.POSITIVE_INFINITY);
+          for (const item of required) expect(canBeBlank((item as { Ref: string }).Ref)).toBe(false);
+        }
+      });
+    });
+
     it('names each of its own parameters <Rule>Param<Name>, with the rule.json default', () => {
       for (const def of rule.parameters) {
         const parameter = committed.Parameters[ruleParameterName(ruleId, def.name)];
@@ -209,6 +276,55 @@ describe(`conformance-packs/${PACK_FILE}`, () => {
         });
       }
     });
+  });
+
+  it('accepts as a Lambda only a full ARN that every document’s FunctionName pattern accepts too', () => {
+    const arn = new RegExp(FUNCTION_ARN_PATTERN);
+    const valid = [
+      'arn:aws:lambda:us-east-1:444444444444:function:rootguard-attach-deny-root-scp',
+      'arn:aws-cn:lambda:cn-north-1:444444444444:function:rootguard-request-hardware-mfa:live',
+      'arn:aws-us-gov:lambda:us-gov-west-1:444444444444:function:rootguard-delete-root-credentials:$LATEST',
+    ];
+    const invalid = [
+      '',
+      'rootguard-attach-deny-root-scp',
+      'arn:aws:lambda:us-east-1:444444444444:function:',
+      'arn:aws:iam::444444444444:role/rootguard-attach-deny-root-scp',
+      'arn:aws:lambda:us-east-1:4444:function:rootguard',
+    ];
+    expect(valid.filter((v) => !arn.test(v))).toEqual([]);
+    expect(invalid.filter((v) => arn.test(v))).toEqual([]);
+    for (const doc of documents) {
+      for (const name of functionNameParameters(doc.content)) {
+        const pattern = new RegExp(doc.content.parameters[name]?.allowedPattern ?? '^$');
+        expect({ doc: doc.name, name, rejected: valid.filter((v) => !pattern.test(v)) }).toEqual({
+          doc: doc.name,
+          name,
+          rejected: [],
+        });
+      }
+    }
+  });
+
+  it('accepts as an approver a user name, a user or role ARN or a session ARN, one per parameter', () => {
+    const item = new RegExp(`^(${LIST_ITEMS.Approvers?.pattern})$`);
+    const valid = [
+      'alice',
+      'arn:aws:iam::444444444444:user/alice',
+      'arn:aws:iam::444444444444:role/SecurityApprover',
+      'arn:aws-us-gov:iam::444444444444:role/team/SecurityApprover',
+      'arn:aws:sts::444444444444:assumed-role/SecurityApprover/alice@example.com',
+    ];
+    const invalid = [
+      '',
+      'alice bob',
+      'alice\nbob',
+      'arn:aws:iam::444:user/alice',
+      'arn:aws:s3:::bucket',
+      `a${'b'.repeat(64)}`,
+    ];
+    expect(valid.filter((v) => !item.test(v))).toEqual([]);
+    expect(invalid.filter((v) => item.test(v))).toEqual([]);
   });
 
   it('has no parameter that no rule or remediation uses', () => {

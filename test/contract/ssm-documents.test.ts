@@ -144,13 +144,29 @@ const PARAMETER_EXAMPLES: Record<string, Examples> = {
       'rootguard-request:1.0',
     ],
   },
-  FunctionName: {
+  DeleteRootAccessKeysFunctionName: {
     valid: [
       'rootguard-delete-root-access-keys',
+      'rootguard_delete:live',
+      'arn:aws:lambda:eu-west-1:123456789012:function:rootguard-delete-root-access-keys',
+      'arn:aws-cn:lambda:cn-north-1:123456789012:function:rootguard-delete-root-access-keys:$LATEST',
+    ],
+    invalid: [
+      '',
+      'rootguard delete',
+      'x'.repeat(65),
+      'arn:aws:lambda:eu-west-1:123456789012:function:',
+      'arn:aws:iam::123456789012:role/rootguard-delete-root-access-keys',
+      'rootguard-delete:$PREVIOUS',
+      'rootguard-delete"',
+    ],
+  },
+  DeleteRootCredentialsFunctionName: {
+    valid: [
       'rootguard-delete-root-credentials',
       'rootguard_delete:live',
       'arn:aws:lambda:eu-west-1:123456789012:function:rootguard-delete-root-credentials',
-      'arn:aws-cn:lambda:cn-north-1:123456789012:function:rootguard-delete-root-access-keys:$LATEST',
+      'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:rootguard-delete-root-credentials:7',
     ],
     invalid: [
       '',
@@ -159,7 +175,7 @@ const PARAMETER_EXAMPLES: Record<string, Examples> = {
       'arn:aws:lambda:eu-west-1:123456789012:function:',
       'arn:aws:iam::123456789012:role/rootguard-delete-root-credentials',
       'rootguard-delete:$PREVIOUS',
-      'rootguard-delete"',
+      'rootguard-delete\\x',
     ],
   },
 };

@@ -2,14 +2,31 @@
  * The templates in stacksets/ keep their least-privilege and trust conventions: no wildcard action anywhere,
  * the execution role holds exactly the reads the rules make with it (checked against a list per rule and
  * against the SDK commands the reading code imports), the Organizations read role exactly what
- * lib/org-tree.ts calls, every trust policy names the security tooling account and nothing else, and the
- * forwarding rules carry alerts/root-activity/patterns.json verbatim. Read as plain YAML (long-form
- * intrinsics only), so no AWS credentials are needed; cfn-lint checks the CloudFormation schema in CI.
+ * lib/org-tree.ts calls, the remediation roles exactly what their code imports, every trust policy names the
+ * security tooling account (or, for the Automation role, SSM acting for the account itself) and nothing else,
+ * and the forwarding rules carry alerts/root-activity/patterns.json verbatim. member-remediation.yaml is the
+ * output of stacksets/generate-member-remediation.ts. Read as plain YAML (long-form intrinsics only), so no AWS
+ * credentials are needed; cfn-lint checks the CloudFormation schema in CI.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import patterns from '../../alerts/root-activity/patterns.json';
+import { functionNameParameters } from '../../conformance-packs/generate';
+import { RULES } from '../../lib/rule-registry';
+import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../../remediations/lib/automation-execution';
+import { loadDocuments, remediationFolders } from '../../remediations/lib/documents';
+import {
+  FUNCTION_NAME_PREFIX,
+  GENERATED_HEADER,
+  generateMemberRemediation,
+  MAX_TEMPLATE_BODY_BYTES,
+  MEMBER_REMEDIATION_FILE,
+  memberRemediationDocuments,
+  RECORD_READING_FOLDERS,
+  renderMemberRemediation,
+} from '../../stacksets/generate-member-remediation';
 
 const ROOT = resolve(__dirname, '../..');
 const STACKSETS_DIR = join(ROOT, 'stacksets');
@@ -53,6 +70,16 @@ const templateFiles = readdirSync(STACKSETS_DIR)
   .sort();
 const member = loadTemplate('member-account.yaml');
 const management = loadTemplate('management-account.yaml');
+const memberRemediation = loadTemplate(MEMBER_REMEDIATION_FILE);
+
+/** Resources as far as IAM and ARNs are concerned: an SSM document's content is the document, not the template's. */
+const withoutDocumentContent = (template: Template): Record<string, Resource> =>
+  Object.fromEntries(
+    Object.entries(template.Resources).map(([id, r]) => [
+      id,
+      r.Type === 'AWS::SSM::Document' ? { ...r, Properties: { ...r.Properties, Content: '(document)' } } : r,
+    ]),
+  );
 
 /** Every IAM statement anywhere under `node` (permission and trust policies), with where it was found. */
 function statementsUnder(node: Json, path: string): { path: string; statement: JsonObject }[] {
@@ -105,6 +132,8 @@ const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
   'client-cloudwatch': 'cloudwatch',
   'client-config-service': 'config',
   'client-organizations': 'organizations',
+  'client-ssm': 'ssm',
+  'client-sts': 'sts',
 };
 function commandsImportedBy(relativePath: string): string[] {
   const source = readFileSync(join(ROOT, relativePath), 'utf8');
@@ -157,13 +186,15 @@ const expectedExecutionRoleActions = [
 ].sort();
 
 describe('stacksets/ templates', () => {
-  it('holds the member-account and management-account templates', () => {
-    expect(templateFiles).toEqual(expect.arrayContaining(['management-account.yaml', 'member-account.yaml']));
+  it('holds the member-account, member-remediation and management-account templates', () => {
+    expect(templateFiles).toEqual(
+      expect.arrayContaining(['management-account.yaml', 'member-account.yaml', MEMBER_REMEDIATION_FILE]),
+    );
   });
 
   describe.each(templateFiles)('%s', (file) => {
     const template = loadTemplate(file);
-    const statements = Object.entries(template.Resources).flatMap(([id, resource]) =>
+    const statements = Object.entries(withoutDocumentContent(template)).flatMap(([id, resource]) =>
       statementsUnder(resource as unknown as Json, id),
     );
 
@@ -202,7 +233,7 @@ describe('stacksets/ templates', () => {
     });
 
     it('builds every ARN with the partition pseudo parameter, never a literal arn:aws:', () => {
-      expect(JSON.stringify(template.Resources)).not.toMatch(/arn:aws(-cn|-us-gov)?:/);
+      expect(JSON.stringify(withoutDocumentContent(template))).not.toMatch(/arn:aws(-cn|-us-gov)?:/);
     });
 
     it('lets only the security tooling account assume its roles for the rootguard Lambdas', () => {
@@ -212,8 +243,11 @@ describe('stacksets/ templates', () => {
           const principal = statement.Principal;
           expect({ id, action: statement.Action }).toEqual({ id, action: 'sts:AssumeRole' });
           if (isObject(principal) && 'Service' in principal) {
-            // Only EventBridge (forwarding), and only for rules of the account itself.
-            expect({ id, principal }).toEqual({ id, principal: { Service: 'events.amazonaws.com' } });
+            // Only EventBridge (forwarding) and SSM Automation (remediation), each acting for the account itself.
+            expect({ id, principal }).toEqual({
+              id,
+              principal: { Service: expect.stringMatching(/^(events|ssm)\.amazonaws\.com$/) },
+            });
             expect(statement.Condition).toMatchObject({
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
             });
@@ -225,8 +259,8 @@ describe('stacksets/ templates', () => {
           const principalArns = Object.values(condition).flatMap((test) =>
             isObject(test) ? asArray(test['aws:PrincipalArn']).map(subText) : [],
           );
-          expect({ id, principalArns: principalArns.length }).toEqual({ id, principalArns: 1 });
-          expect(principalArns[0]?.startsWith(TOOLING_ROLE_PREFIX)).toBe(true);
+          expect({ id, named: principalArns.length > 0 }).toEqual({ id, named: true });
+          expect(principalArns.filter((arn) => !arn?.startsWith(TOOLING_ROLE_PREFIX))).toEqual([]);
         }
       }
     });
@@ -383,8 +417,55 @@ describe('management-account.yaml', () => {
     expect(writes('ScpRemediationRole')).toEqual([
       'organizations:AttachPolicy',
       'organizations:CreatePolicy',
+      'organizations:TagResource',
     ]);
     expect(writes('RootCredentialsRemediationRole')).toEqual(['sts:AssumeRoot']);
+  });
+
+  it('grants the SCP remediation role exactly what attach-deny-root-scp calls (its reads and writes)', () => {
+    const imported = [
+      ...commandsImportedBy('lib/org-tree.ts'),
+      ...commandsImportedBy('remediations/attach-deny-root-scp/attach.ts'),
+    ];
+    // CreatePolicy carries Tags (app=rootguard), which Organizations authorizes as TagResource too.
+    expect(POLICY_TAGS.length).toBeGreaterThan(0);
+    const expected = [...new Set([...imported, 'organizations:TagResource'])].sort();
+    expect(actionsOf(roleOf(management, 'ScpRemediationRole'))).toEqual(expected);
+  });
+
+  it('lets the SCP remediation role add the app=rootguard tag and no other', () => {
+    const tagging = permissionStatements(roleOf(management, 'ScpRemediationRole')).filter((s) =>
+      asArray(s.Action).includes('organizations:TagResource'),
+    );
+    expect(tagging).toEqual([
+      expect.objectContaining({
+        Action: 'organizations:TagResource',
+        Condition: {
+          StringEquals: { 'aws:RequestTag/app': 'rootguard' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['app'] },
+        },
+      }),
+    ]);
+    expect(POLICY_TAGS).toEqual([{ Key: 'app', Value: 'rootguard' }]);
+  });
+
+  it('grants the root credentials role what root-session.ts calls as the management role', () => {
+    // IAM calls on the root user's credentials run inside the AssumeRoot session (the task policy allows
+    // them), not with this role: only iam:ListOrganizationsFeatures is made with it.
+    const imported = commandsImportedBy('remediations/lib/root-session.ts');
+    const inRootSession = imported.filter(
+      (a) => a.startsWith('iam:') && a !== 'iam:ListOrganizationsFeatures',
+    );
+    expect(inRootSession.length).toBeGreaterThan(0);
+    const expected = [...new Set(imported.filter((a) => !inRootSession.includes(a)))].sort();
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        'iam:ListOrganizationsFeatures',
+        'organizations:DescribeOrganization',
+        'sts:AssumeRoot',
+      ]),
+    );
+    expect(actionsOf(roleOf(management, 'RootCredentialsRemediationRole'))).toEqual(expected);
   });
 
   it('creates and attaches service control policies only', () => {
@@ -416,6 +497,11 @@ describe('management-account.yaml', () => {
     ]);
   });
 
+  it('takes the same remediation role name prefix as member-remediation.yaml', () => {
+    const { AllowedPattern, Default } = memberRemediation.Parameters.RemediationRoleNamePrefix ?? {};
+    expect(management.Parameters.RemediationRoleNamePrefix).toMatchObject({ AllowedPattern, Default });
+  });
+
   it('trusts each remediation role to its own remediation in the tooling account', () => {
     const trustedArn = (role: string) =>
       trustStatements(roleOf(management, role)).flatMap((s) =>
@@ -431,5 +517,166 @@ describe('management-account.yaml', () => {
     expect(trustedArn('RootCredentialsRemediationRole')).toEqual([
       `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}delete-root-*`,
     ]);
+  });
+});
+
+describe(`${MEMBER_REMEDIATION_FILE}`, () => {
+  const committedText = readFileSync(join(STACKSETS_DIR, MEMBER_REMEDIATION_FILE), 'utf8');
+  const documents = memberRemediationDocuments(
+    RULES.map((rule) => rule.metadata),
+    loadDocuments(),
+  );
+  const generated = generateMemberRemediation(documents);
+  const remediationRole = roleOf(memberRemediation, 'RemediationRole');
+  const reader = roleOf(memberRemediation, 'ExecutionReaderRole');
+
+  it('is the generator output for the current documents (run npx tsx scripts/generate-member-remediation.ts)', () => {
+    expect(memberRemediation).toEqual(JSON.parse(JSON.stringify(generated)));
+    expect(renderMemberRemediation(generated)).toBe(committedText);
+    expect(committedText.startsWith(GENERATED_HEADER)).toBe(true);
+  });
+
+  it(`fits a TemplateBody (≤ ${MAX_TEMPLATE_BODY_BYTES} bytes); beyond that the StackSet needs a TemplateURL`, () => {
+    expect(Buffer.byteLength(committedText, 'utf8')).toBeLessThanOrEqual(MAX_TEMPLATE_BODY_BYTES);
+  });
+
+  it("deploys every rule's remediation document under the name the rule gives, as written", () => {
+    const deployed = Object.values(memberRemediation.Resources).filter(
+      (r) => r.Type === 'AWS::SSM::Document',
+    );
+    const named = [...new Set(RULES.map((rule) => rule.metadata.remediation.documentId))].sort();
+    expect(deployed.map((r) => r.Properties.Name).sort()).toEqual(named);
+    for (const resource of deployed) {
+      const doc = documents.find((d) => d.name === resource.Properties.Name);
+      expect(resource.Properties).toMatchObject({
+        DocumentType: 'Automation',
+        DocumentFormat: 'YAML',
+        UpdateMethod: 'NewVersion',
+      });
+      expect(resource.Properties.Content).toEqual(parse(doc?.raw ?? ''));
+    }
+  });
+
+  it('keeps the break-glass document out (started by hand in the security tooling account only)', () => {
+    const names = Object.values(memberRemediation.Resources).map((r) => r.Properties.Name);
+    expect(names).not.toContain('RootGuard-OpenBreakGlassWindow');
+  });
+
+  it('lets SSM Automation assume the remediation role only for executions of this account', () => {
+    expect(remediationRole.RoleName).toEqual({ Ref: 'RemediationRoleName' });
+    expect(memberRemediation.Parameters.RemediationRoleName?.Default).toBe('RootGuardRemediationRole');
+    expect(trustStatements(remediationRole)).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'ssm.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+              'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*',
+            },
+          },
+        },
+      }),
+    ]);
+  });
+
+  it('lets the remediation role invoke exactly the Lambdas the documents name, and publish approval requests', () => {
+    expect(actionsOf(remediationRole)).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'lambda:InvokeFunction',
+      'sns:Publish',
+    ]);
+    const invoke = permissionStatements(remediationRole).find((st) => st.Action === 'lambda:InvokeFunction');
+    const functions = [
+      ...new Set(
+        documents.flatMap((d) =>
+          [...functionNameParameters(d.content)].map((p) => String(d.content.parameters[p]?.default)),
+        ),
+      ),
+    ];
+    expect(functions.every((name) => name.startsWith(FUNCTION_NAME_PREFIX))).toBe(true);
+    const arns = asArray(invoke?.Resource).map(subText);
+    expect(arns.sort()).toEqual(
+      functions
+        .flatMap((name) => {
+          const arn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${SecurityToolingAccountId}:function:\${RemediationFunctionNamePrefix}${name.slice(FUNCTION_NAME_PREFIX.length)}`;
+          return [arn, `${arn}:*`];
+        })
+        .sort(),
+    );
+    const publish = permissionStatements(remediationRole).find((st) => st.Action === 'sns:Publish');
+    expect(publish?.Resource).toEqual({ Ref: 'ApprovalTopicArn' });
+  });
+
+  it("uses the approval topic's KMS key through SNS only", () => {
+    const kms = permissionStatements(remediationRole).filter((st) =>
+      asArray(st.Action).some((a) => String(a).startsWith('kms:')),
+    );
+    expect(kms).toEqual([
+      expect.objectContaining({
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { Ref: 'ApprovalTopicKeyArn' },
+        Condition: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.${AWS::URLSuffix}' } },
+        },
+      }),
+    ]);
+    expect(memberRemediation.Parameters.ApprovalTopicKeyArn).not.toHaveProperty('Default');
+  });
+
+  it("takes the approval topic with the pattern of the documents' ApprovalNotificationArn", () => {
+    const patterns = new Set(
+      documents.flatMap((d) => {
+        const p = d.content.parameters.ApprovalNotificationArn?.allowedPattern;
+        return p ? [p] : [];
+      }),
+    );
+    expect([...patterns]).toEqual([memberRemediation.Parameters.ApprovalTopicArn?.AllowedPattern]);
+    expect(memberRemediation.Parameters.ApprovalTopicArn).not.toHaveProperty('Default');
+  });
+
+  it('grants the reader role exactly the SSM reads automation-execution.ts imports, on automation executions', () => {
+    expect(reader.RoleName).toEqual({ Ref: 'ExecutionReaderRoleName' });
+    expect(memberRemediation.Parameters.ExecutionReaderRoleName?.Default).toBe(
+      DEFAULT_EXECUTION_READER_ROLE_NAME,
+    );
+    expect(actionsOf(reader)).toEqual(
+      [...new Set(commandsImportedBy('remediations/lib/automation-execution.ts'))].sort(),
+    );
+    expect(permissionStatements(reader)).toEqual([
+      expect.objectContaining({
+        Resource: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*',
+        },
+      }),
+    ]);
+  });
+
+  it('lets only the remediation Lambdas that check execution records assume the reader role', () => {
+    // A remediation checks records when its handler reads them (executionRecordReader, directly or through
+    // root-session.ts's createRootCredentialsHandler).
+    const checking = remediationFolders().filter((folder) => {
+      const handler = join(ROOT, 'remediations', folder, 'handler.ts');
+      if (!existsSync(handler)) return false;
+      const source = readFileSync(handler, 'utf8');
+      return /executionRecordReader|createRootCredentialsHandler/.test(source);
+    });
+    expect([...RECORD_READING_FOLDERS].sort()).toEqual(checking.sort());
+    expect(trustStatements(reader)[0]?.Condition).toEqual({
+      ArnEquals: {
+        'aws:PrincipalArn': RECORD_READING_FOLDERS.map((folder) => ({
+          'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}${folder}`,
+        })),
+      },
+    });
+  });
+
+  it('keeps sessions to one hour', () => {
+    expect(remediationRole.MaxSessionDuration).toBe(3600);
+    expect(reader.MaxSessionDuration).toBe(3600);
   });
 });

@@ -20,6 +20,8 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { ClientFactory } from '../../lib/clients';
 import { analyzeDenyRootPolicy, denyRootPolicyDocument } from '../../lib/deny-root-policy';
 import { clearOrgCache } from '../../lib/org-tree';
@@ -38,6 +40,7 @@ import {
   MOTO_DEFAULT_ACCOUNT,
   resetEmulator,
 } from '../helpers/emulator';
+import { attachRecord } from '../unit/remediations/attach-deny-root-scp/fixtures';
 
 const MANAGEMENT = MOTO_DEFAULT_ACCOUNT;
 const EXECUTION_ID = '7c1f3a2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -254,14 +257,17 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     expect(await customerScps(o.org)).toEqual([]);
   });
 
-  it('runs as the Lambda from a tooling account through ORG_WRITE_ROLE_ARN', async () => {
+  it('runs as the Lambda from a tooling account through ORG_WRITE_ROLE_ARN, after the recorded approval', async () => {
     const o = await buildOrganization();
+    const clientFactory = emulatorClientFactory(EMULATOR_REGION, o.accounts.tooling);
     const handler = createAttachScpHandler({
       config: {
         orgWriteRoleArn: `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgWrite`,
+        documentName: 'RootGuard-AttachDenyRootScp',
+        executionReaderRoleName: 'RootGuardRemediationReader',
         region: EMULATOR_REGION,
       },
-      clientFactory: emulatorClientFactory(EMULATOR_REGION, o.accounts.tooling),
+      clientFactory,
     });
     const payload = {
       executionId: EXECUTION_ID,
@@ -270,6 +276,11 @@ describe('attach-deny-root-scp against an emulated organization', () => {
       policyName: DEFAULT_POLICY_NAME,
       dryRun: 'false',
     };
+    // moto has no Automation executions: the record of the execution, started in the tooling account and
+    // approved there, is answered on the handler's own SSM client; Organizations and STS are moto's.
+    mockClient(clientFactory.client(SSMClient))
+      .on(GetAutomationExecutionCommand, { AutomationExecutionId: EXECUTION_ID })
+      .resolves({ AutomationExecution: attachRecord(payload) });
 
     const planned = await handler({ ...payload, dryRun: 'true' });
     const attached = await handler(payload);

@@ -46,8 +46,10 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { ListDocumentsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clearOrgCache } from '../../lib/org-tree';
 import { createRuleHandler } from '../../lib/rule-handler';
+import { RULES } from '../../lib/rule-registry';
 import * as rootActivityAlerting from '../../rules/root-activity-alerting/collect';
 import { evaluate as evaluateRootActivityAlerting } from '../../rules/root-activity-alerting/evaluate';
 import rootActivityAlertingMetadata from '../../rules/root-activity-alerting/rule.json';
@@ -71,15 +73,20 @@ import {
 
 const STACKSETS_DIR = join(__dirname, '..', '..', 'stacksets');
 const MEMBER_TEMPLATE = readFileSync(join(STACKSETS_DIR, 'member-account.yaml'), 'utf8');
+const MEMBER_REMEDIATION_TEMPLATE = readFileSync(join(STACKSETS_DIR, 'member-remediation.yaml'), 'utf8');
 const MANAGEMENT_TEMPLATE = readFileSync(join(STACKSETS_DIR, 'management-account.yaml'), 'utf8');
 
 const STACK_SET = 'rootguard-member';
+/** The documents member-remediation.yaml deploys: every rule's remediation document. */
+const RULE_DOCUMENTS = RULES.map((rule) => rule.metadata.remediation.documentId);
 const MEMBERS = [MEMBER_ACCOUNT, OTHER_ACCOUNT];
 const EXECUTION_ROLE = 'RootGuardExecutionRole';
 const RULE_ROLE_PREFIX = 'rootguard-prod-rule-';
 const CENTRAL_BUS = 'rootguard-central';
 const CENTRAL_BUS_ARN = `arn:aws:events:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:event-bus/${CENTRAL_BUS}`;
 const FORWARDING_RULES = ['rootguard-root-api-call', 'rootguard-root-console-sign-in'];
+const APPROVAL_TOPIC_ARN = `arn:aws:sns:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:AutomationRootGuardApprovals`;
+const APPROVAL_TOPIC_KEY_ARN = `arn:aws:kms:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 /** What the execution role may do (test/contract/stacksets.test.ts traces each action to a rule). */
 const EXECUTION_ROLE_ACTIONS = [
@@ -163,6 +170,38 @@ async function deployMemberStackSet(extra: Record<string, string> = {}): Promise
       .map((i) => [i.Account, i.Region, i.StackInstanceStatus?.DetailedStatus])
       .sort(),
   ).toEqual(MEMBERS.map((account) => [account, EMULATOR_REGION, 'SUCCEEDED']));
+}
+
+/** member-remediation.yaml as a stack set from the management account, in every member account. */
+async function deployMemberRemediationStackSet(extra: Record<string, string> = {}): Promise<void> {
+  const cfn = cloudFormation(MANAGEMENT_ACCOUNT);
+  await cfn.send(
+    new CreateStackSetCommand({
+      StackSetName: 'rootguard-member-remediation',
+      TemplateBody: MEMBER_REMEDIATION_TEMPLATE,
+      PermissionModel: 'SELF_MANAGED',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      Parameters: parameters({
+        SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT,
+        ApprovalTopicArn: APPROVAL_TOPIC_ARN,
+        ApprovalTopicKeyArn: APPROVAL_TOPIC_KEY_ARN,
+        ...extra,
+      }),
+    }),
+  );
+  await cfn.send(
+    new CreateStackInstancesCommand({
+      StackSetName: 'rootguard-member-remediation',
+      Accounts: MEMBERS,
+      Regions: [EMULATOR_REGION],
+    }),
+  );
+  const instances = await cfn.send(
+    new ListStackInstancesCommand({ StackSetName: 'rootguard-member-remediation' }),
+  );
+  expect(
+    (instances.Summaries ?? []).map((i) => [i.Account, i.StackInstanceStatus?.DetailedStatus]).sort(),
+  ).toEqual(MEMBERS.map((account) => [account, 'SUCCEEDED']));
 }
 
 /** A plain stack; returns its outputs by key. */
@@ -504,6 +543,13 @@ describe('management-account.yaml as a plain stack in the management account', (
           Action: ['organizations:CreatePolicy', 'organizations:AttachPolicy'],
           Condition: { StringEquals: { 'organizations:PolicyType': 'SERVICE_CONTROL_POLICY' } },
         }),
+        expect.objectContaining({
+          Action: 'organizations:TagResource',
+          Condition: {
+            StringEquals: { 'aws:RequestTag/app': 'rootguard' },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': ['app'] },
+          },
+        }),
       ]),
     );
   });
@@ -525,7 +571,9 @@ describe('management-account.yaml as a plain stack in the management account', (
       }),
     );
     expect(rootTasks.policy.Statement).toEqual([
-      expect.objectContaining({ Action: 'iam:ListOrganizationsFeatures' }),
+      expect.objectContaining({
+        Action: ['iam:ListOrganizationsFeatures', 'organizations:DescribeOrganization'],
+      }),
       expect.objectContaining({
         Action: 'sts:AssumeRoot',
         Resource: 'arn:aws:iam::*:root',
@@ -549,5 +597,94 @@ describe('management-account.yaml as a plain stack in the management account', (
 
     expect(await roleNames(MANAGEMENT_ACCOUNT)).toEqual(['RootGuardOrgRead']);
     expect(Object.keys(outputs)).toEqual(['OrgReadRoleArn']);
+  });
+});
+
+describe('member-remediation.yaml as a stack set', () => {
+  const remediationDocuments = [...new Set(RULE_DOCUMENTS)].sort();
+
+  it('creates the remediation documents the rules name, under those names, in every member account', async () => {
+    await deployMemberRemediationStackSet();
+
+    for (const accountId of MEMBERS) {
+      const listed = await emulatorClient(SSMClient, { accountId }).send(
+        new ListDocumentsCommand({ Filters: [{ Key: 'Owner', Values: ['Self'] }] }),
+      );
+      expect(
+        (listed.DocumentIdentifiers ?? []).map((d) => [d.Name, d.DocumentType, d.SchemaVersion]).sort(),
+      ).toEqual(remediationDocuments.map((name) => [name, 'Automation', '0.3']));
+    }
+  });
+
+  it('creates the Automation role: SSM for this account only, invoking the central remediation Lambdas', async () => {
+    await deployMemberRemediationStackSet();
+
+    for (const accountId of MEMBERS) {
+      const automation = await role(accountId, 'RootGuardRemediationRole', 'rootguard-run-remediations');
+      expect(automation.trust.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'ssm.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': accountId },
+            ArnLike: { 'aws:SourceArn': `arn:aws:ssm:*:${accountId}:automation-execution/*` },
+          },
+        }),
+      ]);
+      expect(actionsOf(automation.policy)).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'lambda:InvokeFunction',
+        'sns:Publish',
+      ]);
+      const invoke = automation.policy.Statement.find((st) => st.Action === 'lambda:InvokeFunction');
+      expect(invoke?.Resource).toEqual(
+        expect.arrayContaining([
+          `arn:aws:lambda:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-delete-root-credentials`,
+          `arn:aws:lambda:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-request-hardware-mfa:*`,
+        ]),
+      );
+      expect(automation.policy.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Action: 'sns:Publish', Resource: APPROVAL_TOPIC_ARN }),
+          expect.objectContaining({
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: APPROVAL_TOPIC_KEY_ARN,
+            Condition: { StringEquals: { 'kms:ViaService': `sns.${EMULATOR_REGION}.amazonaws.com` } },
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('creates the execution-record reader, trusted by the record-checking remediation roles only', async () => {
+    await deployMemberRemediationStackSet({ RemediationRoleNamePrefix: 'rootguard-dev-remediation-' });
+
+    for (const accountId of MEMBERS) {
+      const reader = await role(
+        accountId,
+        'RootGuardRemediationReader',
+        'rootguard-read-automation-executions',
+      );
+      expect(reader.maxSessionDuration).toBe(3600);
+      expect(reader.trust).toEqual(
+        toolingTrust({
+          ArnEquals: {
+            'aws:PrincipalArn': [
+              'attach-deny-root-scp',
+              'delete-root-access-keys',
+              'delete-root-credentials',
+            ].map(
+              (folder) => `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-dev-remediation-${folder}`,
+            ),
+          },
+        }),
+      );
+      expect(reader.policy.Statement).toEqual([
+        expect.objectContaining({
+          Action: ['ssm:GetAutomationExecution', 'ssm:DescribeAutomationStepExecutions'],
+          Resource: `arn:aws:ssm:${EMULATOR_REGION}:${accountId}:automation-execution/*`,
+        }),
+      ]);
+    }
   });
 });

@@ -35,6 +35,8 @@ const cases = [
     config: accessKeysConfig,
     load: accessKeysConfig.loadDeleteRootAccessKeysConfig,
     name: 'RootGuard-DeleteRootAccessKeys',
+    functionParameter: 'DeleteRootAccessKeysFunctionName',
+    functionName: 'rootguard-delete-root-access-keys',
     report: 'ReportRootAccessKeys',
     remove: 'DeleteRootAccessKeys',
     approvals: 1,
@@ -46,6 +48,8 @@ const cases = [
     config: credentialsConfig,
     load: credentialsConfig.loadDeleteRootCredentialsConfig,
     name: 'RootGuard-DeleteRootCredentials',
+    functionParameter: 'DeleteRootCredentialsFunctionName',
+    functionName: 'rootguard-delete-root-credentials',
     report: 'ReportRootCredentials',
     remove: 'DeleteRootCredentials',
     approvals: 2,
@@ -102,6 +106,13 @@ describe.each(cases)('$name', (c) => {
     expect(parameters.Approvers).toMatchObject({ type: 'StringList', minItems: c.approvals, maxItems: 10 });
   });
 
+  it('names its Lambda in a parameter of its own, so the conformance pack can pass that function’s ARN', () => {
+    expect(parameters[c.functionParameter]?.default).toBe(c.functionName);
+    for (const name of [c.report, c.remove]) {
+      expect(step(name)?.inputs?.FunctionName).toBe(`{{ ${c.functionParameter} }}`);
+    }
+  });
+
   it('defaults DryRun to what the Lambda assumes when the record omits it', () => {
     expect(parameters.DryRun?.default).toBe(String(c.module.DEFAULT_DRY_RUN));
     expect(c.module.REMEDIATION.defaultDryRun).toBe(c.module.DEFAULT_DRY_RUN);
@@ -140,6 +151,7 @@ describe.each(cases)('$name', (c) => {
       expect(c.load({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' })).toEqual({
         managementRoleArn: MANAGEMENT_ROLE_ARN,
         documentName: c.name,
+        executionReaderRoleName: 'RootGuardRemediationReader',
         region: 'eu-west-1',
       });
     });
@@ -151,7 +163,12 @@ describe.each(cases)('$name', (c) => {
           AWS_REGION: 'eu-west-1',
           [c.config.DOCUMENT_NAME_VARIABLE]: 'Test-Doc',
         }),
-      ).toEqual({ managementRoleArn: undefined, documentName: 'Test-Doc', region: 'eu-west-1' });
+      ).toEqual({
+        managementRoleArn: undefined,
+        documentName: 'Test-Doc',
+        executionReaderRoleName: 'RootGuardRemediationReader',
+        region: 'eu-west-1',
+      });
     });
 
     it('fails at creation (cold start) on a bad environment, naming the remediation', () => {

@@ -3,7 +3,14 @@
  * the organization, the management role, what AssumeRoot hands out, the root user's credentials as IAM lists
  * them, and the SSM execution record while a delete-root-* Lambda step runs.
  */
-import type { AutomationExecution, StepExecution } from '@aws-sdk/client-ssm';
+import {
+  type AutomationExecution,
+  DescribeAutomationStepExecutionsCommand,
+  GetAutomationExecutionCommand,
+  type SSMClient,
+  type StepExecution,
+} from '@aws-sdk/client-ssm';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { RootCredentialsConfig } from '../../../remediations/lib/root-session';
 import {
   MANAGEMENT_ACCOUNT,
@@ -82,9 +89,30 @@ export const APPROVED_AT = new Date('2026-11-20T09:20:00.000Z');
 /** The Lambda's clock while the step runs. */
 export const NOW = new Date('2026-11-20T09:30:00.000Z');
 
-export const config = (documentName: string, overrides: Partial<RootCredentialsConfig> = {}) => ({
+/** The role stacksets/member-remediation.yaml deploys in every account to read execution records there. */
+export const READER_ROLE_NAME = 'RootGuardRemediationReader';
+export const readerRoleArn = (accountId: string) => `arn:aws:iam::${accountId}:role/${READER_ROLE_NAME}`;
+/** What sts:AssumeRole returns for the reader role in the member account. */
+export const READER_CREDENTIALS = {
+  AccessKeyId: 'ASIAREADERROLE000001',
+  SecretAccessKey: 'reader-secret',
+  SessionToken: 'reader-token',
+  Expiration: new Date('2099-01-01T00:00:00.000Z'),
+};
+
+/** GetAutomationExecution's answer for an execution id this account does not know. */
+export const executionNotFound = () =>
+  Object.assign(new Error('Automation execution not found'), {
+    name: 'AutomationExecutionNotFoundException',
+  });
+
+export const config = (
+  documentName: string,
+  overrides: Partial<RootCredentialsConfig> = {},
+): RootCredentialsConfig => ({
   managementRoleArn: MANAGEMENT_ROLE_ARN,
   documentName,
+  executionReaderRoleName: READER_ROLE_NAME,
   region: REGION,
   ...overrides,
 });
@@ -154,4 +182,34 @@ export function executionRecord(options: ExecutionOptions): AutomationExecution 
     },
     StepExecutions: dryRun === 'true' ? [branch, running] : [branch, approval, running],
   };
+}
+
+/** The access key id a mocked SSM call was signed with: the reader role's, or the function's own. */
+async function signedByReader(getClient: () => unknown): Promise<boolean> {
+  const client = getClient() as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+  return (await client.config.credentials()).accessKeyId === READER_CREDENTIALS.AccessKeyId;
+}
+
+/**
+ * Puts `record` where the execution ran: `local` (the document started in the security tooling account, this
+ * function's own account) or `member` (a Config remediation in the member account: only the reader role's
+ * credentials find it; the function's own get AutomationExecutionNotFoundException). DescribeAutomationStepExecutions
+ * answers with `steps` the same way.
+ */
+export function givenRecordIn(
+  ssmMock: AwsClientStub<SSMClient>,
+  where: 'local' | 'member',
+  record: AutomationExecution,
+  steps: StepExecution[] = [],
+): void {
+  const found = async (getClient: () => unknown) =>
+    (await signedByReader(getClient)) === (where === 'member');
+  ssmMock.on(GetAutomationExecutionCommand).callsFake(async (_input, getClient) => {
+    if (await found(getClient)) return { AutomationExecution: record };
+    throw executionNotFound();
+  });
+  ssmMock.on(DescribeAutomationStepExecutionsCommand).callsFake(async (_input, getClient) => {
+    if (await found(getClient)) return { StepExecutions: steps };
+    throw executionNotFound();
+  });
 }

@@ -563,6 +563,7 @@ describe('loadRootCredentialsConfig', () => {
     expect(loadRootCredentialsConfig({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' }, options)).toEqual({
       managementRoleArn: MANAGEMENT_ROLE_ARN,
       documentName: 'RootGuard-DeleteRootCredentials',
+      executionReaderRoleName: 'RootGuardRemediationReader',
       region: 'eu-west-1',
     });
     expect(
@@ -571,10 +572,28 @@ describe('loadRootCredentialsConfig', () => {
           MANAGEMENT_ROLE_ARN: '',
           AWS_REGION: 'eu-west-1',
           DELETE_ROOT_CREDENTIALS_DOCUMENT_NAME: 'Test-Doc',
+          EXECUTION_READER_ROLE_NAME: 'RootGuardReader-dev',
         },
         options,
       ),
-    ).toEqual({ managementRoleArn: undefined, documentName: 'Test-Doc', region: 'eu-west-1' });
+    ).toEqual({
+      managementRoleArn: undefined,
+      documentName: 'Test-Doc',
+      executionReaderRoleName: 'RootGuardReader-dev',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('reads a blank EXECUTION_READER_ROLE_NAME as the default and refuses a role ARN or a path there', () => {
+    expect(
+      loadRootCredentialsConfig({ AWS_REGION: 'eu-west-1', EXECUTION_READER_ROLE_NAME: '' }, options)
+        .executionReaderRoleName,
+    ).toBe('RootGuardRemediationReader');
+    for (const bad of [`arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/Reader`, 'team/Reader', 'Reader*']) {
+      expect(() =>
+        loadRootCredentialsConfig({ AWS_REGION: 'eu-west-1', EXECUTION_READER_ROLE_NAME: bad }, options),
+      ).toThrow(/EXECUTION_READER_ROLE_NAME: expected an IAM role name/);
+    }
   });
 
   it('names every bad variable in one error', () => {

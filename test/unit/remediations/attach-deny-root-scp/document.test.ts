@@ -5,7 +5,12 @@
  */
 
 import { DEFAULT_DOCUMENT_NAME, FOLDER } from '../../../../remediations/attach-deny-root-scp/config';
-import { attachPayloadSchema } from '../../../../remediations/attach-deny-root-scp/handler';
+import {
+  APPROVAL_STEP,
+  attachPayloadSchema,
+  DEFAULT_DRY_RUN,
+  REQUIRED_APPROVERS,
+} from '../../../../remediations/attach-deny-root-scp/handler';
 import {
   DEFAULT_POLICY_NAME,
   POLICY_NAME_PATTERN,
@@ -119,6 +124,14 @@ describe('RootGuard-AttachDenyRootScp document', () => {
     for (const name of inPayload) {
       expect(parameters[name]?.allowedPattern).not.toMatch(/\[\^|\.[*+{]|\\\\|"/);
     }
+  });
+
+  it('has the approval step, approval count and DryRun default the Lambda checks in the execution record', () => {
+    expect(step(APPROVAL_STEP)).toMatchObject({
+      action: 'aws:approve',
+      inputs: { MinRequiredApprovals: REQUIRED_APPROVERS },
+    });
+    expect(parameters.DryRun?.default).toBe(DEFAULT_DRY_RUN);
   });
 
   it('outputs the plan and, after an approval, what was done', () => {

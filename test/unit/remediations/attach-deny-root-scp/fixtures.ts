@@ -20,6 +20,7 @@ import {
   ListRootsCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import type { AutomationExecution, StepExecution } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { OrganizationFacts, PolicyFacts } from '../../../../lib/org-tree';
 import {
@@ -205,5 +206,67 @@ export function stepPayload(overrides: Record<string, unknown> = {}): Record<str
     policyName: POLICY_NAME,
     dryRun: 'false',
     ...overrides,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The SSM execution record while AttachScp runs (after ApproveAttachment)
+// ---------------------------------------------------------------------------------------------------------
+
+export const DOCUMENT_NAME = 'RootGuard-AttachDenyRootScp';
+export const REQUESTER = `arn:aws:sts::${MEMBER_ACCOUNT}:assumed-role/AWSServiceRoleForConfigRemediation/rootguard`;
+export const ALICE = 'arn:aws:iam::444444444444:user/alice';
+export const BOB = 'arn:aws:iam::444444444444:user/bob';
+
+export interface AttachRecordOptions {
+  documentName?: string;
+  status?: AutomationExecution['AutomationExecutionStatus'];
+  /** Principals whose recorded decision is Approve. */
+  approvers?: string[];
+  approvalStatus?: string;
+  stepStatus?: StepExecution['StepStatus'];
+  /** Replaces recorded parameters (an empty list: left out of the record, as SSM may do with defaults). */
+  parameters?: Record<string, string[]>;
+}
+
+/** What GetAutomationExecution returns while AttachScp runs with `payload` (the Payload SSM built). */
+export function attachRecord(
+  payload: Record<string, unknown>,
+  options: AttachRecordOptions = {},
+): AutomationExecution {
+  const decisions = (options.approvers ?? [ALICE]).map((approver) =>
+    JSON.stringify({
+      Approver: approver,
+      Decision: 'Approve',
+      ApprovalDecisionTime: '2026-11-20T09:19:58.000Z',
+    }),
+  );
+  return {
+    AutomationExecutionId: EXECUTION_ID,
+    DocumentName: options.documentName ?? DOCUMENT_NAME,
+    DocumentVersion: '1',
+    AutomationExecutionStatus: options.status ?? 'InProgress',
+    ExecutedBy: REQUESTER,
+    Parameters: {
+      AutomationAssumeRole: [`arn:aws:iam::${MEMBER_ACCOUNT}:role/RootGuardRemediationRole`],
+      AccountId: [String(payload.accountId)],
+      TargetId: [String(payload.targetId ?? '')],
+      PolicyName: [String(payload.policyName)],
+      DryRun: [String(payload.dryRun)],
+      Approvers: [ALICE, BOB],
+      ApprovalNotificationArn: ['arn:aws:sns:eu-west-1:444444444444:AutomationRootGuard'],
+      ...options.parameters,
+    },
+    StepExecutions: [
+      { StepName: 'PlanAttachment', Action: 'aws:invokeLambdaFunction', StepStatus: 'Success' },
+      { StepName: 'ChooseMode', Action: 'aws:branch', StepStatus: 'Success' },
+      {
+        StepName: 'ApproveAttachment',
+        Action: 'aws:approve',
+        StepStatus: options.stepStatus ?? 'Success',
+        Outputs: { ApprovalStatus: [options.approvalStatus ?? 'Approved'], ApproverDecisions: decisions },
+      },
+      { StepName: 'AttachScp', Action: 'aws:invokeLambdaFunction', StepStatus: 'InProgress' },
+    ],
   };
 }

@@ -5,6 +5,7 @@ import {
   ListPoliciesCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
@@ -18,17 +19,28 @@ import {
   createAttachScpHandler,
   ORG_WRITE_SESSION_NAME,
 } from '../../../../remediations/attach-deny-root-scp/handler';
-import { InvalidStepPayloadError } from '../../../../remediations/lib/errors';
+import {
+  ApprovalRuleError,
+  ExecutionRecordError,
+  InvalidStepPayloadError,
+} from '../../../../remediations/lib/errors';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ROOT_ID, REGION } from '../../../helpers/constants';
 import { DENY_ROOT_SCP, PARTIAL_DENY_SCP } from '../../../helpers/scp';
+import { givenRecordIn, READER_CREDENTIALS, readerRoleArn } from '../root-session-fixtures';
 import {
+  ALICE,
+  type AttachRecordOptions,
+  attachRecord,
+  BOB,
   BUNDLE_SCP,
   CREATED_POLICY_ID,
+  EXECUTION_ID,
   FakeOrganization,
   type FakeOrganizationOptions,
   ORG_WRITE_ROLE_ARN,
   POLICY_NAME,
   PROD_OU,
+  REQUESTER,
   SANDBOX_OU,
   stepPayload,
   WORKLOADS_OU,
@@ -36,8 +48,24 @@ import {
 
 const orgMock = mockClient(OrganizationsClient);
 const stsMock = mockClient(STSClient);
+const ssmMock = mockClient(SSMClient);
 
-const CONFIG: AttachScpConfig = { orgWriteRoleArn: undefined, region: REGION };
+const CONFIG: AttachScpConfig = {
+  orgWriteRoleArn: undefined,
+  documentName: 'RootGuard-AttachDenyRootScp',
+  executionReaderRoleName: 'RootGuardRemediationReader',
+  region: REGION,
+};
+
+/**
+ * The step payload, with SSM's record of the execution that sent it: this document, running, the same values,
+ * ApproveAttachment approved by ALICE (not the requester). Recorded in this function's account.
+ */
+function recorded(overrides: Record<string, unknown> = {}, options: AttachRecordOptions = {}) {
+  const payload = stepPayload(overrides);
+  givenRecordIn(ssmMock, 'local', attachRecord(payload, options));
+  return payload;
+}
 
 function handler(config: AttachScpConfig = CONFIG): AttachScpHandler {
   return createAttachScpHandler({ config, clientFactory: new ClientFactory({ region: config.region }) });
@@ -53,13 +81,14 @@ const writes = () => [
 beforeEach(() => {
   orgMock.reset();
   stsMock.reset();
+  ssmMock.reset();
 });
 
 describe('attach-deny-root-scp handler', () => {
   it('creates the canonical SCP (tagged, with its AssumeRoot exemption) and attaches it to the account', async () => {
     const org = organization();
 
-    const result = await handler()(stepPayload());
+    const result = await handler()(recorded());
 
     expect(result).toEqual({
       status: 'attached',
@@ -96,7 +125,7 @@ describe('attach-deny-root-scp handler', () => {
   it('attaches to the OU named by TargetId', async () => {
     const org = organization();
 
-    const result = await handler()(stepPayload({ targetId: WORKLOADS_OU }));
+    const result = await handler()(recorded({ targetId: WORKLOADS_OU }));
 
     expect(result).toMatchObject({ status: 'attached', targetId: WORKLOADS_OU });
     expect(org.attachedTo(WORKLOADS_OU)).toEqual([CREATED_POLICY_ID]);
@@ -106,7 +135,7 @@ describe('attach-deny-root-scp handler', () => {
   it('reports the plan and writes nothing in a dry run', async () => {
     organization();
 
-    const result = await handler()(stepPayload({ dryRun: 'true', targetId: ORG_ROOT_ID }));
+    const result = await handler()(recorded({ dryRun: 'true', targetId: ORG_ROOT_ID }));
 
     expect(result).toEqual({
       status: 'dry-run',
@@ -126,7 +155,7 @@ describe('attach-deny-root-scp handler', () => {
   it('refuses the management account with a clear message and writes nothing', async () => {
     organization({ policies: [DENY_ROOT_SCP] });
 
-    const run = handler()(stepPayload({ accountId: MANAGEMENT_ACCOUNT }));
+    const run = handler()(recorded({ accountId: MANAGEMENT_ACCOUNT }));
 
     await expect(run).rejects.toThrow(AttachRefusedError);
     await expect(run).rejects.toThrow(/SCPs never apply to the management account/);
@@ -136,7 +165,7 @@ describe('attach-deny-root-scp handler', () => {
 
   it('refuses the management account in a dry run too (the plan step fails before any approval)', async () => {
     organization();
-    await expect(handler()(stepPayload({ accountId: MANAGEMENT_ACCOUNT, dryRun: 'true' }))).rejects.toThrow(
+    await expect(handler()(recorded({ accountId: MANAGEMENT_ACCOUNT, dryRun: 'true' }))).rejects.toThrow(
       AttachRefusedError,
     );
   });
@@ -144,7 +173,7 @@ describe('attach-deny-root-scp handler', () => {
   it('changes nothing when a deny-root SCP already applies through an OU', async () => {
     organization({ policies: [DENY_ROOT_SCP], attachments: { [WORKLOADS_OU]: [DENY_ROOT_SCP.id] } });
 
-    const result = await handler()(stepPayload());
+    const result = await handler()(recorded());
 
     expect(result).toEqual({
       status: 'already-protected',
@@ -164,7 +193,7 @@ describe('attach-deny-root-scp handler', () => {
   it('reuses an existing deny-root SCP that is attached nowhere instead of creating a duplicate', async () => {
     const org = organization({ policies: [PARTIAL_DENY_SCP, BUNDLE_SCP, DENY_ROOT_SCP] });
 
-    const result = await handler()(stepPayload({ targetId: PROD_OU }));
+    const result = await handler()(recorded({ targetId: PROD_OU }));
 
     expect(result).toMatchObject({ status: 'attached', policyId: DENY_ROOT_SCP.id, targetId: PROD_OU });
     expect(result.actions).toEqual([`attached SCP ${DENY_ROOT_SCP.id} to OU ${PROD_OU}`]);
@@ -176,8 +205,8 @@ describe('attach-deny-root-scp handler', () => {
     const org = organization();
     const run = handler();
 
-    const first = await run(stepPayload());
-    const second = await run(stepPayload());
+    const first = await run(recorded());
+    const second = await run(recorded());
 
     expect(first.status).toBe('attached');
     expect(second).toMatchObject({ status: 'already-protected', policyId: CREATED_POLICY_ID, actions: [] });
@@ -195,7 +224,7 @@ describe('attach-deny-root-scp handler', () => {
       }),
     );
 
-    const result = await handler()(stepPayload());
+    const result = await handler()(recorded());
 
     expect(result).toMatchObject({
       status: 'already-protected',
@@ -209,7 +238,7 @@ describe('attach-deny-root-scp handler', () => {
   it('fails with a clear error, and writes nothing, when the SCP policy type is disabled', async () => {
     organization({ scpEnabled: false });
 
-    const run = handler()(stepPayload());
+    const run = handler()(recorded());
 
     await expect(run).rejects.toThrow(AttachRefusedError);
     await expect(run).rejects.toThrow(/SERVICE_CONTROL_POLICY type is not enabled.*EnablePolicyType/);
@@ -218,7 +247,7 @@ describe('attach-deny-root-scp handler', () => {
 
   it('refuses a TargetId in another branch of the tree', async () => {
     organization();
-    await expect(handler()(stepPayload({ targetId: SANDBOX_OU }))).rejects.toMatchObject({
+    await expect(handler()(recorded({ targetId: SANDBOX_OU }))).rejects.toMatchObject({
       name: 'AttachRefusedError',
       reason: 'target-not-above-account',
     });
@@ -229,7 +258,7 @@ describe('attach-deny-root-scp handler', () => {
     const org = organization({ policies: [DENY_ROOT_SCP] });
     org.attachConstraint = 'MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED';
 
-    const run = handler()(stepPayload());
+    const run = handler()(recorded());
 
     await expect(run).rejects.toThrow(ScpQuotaError);
     await expect(run).rejects.toThrow(
@@ -244,7 +273,7 @@ describe('attach-deny-root-scp handler', () => {
       .on(CreatePolicyCommand)
       .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
 
-    const run = handler()(stepPayload());
+    const run = handler()(recorded());
 
     await expect(run).rejects.toThrow(AccessDeniedError);
     await expect(run).rejects.toThrow(
@@ -263,7 +292,7 @@ describe('attach-deny-root-scp handler', () => {
       },
     });
 
-    await handler({ ...CONFIG, orgWriteRoleArn: ORG_WRITE_ROLE_ARN })(stepPayload());
+    await handler({ ...CONFIG, orgWriteRoleArn: ORG_WRITE_ROLE_ARN })(recorded());
 
     expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: ORG_WRITE_ROLE_ARN,
@@ -276,7 +305,7 @@ describe('attach-deny-root-scp handler', () => {
   it('writes the deny-root statement for the partition of its region', async () => {
     const org = organization();
 
-    await handler({ ...CONFIG, region: 'cn-north-1' })(stepPayload());
+    await handler({ ...CONFIG, region: 'cn-north-1' })(recorded());
 
     expect(JSON.parse(org.created[0]?.Content ?? '{}').Statement[0].Condition.ArnLike).toEqual({
       'aws:PrincipalArn': 'arn:aws-cn:iam::*:root',
@@ -285,9 +314,135 @@ describe('attach-deny-root-scp handler', () => {
 
   it('rejects a payload the document could not have sent, naming the fields', async () => {
     organization();
-    const run = handler()(stepPayload({ targetId: 'p-abcdefgh', dryRun: 'yes' }));
+    const run = handler()(recorded({ targetId: 'p-abcdefgh', dryRun: 'yes' }));
     await expect(run).rejects.toThrow(InvalidStepPayloadError);
     await expect(run).rejects.toThrow(/targetId: expected blank, an OU id.*dryRun/);
     expect(orgMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('attach-deny-root-scp handler: the approval in the execution record', () => {
+  const refusedBeforeOrganizations = async (
+    run: Promise<unknown>,
+    type: typeof ExecutionRecordError,
+    message: RegExp,
+  ) => {
+    await expect(run).rejects.toThrow(type);
+    await expect(run).rejects.toThrow(message);
+    expect(orgMock.calls()).toHaveLength(0);
+  };
+
+  it('reads the record of the execution before it attaches, and logs who approved', async () => {
+    organization();
+
+    await expect(handler()(recorded())).resolves.toMatchObject({ status: 'attached' });
+
+    expect(ssmMock).toHaveReceivedCommandWith(GetAutomationExecutionCommand, {
+      AutomationExecutionId: EXECUTION_ID,
+    });
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
+  });
+
+  it('reads no record for a dry run: PlanAttachment runs before any approval and writes nothing', async () => {
+    organization();
+
+    await expect(handler()(stepPayload({ dryRun: 'true' }))).resolves.toMatchObject({ status: 'dry-run' });
+
+    expect(ssmMock).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
+  });
+
+  it("refuses the requester's own approval (one approver other than the requester is needed)", async () => {
+    organization();
+    await refusedBeforeOrganizations(
+      handler()(recorded({}, { approvers: [REQUESTER] })),
+      ApprovalRuleError,
+      /1 distinct approvers are required, 0 approved.*the requester .* does not count/,
+    );
+  });
+
+  it('refuses a rejected approval', async () => {
+    organization();
+    await refusedBeforeOrganizations(
+      handler()(recorded({}, { approvalStatus: 'Rejected', stepStatus: 'Failed' })),
+      ExecutionRecordError,
+      /ApproveAttachment is Failed/,
+    );
+  });
+
+  it('refuses a direct invocation whose execution id SSM does not know, writing nothing', async () => {
+    organization();
+    ssmMock
+      .on(GetAutomationExecutionCommand)
+      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
+
+    await refusedBeforeOrganizations(
+      handler()(stepPayload()),
+      ExecutionRecordError,
+      /exists neither in this function's account nor in account 222222222222/,
+    );
+  });
+
+  it.each<[string, Record<string, unknown>, AttachRecordOptions, RegExp]>([
+    [
+      'another document',
+      {},
+      { documentName: 'RootGuard-Other' },
+      /runs RootGuard-Other, not RootGuard-AttachDenyRootScp/,
+    ],
+    ['a finished execution (a replayed id)', {}, { status: 'Success' }, /is Success, not InProgress/],
+    ['another target than approved', {}, { parameters: { TargetId: [WORKLOADS_OU] } }, /TargetId differs/],
+    [
+      'another policy name than approved',
+      {},
+      { parameters: { PolicyName: ['Other'] } },
+      /PolicyName differs/,
+    ],
+    [
+      'another account than approved',
+      {},
+      { parameters: { AccountId: ['333333333333'] } },
+      /AccountId differs/,
+    ],
+    ['an execution started as a dry run', {}, { parameters: { DryRun: ['true'] } }, /DryRun differs/],
+  ])('refuses %s before touching Organizations', async (_label, overrides, options, message) => {
+    organization();
+    await refusedBeforeOrganizations(handler()(recorded(overrides, options)), ExecutionRecordError, message);
+  });
+
+  it('takes TargetId, PolicyName and DryRun left out of the record as the document defaults', async () => {
+    organization();
+    const payload = recorded(
+      { policyName: 'RootGuardDenyRootUser' },
+      { parameters: { TargetId: [], PolicyName: [], DryRun: [] } },
+    );
+
+    await expect(handler()(payload)).resolves.toMatchObject({ status: 'attached', targetId: MEMBER_ACCOUNT });
+  });
+
+  it('reads the record of a Config remediation in the member account through the reader role', async () => {
+    organization();
+    const payload = stepPayload();
+    givenRecordIn(ssmMock, 'member', attachRecord(payload, { approvers: [ALICE, BOB] }));
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
+
+    await expect(handler()(payload)).resolves.toMatchObject({ status: 'attached' });
+
+    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: readerRoleArn(MEMBER_ACCOUNT),
+      RoleSessionName: 'rootguard-attach-deny-root-scp-record',
+    });
+    // Organizations is written with the function's own credentials (no ORG_WRITE_ROLE_ARN), not the reader's.
+    const credentials = await orgMock.commandCalls(CreatePolicyCommand)[0]?.thisValue.config.credentials();
+    expect(credentials?.accessKeyId).toBe('testing');
+  });
+
+  it('refuses a member-account record without the approval, writing nothing', async () => {
+    organization();
+    const payload = stepPayload();
+    givenRecordIn(ssmMock, 'member', attachRecord(payload, { approvers: [] }));
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
+
+    await refusedBeforeOrganizations(handler()(payload), ApprovalRuleError, /0 approved/);
   });
 });

@@ -38,14 +38,17 @@ import {
   EXECUTION_ID,
   type ExecutionOptions,
   executionRecord,
+  givenRecordIn,
   KEY_1,
   KEY_2,
   MANAGEMENT_CREDENTIALS,
   MANAGEMENT_ROLE_ARN,
   NOW,
   ORGANIZATION,
+  READER_CREDENTIALS,
   REQUESTER,
   ROOT_SESSION_CREDENTIALS,
+  readerRoleArn,
   stepPayload,
 } from '../root-session-fixtures';
 
@@ -304,5 +307,56 @@ describe('delete-root-access-keys handler', () => {
 
     await expect(run).rejects.toThrow(AccessDeniedError);
     await expect(run).rejects.toThrow(/iam:DeleteAccessKey in account 222222222222/);
+  });
+});
+
+describe('delete-root-access-keys handler, run by AWS Config in the member account', () => {
+  const inMember = (options: Partial<ExecutionOptions> = {}) => {
+    stsMock
+      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
+      .resolves({ Credentials: READER_CREDENTIALS });
+    givenRecordIn(
+      ssmMock,
+      'member',
+      executionRecord({ documentName: DEFAULT_DOCUMENT_NAME, approvers: [ALICE], ...options }),
+    );
+  };
+
+  it('reads the execution record and its approvals there through the reader role, then deletes', async () => {
+    inMember();
+
+    const result = await handler()(stepPayload('false'));
+
+    expect(result).toMatchObject({ status: 'deleted', approvers: [ALICE], requestedBy: REQUESTER });
+    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: readerRoleArn(MEMBER_ACCOUNT),
+      RoleSessionName: 'rootguard-delete-root-access-keys-record',
+    });
+    // The management role opens the root session as before; the reader only reads the record.
+    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: MANAGEMENT_ROLE_ARN });
+    expect(ssmMock).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 2);
+  });
+
+  it('deletes nothing when the member-account record lacks the approvals', async () => {
+    inMember({ approvers: [REQUESTER] });
+
+    const run = handler()(stepPayload('false'));
+
+    await expect(run).rejects.toThrow(ApprovalRuleError);
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+  });
+
+  it('deletes nothing when the member account does not know the execution either', async () => {
+    ssmMock
+      .on(GetAutomationExecutionCommand)
+      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
+    stsMock
+      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
+      .resolves({ Credentials: READER_CREDENTIALS });
+
+    await expect(handler()(stepPayload('false'))).rejects.toThrow(
+      /exists neither in this function's account/,
+    );
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { references } from '../../../../remediations/lib/document-analysis';
 import { loadDocument } from '../../../../remediations/lib/documents';
-import { DEFAULT_SEVERITY, SEVERITY_PATTERN } from '../../../../remediations/request-hardware-mfa/checklist';
+import { DEFAULT_SEVERITY, SEVERITY_PATTERN } from '../../../../remediations/lib/ops-item';
 import { DEFAULT_DOCUMENT_NAME, FOLDER } from '../../../../remediations/request-hardware-mfa/config';
 import { requestPayloadSchema } from '../../../../remediations/request-hardware-mfa/handler';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
@@ -27,7 +27,7 @@ describe('RootGuard-RequestHardwareMfa document', () => {
     expect(doc.name).toBe('RootGuard-RequestHardwareMfa');
   });
 
-  it('needs only what a Config remediation passes (AutomationAssumeRole, AccountId); the rest has defaults', () => {
+  it('needs only what Config fills itself (AutomationAssumeRole, AccountId); the rest has defaults', () => {
     const required = Object.entries(parameters)
       .filter(([, p]) => p.default === undefined)
       .map(([name]) => name);
@@ -59,6 +59,7 @@ describe('RootGuard-RequestHardwareMfa document', () => {
       accountId: MEMBER_ACCOUNT,
       severity: '2',
       dryRun: false,
+      task: 'hardware-mfa',
     });
   });
 

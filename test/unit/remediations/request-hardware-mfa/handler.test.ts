@@ -3,11 +3,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
 import { AccessDeniedError } from '../../../../lib/errors';
 import { InvalidStepPayloadError } from '../../../../remediations/lib/errors';
-import { DEDUP_KEY, opsItemDescription } from '../../../../remediations/request-hardware-mfa/checklist';
+import { DEDUP_KEY } from '../../../../remediations/lib/ops-item';
+import { opsItemDescription } from '../../../../remediations/request-hardware-mfa/checklist';
 import {
   createRequestHardwareMfaHandler,
+  OPS_ITEM_TASKS,
   type RequestHardwareMfaHandler,
 } from '../../../../remediations/request-hardware-mfa/handler';
+import {
+  opsItemDescription as forwardingDescription,
+  ROOT_ACTIVITY_FORWARDING_TASK,
+} from '../../../../remediations/request-root-activity-forwarding/checklist';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { CREATED_OPS_ITEM_ID, EXECUTION_ID, OPEN_OPS_ITEM_ID, opsItem, stepPayload } from './fixtures';
 
@@ -28,12 +34,13 @@ beforeEach(() => {
   ssmMock.on(CreateOpsItemCommand).resolves({ OpsItemId: CREATED_OPS_ITEM_ID });
 });
 
-describe('request-hardware-mfa handler', () => {
+describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older RootGuard-RequestHardwareMfa)', () => {
   it('opens one OpsItem with the hardware MFA checklist when none is open', async () => {
     const result = await handler()(stepPayload());
 
     expect(result).toEqual({
       status: 'created',
+      task: 'hardware-mfa',
       accountId: MEMBER_ACCOUNT,
       opsItemId: CREATED_OPS_ITEM_ID,
       title: TITLE,
@@ -109,10 +116,11 @@ describe('request-hardware-mfa handler', () => {
 
     expect(result).toEqual({
       status: 'dry-run',
+      task: 'hardware-mfa',
       accountId: MEMBER_ACCOUNT,
       opsItemId: undefined,
       title: TITLE,
-      message: `Dry run, nothing created. Would open the OpsItem "${TITLE}" with the hardware MFA checklist.`,
+      message: `Dry run, nothing created. Would open the OpsItem "${TITLE}" with the checklist for the root hardware MFA.`,
     });
     expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
   });
@@ -144,5 +152,77 @@ describe('request-hardware-mfa handler', () => {
     await expect(run).rejects.toThrow(InvalidStepPayloadError);
     await expect(run).rejects.toThrow(/severity: expected an OpsItem severity, 1 to 4/);
     expect(ssmMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard-RequestRootActivityForwarding)', () => {
+  const FORWARDING_TITLE = `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`;
+  const forwarding = (overrides: Record<string, unknown> = {}) =>
+    handler()(stepPayload({ task: 'root-activity-forwarding', ...overrides }));
+
+  it('opens one OpsItem with the forwarding checklist, keyed on root-activity-alerting', async () => {
+    const result = await forwarding();
+
+    expect(result).toEqual({
+      status: 'created',
+      task: 'root-activity-forwarding',
+      accountId: MEMBER_ACCOUNT,
+      opsItemId: CREATED_OPS_ITEM_ID,
+      title: FORWARDING_TITLE,
+      message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${FORWARDING_TITLE}".`,
+    });
+    const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      Title: FORWARDING_TITLE,
+      Description: forwardingDescription(MEMBER_ACCOUNT),
+      Source: 'rootguard',
+      Category: 'Security',
+    });
+    expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-activity-alerting/${MEMBER_ACCOUNT}`);
+    expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
+      OpsItemFilters: [
+        {
+          Key: 'OperationalData',
+          Operator: 'Equal',
+          Values: [JSON.stringify({ key: DEDUP_KEY, value: `root-activity-alerting/${MEMBER_ACCOUNT}` })],
+        },
+      ],
+    });
+  });
+
+  it('opens no duplicate while one is open, and ignores an open hardware MFA OpsItem of the same account', async () => {
+    ssmMock.on(DescribeOpsItemsCommand).resolves({
+      OpsItemSummaries: [
+        opsItem('Open'),
+        opsItem('InProgress', MEMBER_ACCOUNT, 'oi-00000000000f', ROOT_ACTIVITY_FORWARDING_TASK),
+      ],
+    });
+
+    const result = await forwarding();
+
+    expect(result).toMatchObject({ status: 'already-open', opsItemId: 'oi-00000000000f' });
+    expect(result.message).toBe(
+      `OpsItem oi-00000000000f for the root activity forwarding of ${MEMBER_ACCOUNT} is already InProgress; no second one opened.`,
+    );
+    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
+  });
+
+  it('reports and creates nothing in a dry run', async () => {
+    await expect(forwarding({ dryRun: 'true' })).resolves.toMatchObject({
+      status: 'dry-run',
+      message: `Dry run, nothing created. Would open the OpsItem "${FORWARDING_TITLE}" with the checklist for the root activity forwarding.`,
+    });
+    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
+  });
+
+  it('rejects a task it does not serve', async () => {
+    const run = handler()(stepPayload({ task: 'delete-everything' }));
+    await expect(run).rejects.toThrow(InvalidStepPayloadError);
+    await expect(run).rejects.toThrow(/task: expected one of hardware-mfa, root-activity-forwarding/);
+    expect(ssmMock.calls()).toHaveLength(0);
+  });
+
+  it('serves every task it lists', () => {
+    expect(Object.keys(OPS_ITEM_TASKS).sort()).toEqual(['hardware-mfa', 'root-activity-forwarding']);
   });
 });

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { DESCRIPTION_MAX, TITLE_MAX } from '../../../../remediations/lib/ops-item';
+import {
+  FORWARDING_RULES,
+  MEMBER_STACK_SET,
+  opsItemDescription,
+  opsItemTitle,
+  ROOT_ACTIVITY_FORWARDING_TASK,
+} from '../../../../remediations/request-root-activity-forwarding/checklist';
+import { MEMBER_ACCOUNT } from '../../../helpers/constants';
+
+const member = parse(readFileSync(join(__dirname, '../../../../stacksets/member-account.yaml'), 'utf8')) as {
+  Parameters: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Properties: { Name?: string } }>;
+};
+
+describe('the root activity forwarding checklist', () => {
+  const description = opsItemDescription(MEMBER_ACCOUNT);
+
+  it.each([
+    [
+      'checking the StackSet instance of the account',
+      /list-stack-instances --stack-set-name rootguard-member --stack-instance-account 222222222222/,
+    ],
+    ['re-deploying it with CentralEventBusArn', /update-stack-instances .*ParameterKey=CentralEventBusArn/],
+    [
+      'confirming both us-east-1 rules are ENABLED',
+      /us-east-1: aws events describe-rule --name rootguard-root-console-sign-in and --name rootguard-root-api-call show State ENABLED/,
+    ],
+    ['confirming the central bus target', /list-targets-by-rule .*central bus ARN/],
+    ['sending a test event', /Send a test event: aws events test-event-pattern/],
+    ['re-evaluating the Config rule', /Re-evaluate the root-activity-alerting Config rule/],
+  ])('asks for %s', (_what, text) => {
+    expect(description).toMatch(text);
+  });
+
+  it('names the account and fits the CreateOpsItem limits', () => {
+    expect(description).toContain(`AWS account ${MEMBER_ACCOUNT}`);
+    expect(description.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
+    expect(opsItemTitle(MEMBER_ACCOUNT)).toBe(
+      `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`,
+    );
+    expect(opsItemTitle(MEMBER_ACCOUNT).length).toBeLessThanOrEqual(TITLE_MAX);
+  });
+
+  it('names the rules and the parameter stacksets/member-account.yaml really has', () => {
+    const ruleNames = Object.values(member.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => r.Properties.Name);
+    expect([...FORWARDING_RULES].sort()).toEqual(ruleNames.sort());
+    expect(member.Parameters).toHaveProperty('CentralEventBusArn');
+    expect(MEMBER_STACK_SET).toBe('rootguard-member');
+  });
+
+  it('is the task RootGuard-RequestRootActivityForwarding sends, deduplicated under root-activity-alerting', () => {
+    expect(ROOT_ACTIVITY_FORWARDING_TASK).toMatchObject({
+      id: 'root-activity-forwarding',
+      ruleId: 'root-activity-alerting',
+    });
+    expect(ROOT_ACTIVITY_FORWARDING_TASK.description(MEMBER_ACCOUNT)).toBe(description);
+  });
+});
