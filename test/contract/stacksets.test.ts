@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { functionNameParameters } from '../../conformance-packs/generate';
+import findingPatterns from '../../findings/patterns.json';
 import { RULES } from '../../lib/rule-registry';
 import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../../remediations/lib/automation-execution';
@@ -331,10 +332,19 @@ describe('member-account.yaml', () => {
     const rules = Object.entries(member.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
     const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
 
-    it('has one rule per pattern of alerts/root-activity/patterns.json', () => {
-      expect(rules.map(([id]) => id).sort()).toEqual(
-        patternKeys.map((key) => `${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`).sort(),
-      );
+    it('has one rule per pattern of alerts/root-activity/patterns.json, plus the compliance-change rule', () => {
+      expect(
+        rules
+          .map(([id]) => id)
+          .filter((id) => id !== 'ConfigComplianceChangeRule')
+          .sort(),
+      ).toEqual(patternKeys.map((key) => `${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`).sort());
+    });
+
+    it('forwards rootguard compliance changes with the pattern of findings/patterns.json, except from the tooling account', () => {
+      const rule = member.Resources.ConfigComplianceChangeRule;
+      expect(rule?.Properties.EventPattern).toEqual(findingPatterns.complianceChange);
+      expect(rule?.Condition).toBe('ForwardComplianceChanges');
     });
 
     it.each(patternKeys)('deploys the %s pattern verbatim', (key) => {
@@ -351,8 +361,10 @@ describe('member-account.yaml', () => {
           'Fn::Equals': [{ Ref: 'AWS::Region' }, region],
         })),
       });
-      for (const [, rule] of rules) {
-        expect(rule.Condition).toBe('ForwardRootActivity');
+      for (const [id, rule] of rules) {
+        expect(rule.Condition).toBe(
+          id === 'ConfigComplianceChangeRule' ? 'ForwardComplianceChanges' : 'ForwardRootActivity',
+        );
         expect(rule.Properties).toMatchObject({ EventBusName: 'default', State: 'ENABLED' });
       }
       expect(member.Resources.ForwardingRole?.Condition).toBe('ForwardRootActivity');

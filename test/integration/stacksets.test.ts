@@ -84,7 +84,12 @@ const EXECUTION_ROLE = 'RootGuardExecutionRole';
 const RULE_ROLE_PREFIX = 'rootguard-prod-rule-';
 const CENTRAL_BUS = 'rootguard-central';
 const CENTRAL_BUS_ARN = `arn:aws:events:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:event-bus/${CENTRAL_BUS}`;
-const FORWARDING_RULES = ['rootguard-root-api-call', 'rootguard-root-console-sign-in'];
+// Sorted by name: the two root-activity rules and the rootguard compliance-change rule.
+const FORWARDING_RULES = [
+  'rootguard-config-compliance-change',
+  'rootguard-root-api-call',
+  'rootguard-root-console-sign-in',
+];
 const APPROVAL_TOPIC_ARN = `arn:aws:sns:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:AutomationRootGuardApprovals`;
 const APPROVAL_TOPIC_KEY_ARN = `arn:aws:kms:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
@@ -349,7 +354,7 @@ describe('member-account.yaml as a stack set', () => {
     }
   });
 
-  it('targets the central bus from two rules per member account, through a role of that account', async () => {
+  it('targets the central bus from three rules per member account, through a role of that account', async () => {
     await deployMemberStackSet({ CentralEventBusArn: CENTRAL_BUS_ARN });
 
     for (const accountId of MEMBERS) {
@@ -380,6 +385,7 @@ describe('member-account.yaml as a stack set', () => {
                 'aws:SourceArn': [
                   `arn:aws:events:${EMULATOR_REGION}:${accountId}:rule/rootguard-root-console-sign-in`,
                   `arn:aws:events:${EMULATOR_REGION}:${accountId}:rule/rootguard-root-api-call`,
+                  `arn:aws:events:${EMULATOR_REGION}:${accountId}:rule/rootguard-config-compliance-change`,
                 ],
               },
             },
