@@ -2,7 +2,7 @@
  * The AWS Security Finding Format pieces every rootguard finding shares (root-activity alerts and Config
  * compliance findings), kept pure: callers pass the times and the importing account.
  */
-import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import type { AwsSecurityFinding, SeverityLabel } from '@aws-sdk/client-securityhub';
 import { ACCOUNT_ID_PATTERN, type Partition, partitionForRegion, partitionFromArn } from '../lib/partition';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -57,5 +57,78 @@ export function importTargetFromFunctionArn(
     partition: partitionFromArn(invokedFunctionArn) ?? partitionForRegion(securityHubRegion),
     region: securityHubRegion,
     importerAccountId,
+  };
+}
+
+/**
+ * Like importTargetFromFunctionArn, but throws `InvalidConfig` (the caller's own configuration error) when
+ * the importing account cannot be told.
+ */
+export function requireImportTarget(
+  invokedFunctionArn: string | undefined,
+  securityHubRegion: string,
+  InvalidConfig: new (message: string) => Error,
+): ImportTarget {
+  const target = importTargetFromFunctionArn(invokedFunctionArn, securityHubRegion);
+  if (!target) {
+    throw new InvalidConfig(
+      `Cannot tell the importing account from the Lambda context (invokedFunctionArn ${invokedFunctionArn ?? 'missing'})`,
+    );
+  }
+  return target;
+}
+
+export interface FindingBaseInput {
+  id: string;
+  generatorId: string;
+  target: ImportTarget;
+  types: string[];
+  severity: SeverityLabel;
+  /** FirstObservedAt and LastObservedAt. */
+  observedAt: string;
+  /** CreatedAt and UpdatedAt. */
+  importedAt: string;
+}
+
+type FindingBaseField =
+  | 'SchemaVersion'
+  | 'Id'
+  | 'ProductArn'
+  | 'ProductName'
+  | 'CompanyName'
+  | 'GeneratorId'
+  | 'AwsAccountId'
+  | 'Types'
+  | 'FirstObservedAt'
+  | 'LastObservedAt'
+  | 'CreatedAt'
+  | 'UpdatedAt'
+  | 'Severity'
+  | 'FindingProviderFields';
+
+export type FindingBase = { [K in FindingBaseField]-?: NonNullable<AwsSecurityFinding[K]> };
+
+/**
+ * The fields every rootguard finding fills the same way. AwsAccountId is the importing account (with the
+ * default product ARN Security Hub accepts only the caller's own findings); Severity and Types are repeated
+ * under FindingProviderFields, where Security Hub reads a provider's values from on updates.
+ */
+export function findingBase(input: FindingBaseInput): FindingBase {
+  const severity = { Label: input.severity, Original: input.severity };
+  return {
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    Id: input.id,
+    ProductArn: defaultProductArn(input.target),
+    ProductName: PRODUCT_NAME,
+    CompanyName: COMPANY_NAME,
+    GeneratorId: input.generatorId,
+    AwsAccountId: input.target.importerAccountId,
+    Types: input.types,
+    FirstObservedAt: input.observedAt,
+    LastObservedAt: input.observedAt,
+    CreatedAt: input.importedAt,
+    UpdatedAt: input.importedAt,
+    Severity: severity,
+    FindingProviderFields: { Severity: severity, Types: input.types },
   };
 }

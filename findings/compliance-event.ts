@@ -15,8 +15,9 @@
  * nothing is guessed from a partial match.
  */
 import { z } from 'zod';
+import { type ParseResult as EventParseResult, parseEvent, summaryField } from '../lib/event-validation';
 import { ACCOUNT_ID_PATTERN } from '../lib/partition';
-import { type EventIssue, InvalidComplianceEventError } from './errors';
+import { InvalidComplianceEventError } from './errors';
 
 export const COMPLIANCE_CHANGE_DETAIL_TYPE = 'Config Rules Compliance Change';
 export const COMPLIANCE_CHANGE_SOURCE = 'aws.config';
@@ -85,40 +86,24 @@ export type ComplianceChangeEvent = z.infer<typeof complianceChangeEventSchema>;
 export type ComplianceChangeDetail = z.infer<typeof complianceChangeDetailSchema>;
 export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
 
-export type ParseResult =
-  | { ok: true; event: ComplianceChangeEvent }
-  | { ok: false; error: InvalidComplianceEventError };
-
-/** At most this many issues are kept: enough to diagnose, short enough for one log line. */
-const MAX_ISSUES = 10;
-const MAX_SUMMARY_CHARS = 128;
-
-function toIssues(error: z.ZodError): EventIssue[] {
-  return error.issues.slice(0, MAX_ISSUES).map((i) => ({
-    path: i.path.map(String).join('.') || '(root)',
-    code: i.code,
-    message: i.message,
-  }));
-}
+export type ParseResult = EventParseResult<ComplianceChangeEvent, InvalidComplianceEventError>;
 
 /**
  * Validates a Config compliance change event. Never throws: an invalid event comes back as an
  * InvalidComplianceEventError whose message and issues name fields and rules, never the event's values.
  */
 export function parseComplianceChangeEvent(raw: unknown): ParseResult {
-  const parsed = complianceChangeEventSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, event: parsed.data };
-  const issues = toIssues(parsed.error);
-  const where = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return {
-    ok: false,
-    error: new InvalidComplianceEventError(
-      `Not a Config compliance change event of the expected shape (${where})`,
-      {
-        issues,
-      },
-    ),
-  };
+  return parseEvent(
+    complianceChangeEventSchema,
+    raw,
+    (where, issues) =>
+      new InvalidComplianceEventError(
+        `Not a Config compliance change event of the expected shape (${where})`,
+        {
+          issues,
+        },
+      ),
+  );
 }
 
 /**
@@ -144,13 +129,12 @@ export function ruleIdFromConfigRuleName(
 export function eventSummary(raw: unknown): { id?: string; detailType?: string; configRuleName?: string } {
   if (typeof raw !== 'object' || raw === null) return {};
   const r = raw as Record<string, unknown>;
-  const pick = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_SUMMARY_CHARS) : undefined);
   const detail =
     typeof r.detail === 'object' && r.detail !== null ? (r.detail as Record<string, unknown>) : {};
   const summary = {
-    id: pick(r.id),
-    detailType: pick(r['detail-type']),
-    configRuleName: pick(detail.configRuleName),
+    id: summaryField(r.id),
+    detailType: summaryField(r['detail-type']),
+    configRuleName: summaryField(detail.configRuleName),
   };
   return Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
 }

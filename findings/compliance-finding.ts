@@ -23,19 +23,10 @@
  *   cannot overwrite a newer result.
  */
 import type { AwsSecurityFinding, ComplianceStatus, WorkflowStatus } from '@aws-sdk/client-securityhub';
+import { describeIssues, type EventIssue } from '../lib/event-validation';
 import type { RuleMetadata, Severity } from '../lib/rule-metadata';
 import { RULES_BY_ID } from '../lib/rule-registry';
-import {
-  ASFF_SCHEMA_VERSION,
-  accountResource,
-  COMPANY_NAME,
-  clip,
-  DESCRIPTION_MAX,
-  defaultProductArn,
-  type ImportTarget,
-  PRODUCT_NAME,
-  TITLE_MAX,
-} from './asff';
+import { accountResource, clip, DESCRIPTION_MAX, findingBase, type ImportTarget, TITLE_MAX } from './asff';
 import {
   ACCOUNT_RESOURCE_TYPE,
   type ComplianceChangeEvent,
@@ -44,7 +35,7 @@ import {
   RULE_NAME_PREFIX,
   ruleIdFromConfigRuleName,
 } from './compliance-event';
-import { type EventIssue, InvalidComplianceEventError } from './errors';
+import { InvalidComplianceEventError } from './errors';
 
 export const GENERATOR_PREFIX = 'rootguard';
 
@@ -247,26 +238,18 @@ export function buildComplianceFinding(input: BuildComplianceFindingInput): Comp
   const complianceType = result.complianceType;
   const complianceStatus = complianceStatusOf(complianceType);
   const requirements = fitRelatedRequirements(input.relatedRequirements(rule.id));
-  const types = findingTypes(requirements.values);
-  const label = severityLabel(rule, complianceType);
-  const severity = { Label: label, Original: label };
   const observedAt = result.resultRecordedTime;
 
   const finding: ComplianceFinding['finding'] = {
-    SchemaVersion: ASFF_SCHEMA_VERSION,
-    Id: complianceFindingId(rule.id, accountId, region),
-    ProductArn: defaultProductArn(target),
-    ProductName: PRODUCT_NAME,
-    CompanyName: COMPANY_NAME,
-    GeneratorId: generatorId(rule.id),
-    AwsAccountId: target.importerAccountId,
-    Types: types,
-    FirstObservedAt: observedAt,
-    LastObservedAt: observedAt,
-    CreatedAt: observedAt,
-    UpdatedAt: observedAt,
-    Severity: severity,
-    FindingProviderFields: { Severity: severity, Types: types },
+    ...findingBase({
+      id: complianceFindingId(rule.id, accountId, region),
+      generatorId: generatorId(rule.id),
+      target,
+      types: findingTypes(requirements.values),
+      severity: severityLabel(rule, complianceType),
+      observedAt,
+      importedAt: observedAt,
+    }),
     Title: titleFor(rule, accountId),
     Description: descriptionFor(event, rule.id),
     Remediation: { Recommendation: recommendationFor(rule, accountId, input.runbookBaseUrl) },
@@ -381,8 +364,7 @@ function accountResourceProblem(event: ComplianceChangeEvent): InvalidCompliance
     });
   }
   if (issues.length === 0) return undefined;
-  const where = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return new InvalidComplianceEventError(`Not a rootguard account evaluation (${where})`, {
+  return new InvalidComplianceEventError(`Not a rootguard account evaluation (${describeIssues(issues)})`, {
     accountId: d.awsAccountId,
     issues,
   });

@@ -4,7 +4,7 @@
  * variable; and the importing account, read from the invocation's function ARN.
  */
 import { z } from 'zod';
-import { type ImportTarget, importTargetFromFunctionArn } from './asff';
+import { type ImportTarget, requireImportTarget } from './asff';
 import { InvalidFindingsConfigError } from './errors';
 
 export interface FindingsConfig {
@@ -52,11 +52,5 @@ export function importTargetFrom(
   invokedFunctionArn: string | undefined,
   securityHubRegion: string,
 ): ImportTarget {
-  const target = importTargetFromFunctionArn(invokedFunctionArn, securityHubRegion);
-  if (!target) {
-    throw new InvalidFindingsConfigError(
-      `Cannot tell the importing account from the Lambda context (invokedFunctionArn ${invokedFunctionArn ?? 'missing'})`,
-    );
-  }
-  return target;
+  return requireImportTarget(invokedFunctionArn, securityHubRegion, InvalidFindingsConfigError);
 }

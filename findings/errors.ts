@@ -3,27 +3,16 @@
  * RootGuardError so a log line or a Lambda failure names the account concerned and keeps the `cause`.
  */
 import { RootGuardError, type RootGuardErrorOptions } from '../lib/errors';
+import { InvalidEventError } from '../lib/event-validation';
 
-/** What zod said about one malformed field: path and rule only, never the offending value. */
-export interface EventIssue {
-  path: string;
-  code: string;
-  message: string;
-}
+export type { EventIssue } from '../lib/event-validation';
 
 /**
  * The Lambda received something that is not a `Config Rules Compliance Change` event of the expected shape.
  * The handler never throws this: such events come from AWS itself, so a retry would fail the same way; it
  * logs the issues and counts the event instead.
  */
-export class InvalidComplianceEventError extends RootGuardError {
-  readonly issues: readonly EventIssue[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly EventIssue[] }) {
-    super(message, options);
-    this.issues = options.issues;
-  }
-}
+export class InvalidComplianceEventError extends InvalidEventError {}
 
 /** The function's environment or invocation context is incomplete: a deployment mistake. */
 export class InvalidFindingsConfigError extends RootGuardError {}

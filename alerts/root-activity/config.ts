@@ -4,7 +4,7 @@
  * and the importing account, read from the invocation's function ARN.
  */
 import { z } from 'zod';
-import { type ImportTarget, importTargetFromFunctionArn } from '../../findings/asff';
+import { type ImportTarget, requireImportTarget } from '../../findings/asff';
 import { InvalidAlertConfigError } from './errors';
 import { DEFAULT_RUNBOOK } from './message';
 
@@ -60,11 +60,5 @@ export function importTargetFrom(
   invokedFunctionArn: string | undefined,
   securityHubRegion: string,
 ): ImportTarget {
-  const target = importTargetFromFunctionArn(invokedFunctionArn, securityHubRegion);
-  if (!target) {
-    throw new InvalidAlertConfigError(
-      `Cannot tell the importing account from the Lambda context (invokedFunctionArn ${invokedFunctionArn ?? 'missing'})`,
-    );
-  }
-  return target;
+  return requireImportTarget(invokedFunctionArn, securityHubRegion, InvalidAlertConfigError);
 }

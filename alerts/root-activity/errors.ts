@@ -3,27 +3,16 @@
  * failure names the account concerned and keeps the original `cause`, like every other rootguard error.
  */
 import { RootGuardError, type RootGuardErrorOptions } from '../../lib/errors';
+import { InvalidEventError } from '../../lib/event-validation';
 
-/** What zod said about one malformed field: path and rule only, never the offending value. */
-export interface EventIssue {
-  path: string;
-  code: string;
-  message: string;
-}
+export type { EventIssue } from '../../lib/event-validation';
 
 /**
  * The Lambda received something that is not an EventBridge CloudTrail event of the expected shape. The
  * handler never throws this: the event goes to the invalid-event queue instead, so a shape change upstream
  * cannot turn into a retry storm.
  */
-export class InvalidAlertEventError extends RootGuardError {
-  readonly issues: readonly EventIssue[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly EventIssue[] }) {
-    super(message, options);
-    this.issues = options.issues;
-  }
-}
+export class InvalidAlertEventError extends InvalidEventError {}
 
 /** The function's environment is incomplete or malformed: a deployment mistake, reported at cold start. */
 export class InvalidAlertConfigError extends RootGuardError {}

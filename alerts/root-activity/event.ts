@@ -5,8 +5,9 @@
  * invalid-event queue, not half-alerted).
  */
 import { z } from 'zod';
+import { type ParseResult as EventParseResult, parseEvent, summaryField } from '../../lib/event-validation';
 import { ACCOUNT_ID_PATTERN } from '../../lib/partition';
-import { type EventIssue, InvalidAlertEventError } from './errors';
+import { InvalidAlertEventError } from './errors';
 
 export const CONSOLE_SIGN_IN_DETAIL_TYPE = 'AWS Console Sign In via CloudTrail';
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
@@ -75,35 +76,19 @@ export const rootActivityEventSchema = z
 export type RootActivityEvent = z.infer<typeof rootActivityEventSchema>;
 export type CloudTrailDetail = z.infer<typeof cloudTrailDetailSchema>;
 
-export type ParseResult =
-  | { ok: true; event: RootActivityEvent }
-  | { ok: false; error: InvalidAlertEventError };
-
-/** At most this many issues are kept: enough to diagnose, short enough for one log line. */
-const MAX_ISSUES = 10;
-const MAX_SUMMARY_CHARS = 128;
-
-function toIssues(error: z.ZodError): EventIssue[] {
-  return error.issues.slice(0, MAX_ISSUES).map((i) => ({
-    path: i.path.map(String).join('.') || '(root)',
-    code: i.code,
-    message: i.message,
-  }));
-}
+export type ParseResult = EventParseResult<RootActivityEvent, InvalidAlertEventError>;
 
 /**
  * Validates an EventBridge event carrying a CloudTrail record. Never throws: an invalid event comes back as
  * an InvalidAlertEventError whose message and issues name fields and rules, never the event's values.
  */
 export function parseRootActivityEvent(raw: unknown): ParseResult {
-  const parsed = rootActivityEventSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, event: parsed.data };
-  const issues = toIssues(parsed.error);
-  const where = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return {
-    ok: false,
-    error: new InvalidAlertEventError(`Not a CloudTrail event of the expected shape (${where})`, { issues }),
-  };
+  return parseEvent(
+    rootActivityEventSchema,
+    raw,
+    (where, issues) =>
+      new InvalidAlertEventError(`Not a CloudTrail event of the expected shape (${where})`, { issues }),
+  );
 }
 
 /**
@@ -113,8 +98,7 @@ export function parseRootActivityEvent(raw: unknown): ParseResult {
 export function eventSummary(raw: unknown): { id?: string; detailType?: string } {
   if (typeof raw !== 'object' || raw === null) return {};
   const r = raw as Record<string, unknown>;
-  const pick = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_SUMMARY_CHARS) : undefined);
-  const id = pick(r.id);
-  const detailType = pick(r['detail-type']);
+  const id = summaryField(r.id);
+  const detailType = summaryField(r['detail-type']);
   return { ...(id === undefined ? {} : { id }), ...(detailType === undefined ? {} : { detailType }) };
 }

@@ -13,14 +13,11 @@
  */
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import {
-  ASFF_SCHEMA_VERSION,
   accountResource,
-  COMPANY_NAME,
   clip,
   DESCRIPTION_MAX,
-  defaultProductArn,
+  findingBase,
   type ImportTarget,
-  PRODUCT_NAME,
   TITLE_MAX,
 } from '../../findings/asff';
 import { alertSeverity, type BreakGlassStatus } from './break-glass-status';
@@ -117,9 +114,6 @@ function capitalize(text: string): string {
 
 export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSecurityFinding {
   const { activity: a, breakGlass, target, now } = input;
-  const label = alertSeverity(breakGlass);
-  const severity = { Label: label, Original: label };
-  const types = findingTypes(a);
   const description = [
     activitySentence(a),
     `MFA used: ${mfaText(a.mfaUsed)}. Source IP: ${a.sourceIp ?? 'not recorded'}. Region: ${a.region}. CloudTrail event ${a.eventId} at ${a.eventTime}.`,
@@ -127,20 +121,15 @@ export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSe
   ].join(' ');
 
   const finding: AwsSecurityFinding = {
-    SchemaVersion: ASFF_SCHEMA_VERSION,
-    Id: rootActivityFindingId(a.accountId, a.eventId),
-    ProductArn: defaultProductArn(target),
-    ProductName: PRODUCT_NAME,
-    CompanyName: COMPANY_NAME,
-    GeneratorId: GENERATOR_ID,
-    AwsAccountId: target.importerAccountId,
-    Types: types,
-    FirstObservedAt: a.eventTime,
-    LastObservedAt: a.eventTime,
-    CreatedAt: now,
-    UpdatedAt: now,
-    Severity: severity,
-    FindingProviderFields: { Severity: severity, Types: types },
+    ...findingBase({
+      id: rootActivityFindingId(a.accountId, a.eventId),
+      generatorId: GENERATOR_ID,
+      target,
+      types: findingTypes(a),
+      severity: alertSeverity(breakGlass),
+      observedAt: a.eventTime,
+      importedAt: now,
+    }),
     Title: clip(`${capitalize(activityLabel(a))} (${a.outcome}) in account ${a.accountId}`, TITLE_MAX),
     Description: clip(description, DESCRIPTION_MAX),
     Resources: [accountResource(target, a.accountId)],

@@ -11,7 +11,14 @@
  * - AWS_REGION: set by Lambda.
  */
 import { z } from 'zod';
-import { DEFAULT_EXECUTION_READER_ROLE_NAME, ROLE_NAME_PATTERN } from '../lib/automation-execution';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
+import {
+  documentNameVariable,
+  executionReaderRoleNameVariable,
+  requiredVariable,
+  roleArnVariable,
+  variableProblems,
+} from '../lib/env';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
@@ -34,29 +41,17 @@ export interface AttachScpConfig {
   region: string;
 }
 
-// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
-const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-// Environment values are always strings: a type error can only mean the variable is not set.
-const required = () => z.string({ error: 'is not set' });
-
 const envSchema = z.object({
-  ORG_WRITE_ROLE_ARN: optional(
-    z
-      .string()
-      .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
-  ),
-  [DOCUMENT_NAME_VARIABLE]: optional(
-    z.string().regex(/^[A-Za-z0-9_.-]{3,128}$/, 'expected an SSM document name'),
-  ),
-  EXECUTION_READER_ROLE_NAME: optional(z.string().regex(ROLE_NAME_PATTERN, 'expected an IAM role name')),
-  AWS_REGION: required().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+  ORG_WRITE_ROLE_ARN: roleArnVariable,
+  [DOCUMENT_NAME_VARIABLE]: documentNameVariable,
+  EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
+  AWS_REGION: requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
 });
 
 export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): AttachScpConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = variableProblems(parsed.error).join('; ');
     throw new InvalidRemediationConfigError(`attach-deny-root-scp is misconfigured: ${problems}`);
   }
   return {

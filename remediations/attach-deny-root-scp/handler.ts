@@ -30,7 +30,7 @@ import { errorMessage } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
 import { partitionForRegion } from '../../lib/partition';
-import { executionRecordReader, verifyExecution } from '../lib/automation-execution';
+import { stepVerifier } from '../lib/automation-execution';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { type AttachResult, attachDenyRootScp } from './attach';
 import { type AttachScpConfig, FOLDER, loadAttachScpConfig } from './config';
@@ -71,22 +71,17 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
   const config = deps.config ?? loadAttachScpConfig();
   const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
   const partition = partitionForRegion(config.region);
-  const readExecution = executionRecordReader({
+  const verifyStep = stepVerifier({
     factory,
-    readerRoleName: config.executionReaderRoleName,
-    sessionName: `rootguard-${FOLDER}-record`,
+    folder: FOLDER,
+    executionReaderRoleName: config.executionReaderRoleName,
+    documentName: config.documentName,
   });
 
   /** An attachment needs SSM's record of this execution, approved by someone other than the requester. */
   async function authorised(payload: AttachPayload) {
-    const { executionId, accountId } = payload;
-    const located = await readExecution(executionId, accountId);
-    return verifyExecution(located, {
-      executionId,
-      accountId,
-      documentName: config.documentName,
+    return verifyStep(payload, {
       parameters: {
-        AccountId: { value: accountId },
         TargetId: { value: payload.targetId ?? '', whenOmitted: '' },
         PolicyName: { value: payload.policyName, whenOmitted: DEFAULT_POLICY_NAME },
         DryRun: { value: String(payload.dryRun), whenOmitted: DEFAULT_DRY_RUN },

@@ -11,22 +11,14 @@
  * - DELETE_ROOT_ACCESS_KEYS_DOCUMENT_NAME: optional; only executions of this document may run the step.
  * - AWS_REGION: set by Lambda; the Regional STS endpoint AssumeRoot is sent to.
  */
-import { documentName } from '../lib/names';
-import { loadRootCredentialsConfig, type RootCredentialsConfig } from '../lib/root-session';
+import { type RootCredentialsConfig, rootCredentialsRemediationConfig } from '../lib/root-session';
 
 /** The folder of this remediation; the document name follows from it. */
-export const FOLDER = 'delete-root-access-keys';
-export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
-export const DOCUMENT_NAME_VARIABLE = 'DELETE_ROOT_ACCESS_KEYS_DOCUMENT_NAME';
+export const {
+  folder: FOLDER,
+  defaultDocumentName: DEFAULT_DOCUMENT_NAME,
+  documentNameVariable: DOCUMENT_NAME_VARIABLE,
+  load: loadDeleteRootAccessKeysConfig,
+} = rootCredentialsRemediationConfig('delete-root-access-keys');
 
 export type DeleteRootAccessKeysConfig = RootCredentialsConfig;
-
-export function loadDeleteRootAccessKeysConfig(
-  env: NodeJS.ProcessEnv = process.env,
-): DeleteRootAccessKeysConfig {
-  return loadRootCredentialsConfig(env, {
-    remediation: FOLDER,
-    documentNameVariable: DOCUMENT_NAME_VARIABLE,
-    defaultDocumentName: DEFAULT_DOCUMENT_NAME,
-  });
-}

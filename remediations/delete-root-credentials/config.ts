@@ -11,22 +11,14 @@
  * - DELETE_ROOT_CREDENTIALS_DOCUMENT_NAME: optional; only executions of this document may run the step.
  * - AWS_REGION: set by Lambda; the Regional STS endpoint AssumeRoot is sent to.
  */
-import { documentName } from '../lib/names';
-import { loadRootCredentialsConfig, type RootCredentialsConfig } from '../lib/root-session';
+import { type RootCredentialsConfig, rootCredentialsRemediationConfig } from '../lib/root-session';
 
 /** The folder of this remediation; the document name follows from it. */
-export const FOLDER = 'delete-root-credentials';
-export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
-export const DOCUMENT_NAME_VARIABLE = 'DELETE_ROOT_CREDENTIALS_DOCUMENT_NAME';
+export const {
+  folder: FOLDER,
+  defaultDocumentName: DEFAULT_DOCUMENT_NAME,
+  documentNameVariable: DOCUMENT_NAME_VARIABLE,
+  load: loadDeleteRootCredentialsConfig,
+} = rootCredentialsRemediationConfig('delete-root-credentials');
 
 export type DeleteRootCredentialsConfig = RootCredentialsConfig;
-
-export function loadDeleteRootCredentialsConfig(
-  env: NodeJS.ProcessEnv = process.env,
-): DeleteRootCredentialsConfig {
-  return loadRootCredentialsConfig(env, {
-    remediation: FOLDER,
-    documentNameVariable: DOCUMENT_NAME_VARIABLE,
-    defaultDocumentName: DEFAULT_DOCUMENT_NAME,
-  });
-}

@@ -331,3 +331,44 @@ export async function verifyExecution(
   });
   return { approvers, requestedBy, readThroughAccount };
 }
+
+export interface StepVerifierOptions {
+  factory: ClientFactory;
+  /** The remediation folder: names the reader session (`rootguard-<folder>-record`). */
+  folder: string;
+  /** See ExecutionRecordReaderOptions.readerRoleName. */
+  executionReaderRoleName: string | undefined;
+  /** Only executions of this document may run the step. */
+  documentName: string;
+}
+
+/** What a step checks beyond the document and the payload's AccountId. */
+export type StepExpectations = Omit<ExecutionExpectations, 'executionId' | 'accountId' | 'documentName'>;
+
+/**
+ * Reads the record of the execution a step's payload names (executionRecordReader) and checks it backs the
+ * step (verifyExecution): the configured document, the payload's account as the AccountId parameter, then the
+ * step's own parameters and approval.
+ */
+export function stepVerifier(
+  options: StepVerifierOptions,
+): (
+  payload: { executionId: string; accountId: string },
+  expected: StepExpectations,
+) => Promise<VerifiedExecution> {
+  const readExecution = executionRecordReader({
+    factory: options.factory,
+    readerRoleName: options.executionReaderRoleName,
+    sessionName: `rootguard-${options.folder}-record`,
+  });
+  return async ({ executionId, accountId }, expected) => {
+    const located = await readExecution(executionId, accountId);
+    return verifyExecution(located, {
+      ...expected,
+      executionId,
+      accountId,
+      documentName: options.documentName,
+      parameters: { AccountId: { value: accountId }, ...expected.parameters },
+    });
+  };
+}

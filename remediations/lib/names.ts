@@ -20,3 +20,8 @@ export function documentName(folder: string): string {
     .join('');
   return `${DOCUMENT_NAME_PREFIX}${pascal}`;
 }
+
+/** The environment variable naming a remediation's document: `delete-root-access-keys` → `DELETE_ROOT_ACCESS_KEYS_DOCUMENT_NAME`. */
+export function documentNameEnvVar(folder: string): string {
+  return `${folder.toUpperCase().replaceAll('-', '_')}_DOCUMENT_NAME`;
+}

@@ -61,13 +61,16 @@ import {
 } from '../../lib/errors';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { type Partition, partitionForRegion, partitionFromArn } from '../../lib/partition';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME, stepVerifier } from './automation-execution';
 import {
-  DEFAULT_EXECUTION_READER_ROLE_NAME,
-  executionRecordReader,
-  ROLE_NAME_PATTERN,
-  verifyExecution,
-} from './automation-execution';
+  documentNameVariable,
+  executionReaderRoleNameVariable,
+  requiredVariable,
+  roleArnVariable,
+  variableProblems,
+} from './env';
 import { InvalidRemediationConfigError } from './errors';
+import { documentName, documentNameEnvVar } from './names';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from './step-payload';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -93,7 +96,6 @@ export const ROOT_CREDENTIALS_MANAGEMENT = 'RootCredentialsManagement';
 export const ENABLE_ROOT_CREDENTIALS_MANAGEMENT = 'aws iam enable-organizations-root-credentials-management';
 /** A real Region: never the `aws-global` pseudo-region, which would send STS calls to the global endpoint. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const ROLE_ARN_PATTERN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 // ---------------------------------------------------------------------------------------------------------
 // Errors
@@ -170,18 +172,11 @@ export interface RootCredentialsConfig {
   region: string;
 }
 
-// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
-const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const required = () => z.string({ error: 'is not set' });
-
 const envSchema = z.object({
-  MANAGEMENT_ROLE_ARN: optional(z.string().regex(ROLE_ARN_PATTERN, 'expected an IAM role ARN')),
-  EXECUTION_READER_ROLE_NAME: optional(z.string().regex(ROLE_NAME_PATTERN, 'expected an IAM role name')),
-  AWS_REGION: required().regex(REGION_PATTERN, 'expected an AWS Region'),
+  MANAGEMENT_ROLE_ARN: roleArnVariable,
+  EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
+  AWS_REGION: requiredVariable().regex(REGION_PATTERN, 'expected an AWS Region'),
 });
-const documentNameSchema = optional(
-  z.string().regex(/^[A-Za-z0-9_.-]{3,128}$/, 'expected an SSM document name'),
-);
 
 /** Reads and validates the environment once, at cold start; every bad variable is named in one error. */
 export function loadRootCredentialsConfig(
@@ -190,8 +185,8 @@ export function loadRootCredentialsConfig(
 ): RootCredentialsConfig {
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const name = documentNameSchema.safeParse(env[options.documentNameVariable]);
+  if (!parsed.success) problems.push(...variableProblems(parsed.error));
+  const name = documentNameVariable.safeParse(env[options.documentNameVariable]);
   if (!name.success)
     problems.push(...name.error.issues.map((i) => `${options.documentNameVariable}: ${i.message}`));
   if (parsed.success) {
@@ -212,6 +207,25 @@ export function loadRootCredentialsConfig(
     documentName: name.data ?? options.defaultDocumentName,
     executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
     region: parsed.data.AWS_REGION,
+  };
+}
+
+/**
+ * A delete-root-* remediation's configuration names, all following from its folder, and its loader:
+ * the document `RootGuard-<Folder>`, overridable through `<FOLDER>_DOCUMENT_NAME`.
+ */
+export function rootCredentialsRemediationConfig<F extends string>(folder: F) {
+  const options = {
+    remediation: folder,
+    documentNameVariable: documentNameEnvVar(folder),
+    defaultDocumentName: documentName(folder),
+  };
+  return {
+    folder,
+    defaultDocumentName: options.defaultDocumentName,
+    documentNameVariable: options.documentNameVariable,
+    load: (env: NodeJS.ProcessEnv = process.env): RootCredentialsConfig =>
+      loadRootCredentialsConfig(env, options),
   };
 }
 
@@ -805,23 +819,19 @@ export function createRootCredentialsHandler(
   const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? defaultMetrics;
-  const readExecution = executionRecordReader({
+  const verifyStep = stepVerifier({
     factory,
-    readerRoleName: config.executionReaderRoleName,
-    sessionName: `rootguard-${remediation.folder}-record`,
+    folder: remediation.folder,
+    executionReaderRoleName: config.executionReaderRoleName,
+    documentName: config.documentName,
   });
   const { scope } = remediation;
 
   /** Checks the record backs this step; for a deletion, that enough people other than the requester approved. */
   async function authorised(payload: RootCredentialsPayload) {
-    const { executionId, accountId, dryRun } = payload;
-    const located = await readExecution(executionId, accountId);
-    return verifyExecution(located, {
-      executionId,
-      accountId,
-      documentName: config.documentName,
+    const { dryRun } = payload;
+    return verifyStep(payload, {
       parameters: {
-        AccountId: { value: accountId },
         DryRun: { value: String(dryRun), whenOmitted: String(remediation.defaultDryRun) },
       },
       // A dry run only reads: no approval is asked for, and none is needed.

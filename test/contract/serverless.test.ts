@@ -457,7 +457,9 @@ describe('serverless.yml compliance findings', () => {
   });
 
   it.each(rules)('rule %s matches compliance changes of rootguard rules only', (_id, rule) => {
-    expect(rule.Properties?.EventPattern).toBe('${file(./findings/patterns.json):complianceChange}');
+    // An osls variable reference, not a JS template: the pattern is read from the one shared file.
+    const FILE_REFERENCE = ['$', '{file(./findings/patterns.json):complianceChange}'].join('');
+    expect(rule.Properties?.EventPattern).toBe(FILE_REFERENCE);
     expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(EXPECTED_PATTERN);
     for (const { metadata } of RULES) expect(configRuleName(metadata.id).startsWith('rootguard-')).toBe(true);
   });

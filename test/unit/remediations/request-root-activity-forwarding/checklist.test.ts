@@ -13,7 +13,7 @@ import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 
 const member = parse(readFileSync(join(__dirname, '../../../../stacksets/member-account.yaml'), 'utf8')) as {
   Parameters: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Properties: { Name?: string } }>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties: { Name?: string } }>;
 };
 
 describe('the root activity forwarding checklist', () => {
@@ -47,7 +47,8 @@ describe('the root activity forwarding checklist', () => {
 
   it('names the rules and the parameter stacksets/member-account.yaml really has', () => {
     const ruleNames = Object.values(member.Resources)
-      .filter((r) => r.Type === 'AWS::Events::Rule')
+      // The root-activity rules (the compliance-change rule forwards findings, not root activity).
+      .filter((r) => r.Type === 'AWS::Events::Rule' && r.Condition === 'ForwardRootActivity')
       .map((r) => r.Properties.Name);
     expect([...FORWARDING_RULES].sort()).toEqual(ruleNames.sort());
     expect(member.Parameters).toHaveProperty('CentralEventBusArn');

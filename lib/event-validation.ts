@@ -1,0 +1,64 @@
+/**
+ * Validating an incoming event against a zod schema without ever throwing, and describing what was wrong
+ * in terms of fields and rules only, never the event's values. Shared by the root-activity alert and the
+ * compliance-finding Lambda; each wraps the issues in its own error type.
+ */
+import type { z } from 'zod';
+import { RootGuardError, type RootGuardErrorOptions } from './errors';
+
+/** What zod said about one malformed field: path and rule only, never the offending value. */
+export interface EventIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** An event that does not have the expected shape; `issues` name fields and rules, never values. */
+export class InvalidEventError extends RootGuardError {
+  readonly issues: readonly EventIssue[];
+
+  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly EventIssue[] }) {
+    super(message, options);
+    this.issues = options.issues;
+  }
+}
+
+export type ParseResult<T, E> = { ok: true; event: T } | { ok: false; error: E };
+
+/** At most this many issues are kept: enough to diagnose, short enough for one log line. */
+export const MAX_ISSUES = 10;
+/** Envelope strings logged about an unparsed event are cut to this length. */
+export const MAX_SUMMARY_CHARS = 128;
+
+export function toIssues(error: z.ZodError): EventIssue[] {
+  return error.issues.slice(0, MAX_ISSUES).map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    code: i.code,
+    message: i.message,
+  }));
+}
+
+/** `path: message; path: message`, for an error message. */
+export function describeIssues(issues: readonly EventIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}
+
+/**
+ * Validates `raw` against `schema`. Never throws: an invalid event comes back as the error `toError` builds
+ * from the issues (`where` is describeIssues of them).
+ */
+export function parseEvent<S extends z.ZodType, E>(
+  schema: S,
+  raw: unknown,
+  toError: (where: string, issues: EventIssue[]) => E,
+): ParseResult<z.output<S>, E> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const issues = toIssues(parsed.error);
+  return { ok: false, error: toError(describeIssues(issues), issues) };
+}
+
+/** A string envelope field cut to MAX_SUMMARY_CHARS; undefined for anything else. */
+export function summaryField(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.slice(0, MAX_SUMMARY_CHARS) : undefined;
+}
