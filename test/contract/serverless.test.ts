@@ -12,11 +12,13 @@
  * (long-form intrinsics only), so no osls and no AWS credentials are needed: the `${file(...)}` values osls
  * resolves at package time are resolved here the same way (the file, or one top-level key of it).
  */
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { configRuleName, lambdaArnParameterName, PACK_FILE } from '../../conformance-packs/generate';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/logger';
 import { RULES } from '../../lib/rule-registry';
 import { soleReference } from '../../remediations/lib/document-analysis';
 import { loadDocument, remediationFolders } from '../../remediations/lib/documents';
@@ -810,5 +812,19 @@ describe('serverless.yml outputs', () => {
   it('gives the remediation Automation role and the compliance findings Lambda', () => {
     expect(outputs.RemediationAutomationRoleArn?.Value).toEqual(getAtt('RemediationAutomationRole'));
     expect(outputs.ComplianceFindingsFunctionArn?.Value).toEqual(functionArn(COMPLIANCE_FUNCTION));
+  });
+});
+
+describe('serverless.yml evaluation failures', () => {
+  it('pages the alert topic on EvaluationFailures, in the namespace and dimension the rule handler writes', () => {
+    const alarms = resourcesOfType('AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) => alarm.Properties?.MetricName === 'EvaluationFailures',
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.[1].Properties).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      AlarmActions: [{ Ref: 'RootActivityAlertTopic' }],
+    });
   });
 });
