@@ -6,43 +6,33 @@
  * moto does not enforce SCPs, the management-account rule or the 5-SCP limit: those are the Lambda's own checks
  * (and the unit tests'); what this test proves is that the calls, ids and documents fit together end to end.
  */
+
 import {
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
   CreatePolicyCommand,
   DescribePolicyCommand,
-  EnablePolicyTypeCommand,
   ListPoliciesCommand,
   ListPoliciesForTargetCommand,
-  ListRootsCommand,
   ListTagsForResourceCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
+  type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ClientFactory } from '../../lib/clients';
 import { analyzeDenyRootPolicy, denyRootPolicyDocument } from '../../lib/deny-root-policy';
 import { clearOrgCache } from '../../lib/org-tree';
-import type { CollectContext } from '../../lib/rule-handler';
 import { type AttachRequest, attachDenyRootScp } from '../../remediations/attach-deny-root-scp/attach';
 import { AttachRefusedError } from '../../remediations/attach-deny-root-scp/errors';
 import { createAttachScpHandler } from '../../remediations/attach-deny-root-scp/handler';
 import { DEFAULT_POLICY_NAME } from '../../remediations/attach-deny-root-scp/plan';
-import { collect } from '../../rules/root-deny-scp/collect';
-import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
-import { NOTIFICATION_TIME } from '../helpers/constants';
 import {
-  EMULATOR_REGION,
-  emulatorClient,
-  emulatorClientFactory,
-  MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
-} from '../helpers/emulator';
+  createEmulatedOrganization,
+  EMULATED_MANAGEMENT_ACCOUNT,
+  judgeRootDenyScp,
+} from '../helpers/emulated-org';
+import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
 import { attachRecord } from '../unit/remediations/attach-deny-root-scp/fixtures';
 
-const MANAGEMENT = MOTO_DEFAULT_ACCOUNT;
+const MANAGEMENT = EMULATED_MANAGEMENT_ACCOUNT;
 const EXECUTION_ID = '7c1f3a2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
 const OPTIONS = { partition: 'aws' as const };
 
@@ -55,28 +45,10 @@ interface Org {
 
 /** Root → Workloads → Prod (account prod); Root → Sandbox (account sandbox); account tooling at the root. */
 async function buildOrganization(enableScps = true): Promise<Org> {
-  const org = emulatorClient(OrganizationsClient, { accountId: MANAGEMENT });
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
-  if (enableScps) {
-    await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
-  }
-  const ou = async (parentId: string, name: string) =>
-    (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
-      .OrganizationalUnit?.Id as string;
+  const { org, rootId, ou, account } = await createEmulatedOrganization(enableScps);
   const workloads = await ou(rootId, 'Workloads');
   const prod = await ou(workloads, 'Prod');
   const sandbox = await ou(rootId, 'Sandbox');
-  const account = async (name: string, parent: string) => {
-    const id = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` })))
-      .CreateAccountStatus?.AccountId as string;
-    if (parent !== rootId) {
-      await org.send(
-        new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: parent }),
-      );
-    }
-    return id;
-  };
   return {
     org,
     rootId,
@@ -97,25 +69,7 @@ const request = (accountId: string, overrides: Partial<AttachRequest> = {}): Att
   ...overrides,
 });
 
-/** The root-deny-scp rule's own collect and evaluate, read fresh (OrgReader caches for five minutes). */
-async function judge(
-  accountId: string,
-  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT),
-) {
-  clearOrgCache();
-  const params: RootDenyScpParams = {};
-  const ctx = {
-    accountId,
-    partition: 'aws',
-    region: EMULATOR_REGION,
-    evaluationTime: NOTIFICATION_TIME,
-    params,
-    clients,
-    accountCredentials: undefined,
-  } satisfies CollectContext<RootDenyScpParams>;
-  const [evaluation] = evaluate(await collect(ctx), params, ctx);
-  return evaluation;
-}
+const judge = (accountId: string, clients?: ClientFactory) => judgeRootDenyScp(accountId, {}, clients);
 
 /** Customer-managed SCPs in the organization (FullAWSAccess left out). */
 async function customerScps(org: OrganizationsClient) {

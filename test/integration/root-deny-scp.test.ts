@@ -2,36 +2,27 @@
  * root-deny-scp against a real Organizations emulation (moto_server): the rule's own collect reads the
  * tree over HTTP with real SDK clients, and the pure evaluate judges it.
  */
+
 import {
   AttachPolicyCommand,
-  CreateAccountCommand,
-  CreateOrganizationalUnitCommand,
-  CreateOrganizationCommand,
   CreatePolicyCommand,
-  EnablePolicyTypeCommand,
-  ListRootsCommand,
-  MoveAccountCommand,
-  OrganizationsClient,
+  type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import type { ClientFactory } from '../../lib/clients';
 import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
 import { clearOrgCache } from '../../lib/org-tree';
-import type { CollectContext } from '../../lib/rule-handler';
 import { createRuleHandler } from '../../lib/rule-handler';
 import { collect } from '../../rules/root-deny-scp/collect';
-import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import { evaluate } from '../../rules/root-deny-scp/evaluate';
 import metadata from '../../rules/root-deny-scp/rule.json';
 import { scheduledEvent } from '../helpers/config-events';
-import { NOTIFICATION_TIME } from '../helpers/constants';
 import {
-  EMULATOR_REGION,
-  emulatorClient,
-  emulatorClientFactory,
-  MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
-} from '../helpers/emulator';
+  createEmulatedOrganization,
+  EMULATED_MANAGEMENT_ACCOUNT,
+  judgeRootDenyScp,
+} from '../helpers/emulated-org';
+import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
 
-const MANAGEMENT = MOTO_DEFAULT_ACCOUNT;
+const MANAGEMENT = EMULATED_MANAGEMENT_ACCOUNT;
 const PARTIAL_DENY = {
   Version: '2012-10-17',
   Statement: [
@@ -52,29 +43,11 @@ interface Org {
 }
 
 async function buildOrganization(enableScps = true): Promise<Org> {
-  const org = emulatorClient(OrganizationsClient, { accountId: MANAGEMENT });
-  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
-  if (enableScps) {
-    await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
-  }
-  const ou = async (parentId: string, name: string) =>
-    (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
-      .OrganizationalUnit?.Id as string;
+  const { org, rootId, ou, account } = await createEmulatedOrganization(enableScps);
   const workloads = await ou(rootId, 'Workloads');
   const prod = await ou(workloads, 'Prod');
   const payments = await ou(prod, 'Payments');
   const sandbox = await ou(rootId, 'Sandbox');
-  const account = async (name: string, parent: string) => {
-    const id = (await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` })))
-      .CreateAccountStatus?.AccountId as string;
-    if (parent !== rootId) {
-      await org.send(
-        new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: parent }),
-      );
-    }
-    return id;
-  };
   return {
     org,
     rootId,
@@ -107,27 +80,7 @@ async function attach(
   return id;
 }
 
-function context(clients: ClientFactory, accountId: string, params: RootDenyScpParams = {}) {
-  return {
-    accountId,
-    partition: 'aws',
-    region: EMULATOR_REGION,
-    evaluationTime: NOTIFICATION_TIME,
-    params,
-    clients,
-    accountCredentials: undefined,
-  } satisfies CollectContext<RootDenyScpParams>;
-}
-
-async function judge(
-  accountId: string,
-  params: RootDenyScpParams = {},
-  clients = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT),
-) {
-  const ctx = context(clients, accountId, params);
-  const [evaluation] = evaluate(await collect(ctx), params, ctx);
-  return evaluation;
-}
+const judge = judgeRootDenyScp;
 
 describe('root-deny-scp against an emulated organization', () => {
   beforeEach(async () => {

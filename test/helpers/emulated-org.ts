@@ -1,0 +1,80 @@
+/**
+ * An AWS Organization built in moto_server with real SDK clients, and the root-deny-scp rule judged against it
+ * (its own collect + evaluate). Shared by the integration tests of the rule and of its remediation.
+ */
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  EnablePolicyTypeCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import type { ClientFactory } from '../../lib/clients';
+import { clearOrgCache } from '../../lib/org-tree';
+import type { CollectContext } from '../../lib/rule-handler';
+import { collect } from '../../rules/root-deny-scp/collect';
+import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import { NOTIFICATION_TIME } from './constants';
+import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, MOTO_DEFAULT_ACCOUNT } from './emulator';
+
+/** The management account: whoever calls CreateOrganization, moto's default account here. */
+export const EMULATED_MANAGEMENT_ACCOUNT = MOTO_DEFAULT_ACCOUNT;
+
+export interface EmulatedOrganization {
+  org: OrganizationsClient;
+  rootId: string;
+  /** Creates an OU under `parentId` and returns its id. */
+  ou(parentId: string, name: string): Promise<string>;
+  /** Creates a member account and moves it under `parentId`; returns its id. */
+  account(name: string, parentId: string): Promise<string>;
+}
+
+/** A new organization (all features), with the SCP policy type enabled on its root unless told otherwise. */
+export async function createEmulatedOrganization(enableScps = true): Promise<EmulatedOrganization> {
+  const org = emulatorClient(OrganizationsClient, { accountId: EMULATED_MANAGEMENT_ACCOUNT });
+  await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id as string;
+  if (enableScps) {
+    await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
+  }
+  return {
+    org,
+    rootId,
+    ou: async (parentId, name) =>
+      (await org.send(new CreateOrganizationalUnitCommand({ ParentId: parentId, Name: name })))
+        .OrganizationalUnit?.Id as string,
+    account: async (name, parentId) => {
+      const id = (
+        await org.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }))
+      ).CreateAccountStatus?.AccountId as string;
+      if (parentId !== rootId) {
+        await org.send(
+          new MoveAccountCommand({ AccountId: id, SourceParentId: rootId, DestinationParentId: parentId }),
+        );
+      }
+      return id;
+    },
+  };
+}
+
+/** The root-deny-scp rule's own collect and evaluate, read fresh (OrgReader caches reads for five minutes). */
+export async function judgeRootDenyScp(
+  accountId: string,
+  params: RootDenyScpParams = {},
+  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
+) {
+  clearOrgCache();
+  const ctx = {
+    accountId,
+    partition: 'aws',
+    region: EMULATOR_REGION,
+    evaluationTime: NOTIFICATION_TIME,
+    params,
+    clients,
+    accountCredentials: undefined,
+  } satisfies CollectContext<RootDenyScpParams>;
+  const [evaluation] = evaluate(await collect(ctx), params, ctx);
+  return evaluation;
+}
