@@ -31,6 +31,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 interface FunctionConfig {
+  reservedConcurrency?: Json;
   handler?: string;
   name?: string;
   runtime?: string;
@@ -815,16 +816,73 @@ describe('serverless.yml outputs', () => {
   });
 });
 
-describe('serverless.yml evaluation failures', () => {
-  it('pages the alert topic on EvaluationFailures, in the namespace and dimension the rule handler writes', () => {
-    const alarms = resourcesOfType('AWS::CloudWatch::Alarm').filter(
-      ([, alarm]) => alarm.Properties?.MetricName === 'EvaluationFailures',
-    );
-    expect(alarms).toHaveLength(1);
-    expect(alarms[0]?.[1].Properties).toMatchObject({
-      Namespace: METRICS_NAMESPACE,
-      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
-      AlarmActions: [{ Ref: 'RootActivityAlertTopic' }],
-    });
+describe('serverless.yml evaluation failures and refusals', () => {
+  it.each(['EvaluationFailures', 'ForeignInvocations'])(
+    'pages the alert topic on %s, in the namespace and dimension the rule handler writes',
+    (metricName) => {
+      const alarms = resourcesOfType('AWS::CloudWatch::Alarm').filter(
+        ([, alarm]) => alarm.Properties?.MetricName === metricName,
+      );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]?.[1].Properties).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        AlarmActions: [{ Ref: 'RootActivityAlertTopic' }],
+      });
+    },
+  );
+});
+
+describe('serverless.yml invocation by Config across the organization', () => {
+  const ruleFunctions = ruleFolders.map((ruleId) => {
+    const found = functionWithHandler(`rules/${ruleId}/handler.handler`);
+    if (!found) throw new Error(`no function deploys rules/${ruleId}`);
+    return found;
   });
+  const permissionsOf = (functionName: string) =>
+    resourcesOfType('AWS::Lambda::Permission').filter(([, permission]) =>
+      sameJson(permission.Properties?.FunctionName, functionArn(functionName)),
+    );
+
+  it.each(ruleFunctions)(
+    'grants Config one invoke statement on %s, the same for 5 or 5,000 accounts (no SourceAccount)',
+    (name) => {
+      const permissions = permissionsOf(name);
+      expect(permissions).toHaveLength(1);
+      const properties = permissions[0]?.[1].Properties ?? {};
+      expect(properties).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: functionArn(name),
+        Principal: 'config.amazonaws.com',
+      });
+    },
+  );
+
+  it.each(ruleFunctions)('caps rule function %s with reserved concurrency', (_name, fn) => {
+    const reserved = fn.reservedConcurrency;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an osls variable, as written in serverless.yml
+    expect(reserved).toBe('${param:ruleReservedConcurrency}');
+    const value = Number(config.params?.default?.ruleReservedConcurrency);
+    expect(Number.isInteger(value) && value > 0).toBe(true);
+  });
+
+  // Identity statements only: a trust policy's AssumeRole names a Principal and is checked elsewhere.
+  const assumeRoleStatements = allStatements.filter(
+    ({ statement }) =>
+      asArray(statement.Action).includes('sts:AssumeRole') && statement.Principal === undefined,
+  );
+
+  it('finds the sts:AssumeRole statements of the roles to check', () => {
+    expect(assumeRoleStatements.length).toBeGreaterThanOrEqual(ruleFolders.length);
+  });
+
+  it.each(assumeRoleStatements.map(({ path, statement }) => [path, statement] as const))(
+    '%s assumes only roles of its own organization (aws:ResourceOrgID)',
+    (_path, statement) => {
+      expect(objectAt(objectAt(statement, 'Condition'), 'StringEquals')?.['aws:ResourceOrgID']).toBe(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, escaped from osls
+        '\\${aws:PrincipalOrgID}',
+      );
+    },
+  );
 });
