@@ -181,6 +181,9 @@ const targetsOf = (rule: Resource) => asArray(rule.Properties?.Targets).filter(i
 const COMPLIANCE_FUNCTION = 'complianceFindings';
 const targetsFindings = (rule: Resource) =>
   targetsOf(rule).some((target) => sameJson(target.Arn, functionArn(COMPLIANCE_FUNCTION)));
+const SNAPSHOT_FUNCTION = 'orgSnapshot';
+const targetsSnapshot = (rule: Resource) =>
+  targetsOf(rule).some((target) => sameJson(target.Arn, functionArn(SNAPSHOT_FUNCTION)));
 
 /** The remediation folders with a Lambda of their own (handler.ts); the others only have a document. */
 const remediationFoldersWithHandler = remediationFolders().filter((folder) =>
@@ -328,8 +331,8 @@ describe('serverless.yml event rules and dead-letter queues', () => {
 
 describe('serverless.yml root activity alert path', () => {
   const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
-  // Every rule but the compliance-change ones (tested below) belongs to the alert path.
-  const rules = eventRules.filter(([, rule]) => !targetsFindings(rule));
+  // Every rule but the compliance-change and snapshot ones (tested below) belongs to the alert path.
+  const rules = eventRules.filter(([, rule]) => !targetsFindings(rule) && !targetsSnapshot(rule));
   const centralRules = rules.filter(([, rule]) => onCentralBus(rule));
   const defaultBusRules = rules.filter(([, rule]) => rule.Properties?.EventBusName === 'default');
   const alertFunction = config.functions?.rootActivityAlert ?? {};
@@ -524,6 +527,57 @@ describe('serverless.yml compliance findings', () => {
   });
 });
 
+describe('serverless.yml organization snapshot', () => {
+  const builder = config.functions?.[SNAPSHOT_FUNCTION];
+  const rules = eventRules.filter(([, rule]) => targetsSnapshot(rule));
+
+  it('deploys org-snapshot/handler.ts as the builder, with the lease and the object it writes', () => {
+    expect(builder?.handler).toBe('org-snapshot/handler.handler');
+    expect(Object.keys(builder?.environment ?? {}).sort()).toEqual([
+      'ORG_READ_ROLE_ARN',
+      'ORG_SNAPSHOT_BUCKET',
+      'ORG_SNAPSHOT_LEASE_TABLE',
+    ]);
+  });
+
+  it('rebuilds on Organizations changes from the central bus and from its own default bus', () => {
+    expect(rules.map(([id]) => id).sort()).toEqual([
+      'CentralOrganizationsChangeRule',
+      'OwnOrganizationsChangeRule',
+    ]);
+    for (const [, rule] of rules) {
+      expect(fileReference(rule.Properties?.EventPattern)).toEqual({
+        path: './org-snapshot/patterns.json',
+        key: 'organizationsChange',
+      });
+    }
+  });
+
+  it.each(rules)('rule %s may invoke the builder, and only from that rule (SourceArn)', (ruleId) => {
+    const grants = resourcesOfType('AWS::Lambda::Permission').filter(([, permission]) =>
+      sameJson(permission.Properties?.SourceArn, getAtt(ruleId)),
+    );
+    expect(grants).toHaveLength(1);
+    expect(grants[0]?.[1].Properties?.FunctionName).toEqual(functionArn(SNAPSHOT_FUNCTION));
+  });
+
+  it.each(ruleFolders)(
+    'lets rule %s read the snapshot and ask for a rebuild, and nothing of Organizations',
+    (ruleId) => {
+      const fn = functionWithHandler(`rules/${ruleId}/handler.handler`)?.[1];
+      const role = roleLogicalId(fn?.role) ?? '?';
+      const actions = allStatements
+        .filter(({ path }) => path.startsWith(`${role}.`))
+        .flatMap(({ statement }) => asArray(statement.Action).map(String));
+      expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 'lambda:InvokeFunction']));
+      expect(actions.filter((action) => action.startsWith('organizations:'))).toEqual([]);
+      expect(Object.keys(fn?.environment ?? {})).toEqual(
+        expect.arrayContaining(['ORG_SNAPSHOT_BUCKET', 'ORG_SNAPSHOT_BUILDER_FUNCTION']),
+      );
+    },
+  );
+});
+
 describe('serverless.yml role names', () => {
   const roleNameOf = (handler: string) => roleOf(functionWithHandler(handler)?.[1])?.Properties?.RoleName;
   const namedRoles = resourcesOfType('AWS::IAM::Role')
@@ -537,7 +591,9 @@ describe('serverless.yml role names', () => {
     expect(config.service).toBe('rootguard');
     expect(config.provider?.stackName).toBeUndefined();
     expect(stackSetDefault('member-account.yaml', 'RuleRoleNamePrefix')).toBe('rootguard-prod-rule-');
-    expect(stackSetDefault('management-account.yaml', 'RuleRoleNamePrefix')).toBe('rootguard-prod-rule-');
+    expect(stackSetDefault('management-account.yaml', 'OrgSnapshotRoleName')).toBe(
+      'rootguard-prod-org-snapshot',
+    );
     expect(stackSetDefault('management-account.yaml', 'RemediationRoleNamePrefix')).toBe(
       'rootguard-prod-remediation-',
     );
@@ -760,9 +816,13 @@ describe('serverless.yml remediation documents', () => {
       const open = Object.entries(resources)
         .filter(([, resource]) => resource.Type !== 'AWS::IAM::Role')
         .flatMap(([id, resource]) => statementsUnder(resource, id))
+        // A Deny naming everyone (TLS-only bucket policy) restricts; it opens nothing.
         .filter(({ statement }) => {
           const principal = statement.Principal;
-          return principal === '*' || (isObject(principal) && principal.AWS === '*');
+          return (
+            statement.Effect !== 'Deny' &&
+            (principal === '*' || (isObject(principal) && principal.AWS === '*'))
+          );
         });
       expect(open.length).toBeGreaterThan(0);
       for (const { statement } of open) {

@@ -15,6 +15,7 @@ import patterns from '../../alerts/root-activity/patterns.json';
 import { functionNameParameters } from '../../conformance-packs/generate';
 import findingPatterns from '../../findings/patterns.json';
 import { RULES } from '../../lib/rule-registry';
+import organizationsPatterns from '../../org-snapshot/patterns.json';
 import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../../remediations/lib/automation-execution';
 import { loadDocuments, remediationFolders } from '../../remediations/lib/documents';
@@ -399,14 +400,9 @@ describe('member-account.yaml', () => {
 });
 
 describe('management-account.yaml', () => {
-  it('takes the same rule role name prefix as member-account.yaml', () => {
-    const { AllowedPattern, Default } = member.Parameters.RuleRoleNamePrefix ?? {};
-    expect(management.Parameters.RuleRoleNamePrefix).toMatchObject({ AllowedPattern, Default });
-  });
-
-  it('grants the Organizations read role exactly what lib/org-tree.ts calls', () => {
+  it('grants the Organizations read role exactly what the snapshot builder (lib/org-snapshot.ts) calls', () => {
     const orgRead = roleOf(management, 'OrgReadRole');
-    expect(actionsOf(orgRead)).toEqual([...new Set(commandsImportedBy('lib/org-tree.ts'))].sort());
+    expect(actionsOf(orgRead)).toEqual([...new Set(commandsImportedBy('lib/org-snapshot.ts'))].sort());
     expect(
       actionsOf(orgRead).every(
         (a) => a.startsWith('organizations:Describe') || a.startsWith('organizations:List'),
@@ -414,12 +410,20 @@ describe('management-account.yaml', () => {
     ).toBe(true);
   });
 
-  it('trusts the root-deny-scp rule role alone for Organizations reads', () => {
+  it('trusts the snapshot builder role alone, by its exact name, for Organizations reads', () => {
     expect(trustStatements(roleOf(management, 'OrgReadRole'))[0]?.Condition).toEqual({
       ArnEquals: {
-        'aws:PrincipalArn': { 'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}root-deny-scp` },
+        'aws:PrincipalArn': { 'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${OrgSnapshotRoleName}` },
       },
     });
+    // The central stack names the builder's role <stack name>-org-snapshot (serverless.yml).
+    expect(management.Parameters.OrgSnapshotRoleName?.Default).toBe('rootguard-prod-org-snapshot');
+  });
+
+  it('forwards exactly the Organizations changes of org-snapshot/patterns.json to the central bus', () => {
+    const rule = management.Resources.OrganizationsChangeRule;
+    expect(rule?.Properties.EventPattern).toEqual(organizationsPatterns.organizationsChange);
+    expect(rule?.Condition).toBe('ForwardOrganizationsChanges');
   });
 
   it('keeps reads and writes in separate roles', () => {
