@@ -10,7 +10,6 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import {
   CreateEventBusCommand,
   EventBridgeClient,
-  PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
@@ -48,6 +47,8 @@ import {
   type CloudTrailEvent,
   loadEvent,
   NON_ALERTING_EVENTS,
+  putAllEvents,
+  putEventsEntry,
 } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
@@ -106,18 +107,8 @@ async function centralBusDeliveringTo(queueArn: string): Promise<void> {
 }
 
 async function putEvents(list: readonly CloudTrailEvent[]): Promise<void> {
-  const out = await events.send(
-    new PutEventsCommand({
-      Entries: list.map((e) => ({
-        EventBusName: BUS,
-        Source: e.source,
-        DetailType: e['detail-type'],
-        Detail: JSON.stringify(e.detail),
-        Time: new Date(e.time),
-      })),
-    }),
-  );
-  expect(out.FailedEntryCount).toBe(0);
+  const entries = list.map((e) => putEventsEntry(e, { EventBusName: BUS }));
+  expect(await putAllEvents(events, entries)).toBe(0);
 }
 
 const eventIdOf = (body: unknown) => (body as CloudTrailEvent).detail.eventID;
@@ -131,7 +122,7 @@ async function deliveredByTheBus(): Promise<unknown[]> {
 }
 
 describe('root activity rules on the central bus', () => {
-  it('deliver exactly the root sign-ins and root API calls, each once', async () => {
+  it('deliver exactly the root sign-ins, root API calls and root console actions, each once', async () => {
     const delivered = await deliveredByTheBus();
 
     expect(delivered.map(eventIdOf).sort()).toEqual(
@@ -248,6 +239,10 @@ describe('alert handler on the emulator', () => {
         `[rootguard] CRITICAL AssumeRoot session API call iam:DeleteLoginProfile (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root API call iam:CreateAccessKey (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root API call s3:ListBuckets (failure) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call iam:ListAccessKeys (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call ec2:DescribeInstances (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call ec2:RunInstances (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root console action billingconsole:CloseAccount (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root console sign-in (failure) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root console sign-in (success) in ${MEMBER_ACCOUNT}`,
       ].sort(),
