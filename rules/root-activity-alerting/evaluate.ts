@@ -239,7 +239,8 @@ function fittedNames(names: readonly string[], room: number): string {
 
 /**
  * "<what is missing> <Regions>" groups, in PROBLEMS order, with the Region lists shortened evenly until
- * `prefix` + the groups + `suffix` fit in an annotation.
+ * `prefix` + the groups + `suffix` fit in an annotation. The Regions come first: when they cannot fit with the
+ * suffix, they are fitted alone and the suffix is left for truncation to cut.
  */
 function regionGroups(
   groups: readonly { text: string; regions: string[] }[],
@@ -248,11 +249,14 @@ function regionGroups(
   suffix: string,
 ): string {
   const compose = (room: number) => groups.map((g) => `${g.text} ${fittedNames(g.regions, room)}`).join('; ');
-  const fits = (text: string) =>
-    formatAnnotation(accountId, `${prefix}${text}${suffix}`).length <= MAX_ANNOTATION_LENGTH;
-  let room = MAX_ANNOTATION_LENGTH;
-  while (room > 0 && !fits(compose(room))) room -= 4;
-  return compose(room);
+  const fits = (text: string, tail: string) =>
+    formatAnnotation(accountId, `${prefix}${text}${tail}`).length <= MAX_ANNOTATION_LENGTH;
+  for (const tail of [suffix, '']) {
+    let room = MAX_ANNOTATION_LENGTH;
+    while (room > 0 && !fits(compose(room), tail)) room -= 4;
+    if (room > 0) return compose(room);
+  }
+  return compose(0);
 }
 
 interface FilterAlert {
@@ -381,7 +385,10 @@ export function evaluate(
   ];
   const prefix = `root activity raises no alert in ${missing.length} of ${plural(verdicts.length, 'Region')}: `;
   const suffix = `; ${listed(others)}`;
-  const result = nonCompliant(accountId, `${prefix}${regionGroups(groups, accountId, prefix, suffix)}${suffix}`);
+  const result = nonCompliant(
+    accountId,
+    `${prefix}${regionGroups(groups, accountId, prefix, suffix)}${suffix}`,
+  );
   // The Regions are fitted above; other findings (unreadable patterns) can still overflow Config's limit.
   return [{ ...result, annotation: truncateAnnotation(result.annotation) }];
 }

@@ -6,7 +6,7 @@
  * - the handler, fed what the bus delivered, publishes to SNS, imports into Security Hub, honours a
  *   break-glass window stored in DynamoDB and parks a malformed event on its queue.
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -35,6 +35,7 @@ import patterns from '../../alerts/root-activity/patterns.json';
 import { putWindow } from '../../lib/break-glass-store';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
 import {
+  createBreakGlassTable,
   EMULATOR_REGION,
   emulatorClient,
   emulatorClientFactory,
@@ -183,20 +184,7 @@ describe('alert handler on the emulator', () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     const dynamodb = emulatorClient(DynamoDBClient);
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'accountId', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'accountId', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-      }),
-    );
+    await createBreakGlassTable(dynamodb, TABLE);
     const handler = createRootActivityHandler({
       config: {
         topicArn: TopicArn as string,

@@ -24,7 +24,7 @@ import {
   type Output,
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -72,7 +72,13 @@ import {
   OTHER_ACCOUNT,
   SECURITY_TOOLING_ACCOUNT,
 } from '../helpers/constants';
-import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
+import {
+  createBreakGlassTable,
+  EMULATOR_REGION,
+  emulatorClient,
+  emulatorClientFactory,
+  resetEmulator,
+} from '../helpers/emulator';
 import {
   ALERTING_EVENTS,
   type CloudTrailEvent,
@@ -171,64 +177,64 @@ function policyDocument(text: string | undefined): PolicyDocument {
 const actionsOf = (document: PolicyDocument): string[] =>
   [...new Set(document.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])))].sort();
 
-/** member-account.yaml as a stack set administered from the management account, in every member account. */
-async function deployMemberStackSet(extra: Record<string, string> = {}): Promise<void> {
+/**
+ * A stack set administered from the management account, with instances in `accounts` × `regions`, every one
+ * of which must succeed.
+ */
+async function deployStackSet(options: {
+  name: string;
+  template: string;
+  values: Record<string, string>;
+  accounts?: readonly string[];
+  regions?: readonly string[];
+}): Promise<void> {
+  const { name, template, values, accounts = MEMBERS, regions = [EMULATOR_REGION] } = options;
   const cfn = cloudFormation(MANAGEMENT_ACCOUNT);
   await cfn.send(
     new CreateStackSetCommand({
-      StackSetName: STACK_SET,
-      TemplateBody: MEMBER_TEMPLATE,
+      StackSetName: name,
+      TemplateBody: template,
       PermissionModel: 'SELF_MANAGED',
       Capabilities: ['CAPABILITY_NAMED_IAM'],
-      Parameters: parameters({ SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT, ...extra }),
+      Parameters: parameters({ SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT, ...values }),
     }),
   );
   await cfn.send(
-    new CreateStackInstancesCommand({
-      StackSetName: STACK_SET,
-      Accounts: MEMBERS,
-      Regions: [EMULATOR_REGION],
-    }),
+    new CreateStackInstancesCommand({ StackSetName: name, Accounts: [...accounts], Regions: [...regions] }),
   );
-  const instances = await cfn.send(new ListStackInstancesCommand({ StackSetName: STACK_SET }));
+  const instances = await cfn.send(new ListStackInstancesCommand({ StackSetName: name }));
   expect(
     (instances.Summaries ?? [])
       .map((i) => [i.Account, i.Region, i.StackInstanceStatus?.DetailedStatus])
       .sort(),
-  ).toEqual(MEMBERS.map((account) => [account, EMULATOR_REGION, 'SUCCEEDED']));
+  ).toEqual(accounts.flatMap((account) => regions.map((region) => [account, region, 'SUCCEEDED'])).sort());
 }
 
-/** member-remediation.yaml as a stack set from the management account, in every member account. */
-async function deployMemberRemediationStackSet(extra: Record<string, string> = {}): Promise<void> {
-  const cfn = cloudFormation(MANAGEMENT_ACCOUNT);
-  await cfn.send(
-    new CreateStackSetCommand({
-      StackSetName: 'rootguard-member-remediation',
-      TemplateBody: MEMBER_REMEDIATION_TEMPLATE,
-      PermissionModel: 'SELF_MANAGED',
-      Capabilities: ['CAPABILITY_NAMED_IAM'],
-      Parameters: parameters({
-        SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT,
-        ApprovalTopicArn: APPROVAL_TOPIC_ARN,
-        ApprovalTopicKeyArn: APPROVAL_TOPIC_KEY_ARN,
-        ...extra,
-      }),
-    }),
-  );
-  await cfn.send(
-    new CreateStackInstancesCommand({
-      StackSetName: 'rootguard-member-remediation',
-      Accounts: MEMBERS,
-      Regions: [EMULATOR_REGION],
-    }),
-  );
-  const instances = await cfn.send(
-    new ListStackInstancesCommand({ StackSetName: 'rootguard-member-remediation' }),
-  );
-  expect(
-    (instances.Summaries ?? []).map((i) => [i.Account, i.StackInstanceStatus?.DetailedStatus]).sort(),
-  ).toEqual(MEMBERS.map((account) => [account, 'SUCCEEDED']));
-}
+/** member-account.yaml as a stack set in every member account. */
+const deployMemberStackSet = (values: Record<string, string> = {}) =>
+  deployStackSet({ name: STACK_SET, template: MEMBER_TEMPLATE, values });
+
+/** member-remediation.yaml as a stack set in every member account. */
+const deployMemberRemediationStackSet = (values: Record<string, string> = {}) =>
+  deployStackSet({
+    name: 'rootguard-member-remediation',
+    template: MEMBER_REMEDIATION_TEMPLATE,
+    values: { ApprovalTopicArn: APPROVAL_TOPIC_ARN, ApprovalTopicKeyArn: APPROVAL_TOPIC_KEY_ARN, ...values },
+  });
+
+/** member-forwarding.yaml as a stack set in `accounts`, in every Region of `regions`. */
+const deployForwardingStackSet = (
+  values: Record<string, string> = {},
+  accounts: readonly string[] = MEMBERS,
+  regions: readonly string[] = FORWARDING_REGIONS,
+) =>
+  deployStackSet({
+    name: FORWARDING_STACK_SET,
+    template: FORWARDING_TEMPLATE,
+    values: { CentralEventBusArn: CENTRAL_BUS_ARN, ...values },
+    accounts,
+    regions,
+  });
 
 /** A plain stack; returns its outputs by key. */
 async function deployStack(
@@ -306,39 +312,6 @@ async function toolingQueue(name: string) {
   };
 }
 
-/** member-forwarding.yaml as a stack set from the management account, in `accounts` and `regions`. */
-async function deployForwardingStackSet(
-  extra: Record<string, string> = {},
-  accounts: readonly string[] = MEMBERS,
-  regions: readonly string[] = FORWARDING_REGIONS,
-): Promise<void> {
-  const cfn = cloudFormation(MANAGEMENT_ACCOUNT);
-  await cfn.send(
-    new CreateStackSetCommand({
-      StackSetName: FORWARDING_STACK_SET,
-      TemplateBody: FORWARDING_TEMPLATE,
-      PermissionModel: 'SELF_MANAGED',
-      Parameters: parameters({
-        SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT,
-        CentralEventBusArn: CENTRAL_BUS_ARN,
-        ...extra,
-      }),
-    }),
-  );
-  await cfn.send(
-    new CreateStackInstancesCommand({
-      StackSetName: FORWARDING_STACK_SET,
-      Accounts: [...accounts],
-      Regions: [...regions],
-    }),
-  );
-  const instances = await cfn.send(new ListStackInstancesCommand({ StackSetName: FORWARDING_STACK_SET }));
-  expect(
-    (instances.Summaries ?? []).filter((i) => i.StackInstanceStatus?.DetailedStatus !== 'SUCCEEDED'),
-  ).toEqual([]);
-  expect(instances.Summaries).toHaveLength(accounts.length * regions.length);
-}
-
 /**
  * The central bus in the tooling account with one rule per pattern of alerts/root-activity/patterns.json,
  * in the deployed state, delivering to a queue that stands in for the alert Lambda.
@@ -372,19 +345,9 @@ async function alertConfig(): Promise<AlertConfig> {
   const sns = emulatorClient(SNSClient, { accountId: SECURITY_TOOLING_ACCOUNT });
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
   const invalid = await toolingQueue('root-activity-invalid');
-  await emulatorClient(DynamoDBClient, { accountId: SECURITY_TOOLING_ACCOUNT }).send(
-    new CreateTableCommand({
-      TableName: BREAK_GLASS_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'accountId', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'accountId', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-    }),
+  await createBreakGlassTable(
+    emulatorClient(DynamoDBClient, { accountId: SECURITY_TOOLING_ACCOUNT }),
+    BREAK_GLASS_TABLE,
   );
   return {
     topicArn: TopicArn as string,

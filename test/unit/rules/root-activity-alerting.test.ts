@@ -912,46 +912,27 @@ describe('root-activity-alerting', () => {
       ]);
     });
 
-    it('sends NON_COMPLIANT "could not be evaluated", never COMPLIANT, when ListRegions is denied', async () => {
-      accountMock.on(ListRegionsCommand).rejects(
-        Object.assign(new Error('not authorized to perform account:ListRegions'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    it.each([
+      ['account:ListRegions', () => accountMock.on(ListRegionsCommand)],
+      ['logs:DescribeMetricFilters', () => logsMock.on(DescribeMetricFiltersCommand)],
+    ] as const)(
+      'sends NON_COMPLIANT "could not be evaluated", never COMPLIANT, and rejects with AccessDeniedError when %s is denied',
+      async (action, call) => {
+        call().rejects(
+          Object.assign(new Error(`not authorized to perform ${action}`), { name: 'AccessDeniedException' }),
+        );
 
-      await expect(handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
-        AccessDeniedError,
-      );
-      expect(sent()).toEqual([
-        expect.objectContaining({
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'NON_COMPLIANT',
-          Annotation: expect.stringContaining(
-            'could not be evaluated, Access denied calling account:ListRegions',
-          ),
-        }),
-      ]);
-    });
-
-    it('sends NON_COMPLIANT and rejects with AccessDeniedError when a read is denied', async () => {
-      logsMock.on(DescribeMetricFiltersCommand).rejects(
-        Object.assign(new Error('not authorized to perform logs:DescribeMetricFilters'), {
-          name: 'AccessDeniedException',
-        }),
-      );
-
-      await expect(handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
-        AccessDeniedError,
-      );
-      expect(sent()).toEqual([
-        expect.objectContaining({
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'NON_COMPLIANT',
-          Annotation: expect.stringContaining(
-            'could not be evaluated, Access denied calling logs:DescribeMetricFilters',
-          ),
-        }),
-      ]);
-    });
+        await expect(handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
+          AccessDeniedError,
+        );
+        expect(sent()).toEqual([
+          expect.objectContaining({
+            ComplianceResourceId: MEMBER_ACCOUNT,
+            ComplianceType: 'NON_COMPLIANT',
+            Annotation: expect.stringContaining(`could not be evaluated, Access denied calling ${action}`),
+          }),
+        ]);
+      },
+    );
   });
 });
