@@ -93,15 +93,23 @@ const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an 
 const count = z.number().int().nonnegative();
 export const rootActivityAlertingFactsSchema = z.strictObject({
   eventBridge: z.strictObject({
-    region: awsRegion,
-    rules: z.array(
+    signInRegion: awsRegion,
+    regionsFrom: z.enum(['parameter', 'enabled-regions']),
+    // One entry per Region read (its default bus), sorted by Region.
+    regions: z.array(
       z.strictObject({
-        name: z.string().min(1),
-        arn: z.string(),
-        state: z.string().min(1),
-        // The pattern's JSON text, as ListRules returns it; the rule evaluates it against a root sign-in.
-        eventPattern: z.string().min(1),
-        targetCount: count,
+        region: awsRegion,
+        rules: z.array(
+          z.strictObject({
+            name: z.string().min(1),
+            arn: z.string(),
+            state: z.string().min(1),
+            // The pattern's JSON text, as ListRules returns it; the rule evaluates it against real-shaped
+            // root events of that Region.
+            eventPattern: z.string().min(1),
+            targetCount: count,
+          }),
+        ),
       }),
     ),
   }),

@@ -16,6 +16,12 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 
 export class InvalidEventPatternError extends Error {}
 
+/**
+ * The rule state that also receives read-only CloudTrail management events (Get*, List*, Describe*); a rule
+ * in state ENABLED never sees them. Valid on default and custom event buses.
+ */
+export const ALL_MANAGEMENT_EVENTS_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
 function wildcardToRegex(pattern: string): RegExp {
   // `\*` is a literal asterisk and `\\` a literal backslash; any other `*` matches any run of characters.
   let regex = '';

@@ -6,9 +6,19 @@
  * about calls AWS services make on root's behalf. The exclusions are those of the CIS root-usage metric
  * filter: `userIdentity.invokedBy` present, or `eventType` = `AwsServiceEvent`.
  */
-import { API_CALL_DETAIL_TYPE, CONSOLE_SIGN_IN_DETAIL_TYPE, type RootActivityEvent } from './event';
+import {
+  API_CALL_DETAIL_TYPE,
+  CONSOLE_ACTION_DETAIL_TYPE,
+  CONSOLE_SIGN_IN_DETAIL_TYPE,
+  type RootActivityEvent,
+} from './event';
 
-export type ActivityKind = 'console-sign-in' | 'api-call';
+/**
+ * `console-action`: an action in a console that CloudTrail records as "AWS Console Action via CloudTrail"
+ * (eventType AwsConsoleAction), e.g. closing the account in the billing console: neither a sign-in nor an
+ * API call, and as much a use of root as either.
+ */
+export type ActivityKind = 'console-sign-in' | 'api-call' | 'console-action';
 /**
  * `assumed-root`: a short session from sts:AssumeRoot (centralized root access), started by the management
  * account or the IAM delegated administrator. Nobody used root's own password or keys.
@@ -46,19 +56,24 @@ export type IgnoreReason =
 
 export type ClassifyResult = { ok: true; activity: RootActivity } | { ok: false; reason: IgnoreReason };
 
-// Maps, not object literals: a detail-type or flag such as "constructor" must not hit Object.prototype.
+// A Map, not an object literal: a detail-type such as "constructor" must not hit Object.prototype.
 const KIND_BY_DETAIL_TYPE = new Map<string, ActivityKind>([
   [CONSOLE_SIGN_IN_DETAIL_TYPE, 'console-sign-in'],
   [API_CALL_DETAIL_TYPE, 'api-call'],
+  [CONSOLE_ACTION_DETAIL_TYPE, 'console-action'],
 ]);
-const YES_NO = new Map<unknown, boolean>([
-  ['Yes', true],
-  ['No', false],
-]);
-const TRUE_FALSE = new Map<unknown, boolean>([
-  ['true', true],
-  ['false', false],
-]);
+
+/**
+ * A CloudTrail flag read case-insensitively: real records spell them `Yes`/`YES`, `true`/`True`. Anything
+ * else (absent, another word, not a string) is not recorded.
+ */
+function flag(value: unknown, yes: string, no: string): boolean | undefined {
+  if (typeof value !== 'string') return undefined;
+  const word = value.toLowerCase();
+  return word === yes ? true : word === no ? false : undefined;
+}
+const yesNo = (value: unknown) => flag(value, 'yes', 'no');
+const trueFalse = (value: unknown) => flag(value, 'true', 'false');
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
@@ -78,10 +93,11 @@ export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
   // Sign-in events report their result under their own name: {"ConsoleLogin": "Failure"},
   // {"PasswordRecoveryRequested": "Success"}, ...
   const signInResult = detail.responseElements?.[detail.eventName];
+  // A sign-in says whether MFA was used; an API call or console action, whether its session was MFA-authenticated.
   const mfaFlag =
     kind === 'console-sign-in'
-      ? YES_NO.get(detail.additionalEventData?.MFAUsed)
-      : TRUE_FALSE.get(identity.sessionContext?.attributes?.mfaAuthenticated);
+      ? yesNo(detail.additionalEventData?.MFAUsed)
+      : trueFalse(identity.sessionContext?.attributes?.mfaAuthenticated);
 
   const activity: RootActivity = {
     accountId,
@@ -90,8 +106,11 @@ export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
     eventSource: detail.eventSource,
     eventTime: detail.eventTime,
     kind,
-    session: identity.sessionContext?.assumedRoot === 'true' ? 'assumed-root' : 'root-credentials',
-    outcome: failed || signInResult === 'Failure' ? 'failure' : 'success',
+    session: trueFalse(identity.sessionContext?.assumedRoot) ? 'assumed-root' : 'root-credentials',
+    outcome:
+      failed || (typeof signInResult === 'string' && signInResult.toLowerCase() === 'failure')
+        ? 'failure'
+        : 'success',
     mfaUsed: mfaFlag,
     sourceIp: nonEmpty(detail.sourceIPAddress),
     userAgent: nonEmpty(detail.userAgent),

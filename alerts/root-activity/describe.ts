@@ -12,11 +12,12 @@ export function actionName(activity: Pick<RootActivity, 'eventSource' | 'eventNa
 
 /**
  * A short phrase for subjects and titles: "root console sign-in", "root API call iam:CreateAccessKey",
- * "AssumeRoot session API call iam:DeleteLoginProfile".
+ * "root console action billingconsole:CloseAccount", "AssumeRoot session API call iam:DeleteLoginProfile".
  */
 export function activityLabel(activity: RootActivity): string {
   const who = activity.session === 'assumed-root' ? 'AssumeRoot session' : 'root';
   if (activity.kind === 'api-call') return `${who} API call ${actionName(activity)}`;
+  if (activity.kind === 'console-action') return `${who} console action ${actionName(activity)}`;
   return activity.eventName === 'ConsoleLogin'
     ? `${who} console sign-in`
     : `${who} sign-in event ${activity.eventName}`;
@@ -29,6 +30,11 @@ export const mfaText = (value: boolean | undefined) =>
   value === undefined ? 'not recorded' : value ? 'yes' : 'NO';
 
 function callPhrase(a: RootActivity): string {
+  if (a.kind === 'console-action') {
+    return a.outcome === 'failure'
+      ? `tried ${actionName(a)} in the AWS console, which failed`
+      : `did ${actionName(a)} in the AWS console`;
+  }
   return a.outcome === 'failure' ? `tried to call ${actionName(a)}, which failed` : `called ${actionName(a)}`;
 }
 
@@ -37,7 +43,7 @@ export function activitySentence(a: RootActivity): string {
   if (a.session === 'assumed-root') {
     return `An sts:AssumeRoot session (centralized root access) ${callPhrase(a)} in account ${a.accountId}. No root password or access key was used.`;
   }
-  if (a.kind === 'api-call') return `The root user of account ${a.accountId} ${callPhrase(a)}.`;
+  if (a.kind !== 'console-sign-in') return `The root user of account ${a.accountId} ${callPhrase(a)}.`;
   if (a.eventName === 'ConsoleLogin') {
     return a.outcome === 'failure'
       ? `Someone tried to sign in to the AWS console as the root user of account ${a.accountId} and failed.`

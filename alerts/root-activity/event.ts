@@ -11,6 +11,8 @@ import { InvalidAlertEventError } from './errors';
 
 export const CONSOLE_SIGN_IN_DETAIL_TYPE = 'AWS Console Sign In via CloudTrail';
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+/** Some consoles (billing, for one) record what the root user does in them this way, not as an API call. */
+export const CONSOLE_ACTION_DETAIL_TYPE = 'AWS Console Action via CloudTrail';
 
 const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');
 const isoTime = z.iso.datetime({ offset: true });

@@ -45,7 +45,8 @@ export function rootActivityFindingId(accountId: string, eventId: string): strin
 
 /** ASFF types (namespace/category/classifier), MITRE ATT&CK names as classifiers. */
 export function findingTypes(activity: RootActivity): string[] {
-  if (activity.kind === 'api-call')
+  // An API call or a console action is root already inside the account, using its privileges.
+  if (activity.kind !== 'console-sign-in')
     return ['Unusual Behaviors/User', 'TTPs/Privilege Escalation/Valid Accounts'];
   return activity.outcome === 'success'
     ? ['Unusual Behaviors/User', 'TTPs/Initial Access/Valid Accounts']

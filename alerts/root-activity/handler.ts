@@ -1,6 +1,7 @@
 /**
  * The root-activity alert Lambda, invoked by the central bus's rules (patterns.json) for every root console
- * sign-in and root API call in the organization:
+ * sign-in, root API call (read-only ones included) and root console action in the organization, from every
+ * Region:
  *
  *   parse ─invalid─▶ invalid-event queue, {status: 'invalid'}   (never throws: no retry storm on a bad shape)
  *     │

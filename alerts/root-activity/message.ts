@@ -47,6 +47,7 @@ function sessionText(a: RootActivity): string {
     return 'AssumeRoot session, started from the management account or the IAM delegated administrator';
   }
   if (a.kind === 'console-sign-in') return "root credentials (root's email address and password)";
+  if (a.kind === 'console-action') return 'root credentials (a console session of the root user)';
   return isLongTermKey(a.accessKeyId)
     ? 'root credentials: a LONG-TERM ROOT ACCESS KEY'
     : 'root credentials (a console or temporary session of the root user)';
@@ -125,6 +126,12 @@ function nextSteps(a: RootActivity, status: BreakGlassStatus): string[] {
   return numbered(steps);
 }
 
+const KIND_TEXT: Readonly<Record<RootActivity['kind'], string>> = {
+  'console-sign-in': 'console sign-in',
+  'api-call': 'API call',
+  'console-action': 'console action (recorded by the console, not as an API call)',
+};
+
 /** Pads labels so values line up in a monospace email client. */
 const row = (label: string, value: string) => `${`${label}:`.padEnd(19)}${value}`;
 
@@ -135,7 +142,7 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     row('Severity', severity),
     row('Account', a.accountId),
     row('Event', `${a.eventName} (${a.eventSource})`),
-    row('Kind', a.kind === 'console-sign-in' ? 'console sign-in' : 'API call'),
+    row('Kind', KIND_TEXT[a.kind]),
     row('Session', sessionText(a)),
     row('Outcome', a.outcome),
     row('MFA used', mfaText(a.mfaUsed)),

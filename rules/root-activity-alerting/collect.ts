@@ -1,3 +1,4 @@
+import { AccountClient, ListRegionsCommand, type RegionOptStatus } from '@aws-sdk/client-account';
 import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
@@ -7,6 +8,7 @@ import type {
   EventBridgeRuleFacts,
   MetricAlarmsFacts,
   MetricFilterFacts,
+  RegionRulesFacts,
   RootActivityAlertingFacts,
   RootActivityAlertingParams,
 } from './evaluate';
@@ -138,25 +140,62 @@ async function alarmsForRootFilters(
   return result;
 }
 
+/** Regions the account can use: opted in, or on by default. Disabled and in-transition ones have no bus to read. */
+export const ENABLED_REGION_STATUSES: RegionOptStatus[] = ['ENABLED', 'ENABLED_BY_DEFAULT'];
+
+/**
+ * Every Region enabled in the account, over every ListRegions page (sorted). Without AccountId the call
+ * reads the caller's own account: the evaluated one, through its execution role.
+ */
+async function enabledRegions(account: AccountClient, accountId: string): Promise<string[]> {
+  const pages = await everyPage(
+    'account:ListRegions',
+    accountId,
+    (NextToken) =>
+      account.send(new ListRegionsCommand({ RegionOptStatusContains: ENABLED_REGION_STATUSES, NextToken })),
+    (page) => page.NextToken,
+  );
+  return pages.flatMap((page) => (page.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])));
+}
+
 export async function collect(
   ctx: CollectContext<RootActivityAlertingParams>,
 ): Promise<RootActivityAlertingFacts> {
   const credentials = ctx.accountCredentials;
   // Root console sign-ins are recorded in the partition's global-service Region, whatever Region the rule
-  // runs in; the metric filter lives with the trail's log group (MetricFilterRegion), by default there too.
-  const eventBridgeRegion = rootSignInRegion(ctx.partition);
-  const cloudWatchRegion = ctx.params.MetricFilterRegion ?? eventBridgeRegion;
-  const events = ctx.clients.client(EventBridgeClient, { credentials, region: eventBridgeRegion });
+  // runs in; root API calls and console actions in the Region where they are made, so every Region checked
+  // is read. The metric filter lives with the trail's log group (MetricFilterRegion), by default in the
+  // sign-in Region.
+  const signInRegion = rootSignInRegion(ctx.partition);
+  const cloudWatchRegion = ctx.params.MetricFilterRegion ?? signInRegion;
   const logs = ctx.clients.client(CloudWatchLogsClient, { credentials, region: cloudWatchRegion });
   const cloudwatch = ctx.clients.client(CloudWatchClient, { credentials, region: cloudWatchRegion });
 
-  const [rules, metricFilters] = await Promise.all([
-    listRules(events, ctx.accountId),
+  const named = ctx.params.ForwardingRegions ?? [];
+  const regionsFrom = named.length > 0 ? 'parameter' : 'enabled-regions';
+  // The Account API is global, served from the partition's global-service Region.
+  const chosen =
+    named.length > 0
+      ? named
+      : await enabledRegions(
+          ctx.clients.client(AccountClient, { credentials, region: signInRegion }),
+          ctx.accountId,
+        );
+  const regions = [...new Set([signInRegion, ...chosen])].sort();
+
+  // Regions are read side by side (EventBridge's control-plane limits are per Region), rules within a
+  // Region one after another (see listRules).
+  const readRegion = async (region: string): Promise<RegionRulesFacts> => ({
+    region,
+    rules: await listRules(ctx.clients.client(EventBridgeClient, { credentials, region }), ctx.accountId),
+  });
+  const [regionRules, metricFilters] = await Promise.all([
+    Promise.all(regions.map(readRegion)),
     listMetricFilters(logs, ctx.accountId),
   ]);
   const alarmsByMetric = await alarmsForRootFilters(cloudwatch, ctx.accountId, metricFilters);
   return {
-    eventBridge: { region: eventBridgeRegion, rules },
+    eventBridge: { signInRegion, regionsFrom, regions: regionRules },
     cloudWatch: { region: cloudWatchRegion, metricFilters, alarmsByMetric },
   };
 }

@@ -1,29 +1,53 @@
 /**
- * root-activity-alerting — a root console sign-in raises an alert.
+ * root-activity-alerting — root activity raises an alert, from every Region, read-only calls included.
  *
  * Trigger: periodic (24 h). Reports on: AWS::::Account (the evaluated account).
- * Looks in the Region where root console sign-ins are recorded (us-east-1; cn-north-1, us-gov-west-1) for
- * EventBridge, and in MetricFilterRegion (default: the same Region) for CloudWatch Logs metric filters.
+ * Reads the default event bus of every Region in ForwardingRegions (blank: every Region enabled in the
+ * account, from account:ListRegions) plus the Region where root console sign-ins are recorded (us-east-1;
+ * cn-north-1, us-gov-west-1), and CloudWatch Logs metric filters in MetricFilterRegion (default: that Region).
+ * Root API calls reach EventBridge in the Region where they are made, so each Region needs its own rule.
+ * Patterns are evaluated against real-shaped events, never compared as text (`{"source":["aws.signin"]}` or a
+ * `prefix` on userIdentity.type counts).
  * Scenarios:
- *  - an enabled rule on the default bus whose pattern matches a real-shaped root console sign-in (evaluated,
- *    never compared as text: `{"source":["aws.signin"]}` or a `prefix` on userIdentity.type counts) and that
- *    has a target → COMPLIANT, naming the rule
- *  - such a rule with no target, or DISABLED → NON_COMPLIANT, naming the rule and what it lacks
+ *  - in every Region, a rule on the default bus in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, with a
+ *    target, whose pattern matches a root API call and a read-only root API call of that Region; and in the
+ *    sign-in Region an enabled rule with a target matching a root console sign-in → COMPLIANT, naming the
+ *    rules and how many Regions
+ *  - a Region with no such rule → NON_COMPLIANT naming the Region (sorted, as many as fit in 256 characters,
+ *    then "and N more"), grouped by what is missing:
+ *    - a matching rule in state ENABLED: it receives no read-only management events (Get*, List*,
+ *      Describe*), so a root user listing access keys raises no alert
+ *    - a matching rule with no target, or DISABLED
+ *    - a rule whose pattern drops read-only calls (e.g. `readOnly: [false]`), or no matching rule at all
+ *  - no rule in the sign-in Region matching a root console sign-in → NON_COMPLIANT, naming it
  *  - a rule for IAM users only (`userIdentity.type: ["IAMUser"]`) or for other events → does not count
  *  - a rule whose pattern cannot be evaluated (unsupported operator, malformed JSON) → does not count and is
  *    named in a NON_COMPLIANT annotation
+ *  - account:ListRegions (or any read) denied → NON_COMPLIANT "could not be evaluated" (lib/rule-handler.ts),
+ *    never COMPLIANT
  *  - the CIS metric filter (`$.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS &&
  *    $.eventType != "AwsServiceEvent"`, whitespace, parentheses, quotes and order normalised) with an
- *    alarm on its metric that has ActionsEnabled and ≥1 AlarmActions → COMPLIANT, naming filter and alarm
+ *    alarm on its metric that has ActionsEnabled and ≥1 AlarmActions → COMPLIANT for every Region, naming
+ *    filter and alarm: CIS puts it on the log group of a multi-Region trail, which receives every Region's
+ *    events (read-only ones too when the trail logs read events). rootguard does not read trails (its role
+ *    has no CloudTrail permission), so that the trail is multi-Region is taken on trust, and said so
  *  - a filter with only `$.userIdentity.type = "Root"` (or one exclusion) counts too: it still fires on every
- *    root sign-in, only more often (for services acting as root); the annotation says it is noisier than CIS
+ *    root use, only more often (for services acting as root); the annotation says it is noisier than CIS
  *  - a filter requiring Root but adding other conditions or `||` → does not count, named in the annotation
  *  - a root-usage filter without an alarm, or whose alarms have no enabled action → NON_COMPLIANT
  *  - nothing of the above → NON_COMPLIANT
  */
-import { compliant, nonCompliant, type RuleEvaluation } from '../../lib/evaluation';
-import { matchesEventPattern } from '../../lib/event-pattern';
+import {
+  compliant,
+  formatAnnotation,
+  MAX_ANNOTATION_LENGTH,
+  nonCompliant,
+  type RuleEvaluation,
+  truncateAnnotation,
+} from '../../lib/evaluation';
+import { ALL_MANAGEMENT_EVENTS_STATE, matchesEventPattern, parseEventPattern } from '../../lib/event-pattern';
 import type { EvaluateContext } from '../../lib/rule-handler';
+import { rootApiCallEvent, rootReadOnlyApiCallEvent } from './root-api-call-event';
 import { rootConsoleSignInEvent } from './root-signin-event';
 import { analyseRootUsageFilter } from './root-usage-filter';
 
@@ -59,11 +83,20 @@ export interface MetricAlarmsFacts {
   alarms: MetricAlarmFacts[];
 }
 
+/** The rules of one Region's default event bus. */
+export interface RegionRulesFacts {
+  region: string;
+  rules: EventBridgeRuleFacts[];
+}
+
 export interface RootActivityAlertingFacts {
   eventBridge: {
-    /** The Region read: where root console sign-ins are recorded. */
-    region: string;
-    rules: EventBridgeRuleFacts[];
+    /** Where root console sign-ins are recorded (the partition's global-service Region); always read. */
+    signInRegion: string;
+    /** Where the Regions came from: the ForwardingRegions parameter, or account:ListRegions. */
+    regionsFrom: 'parameter' | 'enabled-regions';
+    /** Every Region read, sorted by name: those chosen plus the sign-in Region. */
+    regions: RegionRulesFacts[];
   };
   cloudWatch: {
     /** The Region read for metric filters and alarms. */
@@ -77,6 +110,8 @@ export interface RootActivityAlertingFacts {
 
 export interface RootActivityAlertingParams {
   MetricFilterRegion?: string;
+  /** Regions whose default bus must forward root activity. Blank: every Region enabled in the account. */
+  ForwardingRegions?: string[];
 }
 
 const ENABLED_STATES = new Set(['ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS']);
@@ -98,38 +133,130 @@ function reasonOf(error: unknown): string {
   return message.length > 60 ? `${message.slice(0, 57)}...` : message;
 }
 
-interface RuleVerdicts {
+/** Why a Region's root activity raises no alert, best candidate first (what is closest to working). */
+const PROBLEMS = ['enabled-only', 'drops-read-only', 'no-target', 'disabled', 'no-rule'] as const;
+type Problem = (typeof PROBLEMS)[number];
+
+/** What each duty is missing, in words; the Regions follow. */
+const API_CALL_PROBLEM_TEXT: Record<Problem, string> = {
+  'enabled-only': `root API call rules are only ENABLED, so read-only calls are missed, in`,
+  'drops-read-only': 'root API call rule patterns skip read-only calls in',
+  'no-target': 'root API call rules have no target in',
+  disabled: 'root API call rules are DISABLED in',
+  'no-rule': 'no rule forwards root API calls in',
+};
+const SIGN_IN_PROBLEM_TEXT: Record<Problem, string> = {
+  'enabled-only': 'no rule forwards root console sign-ins in',
+  'drops-read-only': 'no rule forwards root console sign-ins in',
+  'no-target': 'root sign-in rules have no target in',
+  disabled: 'root sign-in rules are DISABLED in',
+  'no-rule': 'no rule forwards root console sign-ins in',
+};
+
+interface DutyVerdict {
+  /** Rules that do the job in this Region, in facts order. */
   alerting: EventBridgeRuleFacts[];
-  findings: string[];
+  /** Set when none does: the closest miss. */
+  problem?: Problem;
 }
 
-function judgeRules(facts: RootActivityAlertingFacts, ctx: EvaluateContext): RuleVerdicts {
-  const event = rootConsoleSignInEvent({
-    accountId: ctx.accountId,
-    partition: ctx.partition,
-    region: facts.eventBridge.region,
-  });
+/** A rule whose pattern parsed. */
+interface ReadableRule {
+  rule: EventBridgeRuleFacts;
+  pattern: ReturnType<typeof parseEventPattern>;
+}
+
+/**
+ * Which rules of one Region catch every one of `events` (and, with `readOnlyEvent`, that read-only call too,
+ * in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS so that EventBridge hands it over), and if none does,
+ * the closest miss.
+ */
+function judgeDuty(
+  rules: readonly ReadableRule[],
+  events: readonly unknown[],
+  readOnlyEvent?: unknown,
+): DutyVerdict {
   const alerting: EventBridgeRuleFacts[] = [];
-  const findings: string[] = [];
-  for (const rule of facts.eventBridge.rules) {
-    let matches: boolean;
-    try {
-      matches = matchesEventPattern(rule.eventPattern, event);
-    } catch (error) {
-      // SyntaxError from malformed JSON as well as InvalidEventPatternError: neither may count or vanish.
-      findings.push(`the pattern of rule ${rule.name} could not be evaluated (${reasonOf(error)})`);
-      continue;
-    }
-    if (!matches) continue;
-    if (!ENABLED_STATES.has(rule.state)) {
-      findings.push(`rule ${rule.name} matches root sign-ins but is ${rule.state}`);
-    } else if (rule.targetCount < 1) {
-      findings.push(`rule ${rule.name} matches root sign-ins but has no target`);
-    } else {
-      alerting.push(rule);
-    }
+  let best: Problem = 'no-rule';
+  const consider = (problem: Problem) => {
+    if (PROBLEMS.indexOf(problem) < PROBLEMS.indexOf(best)) best = problem;
+  };
+  for (const { rule, pattern } of rules) {
+    if (!events.every((event) => matchesEventPattern(pattern, event))) continue;
+    if (readOnlyEvent !== undefined && !matchesEventPattern(pattern, readOnlyEvent))
+      consider('drops-read-only');
+    else if (!ENABLED_STATES.has(rule.state)) consider('disabled');
+    else if (rule.targetCount < 1) consider('no-target');
+    else if (readOnlyEvent !== undefined && rule.state !== ALL_MANAGEMENT_EVENTS_STATE)
+      consider('enabled-only');
+    else alerting.push(rule);
   }
-  return { alerting, findings };
+  return alerting.length > 0 ? { alerting } : { alerting, problem: best };
+}
+
+interface RegionVerdict {
+  region: string;
+  apiCalls: DutyVerdict;
+  /** Only in the sign-in Region. */
+  signIns?: DutyVerdict;
+  /** Rules whose pattern could not be evaluated, with the reason. */
+  unreadable: string[];
+}
+
+function judgeRegion(facts: RegionRulesFacts, signInRegion: string, ctx: EvaluateContext): RegionVerdict {
+  const where = { accountId: ctx.accountId, partition: ctx.partition, region: facts.region };
+  const unreadable: string[] = [];
+  const readable = facts.rules.flatMap((rule): ReadableRule[] => {
+    try {
+      return [{ rule, pattern: parseEventPattern(rule.eventPattern) }];
+    } catch (error) {
+      // Malformed JSON as well as an unknown operator: neither may count or vanish.
+      unreadable.push(
+        `the pattern of rule ${rule.name} in ${facts.region} could not be evaluated (${reasonOf(error)})`,
+      );
+      return [];
+    }
+  });
+  return {
+    region: facts.region,
+    apiCalls: judgeDuty(readable, [rootApiCallEvent(where)], rootReadOnlyApiCallEvent(where)),
+    ...(facts.region === signInRegion
+      ? { signIns: judgeDuty(readable, [rootConsoleSignInEvent(where)]) }
+      : {}),
+    unreadable,
+  };
+}
+
+/** "a, b, c", as many names as fit in `room` characters, then "and N more". */
+function fittedNames(names: readonly string[], room: number): string {
+  for (let shown = names.length; shown > 1; shown--) {
+    const rest = names.length - shown;
+    const text = `${names.slice(0, shown).join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+    if (text.length <= room) return text;
+  }
+  return names.length > 1 ? `${names[0]} and ${names.length - 1} more` : (names[0] ?? '');
+}
+
+/**
+ * "<what is missing> <Regions>" groups, in PROBLEMS order, with the Region lists shortened evenly until
+ * `prefix` + the groups + `suffix` fit in an annotation. The Regions come first: when they cannot fit with the
+ * suffix, they are fitted alone and the suffix is left for truncation to cut.
+ */
+function regionGroups(
+  groups: readonly { text: string; regions: string[] }[],
+  accountId: string,
+  prefix: string,
+  suffix: string,
+): string {
+  const compose = (room: number) => groups.map((g) => `${g.text} ${fittedNames(g.regions, room)}`).join('; ');
+  const fits = (text: string, tail: string) =>
+    formatAnnotation(accountId, `${prefix}${text}${tail}`).length <= MAX_ANNOTATION_LENGTH;
+  for (const tail of [suffix, '']) {
+    let room = MAX_ANNOTATION_LENGTH;
+    while (room > 0 && !fits(compose(room), tail)) room -= 4;
+    if (room > 0) return compose(room);
+  }
+  return compose(0);
 }
 
 interface FilterAlert {
@@ -184,11 +311,6 @@ function judgeMetricFilters(facts: RootActivityAlertingFacts): FilterVerdicts {
   return { alerting, findings };
 }
 
-function describeRule(rule: EventBridgeRuleFacts, region: string, others: number): string {
-  const more = others > 0 ? ` (and ${others} more)` : '';
-  return `EventBridge rule ${rule.name} in ${region} matches root console sign-ins and has ${plural(rule.targetCount, 'target')}${more}`;
-}
-
 function describeFilter(alert: FilterAlert, region: string): string {
   const base = `metric filter ${alert.filter.filterName} (${alert.filter.logGroupName}, ${region}) feeds alarm ${alert.alarmName}`;
   const missing = alert.missingExclusions;
@@ -197,35 +319,76 @@ function describeFilter(alert: FilterAlert, region: string): string {
   return `${base}; the filter lacks the CIS ${exclusions}, so it is noisier`;
 }
 
+function groupBy(
+  verdicts: readonly RegionVerdict[],
+  pick: (v: RegionVerdict) => DutyVerdict | undefined,
+  texts: Record<Problem, string>,
+) {
+  return PROBLEMS.flatMap((problem) => {
+    const regions = verdicts.filter((v) => pick(v)?.problem === problem).map((v) => v.region);
+    return regions.length > 0 ? [{ text: texts[problem], regions }] : [];
+  });
+}
+
+function describeForwarding(facts: RootActivityAlertingFacts, verdicts: readonly RegionVerdict[]): string {
+  const { signInRegion, regionsFrom } = facts.eventBridge;
+  const home = verdicts.find((v) => v.region === signInRegion);
+  const apiRule = home?.apiCalls.alerting[0] ?? verdicts[0]?.apiCalls.alerting[0];
+  const signInRule = home?.signIns?.alerting[0];
+  const which = regionsFrom === 'parameter' ? 'of ForwardingRegions' : 'enabled in the account';
+  return (
+    `EventBridge rules with targets forward root API calls, read-only included, in all ${plural(verdicts.length, 'Region')} ${which} ` +
+    `(e.g. ${apiRule?.name ?? '?'}), and rule ${signInRule?.name ?? '?'} root console sign-ins in ${signInRegion}`
+  );
+}
+
 export function evaluate(
   facts: RootActivityAlertingFacts,
   _params: unknown,
   ctx: EvaluateContext,
 ): RuleEvaluation[] {
   const { accountId } = ctx;
-  const ebRegion = facts.eventBridge.region;
+  const { signInRegion } = facts.eventBridge;
   const cwRegion = facts.cloudWatch.region;
-  const rules = judgeRules(facts, ctx);
+  const verdicts = facts.eventBridge.regions.map((r) => judgeRegion(r, signInRegion, ctx));
   const filters = judgeMetricFilters(facts);
   // CIS filters first, so the annotation names the best one.
   const filterAlert = [...filters.alerting].sort(
     (a, b) => a.missingExclusions.length - b.missingExclusions.length,
   )[0];
-  const ruleAlert = rules.alerting[0];
+  const missing = verdicts.filter(
+    (v) => v.apiCalls.problem !== undefined || v.signIns?.problem !== undefined,
+  );
+  const forwardsEverywhere = verdicts.length > 0 && missing.length === 0;
 
-  if (ruleAlert) {
-    const also = filterAlert ? `; also ${describeFilter(filterAlert, cwRegion)}` : '';
-    return [compliant(accountId, `${describeRule(ruleAlert, ebRegion, rules.alerting.length - 1)}${also}`)];
+  if (forwardsEverywhere) {
+    const also = filterAlert ? `; also metric filter ${filterAlert.filter.filterName}` : '';
+    return [compliant(accountId, `${describeForwarding(facts, verdicts)}${also}`)];
   }
   if (filterAlert) {
-    return [compliant(accountId, describeFilter(filterAlert, cwRegion))];
+    // A metric filter sees what its trail delivers: every Region's events, for a multi-Region trail.
+    return [
+      compliant(
+        accountId,
+        `${describeFilter(filterAlert, cwRegion)}; counted for every Region, as on a multi-Region trail's log group`,
+      ),
+    ];
   }
 
-  const findings = [
-    ...(rules.findings.length > 0
-      ? rules.findings
-      : [`no EventBridge rule in ${ebRegion} matches a root console sign-in`]),
+  const groups = [
+    ...groupBy(verdicts, (v) => v.signIns, SIGN_IN_PROBLEM_TEXT),
+    ...groupBy(verdicts, (v) => v.apiCalls, API_CALL_PROBLEM_TEXT),
+  ];
+  const others = [
+    ...verdicts.flatMap((v) => v.unreadable),
     ...(filters.findings.length > 0 ? filters.findings : [`no root-usage metric filter in ${cwRegion}`]),
   ];
-  return [nonCompliant(accountId, `root console sign-ins raise no alert: ${listed(findings)}`)];
+  const prefix = `root activity raises no alert in ${missing.length} of ${plural(verdicts.length, 'Region')}: `;
+  const suffix = `; ${listed(others)}`;
+  const result = nonCompliant(
+    accountId,
+    `${prefix}${regionGroups(groups, accountId, prefix, suffix)}${suffix}`,
+  );
+  // The Regions are fitted above; other findings (unreadable patterns) can still overflow Config's limit.
+  return [{ ...result, annotation: truncateAnnotation(result.annotation) }];
 }

@@ -18,6 +18,7 @@ import { extname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { configRuleName, lambdaArnParameterName, PACK_FILE } from '../../conformance-packs/generate';
+import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/logger';
 import { RULES } from '../../lib/rule-registry';
 import { soleReference } from '../../remediations/lib/document-analysis';
@@ -369,6 +370,13 @@ describe('serverless.yml root activity alert path', () => {
         expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(patterns[key]);
     }
   });
+
+  it.each(rules)(
+    'rule %s also receives read-only calls (state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS)',
+    (_id, rule) => {
+      expect(rule.Properties?.State).toBe(ALL_MANAGEMENT_EVENTS_STATE);
+    },
+  );
 
   it('alerts on the tooling account itself from its default bus only under a condition (single-account mode)', () => {
     expect(defaultBusRules.map(([, rule]) => patternKeyOf(rule)).sort()).toEqual([...patternKeys].sort());

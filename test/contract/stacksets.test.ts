@@ -4,7 +4,8 @@
  * against the SDK commands the reading code imports), the Organizations read role exactly what
  * lib/org-tree.ts calls, the remediation roles exactly what their code imports, every trust policy names the
  * security tooling account (or, for the Automation role, SSM acting for the account itself) and nothing else,
- * and the forwarding rules carry alerts/root-activity/patterns.json verbatim. member-remediation.yaml is the
+ * and the forwarding rules (member-forwarding.yaml, every Region) carry alerts/root-activity/patterns.json
+ * verbatim, receive read-only calls too, and are the rules the forwarding role's trust names exactly. member-remediation.yaml is the
  * output of stacksets/generate-member-remediation.ts. Read as plain YAML (long-form intrinsics only), so no AWS
  * credentials are needed; cfn-lint checks the CloudFormation schema in CI.
  */
@@ -14,6 +15,7 @@ import { parse } from 'yaml';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { functionNameParameters } from '../../conformance-packs/generate';
 import findingPatterns from '../../findings/patterns.json';
+import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
 import { RULES } from '../../lib/rule-registry';
 import organizationsPatterns from '../../org-snapshot/patterns.json';
 import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
@@ -39,6 +41,10 @@ const TOOLING_ACCOUNT_ROOT = 'arn:${AWS::Partition}:iam::${SecurityToolingAccoun
 const TOOLING_ROLE_PREFIX = 'arn:${AWS::Partition}:iam::${SecurityToolingAccountId}:role/';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const ANY_ROOT_USER = 'arn:${AWS::Partition}:iam::*:root';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const ANY_REGION_RULE_PREFIX = 'arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const FORWARDING_ROLE_ARN = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${ForwardingRoleName}';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const ROOT_TASK_POLICY = 'arn:${AWS::Partition}:iam::aws:policy/root-task/';
 
@@ -71,6 +77,8 @@ const templateFiles = readdirSync(STACKSETS_DIR)
   .filter((file) => file.endsWith('.yaml'))
   .sort();
 const member = loadTemplate('member-account.yaml');
+const FORWARDING_FILE = 'member-forwarding.yaml';
+const forwarding = loadTemplate(FORWARDING_FILE);
 const management = loadTemplate('management-account.yaml');
 const memberRemediation = loadTemplate(MEMBER_REMEDIATION_FILE);
 
@@ -128,6 +136,7 @@ function subText(value: Json | undefined): string | undefined {
  * '@aws-sdk/client-…'`): whatever code calls, it has to import the command first.
  */
 const IAM_PREFIX_OF_CLIENT: Record<string, string> = {
+  'client-account': 'account',
   'client-iam': 'iam',
   'client-eventbridge': 'events',
   'client-cloudwatch-logs': 'logs',
@@ -164,8 +173,10 @@ const EXECUTION_ROLE_ACTIONS_BY_RULE: Record<string, string[]> = {
   'root-access-keys': ['iam:GetAccountSummary'],
   // lib/credential-report.ts (break-glass windows are read centrally with the Lambda's own role).
   'root-user-idle': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
-  // rules/root-activity-alerting/collect.ts: default-bus rules and targets, metric filters and their alarms.
+  // rules/root-activity-alerting/collect.ts: the enabled Regions, default-bus rules and targets in each,
+  // metric filters and their alarms.
   'root-activity-alerting': [
+    'account:ListRegions',
     'events:ListRules',
     'events:ListTargetsByRule',
     'logs:DescribeMetricFilters',
@@ -188,9 +199,14 @@ const expectedExecutionRoleActions = [
 ].sort();
 
 describe('stacksets/ templates', () => {
-  it('holds the member-account, member-remediation and management-account templates', () => {
+  it('holds the member-account, member-forwarding, member-remediation and management-account templates', () => {
     expect(templateFiles).toEqual(
-      expect.arrayContaining(['management-account.yaml', 'member-account.yaml', MEMBER_REMEDIATION_FILE]),
+      expect.arrayContaining([
+        'management-account.yaml',
+        'member-account.yaml',
+        FORWARDING_FILE,
+        MEMBER_REMEDIATION_FILE,
+      ]),
     );
   });
 
@@ -206,8 +222,9 @@ describe('stacksets/ templates', () => {
       );
     });
 
-    it('finds IAM statements to check', () => {
-      expect(statements.length).toBeGreaterThan(0);
+    it('finds IAM statements to check wherever it creates IAM roles', () => {
+      const roles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+      expect(statements.length > 0).toBe(roles.length > 0);
     });
 
     it('names the actions of every IAM statement (Action, never NotAction)', () => {
@@ -329,73 +346,126 @@ describe('member-account.yaml', () => {
     expect(role.MaxSessionDuration).toBe(3600);
   });
 
-  describe('root activity forwarding', () => {
-    const rules = Object.entries(member.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
-    const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
+  describe('forwarding role', () => {
+    const forwardingRole = roleOf(member, 'ForwardingRole');
+    const forwardingRuleNames = Object.values(forwarding.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => String(r.Properties.Name))
+      .sort();
 
-    it('has one rule per pattern of alerts/root-activity/patterns.json, plus the compliance-change rule', () => {
-      expect(
-        rules
-          .map(([id]) => id)
-          .filter((id) => id !== 'ConfigComplianceChangeRule')
-          .sort(),
-      ).toEqual(patternKeys.map((key) => `${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`).sort());
+    it('creates no forwarding rule itself: they live in member-forwarding.yaml, in every Region', () => {
+      expect(Object.values(member.Resources).filter((r) => r.Type === 'AWS::Events::Rule')).toEqual([]);
     });
 
-    it('forwards rootguard compliance changes with the pattern of findings/patterns.json, except from the tooling account', () => {
-      const rule = member.Resources.ConfigComplianceChangeRule;
-      expect(rule?.Properties.EventPattern).toEqual(findingPatterns.complianceChange);
-      expect(rule?.Condition).toBe('ForwardComplianceChanges');
+    it('has the fixed name member-forwarding.yaml targets, only when there is a central bus', () => {
+      expect(member.Resources.ForwardingRole?.Condition).toBe('HasCentralEventBus');
+      expect(forwardingRole.RoleName).toEqual({ Ref: 'ForwardingRoleName' });
+      expect(forwardingRole.Path ?? '/').toBe('/');
+      const { AllowedPattern, Default } = member.Parameters.ForwardingRoleName ?? {};
+      expect(Default).toBe('RootGuardForwardingRole');
+      expect(forwarding.Parameters.ForwardingRoleName).toMatchObject({ AllowedPattern, Default });
     });
 
-    it.each(patternKeys)('deploys the %s pattern verbatim', (key) => {
-      const rule = member.Resources[`${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`];
-      expect(rule?.Properties.EventPattern).toEqual(patterns[key]);
-    });
-
-    it('puts the rules on the default bus, only with a central bus and in the root sign-in Region', () => {
-      expect(member.Conditions?.ForwardRootActivity).toEqual({
-        'Fn::And': [{ Condition: 'HasCentralEventBus' }, { Condition: 'IsRootSignInRegion' }],
-      });
-      expect(member.Conditions?.IsRootSignInRegion).toEqual({
-        'Fn::Or': ['us-east-1', 'cn-north-1', 'us-gov-west-1'].map((region) => ({
-          'Fn::Equals': [{ Ref: 'AWS::Region' }, region],
-        })),
-      });
-      for (const [id, rule] of rules) {
-        expect(rule.Condition).toBe(
-          id === 'ConfigComplianceChangeRule' ? 'ForwardComplianceChanges' : 'ForwardRootActivity',
-        );
-        expect(rule.Properties).toMatchObject({ EventBusName: 'default', State: 'ENABLED' });
-      }
-      expect(member.Resources.ForwardingRole?.Condition).toBe('ForwardRootActivity');
-    });
-
-    it('targets the central bus through the forwarding role', () => {
-      for (const [, rule] of rules) {
-        expect(rule.Properties.Targets).toEqual([
-          {
-            Id: 'central-event-bus',
-            Arn: { Ref: 'CentralEventBusArn' },
-            RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] },
-          },
-        ]);
-      }
-    });
-
-    it('lets the forwarding role put events on the central bus only, assumed for these rules only', () => {
-      const forwarding = roleOf(member, 'ForwardingRole');
-      expect(permissionStatements(forwarding)).toEqual([
+    it('lets the forwarding role put events on the central bus only', () => {
+      expect(permissionStatements(forwardingRole)).toEqual([
         expect.objectContaining({ Action: 'events:PutEvents', Resource: { Ref: 'CentralEventBusArn' } }),
       ]);
-      const sourceArns = trustStatements(forwarding).flatMap((s) =>
-        isObject(s.Condition) && isObject(s.Condition.ArnEquals)
-          ? asArray(s.Condition.ArnEquals['aws:SourceArn']).map(subText)
+    });
+
+    it('is assumed only for the forwarding rules of this account, named exactly, in any Region', () => {
+      expect(forwardingRuleNames.length).toBeGreaterThan(0);
+      expect(trustStatements(forwardingRole)).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': expect.any(Array) },
+          },
+        }),
+      ]);
+      const sourceArns = trustStatements(forwardingRole).flatMap((s) =>
+        isObject(s.Condition) && isObject(s.Condition.ArnLike)
+          ? asArray(s.Condition.ArnLike['aws:SourceArn']).map(subText)
           : [],
       );
-      const ruleNames = rules.map(([, rule]) => String(rule.Properties.Name)).sort();
-      expect(sourceArns.map((arn) => arn?.split(':rule/')[1]).sort()).toEqual(ruleNames);
+      expect(sourceArns.sort()).toEqual(
+        forwardingRuleNames.map((name) => `${ANY_REGION_RULE_PREFIX}${name}`).sort(),
+      );
+      // The Region is the only wildcard: no rule name pattern, no other account.
+      for (const arn of sourceArns) expect(arn?.split(':rule/')[1]).toMatch(/^rootguard-[a-z-]+$/);
     });
+  });
+});
+
+describe(`${FORWARDING_FILE}`, () => {
+  const rules = Object.entries(forwarding.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+  const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
+  const ruleIdOf = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`;
+  const rootActivityRules = rules.filter(([id]) => id !== 'ConfigComplianceChangeRule');
+
+  it('creates no IAM resource: it is deployed in every Region, and IAM names are global', () => {
+    expect(Object.values(forwarding.Resources).filter((r) => r.Type.startsWith('AWS::IAM::'))).toEqual([]);
+  });
+
+  it('has one rule per pattern of alerts/root-activity/patterns.json, plus the compliance-change rule', () => {
+    expect(rootActivityRules.map(([id]) => id).sort()).toEqual(patternKeys.map(ruleIdOf).sort());
+    expect(rules.map(([id]) => id)).toContain('ConfigComplianceChangeRule');
+  });
+
+  it.each(patternKeys)('deploys the %s pattern verbatim', (key) => {
+    expect(forwarding.Resources[ruleIdOf(key)]?.Properties.EventPattern).toEqual(patterns[key]);
+  });
+
+  it.each(patternKeys)('names the %s rule after its pattern key', (key) => {
+    const kebab = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    expect(forwarding.Resources[ruleIdOf(key)]?.Properties.Name).toBe(`rootguard-${kebab}`);
+  });
+
+  it('puts every root activity rule on the default bus of every Region it is deployed to, read-only calls included', () => {
+    for (const [id, rule] of rootActivityRules) {
+      expect({ id, condition: rule.Condition }).toEqual({ id, condition: undefined });
+      expect({ id, ...rule.Properties }).toMatchObject({
+        id,
+        EventBusName: 'default',
+        State: ALL_MANAGEMENT_EVENTS_STATE,
+      });
+    }
+  });
+
+  it('forwards rootguard compliance changes with the pattern of findings/patterns.json, from the pack Region only, except from the tooling account', () => {
+    const rule = forwarding.Resources.ConfigComplianceChangeRule;
+    expect(rule?.Properties.EventPattern).toEqual(findingPatterns.complianceChange);
+    expect(rule?.Properties.State).toBe('ENABLED');
+    expect(rule?.Condition).toBe('ForwardComplianceChanges');
+    expect(forwarding.Conditions?.ForwardComplianceChanges).toEqual({
+      'Fn::And': [
+        { Condition: 'IsConformancePackRegion' },
+        { 'Fn::Not': [{ Condition: 'IsToolingAccount' }] },
+      ],
+    });
+  });
+
+  it('targets the central bus through the fixed-name forwarding role of member-account.yaml', () => {
+    for (const [, rule] of rules) {
+      expect(rule.Properties.Targets).toEqual([
+        {
+          Id: 'central-event-bus',
+          Arn: { Ref: 'CentralEventBusArn' },
+          RoleArn: { 'Fn::Sub': FORWARDING_ROLE_ARN },
+        },
+      ]);
+    }
+  });
+
+  it('requires the central bus (forwarding is all it does) and takes it with the pattern member-account.yaml uses', () => {
+    const bus = forwarding.Parameters.CentralEventBusArn;
+    expect(bus).not.toHaveProperty('Default');
+    const allowed = new RegExp(String(bus?.AllowedPattern));
+    expect(allowed.test('')).toBe(false);
+    const example = 'arn:aws:events:us-east-1:444444444444:event-bus/rootguard-root-activity-prod';
+    expect(allowed.test(example)).toBe(true);
+    expect(new RegExp(String(member.Parameters.CentralEventBusArn?.AllowedPattern)).test(example)).toBe(true);
   });
 });
 

@@ -6,6 +6,7 @@
  * role's account), then the default account 123456789012. `emulatorClient(..., { accountId })` and
  * `emulatorClientFactory(region, accountId)` add the header; without it, calls land in the default account.
  */
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ClientFactory, type ClientOptions } from '../../lib/clients';
 
 /** moto's default account: the one every request without an account header or assumed-role key lands in. */
@@ -106,4 +107,22 @@ class EmulatorClientFactory extends ClientFactory {
 
 export function emulatorClientFactory(region = EMULATOR_REGION, accountId?: string): ClientFactory {
   return new EmulatorClientFactory(region, accountId);
+}
+
+/** The break-glass table with the key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads. */
+export async function createBreakGlassTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'accountId', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'accountId', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+    }),
+  );
 }

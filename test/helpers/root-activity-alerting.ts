@@ -1,9 +1,11 @@
 /** Named patterns and fact builders for root-activity-alerting tests. */
+import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
 import type {
   EventBridgeRuleFacts,
   MetricAlarmFacts,
   MetricAlarmsFacts,
   MetricFilterFacts,
+  RegionRulesFacts,
   RootActivityAlertingFacts,
 } from '../../rules/root-activity-alerting/evaluate';
 import { MEMBER_ACCOUNT } from './constants';
@@ -27,6 +29,42 @@ export const ROOT_API_CALL_PATTERN = {
   'detail-type': ['AWS API Call via CloudTrail'],
   detail: { userIdentity: { type: ['Root'] } },
 };
+/** Root API calls that change something: read-only ones (Get*, List*, Describe*) never match. */
+export const ROOT_WRITE_CALL_PATTERN = {
+  'detail-type': ['AWS API Call via CloudTrail'],
+  detail: { userIdentity: { type: ['Root'] }, readOnly: [false] },
+};
+/** The commercial Regions besides us-east-1, sorted: an account where none forwards. */
+export const MANY_REGIONS = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'me-central-1',
+  'me-south-1',
+  'sa-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+] as const;
+/** Regions some tests read besides the sign-in Region, sorted. */
+export const OTHER_REGIONS = ['ap-southeast-2', 'eu-west-1'] as const;
 /** An operator lib/event-pattern.ts does not know (EventBridge adds operators over time): reported, never guessed. */
 export const UNSUPPORTED_PATTERN = {
   detail: { userIdentity: { type: [{ 'some-future-operator': 'Root' }] } },
@@ -42,11 +80,12 @@ export function eventBridgeRule(
   name: string,
   pattern: unknown,
   overrides: Partial<EventBridgeRuleFacts> = {},
+  region = SIGN_IN_REGION,
 ): EventBridgeRuleFacts {
   return {
     name,
-    arn: `arn:aws:events:${SIGN_IN_REGION}:${MEMBER_ACCOUNT}:rule/${name}`,
-    state: 'ENABLED',
+    arn: `arn:aws:events:${region}:${MEMBER_ACCOUNT}:rule/${name}`,
+    state: ALL_MANAGEMENT_EVENTS_STATE,
     eventPattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern),
     targetCount: 1,
     ...overrides,
@@ -74,8 +113,31 @@ export function alarmsFor(metric: typeof ROOT_USAGE_METRIC, alarms: MetricAlarmF
   return { ...metric, alarms };
 }
 
+/**
+ * The rules member-forwarding.yaml deploys in `region` (alerts/root-activity/patterns.json, each in state
+ * ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS with the central bus as target).
+ */
+export function forwardingRules(
+  patterns: Record<string, unknown>,
+  region: string,
+  overrides: Partial<EventBridgeRuleFacts> = {},
+): EventBridgeRuleFacts[] {
+  return Object.entries(patterns).map(([key, pattern]) =>
+    eventBridgeRule(
+      `rootguard-${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`,
+      pattern,
+      overrides,
+      region,
+    ),
+  );
+}
+
 export interface FactsOptions {
+  /** Rules of the sign-in Region's default bus. */
   rules?: EventBridgeRuleFacts[];
+  /** Rules of other Regions' default buses, by Region. */
+  otherRegions?: Record<string, EventBridgeRuleFacts[]>;
+  regionsFrom?: RootActivityAlertingFacts['eventBridge']['regionsFrom'];
   metricFilters?: MetricFilterFacts[];
   alarmsByMetric?: MetricAlarmsFacts[];
   region?: string;
@@ -84,8 +146,12 @@ export interface FactsOptions {
 
 export function alertingFacts(options: FactsOptions = {}): RootActivityAlertingFacts {
   const region = options.region ?? SIGN_IN_REGION;
+  const regions: RegionRulesFacts[] = [
+    { region, rules: options.rules ?? [] },
+    ...Object.entries(options.otherRegions ?? {}).map(([name, rules]) => ({ region: name, rules })),
+  ].sort((a, b) => a.region.localeCompare(b.region));
   return {
-    eventBridge: { region, rules: options.rules ?? [] },
+    eventBridge: { signInRegion: region, regionsFrom: options.regionsFrom ?? 'enabled-regions', regions },
     cloudWatch: {
       region: options.metricFilterRegion ?? region,
       metricFilters: options.metricFilters ?? [],

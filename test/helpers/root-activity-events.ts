@@ -4,6 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import { classifyRootActivity, type RootActivity } from '../../alerts/root-activity/classify';
 import type { AlertConfig } from '../../alerts/root-activity/config';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
@@ -11,14 +16,24 @@ import type { AlertMetrics } from '../../alerts/root-activity/handler';
 import type { BreakGlassWindow } from '../../lib/break-glass';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from './constants';
 
-/** Events the alert must raise: root sign-ins (success and failure) and root API calls. */
+/**
+ * Events the alert must raise: root sign-ins (success and failure), root API calls (read-only ones and
+ * ones from Regions other than us-east-1 included) and a root console action.
+ */
 export const ALERTING_EVENTS = [
   'root-console-signin-success',
   'root-console-signin-failure',
   'root-api-call',
   'root-assume-root-session-call',
   'root-api-call-denied-access-key',
+  'root-api-call-read-only',
+  'root-api-call-eu-west-1',
+  'root-api-call-ap-southeast-2',
+  'root-console-action',
 ] as const;
+
+/** Root API calls recorded outside us-east-1, each in the Region of its `region` and `awsRegion`. */
+export const REGIONAL_ROOT_API_CALLS = ['root-api-call-eu-west-1', 'root-api-call-ap-southeast-2'] as const;
 
 /** Events no rule may deliver: an IAM user named like root, and calls AWS services make on root's behalf. */
 export const NON_ALERTING_EVENTS = [
@@ -132,4 +147,33 @@ export class MetricsRecorder implements AlertMetrics {
   named(name: string): RecordedMetric[] {
     return this.recorded.filter((m) => m.name === name);
   }
+}
+
+/** PutEvents takes at most 10 entries a call. */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
+
+/** A PutEvents entry carrying a test event as CloudTrail would put it on a bus. */
+export function putEventsEntry(event: CloudTrailEvent, overrides: Partial<PutEventsRequestEntry> = {}) {
+  return {
+    Source: event.source,
+    DetailType: event['detail-type'],
+    Detail: JSON.stringify(event.detail),
+    Time: new Date(event.time),
+    ...overrides,
+  } satisfies PutEventsRequestEntry;
+}
+
+/** Puts every entry, PUT_EVENTS_MAX_ENTRIES at a time; returns how many entries the bus refused. */
+export async function putAllEvents(
+  client: EventBridgeClient,
+  entries: readonly PutEventsRequestEntry[],
+): Promise<number> {
+  let failed = 0;
+  for (let i = 0; i < entries.length; i += PUT_EVENTS_MAX_ENTRIES) {
+    const out = await client.send(
+      new PutEventsCommand({ Entries: entries.slice(i, i + PUT_EVENTS_MAX_ENTRIES) }),
+    );
+    failed += out.FailedEntryCount ?? 0;
+  }
+  return failed;
 }

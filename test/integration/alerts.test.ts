@@ -6,11 +6,10 @@
  * - the handler, fed what the bus delivered, publishes to SNS, imports into Security Hub, honours a
  *   break-glass window stored in DynamoDB and parks a malformed event on its queue.
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
-  PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
@@ -36,6 +35,7 @@ import patterns from '../../alerts/root-activity/patterns.json';
 import { putWindow } from '../../lib/break-glass-store';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
 import {
+  createBreakGlassTable,
   EMULATOR_REGION,
   emulatorClient,
   emulatorClientFactory,
@@ -48,6 +48,8 @@ import {
   type CloudTrailEvent,
   loadEvent,
   NON_ALERTING_EVENTS,
+  putAllEvents,
+  putEventsEntry,
 } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
@@ -106,18 +108,8 @@ async function centralBusDeliveringTo(queueArn: string): Promise<void> {
 }
 
 async function putEvents(list: readonly CloudTrailEvent[]): Promise<void> {
-  const out = await events.send(
-    new PutEventsCommand({
-      Entries: list.map((e) => ({
-        EventBusName: BUS,
-        Source: e.source,
-        DetailType: e['detail-type'],
-        Detail: JSON.stringify(e.detail),
-        Time: new Date(e.time),
-      })),
-    }),
-  );
-  expect(out.FailedEntryCount).toBe(0);
+  const entries = list.map((e) => putEventsEntry(e, { EventBusName: BUS }));
+  expect(await putAllEvents(events, entries)).toBe(0);
 }
 
 const eventIdOf = (body: unknown) => (body as CloudTrailEvent).detail.eventID;
@@ -131,7 +123,7 @@ async function deliveredByTheBus(): Promise<unknown[]> {
 }
 
 describe('root activity rules on the central bus', () => {
-  it('deliver exactly the root sign-ins and root API calls, each once', async () => {
+  it('deliver exactly the root sign-ins, root API calls and root console actions, each once', async () => {
     const delivered = await deliveredByTheBus();
 
     expect(delivered.map(eventIdOf).sort()).toEqual(
@@ -192,20 +184,7 @@ describe('alert handler on the emulator', () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     const dynamodb = emulatorClient(DynamoDBClient);
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'accountId', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'accountId', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-      }),
-    );
+    await createBreakGlassTable(dynamodb, TABLE);
     const handler = createRootActivityHandler({
       config: {
         topicArn: TopicArn as string,
@@ -248,6 +227,10 @@ describe('alert handler on the emulator', () => {
         `[rootguard] CRITICAL AssumeRoot session API call iam:DeleteLoginProfile (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root API call iam:CreateAccessKey (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root API call s3:ListBuckets (failure) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call iam:ListAccessKeys (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call ec2:DescribeInstances (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root API call ec2:RunInstances (success) in ${MEMBER_ACCOUNT}`,
+        `[rootguard] CRITICAL root console action billingconsole:CloseAccount (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root console sign-in (failure) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root console sign-in (success) in ${MEMBER_ACCOUNT}`,
       ].sort(),

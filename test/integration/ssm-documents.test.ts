@@ -9,7 +9,7 @@
  * moto does not implement Automation executions, so GetAutomationExecution is answered by aws-sdk-client-mock
  * on the handler's one SSM client instance; every other call goes to moto.
  */
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -30,7 +30,13 @@ import { queryWindows } from '../../lib/break-glass-store';
 import { loadDocuments } from '../../remediations/lib/documents';
 import { createOpenWindowHandler } from '../../remediations/open-break-glass-window/handler';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
-import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
+import {
+  createBreakGlassTable,
+  EMULATOR_REGION,
+  emulatorClient,
+  emulatorClientFactory,
+  resetEmulator,
+} from '../helpers/emulator';
 import {
   ALICE,
   APPROVED_AT,
@@ -103,21 +109,7 @@ describe('open-break-glass-window Lambda on the emulator', () => {
 
   async function breakGlassStack() {
     const dynamodb = emulatorClient(DynamoDBClient);
-    // The key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads.
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: 'accountId', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: 'accountId', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-      }),
-    );
+    await createBreakGlassTable(dynamodb, TABLE);
     const { TopicArn } = await emulatorClient(SNSClient).send(
       new CreateTopicCommand({ Name: 'rootguard-root-activity' }),
     );

@@ -2,7 +2,12 @@ import { classifyRootActivity, type RootActivity } from '../../../alerts/root-ac
 import { activityLabel } from '../../../alerts/root-activity/describe';
 import { parseRootActivityEvent } from '../../../alerts/root-activity/event';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
-import { type CloudTrailEvent, type EventName, loadEvent } from '../../helpers/root-activity-events';
+import {
+  type CloudTrailEvent,
+  type EventName,
+  loadEvent,
+  REGIONAL_ROOT_API_CALLS,
+} from '../../helpers/root-activity-events';
 
 function classify(event: CloudTrailEvent | EventName) {
   const parsed = parseRootActivityEvent(typeof event === 'string' ? loadEvent(event) : event);
@@ -72,6 +77,66 @@ describe('classifyRootActivity', () => {
     });
   });
 
+  it('describes a root console action with the MFA of its console session, read case-insensitively', () => {
+    expect(activityOf('root-console-action')).toMatchObject({
+      eventId: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+      eventName: 'CloseAccount',
+      eventSource: 'billingconsole.amazonaws.com',
+      kind: 'console-action',
+      session: 'root-credentials',
+      outcome: 'success',
+      // The record spells it "True".
+      mfaUsed: true,
+      accessKeyId: 'ASIAEXAMPLEROOTSESS3',
+    });
+    expect(activityLabel(activityOf('root-console-action'))).toBe(
+      'root console action billingconsole:CloseAccount',
+    );
+  });
+
+  it.each(REGIONAL_ROOT_API_CALLS)('keeps the Region %s was recorded in', (name) => {
+    expect(activityOf(name)).toMatchObject({ kind: 'api-call', region: loadEvent(name).region });
+  });
+
+  it.each([
+    ['YES', true],
+    ['yes', true],
+    ['NO', false],
+    ['no', false],
+  ])('reads MFAUsed %j of a sign-in as %s', (spelling, expected) => {
+    const event = loadEvent('root-console-signin-success');
+    (event.detail.additionalEventData as Record<string, unknown>).MFAUsed = spelling;
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { mfaUsed: expected } });
+  });
+
+  it.each([
+    ['True', true],
+    ['TRUE', true],
+    ['False', false],
+  ])('reads mfaAuthenticated %j of an API call as %s', (spelling, expected) => {
+    const event = loadEvent('root-api-call');
+    const identity = event.detail.userIdentity as { sessionContext: { attributes: Record<string, unknown> } };
+    identity.sessionContext.attributes.mfaAuthenticated = spelling;
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { mfaUsed: expected } });
+  });
+
+  it('recognises an AssumeRoot session flagged "True"', () => {
+    const event = loadEvent('root-assume-root-session-call');
+    const identity = event.detail.userIdentity as { sessionContext: Record<string, unknown> };
+    identity.sessionContext.assumedRoot = 'True';
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { session: 'assumed-root' } });
+  });
+
+  it('treats a sign-in result of "FAILURE" as a failure', () => {
+    const event = loadEvent('root-console-signin-success');
+    event.detail.responseElements = { ConsoleLogin: 'FAILURE' };
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { outcome: 'failure' } });
+  });
+
   it('treats any sign-in event reporting Failure under its own name as a failure', () => {
     const event = loadEvent('root-console-signin-success');
     event.detail.eventName = 'PasswordRecoveryRequested';
@@ -106,6 +171,13 @@ describe('classifyRootActivity', () => {
     ['root-aws-service-event', 'aws-service-event'],
   ] as const)('refuses %s (%s) in case a rule is misconfigured', (name, reason) => {
     expect(classify(name)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses a console action a service took for root, as the CIS filter does', () => {
+    const event = loadEvent('root-console-action');
+    (event.detail.userIdentity as Record<string, unknown>).invokedBy = 'billingconsole.amazonaws.com';
+
+    expect(classify(event)).toEqual({ ok: false, reason: 'invoked-by-service' });
   });
 
   it('refuses a detail-type it does not alert on', () => {

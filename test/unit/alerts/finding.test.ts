@@ -119,15 +119,27 @@ describe('root activity finding', () => {
     expect(f.UserDefinedFields?.breakGlassTicket).toBeUndefined();
   });
 
-  it('types a failed sign-in as credential access, an API call as privilege escalation', () => {
+  it('types a failed sign-in as credential access, an API call or console action as privilege escalation', () => {
     expect(finding('root-console-signin-failure').Types).toEqual([
       'Unusual Behaviors/User',
       'TTPs/Credential Access',
     ]);
-    expect(finding('root-api-call').Types).toEqual([
-      'Unusual Behaviors/User',
-      'TTPs/Privilege Escalation/Valid Accounts',
-    ]);
+    for (const name of ['root-api-call', 'root-console-action'] as const) {
+      expect(finding(name).Types).toEqual([
+        'Unusual Behaviors/User',
+        'TTPs/Privilege Escalation/Valid Accounts',
+      ]);
+    }
+  });
+
+  it('titles a root console action with the console and action, and keeps its kind', () => {
+    const f = finding('root-console-action');
+
+    expect(f.Title).toBe(
+      `Root console action billingconsole:CloseAccount (success) in account ${MEMBER_ACCOUNT}`,
+    );
+    expect(f.Description).toContain('did billingconsole:CloseAccount in the AWS console');
+    expect(f.UserDefinedFields?.kind).toBe('console-action');
   });
 
   it('labels an AssumeRoot session in the title and fields', () => {

@@ -116,6 +116,33 @@ describe('alert body', () => {
     expect(body).toContain('Deactivate and delete root access key AKIAEXAMPLEROOTKEY01');
   });
 
+  it('describes a root console action as such: what was done, in which console session, from where', () => {
+    const { body, subject, attributes } = message('root-console-action');
+
+    expect(subject).toBe(
+      `[rootguard] CRITICAL root console action billingconsole:CloseAccount (success) in ${MEMBER_ACCOUNT}`,
+    );
+    expect(rows(body)).toMatchObject({
+      Event: 'CloseAccount (billingconsole.amazonaws.com)',
+      Kind: 'console action (recorded by the console, not as an API call)',
+      Session: 'root credentials (a console session of the root user)',
+      'MFA used': 'yes',
+      Region: 'us-east-1',
+    });
+    expect(body).toContain(
+      'The root user of account 222222222222 did billingconsole:CloseAccount in the AWS console.',
+    );
+    expect(body).toContain('Reach the owner of account 222222222222 now');
+    expect(attributes.kind?.StringValue).toBe('console-action');
+  });
+
+  it('names the Region a root API call was made in', () => {
+    expect(rows(message('root-api-call-ap-southeast-2').body)).toMatchObject({
+      Event: 'RunInstances (ec2.amazonaws.com)',
+      Region: 'ap-southeast-2',
+    });
+  });
+
   it('explains an AssumeRoot session and where to find who started it', () => {
     const { body } = message('root-assume-root-session-call');
 

@@ -9,6 +9,7 @@ import {
   type EventName,
   loadEvent,
   NON_ALERTING_EVENTS,
+  REGIONAL_ROOT_API_CALLS,
 } from '../../helpers/root-activity-events';
 
 const matchingRules = (name: EventName) =>
@@ -17,8 +18,8 @@ const matchingRules = (name: EventName) =>
     .map(([rule]) => rule);
 
 describe('root activity event patterns', () => {
-  it('keeps the two rule keys serverless.yml references', () => {
-    expect(Object.keys(patterns).sort()).toEqual(['rootApiCall', 'rootConsoleSignIn']);
+  it('keeps the three rule keys serverless.yml and the member-forwarding StackSet reference', () => {
+    expect(Object.keys(patterns).sort()).toEqual(['rootApiCall', 'rootConsoleAction', 'rootConsoleSignIn']);
   });
 
   it.each([
@@ -27,12 +28,58 @@ describe('root activity event patterns', () => {
     ['root-api-call', 'rootApiCall'],
     ['root-assume-root-session-call', 'rootApiCall'],
     ['root-api-call-denied-access-key', 'rootApiCall'],
+    ['root-api-call-read-only', 'rootApiCall'],
+    ['root-api-call-eu-west-1', 'rootApiCall'],
+    ['root-api-call-ap-southeast-2', 'rootApiCall'],
+    ['root-console-action', 'rootConsoleAction'],
   ] as const)('delivers %s through exactly the %s rule', (name, rule) => {
     expect(matchingRules(name)).toEqual([rule]);
   });
 
   it.each(NON_ALERTING_EVENTS)('does not deliver %s', (name) => {
     expect(matchingRules(name)).toEqual([]);
+  });
+
+  it.each(REGIONAL_ROOT_API_CALLS)('delivers %s whatever Region it was recorded in', (name) => {
+    const event = loadEvent(name);
+
+    expect(event.region).not.toBe('us-east-1');
+    expect(event.detail.awsRegion).toBe(event.region);
+    expect(matchingRules(name)).toEqual(['rootApiCall']);
+  });
+
+  describe('root console actions', () => {
+    const consoleAction = () => loadEvent('root-console-action');
+    const matchesConsoleAction = (event: ReturnType<typeof consoleAction>) =>
+      matchesEventPattern(patterns.rootConsoleAction, event);
+
+    it('match only the console-action detail-type, never an API call of the same record', () => {
+      const asApiCall = { ...consoleAction(), 'detail-type': 'AWS API Call via CloudTrail' };
+
+      expect(matchesConsoleAction(consoleAction())).toBe(true);
+      expect(matchesConsoleAction(asApiCall)).toBe(false);
+    });
+
+    it('do not match an IAM user acting in the console', () => {
+      const event = consoleAction();
+      event.detail.userIdentity = { type: 'IAMUser', accountId: '222222222222', userName: 'root-admin' };
+
+      expect(matchesConsoleAction(event)).toBe(false);
+    });
+
+    it('exclude, as CIS does, an action a service took for root (invokedBy present)', () => {
+      const event = consoleAction();
+      (event.detail.userIdentity as Record<string, unknown>).invokedBy = 'billingconsole.amazonaws.com';
+
+      expect(matchesConsoleAction(event)).toBe(false);
+    });
+
+    it('exclude, as CIS does, a record of eventType AwsServiceEvent', () => {
+      const event = consoleAction();
+      event.detail.eventType = 'AwsServiceEvent';
+
+      expect(matchesConsoleAction(event)).toBe(false);
+    });
   });
 
   it('covers every alerting event in test/events', () => {

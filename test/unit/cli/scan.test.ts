@@ -42,9 +42,17 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
   [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up, root never used', C, C, C, C, C],
   [ACCOUNT.prodData, 'no root credentials; CIS metric filter with an alarm', C, C, C, C, C],
   [ACCOUNT.staging, 'virtual MFA on root, recent root sign-in, alert rule disabled', NC, C, C, NC, NC],
-  [ACCOUNT.dev, 'root access keys, used 10 days ago', C, NC, C, NC, C],
+  [ACCOUNT.dev, 'root access keys, used 10 days ago, no forwarding in ap-southeast-2', C, NC, C, NC, NC],
   [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, C, NC, C, C],
-  [ACCOUNT.logArchive, 'root signing certificates, partial deny', C, NC, NC, C, C],
+  [
+    ACCOUNT.logArchive,
+    'root signing certificates, partial deny, eu-west-1 rule only ENABLED',
+    C,
+    NC,
+    NC,
+    C,
+    NC,
+  ],
   [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, C, NC, C, C],
   [
     ACCOUNT.sandboxAlice,
@@ -140,9 +148,15 @@ describe('scanning the sample organization', () => {
     );
   });
 
-  it('says why root sign-ins raise no alert', () => {
+  it('says why root activity raises no alert, Region by Region', () => {
     expect(annotation(ACCOUNT.staging, 'root-activity-alerting')).toContain('DISABLED');
     expect(annotation(ACCOUNT.prodData, 'root-activity-alerting')).toContain('CIS-4.3-RootAccountUsage');
+    expect(annotation(ACCOUNT.dev, 'root-activity-alerting')).toContain(
+      'no rule forwards root API calls in ap-southeast-2',
+    );
+    expect(annotation(ACCOUNT.logArchive, 'root-activity-alerting')).toContain(
+      'root API call rules are only ENABLED, so read-only calls are missed, in eu-west-1',
+    );
   });
 
   it('names the virtual MFA device and the credential-less root', () => {
@@ -164,13 +178,13 @@ describe('scanning the sample organization', () => {
       expect.objectContaining({ ruleId: 'root-user-idle', compliant: 7, nonCompliant: 3, noFacts: 1 }),
       expect.objectContaining({
         ruleId: 'root-activity-alerting',
-        compliant: 8,
-        nonCompliant: 2,
+        compliant: 6,
+        nonCompliant: 4,
         noFacts: 1,
       }),
     ]);
-    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60, 70, 80]);
-    expect(report.summary.totals).toEqual({ compliant: 37, nonCompliant: 13, notApplicable: 1, noFacts: 4 });
+    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60, 70, 60]);
+    expect(report.summary.totals).toEqual({ compliant: 35, nonCompliant: 15, notApplicable: 1, noFacts: 4 });
     expect(hasNonCompliant(report)).toBe(true);
   });
 
@@ -336,7 +350,7 @@ describe('formatting a report', () => {
     expect(text).toMatch(/│ 111111111111 │ management +│ Root +│ COMPLIANT +│ COMPLIANT +│ N\/A/);
     expect(text).toContain('Summary by rule');
     expect(text).toMatch(/│ root-deny-scp +│ HIGH +│ +6 │ +4 │ +1 │ +0 │ +60% │/);
-    expect(text).toContain('NON_COMPLIANT results (13)');
+    expect(text).toContain('NON_COMPLIANT results (15)');
     for (const result of report.results.filter((r) => r.complianceType === 'NON_COMPLIANT')) {
       expect(text).toContain(result.annotation);
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
@@ -7,13 +8,21 @@ import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
-import { compliant, nonCompliant } from '../../../lib/evaluation';
+import { compliant, MAX_ANNOTATION_LENGTH, nonCompliant } from '../../../lib/evaluation';
 import { parseRuleParameters } from '../../../lib/parameters';
 import type { CollectContext, EvaluateContext } from '../../../lib/rule-handler';
 import { loadRuleMetadata } from '../../../lib/rule-metadata';
 import { collect } from '../../../rules/root-activity-alerting/collect';
-import { evaluate, type RootActivityAlertingParams } from '../../../rules/root-activity-alerting/evaluate';
+import {
+  type EventBridgeRuleFacts,
+  evaluate,
+  type RootActivityAlertingParams,
+} from '../../../rules/root-activity-alerting/evaluate';
 import { handler } from '../../../rules/root-activity-alerting/handler';
+import {
+  rootApiCallEvent,
+  rootReadOnlyApiCallEvent,
+} from '../../../rules/root-activity-alerting/root-api-call-event';
 import {
   rootConsoleSignInEvent,
   rootSignInRegion,
@@ -31,13 +40,17 @@ import {
   CIS_ROOT_USAGE_FILTER,
   CLOUDTRAIL_LOG_GROUP,
   eventBridgeRule,
+  forwardingRules,
   IAM_USER_SIGN_IN_PATTERN,
+  MANY_REGIONS,
   metricFilter,
-  ROOT_API_CALL_PATTERN,
+  OTHER_REGIONS,
   ROOT_ONLY_FILTER,
   ROOT_PREFIX_PATTERN,
   ROOT_SIGN_IN_PATTERN,
   ROOT_USAGE_METRIC,
+  ROOT_WRITE_CALL_PATTERN,
+  SIGN_IN_REGION,
   UNSUPPORTED_PATTERN,
 } from '../../helpers/root-activity-alerting';
 
@@ -56,9 +69,16 @@ const eventBridgeMock = mockClient(EventBridgeClient);
 const logsMock = mockClient(CloudWatchLogsClient);
 const cloudWatchMock = mockClient(CloudWatchClient);
 const configMock = mockClient(ConfigServiceClient);
+const accountMock = mockClient(AccountClient);
+
+/** ListRegions' answer for an account with these Regions enabled. */
+const enabled = (...regions: string[]) => ({
+  Regions: regions.map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED' as const })),
+});
 
 beforeEach(() => {
-  for (const mock of [eventBridgeMock, logsMock, cloudWatchMock, configMock]) mock.reset();
+  for (const mock of [eventBridgeMock, logsMock, cloudWatchMock, configMock, accountMock]) mock.reset();
+  accountMock.on(ListRegionsCommand).resolves(enabled(SIGN_IN_REGION));
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   eventBridgeMock.on(ListRulesCommand).resolves({ Rules: [] });
   eventBridgeMock.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
@@ -103,6 +123,13 @@ describe('root-activity-alerting', () => {
       ).toEqual(readEvent('root-console-signin-success.json'));
     });
 
+    it.each([
+      ['a root API call', rootApiCallEvent, 'ap-southeast-2', 'root-api-call-ap-southeast-2.json'],
+      ['a read-only root API call', rootReadOnlyApiCallEvent, 'eu-west-1', 'root-api-call-eu-west-1.json'],
+    ])('judges rules against %s shaped as the test event of that Region', (_what, build, region, file) => {
+      expect(build({ accountId: MEMBER_ACCOUNT, partition: 'aws', region })).toEqual(readEvent(file));
+    });
+
     it('follows the partition and Region of the account', () => {
       const event = rootConsoleSignInEvent({
         accountId: MEMBER_ACCOUNT,
@@ -125,95 +152,78 @@ describe('root-activity-alerting', () => {
   });
 
   describe('evaluate', () => {
-    describe('EventBridge rules', () => {
-      it('returns COMPLIANT naming an enabled rule that matches root sign-ins and has a target', () => {
-        const facts = alertingFacts({ rules: [eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN)] });
+    describe('EventBridge rules, in one Region (the sign-in Region)', () => {
+      /** The forwarding rule for root API calls, so that sign-in tests judge sign-ins alone. */
+      const apiRule = () => eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall);
+
+      it('returns COMPLIANT naming the rules that forward root API calls and root console sign-ins', () => {
+        const facts = alertingFacts({ rules: forwardingRules(alertPatterns, SIGN_IN_REGION) });
 
         expect(judge(facts)).toEqual([
           compliant(
             MEMBER_ACCOUNT,
-            'EventBridge rule root-signin-alert in us-east-1 matches root console sign-ins and has 1 target',
+            'EventBridge rules with targets forward root API calls, read-only included, in all 1 Region enabled in the account (e.g. rootguard-root-api-call), and rule rootguard-root-console-sign-in root console sign-ins in us-east-1',
           ),
         ]);
       });
 
-      it('counts the StackSet forwarding pattern of alerts/root-activity/patterns.json', () => {
+      it('returns NON_COMPLIANT when the rule matching root sign-ins has no target', () => {
         const facts = alertingFacts({
-          rules: [
-            eventBridgeRule('rootguard-forward-root-sign-in', alertPatterns.rootConsoleSignIn, {
-              targetCount: 2,
-            }),
-          ],
-        });
-
-        expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
-        expect(judge(facts)[0]?.annotation).toContain('rootguard-forward-root-sign-in');
-        expect(judge(facts)[0]?.annotation).toContain('2 targets');
-      });
-
-      it('counts a rule in ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS state', () => {
-        const facts = alertingFacts({
-          rules: [
-            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, {
-              state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
-            }),
-          ],
-        });
-
-        expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
-      });
-
-      it('returns NON_COMPLIANT when the matching rule has no target', () => {
-        const facts = alertingFacts({
-          rules: [eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { targetCount: 0 })],
+          rules: [apiRule(), eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { targetCount: 0 })],
         });
 
         expect(judge(facts)).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
-            'root console sign-ins raise no alert: rule root-signin-alert matches root sign-ins but has no target; no root-usage metric filter in us-east-1',
+            'root activity raises no alert in 1 of 1 Region: root sign-in rules have no target in us-east-1; no root-usage metric filter in us-east-1',
           ),
         ]);
       });
 
-      it('returns NON_COMPLIANT when the matching rule is DISABLED', () => {
+      it('returns NON_COMPLIANT when the rule matching root sign-ins is DISABLED', () => {
         const facts = alertingFacts({
-          rules: [eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'DISABLED' })],
+          rules: [
+            apiRule(),
+            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'DISABLED' }),
+          ],
         });
 
-        const [result] = judge(facts);
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain('rule root-signin-alert matches root sign-ins but is DISABLED');
+        expect(judge(facts)[0]?.annotation).toContain('root sign-in rules are DISABLED in us-east-1');
+      });
+
+      it('counts a sign-in rule in state ENABLED: sign-ins are not read-only calls', () => {
+        const facts = alertingFacts({
+          rules: [
+            apiRule(),
+            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'ENABLED' }),
+          ],
+        });
+
+        expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
       });
 
       it('does not count a rule for IAM user sign-ins only', () => {
         const facts = alertingFacts({
-          rules: [eventBridgeRule('iam-user-signins', IAM_USER_SIGN_IN_PATTERN)],
+          rules: [apiRule(), eventBridgeRule('iam-user-signins', IAM_USER_SIGN_IN_PATTERN)],
         });
 
-        expect(judge(facts)).toEqual([
-          nonCompliant(
-            MEMBER_ACCOUNT,
-            'root console sign-ins raise no alert: no EventBridge rule in us-east-1 matches a root console sign-in; no root-usage metric filter in us-east-1',
-          ),
-        ]);
+        expect(judge(facts)[0]?.annotation).toContain('no rule forwards root console sign-ins in us-east-1');
       });
 
-      it('does not count a rule for root API calls, which never sees a console sign-in', () => {
-        const facts = alertingFacts({ rules: [eventBridgeRule('root-api-calls', ROOT_API_CALL_PATTERN)] });
+      it('does not count a rule for root API calls as catching console sign-ins', () => {
+        const facts = alertingFacts({ rules: [apiRule()] });
 
         expect(judge(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
       });
 
-      it('counts a broad pattern for every sign-in, because it matches a root sign-in when evaluated', () => {
-        const facts = alertingFacts({ rules: [eventBridgeRule('all-signins', ALL_SIGN_INS_PATTERN)] });
-
-        expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
-        expect(judge(facts)[0]?.annotation).toContain('EventBridge rule all-signins');
-      });
-
-      it('counts a prefix pattern on userIdentity.type that no text comparison would recognise', () => {
-        const facts = alertingFacts({ rules: [eventBridgeRule('root-by-prefix', ROOT_PREFIX_PATTERN)] });
+      it.each([
+        ['a broad pattern for every sign-in', ALL_SIGN_INS_PATTERN],
+        [
+          'a prefix pattern on userIdentity.type that no text comparison would recognise',
+          ROOT_PREFIX_PATTERN,
+        ],
+      ])('counts %s, because it matches a root sign-in when evaluated', (_what, pattern) => {
+        const facts = alertingFacts({ rules: [apiRule(), eventBridgeRule('broad', pattern)] });
 
         expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
       });
@@ -223,14 +233,14 @@ describe('root-activity-alerting', () => {
           'detail-type': ['AWS Console Sign In via CloudTrail'],
           detail: { userIdentity: { type: ['Root'] }, additionalEventData: { MFAUsed: ['No'] } },
         };
-        const facts = alertingFacts({ rules: [eventBridgeRule('root-without-mfa', noMfaOnly)] });
+        const facts = alertingFacts({ rules: [apiRule(), eventBridgeRule('root-without-mfa', noMfaOnly)] });
 
         expect(judge(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
       });
 
       it('matches account and Region in the pattern against the evaluated account', () => {
         const pinned = { account: [MEMBER_ACCOUNT], region: ['us-east-1'], source: ['aws.signin'] };
-        const facts = alertingFacts({ rules: [eventBridgeRule('pinned', pinned)] });
+        const facts = alertingFacts({ rules: [apiRule(), eventBridgeRule('pinned', pinned)] });
 
         expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
         expect(judge(facts, { ...CTX, accountId: '999999999999' })[0]?.complianceType).toBe('NON_COMPLIANT');
@@ -239,7 +249,7 @@ describe('root-activity-alerting', () => {
       it('matches the partition of the account: an aws ARN pattern does not catch an aws-us-gov sign-in', () => {
         const byArn = { detail: { userIdentity: { arn: [`arn:aws:iam::${MEMBER_ACCOUNT}:root`] } } };
         const facts = (region: string) =>
-          alertingFacts({ region, rules: [eventBridgeRule('by-arn', byArn)] });
+          alertingFacts({ region, rules: [eventBridgeRule('by-arn', byArn, {}, region)] });
 
         expect(judge(facts('us-east-1'))[0]?.complianceType).toBe('COMPLIANT');
         expect(judge(facts('us-gov-west-1'), { ...CTX, partition: 'aws-us-gov' })[0]?.complianceType).toBe(
@@ -253,7 +263,7 @@ describe('root-activity-alerting', () => {
         const [result] = judge(facts);
         expect(result?.complianceType).toBe('NON_COMPLIANT');
         expect(result?.annotation).toContain(
-          'the pattern of rule future-operator could not be evaluated ($.detail.userIdentity.type: unsupported pattern operator',
+          'the pattern of rule future-operator in us-east-1 could not be evaluated ($.detail.u',
         );
       });
 
@@ -262,42 +272,97 @@ describe('root-activity-alerting', () => {
 
         const [result] = judge(facts);
         expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain('the pattern of rule broken could not be evaluated (');
+        expect(result?.annotation).toContain(
+          'the pattern of rule broken in us-east-1 could not be evaluated (',
+        );
       });
 
-      it('is COMPLIANT when one rule alerts even though another cannot be evaluated', () => {
+      it('is COMPLIANT when the forwarding rules alert even though another rule cannot be evaluated', () => {
         const facts = alertingFacts({
           rules: [
             eventBridgeRule('future-operator', UNSUPPORTED_PATTERN),
-            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN),
+            ...forwardingRules(alertPatterns, SIGN_IN_REGION),
           ],
         });
 
         expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
       });
+    });
 
-      it('names the first alerting rule and counts the others', () => {
-        const facts = alertingFacts({
-          rules: [
-            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN),
-            eventBridgeRule('all-signins', ALL_SIGN_INS_PATTERN, { targetCount: 3 }),
-          ],
+    describe('EventBridge rules, in every Region', () => {
+      const everywhere = (overrides: Record<string, EventBridgeRuleFacts[]> = {}) =>
+        alertingFacts({
+          rules: forwardingRules(alertPatterns, SIGN_IN_REGION),
+          otherRegions: {
+            ...Object.fromEntries(OTHER_REGIONS.map((r) => [r, forwardingRules(alertPatterns, r)])),
+            ...overrides,
+          },
         });
 
-        expect(judge(facts)[0]?.annotation).toBe(
-          `Account ${MEMBER_ACCOUNT}: EventBridge rule root-signin-alert in us-east-1 matches root console sign-ins and has 1 target (and 1 more).`,
+      it('returns COMPLIANT when every Region read forwards root API calls with all management events', () => {
+        expect(judge(everywhere())[0]?.annotation).toBe(
+          `Account ${MEMBER_ACCOUNT}: EventBridge rules with targets forward root API calls, read-only included, in all 3 Regions enabled in the account (e.g. rootguard-root-api-call), and rule rootguard-root-console-sign-in root console sign-ins in us-east-1.`,
         );
       });
 
-      it('does not name disabled or non-matching rules when an alerting rule exists', () => {
-        const facts = alertingFacts({
-          rules: [
-            eventBridgeRule('old-root-alert', ROOT_SIGN_IN_PATTERN, { state: 'DISABLED' }),
-            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN),
-          ],
+      it('says the Regions came from ForwardingRegions when they did', () => {
+        const facts = {
+          ...everywhere(),
+          eventBridge: { ...everywhere().eventBridge, regionsFrom: 'parameter' as const },
+        };
+
+        expect(judge(facts)[0]?.annotation).toContain('in all 3 Regions of ForwardingRegions');
+      });
+
+      it('returns NON_COMPLIANT naming a Region with no forwarding rule', () => {
+        expect(judge(everywhere({ 'ap-southeast-2': [] }))).toEqual([
+          nonCompliant(
+            MEMBER_ACCOUNT,
+            'root activity raises no alert in 1 of 3 Regions: no rule forwards root API calls in ap-southeast-2; no root-usage metric filter in us-east-1',
+          ),
+        ]);
+      });
+
+      it('names a Region whose rule is ENABLED but not ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS: it misses read-only calls', () => {
+        const enabledOnly = forwardingRules(alertPatterns, 'eu-west-1', { state: 'ENABLED' });
+
+        expect(judge(everywhere({ 'eu-west-1': enabledOnly }))[0]?.annotation).toBe(
+          `Account ${MEMBER_ACCOUNT}: root activity raises no alert in 1 of 3 Regions: root API call rules are only ENABLED, so read-only calls are missed, in eu-west-1; no root-usage metric filter in us-east-1.`,
+        );
+      });
+
+      it('names a Region whose only rule drops read-only calls by its pattern', () => {
+        const writesOnly = [eventBridgeRule('root-writes', ROOT_WRITE_CALL_PATTERN, {}, 'eu-west-1')];
+
+        expect(judge(everywhere({ 'eu-west-1': writesOnly }))[0]?.annotation).toContain(
+          'root API call rule patterns skip read-only calls in eu-west-1',
+        );
+      });
+
+      it('groups Regions by what they miss, sorted, and names each', () => {
+        const facts = everywhere({
+          'ap-southeast-2': [],
+          'eu-west-1': forwardingRules(alertPatterns, 'eu-west-1', { targetCount: 0 }),
         });
 
-        expect(judge(facts)[0]?.annotation).not.toContain('old-root-alert');
+        expect(judge(facts)[0]?.annotation).toContain(
+          'root activity raises no alert in 2 of 3 Regions: root API call rules have no target in eu-west-1; no rule forwards root API calls in ap-southeast-2',
+        );
+      });
+
+      it('keeps the annotation within 256 characters however many Regions miss, naming them in order', () => {
+        const missing = Object.fromEntries(MANY_REGIONS.map((r) => [r, []]));
+
+        const [result] = judge(
+          alertingFacts({ rules: forwardingRules(alertPatterns, SIGN_IN_REGION), otherRegions: missing }),
+        );
+
+        expect(result?.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
+        expect(result?.annotation).toMatch(
+          new RegExp(
+            `^Account ${MEMBER_ACCOUNT}: root activity raises no alert in ${MANY_REGIONS.length} of ${MANY_REGIONS.length + 1} Regions: no rule forwards root API calls in af-south-1, ap-east-1, .* and \\d+ more; no root-usage metric filter in us-east-1\\.$`,
+          ),
+        );
       });
     });
 
@@ -311,7 +376,7 @@ describe('root-activity-alerting', () => {
         expect(judge(facts)).toEqual([
           compliant(
             MEMBER_ACCOUNT,
-            `metric filter RootAccountUsage (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootAccountUsageAlarm, which has an action`,
+            `metric filter RootAccountUsage (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootAccountUsageAlarm, which has an action; counted for every Region, as on a multi-Region trail's log group`,
           ),
         ]);
       });
@@ -336,7 +401,7 @@ describe('root-activity-alerting', () => {
         expect(judge(facts)).toEqual([
           compliant(
             MEMBER_ACCOUNT,
-            `metric filter RootOnly (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootOnlyAlarm; the filter lacks the CIS exclusions invokedBy NOT EXISTS and eventType != AwsServiceEvent, so it is noisier`,
+            `metric filter RootOnly (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootOnlyAlarm; the filter lacks the CIS exclusions invokedBy NOT EXISTS and eventType != AwsServiceEvent, so it is noisier; counted for every Region, as on a multi-Region trail's log group`,
           ),
         ]);
       });
@@ -382,7 +447,7 @@ describe('root-activity-alerting', () => {
         expect(judge(facts)).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
-            'root console sign-ins raise no alert: no EventBridge rule in us-east-1 matches a root console sign-in; metric filter RootAccountUsage has no alarm',
+            'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; metric filter RootAccountUsage has no alarm',
           ),
         ]);
       });
@@ -407,7 +472,7 @@ describe('root-activity-alerting', () => {
         const [result] = judge(facts);
         expect(result?.complianceType).toBe('NON_COMPLIANT');
         expect(result?.annotation).toContain(
-          'metric filter RootAccountUsage has no alarm with an enabled action (RootAccountUsageAlarm)',
+          'metric filter RootAccountUsage has no alarm with an enabled action (RootAccountUsag',
         );
       });
 
@@ -469,38 +534,55 @@ describe('root-activity-alerting', () => {
     });
 
     describe('both mechanisms', () => {
-      it('names the EventBridge rule and also the metric filter when both alert', () => {
+      it('names the EventBridge rules and also the metric filter when both alert', () => {
         const facts = alertingFacts({
-          rules: [eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN)],
+          rules: forwardingRules(alertPatterns, SIGN_IN_REGION),
           metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
         });
 
         const [result] = judge(facts);
         expect(result?.complianceType).toBe('COMPLIANT');
-        expect(result?.annotation).toContain('EventBridge rule root-signin-alert');
+        expect(result?.annotation).toContain('(e.g. rootguard-root-api-call)');
         expect(result?.annotation).toContain('also metric filter RootAccountUsage');
+      });
+
+      it('is COMPLIANT through the CIS metric filter even when Regions lack forwarding rules', () => {
+        const facts = alertingFacts({
+          otherRegions: { 'ap-southeast-2': [] },
+          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
+        });
+
+        const [result] = judge(facts);
+        expect(result?.complianceType).toBe('COMPLIANT');
+        expect(result?.annotation).toContain(
+          "counted for every Region, as on a multi-Region trail's log group",
+        );
       });
 
       it('returns NON_COMPLIANT when there is nothing at all', () => {
         expect(judge(alertingFacts())).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
-            'root console sign-ins raise no alert: no EventBridge rule in us-east-1 matches a root console sign-in; no root-usage metric filter in us-east-1',
+            'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; no root-usage metric filter in us-east-1',
           ),
         ]);
       });
 
-      it('spells out three findings and counts the rest', () => {
+      it('keeps other findings after the Regions, within 256 characters', () => {
         const facts = alertingFacts({
-          rules: ['a', 'b', 'c', 'd'].map((name) =>
-            eventBridgeRule(name, ROOT_SIGN_IN_PATTERN, { targetCount: 0 }),
-          ),
+          rules: [
+            ...forwardingRules(alertPatterns, SIGN_IN_REGION, { targetCount: 0 }),
+            ...['a', 'b', 'c'].map((name) => eventBridgeRule(name, UNSUPPORTED_PATTERN)),
+          ],
         });
 
-        expect(judge(facts)[0]?.annotation).toBe(
-          `Account ${MEMBER_ACCOUNT}: root console sign-ins raise no alert: rule a matches root sign-ins but has no target; rule b matches root sign-ins but has no target; rule c matches root sign-ins but has no target; and 2 more.`,
+        const annotation = judge(facts)[0]?.annotation ?? '';
+        expect(annotation).toMatch(
+          /^Account 222222222222: root activity raises no alert in 1 of 1 Region: root sign-in rules have no target in us-east-1; root API call rules have no target in us-east-1; the pattern of rule a in us-east-1 could not be evaluated \(.*\.$/,
         );
+        expect(annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
       });
     });
   });
@@ -590,21 +672,27 @@ describe('root-activity-alerting', () => {
       const facts = await collect(context());
 
       expect(facts.eventBridge).toEqual({
-        region: 'us-east-1',
-        rules: [
+        signInRegion: 'us-east-1',
+        regionsFrom: 'enabled-regions',
+        regions: [
           {
-            name: 'root-signin-alert',
-            arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
-            state: 'ENABLED',
-            eventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
-            targetCount: 2,
-          },
-          {
-            name: 'all-signins',
-            arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
-            state: 'DISABLED',
-            eventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
-            targetCount: 0,
+            region: 'us-east-1',
+            rules: [
+              {
+                name: 'root-signin-alert',
+                arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
+                state: 'ENABLED',
+                eventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
+                targetCount: 2,
+              },
+              {
+                name: 'all-signins',
+                arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
+                state: 'DISABLED',
+                eventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
+                targetCount: 0,
+              },
+            ],
           },
         ],
       });
@@ -688,7 +776,7 @@ describe('root-activity-alerting', () => {
       const facts = await collect(context());
 
       expect(REGION).toBe('eu-west-1');
-      expect(facts.eventBridge.region).toBe('us-east-1');
+      expect(facts.eventBridge.signInRegion).toBe('us-east-1');
       expect(facts.cloudWatch.region).toBe('us-east-1');
       await expect(regionOf(eventBridgeMock.commandCalls(ListRulesCommand)[0]?.thisValue)).resolves.toBe(
         'us-east-1',
@@ -704,7 +792,7 @@ describe('root-activity-alerting', () => {
     it('reads metric filters and alarms in MetricFilterRegion, and EventBridge still in us-east-1', async () => {
       const facts = await collect(context({ MetricFilterRegion: 'eu-central-1' }));
 
-      expect(facts.eventBridge.region).toBe('us-east-1');
+      expect(facts.eventBridge.signInRegion).toBe('us-east-1');
       expect(facts.cloudWatch.region).toBe('eu-central-1');
       await expect(regionOf(eventBridgeMock.commandCalls(ListRulesCommand)[0]?.thisValue)).resolves.toBe(
         'us-east-1',
@@ -718,12 +806,59 @@ describe('root-activity-alerting', () => {
       ['aws-cn', 'cn-north-1'],
       ['aws-us-gov', 'us-gov-west-1'],
     ] as const)('reads the %s partition in %s', async (partition, region) => {
+      accountMock.on(ListRegionsCommand).resolves(enabled(region));
       const facts = await collect(context({}, partition));
 
-      expect(facts.eventBridge.region).toBe(region);
+      expect(facts.eventBridge.signInRegion).toBe(region);
       await expect(regionOf(eventBridgeMock.commandCalls(ListRulesCommand)[0]?.thisValue)).resolves.toBe(
         region,
       );
+    });
+
+    it('reads the default bus of every Region enabled in the account, over every ListRegions page, in that Region', async () => {
+      accountMock
+        .on(ListRegionsCommand, { NextToken: undefined })
+        .resolves({ ...enabled('us-east-1', 'eu-west-1'), NextToken: 'regions-page-2' })
+        .on(ListRegionsCommand, { NextToken: 'regions-page-2' })
+        .resolves(enabled('ap-southeast-2'));
+
+      const facts = await collect(context());
+
+      expect(facts.eventBridge.regions.map((r) => r.region)).toEqual([
+        'ap-southeast-2',
+        'eu-west-1',
+        'us-east-1',
+      ]);
+      expect(accountMock).toHaveReceivedCommandWith(ListRegionsCommand, {
+        RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'],
+      });
+      const asked = await Promise.all(
+        eventBridgeMock.commandCalls(ListRulesCommand).map((call) => regionOf(call.thisValue)),
+      );
+      expect(asked.sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    });
+
+    it('reads the Regions of ForwardingRegions, and the sign-in Region, without asking ListRegions', async () => {
+      const facts = await collect(context({ ForwardingRegions: ['eu-west-1', 'ap-southeast-2'] }));
+
+      expect(facts.eventBridge).toMatchObject({ signInRegion: 'us-east-1', regionsFrom: 'parameter' });
+      expect(facts.eventBridge.regions.map((r) => r.region)).toEqual([
+        'ap-southeast-2',
+        'eu-west-1',
+        'us-east-1',
+      ]);
+      expect(accountMock).not.toHaveReceivedCommand(ListRegionsCommand);
+    });
+
+    it('turns a denied ListRegions into an AccessDeniedError naming account:ListRegions', async () => {
+      accountMock.on(ListRegionsCommand).rejects(accessDenied());
+
+      const failure = collect(context());
+      await expect(failure).rejects.toBeInstanceOf(AccessDeniedError);
+      await expect(failure).rejects.toMatchObject({
+        action: 'account:ListRegions',
+        accountId: MEMBER_ACCOUNT,
+      });
     });
 
     it('refuses a page token handed back twice instead of looping', async () => {
@@ -753,12 +888,17 @@ describe('root-activity-alerting', () => {
       eventBridgeMock.on(ListRulesCommand).resolves({
         Rules: [
           { Name: 'root-signin-alert', State: 'ENABLED', EventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN) },
+          {
+            Name: 'rootguard-root-api-call',
+            State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+            EventPattern: JSON.stringify(alertPatterns.rootApiCall),
+          },
         ],
       });
       eventBridgeMock.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: '1', Arn: ALERT_TOPIC_ARN }] });
     });
 
-    it('sends COMPLIANT to Config for an account with a root sign-in alert', async () => {
+    it('sends COMPLIANT to Config for an account whose root sign-ins and API calls alert', async () => {
       const result = await handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }));
 
       expect(result.evaluations[0]?.complianceType).toBe('COMPLIANT');
@@ -772,25 +912,27 @@ describe('root-activity-alerting', () => {
       ]);
     });
 
-    it('sends NON_COMPLIANT and rejects with AccessDeniedError when a read is denied', async () => {
-      logsMock.on(DescribeMetricFiltersCommand).rejects(
-        Object.assign(new Error('not authorized to perform logs:DescribeMetricFilters'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    it.each([
+      ['account:ListRegions', () => accountMock.on(ListRegionsCommand)],
+      ['logs:DescribeMetricFilters', () => logsMock.on(DescribeMetricFiltersCommand)],
+    ] as const)(
+      'sends NON_COMPLIANT "could not be evaluated", never COMPLIANT, and rejects with AccessDeniedError when %s is denied',
+      async (action, call) => {
+        call().rejects(
+          Object.assign(new Error(`not authorized to perform ${action}`), { name: 'AccessDeniedException' }),
+        );
 
-      await expect(handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
-        AccessDeniedError,
-      );
-      expect(sent()).toEqual([
-        expect.objectContaining({
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'NON_COMPLIANT',
-          Annotation: expect.stringContaining(
-            'could not be evaluated, Access denied calling logs:DescribeMetricFilters',
-          ),
-        }),
-      ]);
-    });
+        await expect(handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
+          AccessDeniedError,
+        );
+        expect(sent()).toEqual([
+          expect.objectContaining({
+            ComplianceResourceId: MEMBER_ACCOUNT,
+            ComplianceType: 'NON_COMPLIANT',
+            Annotation: expect.stringContaining(`could not be evaluated, Access denied calling ${action}`),
+          }),
+        ]);
+      },
+    );
   });
 });

@@ -11,23 +11,34 @@ import {
 } from '../../../../remediations/request-root-activity-forwarding/checklist';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 
-const member = parse(readFileSync(join(__dirname, '../../../../stacksets/member-account.yaml'), 'utf8')) as {
+type Template = {
   Parameters: Record<string, unknown>;
   Resources: Record<string, { Type: string; Condition?: string; Properties: { Name?: string } }>;
 };
+const template = (file: string) =>
+  parse(readFileSync(join(__dirname, '../../../../stacksets', file), 'utf8')) as Template;
+const member = template('member-account.yaml');
+const forwarding = template('member-forwarding.yaml');
 
 describe('the root activity forwarding checklist', () => {
   const description = opsItemDescription(MEMBER_ACCOUNT);
 
   it.each([
     [
-      'checking the StackSet instance of the account',
-      /list-stack-instances --stack-set-name rootguard-member --stack-instance-account 222222222222/,
+      'checking the forwarding StackSet instances of the account',
+      /list-stack-instances --stack-set-name rootguard-member-forwarding --stack-instance-account 222222222222/,
     ],
-    ['re-deploying it with CentralEventBusArn', /update-stack-instances .*ParameterKey=CentralEventBusArn/],
     [
-      'confirming both us-east-1 rules are ENABLED',
-      /us-east-1: aws events describe-rule --name rootguard-root-console-sign-in and --name rootguard-root-api-call show State ENABLED/,
+      'checking the forwarding role with CentralEventBusArn',
+      /rootguard-member instance .*CentralEventBusArn/,
+    ],
+    [
+      'adding the missing Regions',
+      /create-stack-instances --stack-set-name rootguard-member-forwarding --regions/,
+    ],
+    [
+      'confirming the rules receive read-only calls in each Region',
+      /in each Region named: aws events describe-rule --name rootguard-root-api-call .*State ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS/,
     ],
     ['confirming the central bus target', /list-targets-by-rule .*central bus ARN/],
     ['sending a test event', /Send a test event: aws events test-event-pattern/],
@@ -45,10 +56,10 @@ describe('the root activity forwarding checklist', () => {
     expect(opsItemTitle(MEMBER_ACCOUNT).length).toBeLessThanOrEqual(TITLE_MAX);
   });
 
-  it('names the rules and the parameter stacksets/member-account.yaml really has', () => {
-    const ruleNames = Object.values(member.Resources)
+  it('names the rules member-forwarding.yaml and the parameter member-account.yaml really have', () => {
+    const ruleNames = Object.values(forwarding.Resources)
       // The root-activity rules (the compliance-change rule forwards findings, not root activity).
-      .filter((r) => r.Type === 'AWS::Events::Rule' && r.Condition === 'ForwardRootActivity')
+      .filter((r) => r.Type === 'AWS::Events::Rule' && r.Condition === undefined)
       .map((r) => r.Properties.Name);
     expect([...FORWARDING_RULES].sort()).toEqual(ruleNames.sort());
     expect(member.Parameters).toHaveProperty('CentralEventBusArn');
