@@ -22,6 +22,7 @@ import { analyseRootUsageFilter } from '../../../rules/root-activity-alerting/ro
 import ruleJson from '../../../rules/root-activity-alerting/rule.json';
 import { scheduledEvent } from '../../helpers/config-events';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION } from '../../helpers/constants';
+import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
 import {
   ALERT_TOPIC_ARN,
   ALL_SIGN_INS_PATTERN,
@@ -56,6 +57,7 @@ const eventBridgeMock = mockClient(EventBridgeClient);
 const logsMock = mockClient(CloudWatchLogsClient);
 const cloudWatchMock = mockClient(CloudWatchClient);
 const configMock = mockClient(ConfigServiceClient);
+useOrgSnapshot({ members: [MEMBER_ACCOUNT] });
 
 beforeEach(() => {
   for (const mock of [eventBridgeMock, logsMock, cloudWatchMock, configMock]) mock.reset();
@@ -545,6 +547,7 @@ describe('root-activity-alerting', () => {
       params,
       clients: new ClientFactory({ region: REGION }),
       accountCredentials: undefined,
+      orgSnapshot: unusedOrgSnapshot,
     });
 
     const regionOf = async (client: unknown) =>

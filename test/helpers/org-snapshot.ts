@@ -1,0 +1,117 @@
+/**
+ * Organization snapshots for tests (lib/org-snapshot.ts), and the one way a rule test gives the rule handler's
+ * membership guard an organization: `useOrgSnapshot({ members })` stores a snapshot in a mocked S3 object
+ * (ORG_SNAPSHOT_BUCKET set, GetObject mocked at the SDK boundary and reset before each test), or
+ * `staticOrgSnapshotReader` injects one through RuleHandlerOptions.orgSnapshotReader.
+ */
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { OrgSnapshot } from '../../lib/org-snapshot';
+import { clearOrgSnapshotCache, type OrgSnapshotReader } from '../../lib/org-snapshot-store';
+import type { OrganizationFacts, PolicyFacts } from '../../lib/org-tree';
+import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID } from './constants';
+
+export const SNAPSHOT_BUCKET = 'rootguard-org-snapshot-test';
+export const SNAPSHOT_KEY = 'org-snapshot/v1.json';
+export const BUILDER_FUNCTION = 'rootguard-org-snapshot-builder';
+
+export const SNAPSHOT_ORGANIZATION: OrganizationFacts = {
+  id: ORG_ID,
+  managementAccountId: MANAGEMENT_ACCOUNT,
+  featureSet: 'ALL',
+  scpEnabled: true,
+};
+
+export interface SnapshotOptions {
+  /** Member accounts directly under the root (the management account is always a member). */
+  members?: readonly string[];
+  organization?: OrganizationFacts | null;
+  builtAt?: string;
+  /** Accounts by parent (OU id or root), added to `members`. */
+  accountsIn?: Record<string, readonly string[]>;
+  /** OU id → parent id. */
+  ous?: Record<string, string>;
+  /** Policies attached to targets (account, OU or root ids), in order. */
+  attached?: Array<{ policy: PolicyFacts; targets: readonly string[] }>;
+}
+
+/** A snapshot (version 1) of an organization rooted at ORG_ROOT_ID, built at `builtAt` (default: now). */
+export function orgSnapshotFixture(options: SnapshotOptions = {}): OrgSnapshot {
+  const organization = options.organization === undefined ? SNAPSHOT_ORGANIZATION : options.organization;
+  const accounts: OrgSnapshot['accounts'] = {};
+  if (organization) {
+    accounts[organization.managementAccountId] = { parentId: ORG_ROOT_ID };
+    for (const id of options.members ?? []) accounts[id] = { parentId: ORG_ROOT_ID };
+    for (const [parentId, ids] of Object.entries(options.accountsIn ?? {})) {
+      for (const id of ids) accounts[id] = { parentId };
+    }
+  }
+  return {
+    version: 1,
+    builtAt: options.builtAt ?? new Date().toISOString(),
+    organization,
+    rootId: organization ? ORG_ROOT_ID : null,
+    accounts,
+    ous: Object.fromEntries(Object.entries(options.ous ?? {}).map(([id, parentId]) => [id, { parentId }])),
+    policies: Object.fromEntries(
+      (options.attached ?? []).map(({ policy, targets }) => [
+        policy.id,
+        { name: policy.name, content: policy.content, targets: [...targets] },
+      ]),
+    ),
+  };
+}
+
+/** A reader that always answers `snapshot` and counts its reads. */
+export function staticOrgSnapshotReader(snapshot: OrgSnapshot): OrgSnapshotReader & { reads: number } {
+  const reader = {
+    reads: 0,
+    read: async () => {
+      reader.reads++;
+      return snapshot;
+    },
+  };
+  return reader;
+}
+
+/** What a mocked S3 GetObject answers for `text` (the store reads Body.transformToString()). */
+export function s3Object(text: string) {
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's streaming Body type; the store only reads the text.
+  return { Body: { transformToString: async () => text } as any };
+}
+
+/** For collect contexts of rules that never read the organization snapshot. */
+export const unusedOrgSnapshot = (): Promise<OrgSnapshot> =>
+  Promise.reject(new Error('test: this rule does not read the organization snapshot'));
+
+/**
+ * Stores a snapshot in a mocked S3 object for the rule handlers' membership guard, before each test of the
+ * calling file (built fresh each time so its age is zero). `set` replaces it within one test.
+ */
+export function useOrgSnapshot(options: SnapshotOptions | (() => OrgSnapshot)) {
+  const s3Mock = mockClient(S3Client);
+  const state = { snapshot: undefined as OrgSnapshot | undefined };
+  const set = (snapshot: OrgSnapshot) => {
+    state.snapshot = snapshot;
+    s3Mock.on(GetObjectCommand).resolves(s3Object(JSON.stringify(snapshot)));
+  };
+  beforeEach(() => {
+    process.env.ORG_SNAPSHOT_BUCKET = SNAPSHOT_BUCKET;
+    clearOrgSnapshotCache();
+    s3Mock.reset();
+    set(typeof options === 'function' ? options() : orgSnapshotFixture(options));
+  });
+  afterAll(() => {
+    delete process.env.ORG_SNAPSHOT_BUCKET;
+    clearOrgSnapshotCache();
+    s3Mock.restore();
+  });
+  return {
+    s3Mock,
+    set,
+    get snapshot(): OrgSnapshot {
+      if (!state.snapshot) throw new Error('test: useOrgSnapshot has not stored a snapshot yet');
+      return state.snapshot;
+    },
+  };
+}
