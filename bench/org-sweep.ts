@@ -555,6 +555,7 @@ async function sweep(accounts: readonly string[], mode: Mode): Promise<SweepResu
         params,
         clients,
         accountCredentials: undefined,
+        orgSnapshot: () => Promise.reject(new Error("bench: reworked below")),
       };
       const [scpFacts, mfaFacts] = await Promise.all([collectScp(ctx), collectHardwareMfa(ctx)]);
       const evaluations: RuleEvaluation[] = [

@@ -1,6 +1,7 @@
 /**
  * An AWS Organization built in moto_server with real SDK clients, and the root-deny-scp rule judged against it
- * (its own collect + evaluate). Shared by the integration tests of the rule and of its remediation.
+ * (its own collect + evaluate over a snapshot built from it, or the former ancestry walk). Shared by the
+ * integration tests of the rule, of its remediation and of the organization snapshot.
  */
 import {
   CreateAccountCommand,
@@ -12,10 +13,12 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { ClientFactory } from '../../lib/clients';
-import { clearOrgCache } from '../../lib/org-tree';
+import { buildOrgSnapshot, type OrgSnapshot } from '../../lib/org-snapshot';
+import { clearOrgCache, OrgReader } from '../../lib/org-tree';
 import type { CollectContext } from '../../lib/rule-handler';
 import { collect } from '../../rules/root-deny-scp/collect';
 import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import { collectRootDenyScpByWalk } from './ancestry-walk';
 import { NOTIFICATION_TIME } from './constants';
 import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, MOTO_DEFAULT_ACCOUNT } from './emulator';
 
@@ -59,13 +62,23 @@ export async function createEmulatedOrganization(enableScps = true): Promise<Emu
   };
 }
 
-/** The root-deny-scp rule's own collect and evaluate, read fresh (OrgReader caches reads for five minutes). */
+/** What root-deny-scp concludes for `accountId` from the organization snapshot built from the emulator now. */
 export async function judgeRootDenyScp(
   accountId: string,
   params: RootDenyScpParams = {},
   clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
 ) {
-  clearOrgCache();
+  const snapshot = await buildOrgSnapshot(clients.client(OrganizationsClient));
+  return judgeFromSnapshot(snapshot, accountId, params, clients);
+}
+
+/** root-deny-scp's own collect and evaluate over `snapshot`. */
+export async function judgeFromSnapshot(
+  snapshot: OrgSnapshot,
+  accountId: string,
+  params: RootDenyScpParams = {},
+  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
+) {
   const ctx = {
     accountId,
     partition: 'aws',
@@ -74,7 +87,24 @@ export async function judgeRootDenyScp(
     params,
     clients,
     accountCredentials: undefined,
+    orgSnapshot: async () => snapshot,
   } satisfies CollectContext<RootDenyScpParams>;
   const [evaluation] = evaluate(await collect(ctx), params, ctx);
+  return evaluation;
+}
+
+/** What root-deny-scp concluded before the snapshot: the ancestry walk (OrgReader), read fresh. */
+export async function judgeRootDenyScpByWalk(
+  accountId: string,
+  params: RootDenyScpParams = {},
+  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
+) {
+  clearOrgCache();
+  const facts = await collectRootDenyScpByWalk(new OrgReader(clients.client(OrganizationsClient)), accountId);
+  const [evaluation] = evaluate(facts, params, {
+    accountId,
+    partition: 'aws',
+    evaluationTime: NOTIFICATION_TIME,
+  });
   return evaluation;
 }
