@@ -15,11 +15,8 @@ import {
 import type { ClientFactory } from '../../lib/clients';
 import { buildOrgSnapshot, type OrgSnapshot } from '../../lib/org-snapshot';
 import { clearOrgCache, OrgReader } from '../../lib/org-tree';
-import type { CollectContext } from '../../lib/rule-handler';
-import { collect } from '../../rules/root-deny-scp/collect';
-import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
-import { collectRootDenyScpByWalk } from './ancestry-walk';
-import { NOTIFICATION_TIME } from './constants';
+import type { RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import { rootDenyScpByWalk, rootDenyScpFromSnapshot } from './ancestry-walk';
 import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, MOTO_DEFAULT_ACCOUNT } from './emulator';
 
 /** The management account: whoever calls CreateOrganization, moto's default account here. */
@@ -79,18 +76,7 @@ export async function judgeFromSnapshot(
   params: RootDenyScpParams = {},
   clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
 ) {
-  const ctx = {
-    accountId,
-    partition: 'aws',
-    region: EMULATOR_REGION,
-    evaluationTime: NOTIFICATION_TIME,
-    params,
-    clients,
-    accountCredentials: undefined,
-    orgSnapshot: async () => snapshot,
-  } satisfies CollectContext<RootDenyScpParams>;
-  const [evaluation] = evaluate(await collect(ctx), params, ctx);
-  return evaluation;
+  return (await rootDenyScpFromSnapshot(snapshot, accountId, params, clients))[0];
 }
 
 /** What root-deny-scp concluded before the snapshot: the ancestry walk (OrgReader), read fresh. */
@@ -100,11 +86,5 @@ export async function judgeRootDenyScpByWalk(
   clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
 ) {
   clearOrgCache();
-  const facts = await collectRootDenyScpByWalk(new OrgReader(clients.client(OrganizationsClient)), accountId);
-  const [evaluation] = evaluate(facts, params, {
-    accountId,
-    partition: 'aws',
-    evaluationTime: NOTIFICATION_TIME,
-  });
-  return evaluation;
+  return (await rootDenyScpByWalk(new OrgReader(clients.client(OrganizationsClient)), accountId, params))[0];
 }
