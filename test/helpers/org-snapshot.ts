@@ -7,7 +7,12 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { OrgSnapshot } from '../../lib/org-snapshot';
-import { clearOrgSnapshotCache, type OrgSnapshotReader } from '../../lib/org-snapshot-store';
+import {
+  clearOrgSnapshotCache,
+  type OrgSnapshotReader,
+  type SnapshotLease,
+  type SnapshotStore,
+} from '../../lib/org-snapshot-store';
 import type { OrganizationFacts, PolicyFacts } from '../../lib/org-tree';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID } from './constants';
 
@@ -114,4 +119,39 @@ export function useOrgSnapshot(options: SnapshotOptions | (() => OrgSnapshot)) {
       return state.snapshot;
     },
   };
+}
+
+/** A snapshot store in memory; counts gets and puts. */
+export class MemorySnapshotStore implements SnapshotStore {
+  gets = 0;
+  puts = 0;
+  constructor(public stored: OrgSnapshot | undefined = undefined) {}
+
+  async get(): Promise<OrgSnapshot | undefined> {
+    this.gets++;
+    return this.stored;
+  }
+
+  async put(snapshot: OrgSnapshot): Promise<void> {
+    this.puts++;
+    this.stored = snapshot;
+  }
+}
+
+/** The lease item's conditions, in memory: free or expired to acquire, released by its owner only. */
+export class MemoryLease implements SnapshotLease {
+  holder: { owner: string; expiresAt: number } | undefined;
+  constructor(private readonly ttlMs = 15 * 60_000) {}
+
+  async acquire(owner: string, now: Date): Promise<boolean> {
+    if (this.holder && this.holder.expiresAt >= now.getTime()) return false;
+    this.holder = { owner, expiresAt: now.getTime() + this.ttlMs };
+    return true;
+  }
+
+  async release(owner: string): Promise<boolean> {
+    if (this.holder?.owner !== owner) return false;
+    this.holder = undefined;
+    return true;
+  }
 }
