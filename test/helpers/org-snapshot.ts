@@ -4,16 +4,21 @@
  * (ORG_SNAPSHOT_BUCKET set, GetObject mocked at the SDK boundary and reset before each test), or
  * `staticOrgSnapshotReader` injects one through RuleHandlerOptions.orgSnapshotReader.
  */
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { OrgSnapshotLeaseHeldError } from '../../lib/errors';
 import type { OrgSnapshot } from '../../lib/org-snapshot';
 import {
   clearOrgSnapshotCache,
   type OrgSnapshotReader,
+  REBUILD_REQUEST_SOURCE,
+  type RequestRebuild,
   type SnapshotLease,
   type SnapshotStore,
 } from '../../lib/org-snapshot-store';
 import type { OrganizationFacts, PolicyFacts } from '../../lib/org-tree';
+import { createOrgSnapshotBuilder } from '../../org-snapshot/handler';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID } from './constants';
 
 export const SNAPSHOT_BUCKET = 'rootguard-org-snapshot-test';
@@ -154,4 +159,77 @@ export class MemoryLease implements SnapshotLease {
     this.holder = undefined;
     return true;
   }
+}
+
+export interface InProcessBuilder {
+  /** Stands in for the reader's async invoke: starts the builder handler and returns at once. */
+  trigger: RequestRebuild;
+  /** Resolves once every triggered run, and its retries, has ended. */
+  settled(): Promise<void>;
+  /** Runs that built and stored a snapshot, and the Organizations calls they made. */
+  builds: number;
+  organizationsCalls: number;
+  /** Runs refused by the lease (each retried like Lambda's async retry, up to `retries` times). */
+  leaseHeld: number;
+  failures: unknown[];
+}
+
+/**
+ * The builder Lambda (org-snapshot/handler.ts) run in this process for every rebuild request, the way Lambda
+ * runs an asynchronous invoke: the caller does not wait, and a run that finds the lease held is retried
+ * after a delay (Lambda retries twice, after about one and two minutes; `retryDelayMs` scales that down).
+ */
+export function inProcessBuilder(options: {
+  store: SnapshotStore;
+  lease: SnapshotLease;
+  organizations: OrganizationsClient;
+  retries?: number;
+  retryDelayMs?: number;
+}): InProcessBuilder {
+  const retries = options.retries ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const handler = createOrgSnapshotBuilder({
+    store: options.store,
+    lease: options.lease,
+    organizations: async () => options.organizations,
+    metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
+  });
+  const pending = new Set<Promise<void>>();
+  let runs = 0;
+  const builder: InProcessBuilder = {
+    builds: 0,
+    organizationsCalls: 0,
+    leaseHeld: 0,
+    failures: [],
+    trigger: async (requestedAt, reason) => {
+      const run = async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const result = await handler(
+              { source: REBUILD_REQUEST_SOURCE, requestedAt, reason },
+              { awsRequestId: `in-process-${++runs}` },
+            );
+            builder.organizationsCalls += result.organizationsCalls;
+            if (result.status === 'built') builder.builds++;
+            return;
+          } catch (error) {
+            if (!(error instanceof OrgSnapshotLeaseHeldError)) {
+              builder.failures.push(error);
+              return;
+            }
+            builder.leaseHeld++;
+            if (attempt >= retries) return;
+            await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
+          }
+        }
+      };
+      const running = run();
+      pending.add(running);
+      void running.finally(() => pending.delete(running));
+    },
+    settled: async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+  return builder;
 }
