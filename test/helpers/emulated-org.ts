@@ -4,9 +4,11 @@
  * integration tests of the rule, of its remediation and of the organization snapshot.
  */
 import {
+  AttachPolicyCommand,
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   CreateOrganizationCommand,
+  CreatePolicyCommand,
   EnablePolicyTypeCommand,
   ListRootsCommand,
   MoveAccountCommand,
@@ -57,6 +59,26 @@ export async function createEmulatedOrganization(enableScps = true): Promise<Emu
       return id;
     },
   };
+}
+
+/** Creates an SCP named `name` with `content` and attaches it to `targetId`; returns its id. */
+export async function attachScp(
+  org: OrganizationsClient,
+  name: string,
+  content: object,
+  targetId: string,
+): Promise<string> {
+  const created = await org.send(
+    new CreatePolicyCommand({
+      Name: name,
+      Description: name,
+      Type: 'SERVICE_CONTROL_POLICY',
+      Content: JSON.stringify(content),
+    }),
+  );
+  const id = created.Policy?.PolicySummary?.Id as string;
+  await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
+  return id;
 }
 
 /** What root-deny-scp concludes for `accountId` from the organization snapshot built from the emulator now. */

@@ -3,7 +3,7 @@
  * over HTTP with real SDK clients, and the rule's own collect and pure evaluate judge it.
  */
 
-import { AttachPolicyCommand, CreatePolicyCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { createRuleHandler } from '../../lib/rule-handler';
@@ -12,6 +12,7 @@ import { evaluate } from '../../rules/root-deny-scp/evaluate';
 import metadata from '../../rules/root-deny-scp/rule.json';
 import { scheduledEvent } from '../helpers/config-events';
 import {
+  attachScp as attach,
   createEmulatedOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
   judgeFromSnapshot,
@@ -57,25 +58,6 @@ async function buildOrganization(enableScps = true): Promise<Org> {
       atRoot: await account('legacy', rootId),
     },
   };
-}
-
-async function attach(
-  org: OrganizationsClient,
-  name: string,
-  content: object,
-  targetId: string,
-): Promise<string> {
-  const created = await org.send(
-    new CreatePolicyCommand({
-      Name: name,
-      Description: name,
-      Type: 'SERVICE_CONTROL_POLICY',
-      Content: JSON.stringify(content),
-    }),
-  );
-  const id = created.Policy?.PolicySummary?.Id as string;
-  await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
-  return id;
 }
 
 const judge = judgeRootDenyScp;
