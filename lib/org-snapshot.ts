@@ -14,7 +14,6 @@ import {
   DescribeOrganizationCommand,
   type DescribeOrganizationCommandOutput,
   DescribePolicyCommand,
-  ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
@@ -60,8 +59,7 @@ export const orgSnapshotSchema = z.object({
   accounts: z.record(
     z.string().regex(ACCOUNT_ID_PATTERN),
     z.object({
-      /** Null when the tree was not read (no all-features organization, or SCPs disabled). */
-      parentId: z.string().min(1).nullable(),
+      parentId: z.string().min(1),
       name: z.string().optional(),
       status: z.string().optional(),
     }),
@@ -116,10 +114,8 @@ export function scpChainFromSnapshot(snapshot: OrgSnapshot, accountId: string): 
   if (!account) {
     throw new RootGuardError(`account ${accountId} is not in the organization snapshot`, { accountId });
   }
-  if (account.parentId === null || snapshot.rootId === null) {
-    throw new RootGuardError('the organization snapshot holds no tree (SCPs unavailable when it was built)', {
-      accountId,
-    });
+  if (snapshot.rootId === null) {
+    throw new RootGuardError('the organization snapshot holds no organization root', { accountId });
   }
   const chain: Array<{ id: string; type: TargetType }> = [{ id: accountId, type: 'ACCOUNT' }];
   let parentId = account.parentId;
@@ -189,8 +185,9 @@ function required<T>(value: T | undefined | null, action: string, what: string):
 /**
  * Reads the organization top-down: DescribeOrganization, ListRoots, then breadth-first
  * ListOrganizationalUnitsForParent and ListAccountsForParent from the root (five OU levels at most), then
- * ListPolicies (SCPs) with DescribePolicy and ListTargetsForPolicy for each. Without an SCP tree to read
- * (consolidated billing only, or SCPs disabled) only ListAccounts: membership still needs every account.
+ * ListPolicies (SCPs) with DescribePolicy and ListTargetsForPolicy for each. Without SCPs to read
+ * (consolidated billing only, or SCPs disabled) the policies are skipped; the accounts are still read, because
+ * membership needs every one of them. The calls are exactly those the builder's read role is granted.
  */
 export async function buildOrgSnapshot(
   client: OrganizationsClient,
@@ -231,25 +228,12 @@ export async function buildOrgSnapshot(
     ),
   };
   const rootId = required(root.Id, 'organizations:ListRoots', 'root id');
-  const accountEntry = (a: { Name?: string; Status?: string }, parentId: string | null) => ({
+  const accountEntry = (a: { Name?: string; Status?: string }, parentId: string) => ({
     parentId,
     ...(a.Name === undefined ? {} : { name: a.Name }),
     ...(a.Status === undefined ? {} : { status: a.Status }),
   });
   const accounts: OrgSnapshot['accounts'] = {};
-
-  if (!hasScpTree(organization)) {
-    const listed = await allPages('organizations:ListAccounts', async (NextToken) => {
-      const out = await call('organizations:ListAccounts', () =>
-        client.send(new ListAccountsCommand({ NextToken })),
-      );
-      return { items: out.Accounts, next: out.NextToken };
-    });
-    for (const a of listed)
-      accounts[required(a.Id, 'organizations:ListAccounts', 'account id')] = accountEntry(a, null);
-    return { ...empty, organization, rootId, accounts };
-  }
-
   const ous: OrgSnapshot['ous'] = {};
   let level = [rootId];
   for (let depth = 1; level.length > 0; depth++) {
@@ -297,6 +281,9 @@ export async function buildOrgSnapshot(
       });
     }
   }
+
+  // Without all features or with SCPs disabled no SCP applies: the tree is still read, for membership.
+  if (!hasScpTree(organization)) return { ...empty, organization, rootId, accounts, ous };
 
   const summaries = await allPages('organizations:ListPolicies', async (NextToken) => {
     const out = await call('organizations:ListPolicies', () =>

@@ -1,7 +1,7 @@
 /**
  * An in-memory AWS Organizations that answers, from a tree model, the calls both ways of reading the
  * organization make: top-down for the snapshot (ListRoots, ListOrganizationalUnitsForParent,
- * ListAccountsForParent, ListAccounts, ListPolicies, DescribePolicy, ListTargetsForPolicy) and bottom-up for
+ * ListAccountsForParent, ListPolicies, DescribePolicy, ListTargetsForPolicy) and bottom-up for
  * the ancestry walk (ListParents, ListPoliciesForTarget). Lists are paged as Organizations pages them by
  * default (PAGE_SIZE items, NextToken), so both readers meet real pagination. Installed at the SDK boundary
  * (aws-sdk-client-mock) and shared by the differential test and the bench.
@@ -13,7 +13,6 @@
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
-  ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
@@ -192,15 +191,6 @@ export class FakeOrganization {
     };
   }
 
-  listAccounts(input: { NextToken?: string }) {
-    this.inOrganization();
-    const { items, next } = page('accounts', this.accounts, input.NextToken);
-    return {
-      Accounts: items.map((id) => ({ Id: id, Name: `name-${id}`, Status: 'ACTIVE' as const })),
-      NextToken: next,
-    };
-  }
-
   listPolicies(input: { NextToken?: string }) {
     this.inOrganization();
     const { items, next } = page('policies', [...this.policies.keys()], input.NextToken);
@@ -238,7 +228,6 @@ export function installFakeOrganizations(
     .on(ListOrganizationalUnitsForParentCommand)
     .callsFake((i: Input) => wrap(() => org.listOrganizationalUnitsForParent(i)));
   mock.on(ListAccountsForParentCommand).callsFake((i: Input) => wrap(() => org.listAccountsForParent(i)));
-  mock.on(ListAccountsCommand).callsFake((i: Input) => wrap(() => org.listAccounts(i)));
   mock.on(ListPoliciesCommand).callsFake((i: Input) => wrap(() => org.listPolicies(i)));
   mock.on(ListTargetsForPolicyCommand).callsFake((i: Input) => wrap(() => org.listTargetsForPolicy(i)));
 }

@@ -1,6 +1,5 @@
 import {
   DescribeOrganizationCommand,
-  ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
@@ -131,17 +130,21 @@ describe('buildOrgSnapshot', () => {
     await expect(promise).rejects.toMatchObject({ action: 'organizations:ListAccountsForParent' });
   });
 
-  it('lists only the accounts, with no tree or policies, when SCPs are disabled', async () => {
-    const org = smallOrganization({ ...SNAPSHOT_ORGANIZATION, scpEnabled: false });
-    installFakeOrganizations(orgMock, org);
+  it.each([
+    ['SCPs are disabled', { ...SNAPSHOT_ORGANIZATION, scpEnabled: false }],
+    [
+      'the organization has consolidated billing only',
+      { ...SNAPSHOT_ORGANIZATION, featureSet: 'CONSOLIDATED_BILLING', scpEnabled: false },
+    ],
+  ])('reads the accounts for membership but no policy when %s', async (_case, organization) => {
+    installFakeOrganizations(orgMock, smallOrganization(organization));
 
     const snapshot = await build();
 
-    expect(snapshot).toMatchObject({ ous: {}, policies: {}, rootId: ORG_ROOT_ID });
-    expect(snapshot.accounts[MEMBER_ACCOUNT]).toMatchObject({ parentId: null });
-    expect(orgMock).toHaveReceivedCommand(ListAccountsCommand);
+    expect(snapshot).toMatchObject({ organization, policies: {}, rootId: ORG_ROOT_ID });
+    expect(snapshot.accounts[MEMBER_ACCOUNT]).toMatchObject({ parentId: OU_PROD });
     expect(orgMock).not.toHaveReceivedCommand(ListPoliciesCommand);
-    expect(orgMock).not.toHaveReceivedCommand(ListOrganizationalUnitsForParentCommand);
+    expect(orgMock).not.toHaveReceivedCommand(ListTargetsForPolicyCommand);
   });
 
   it('returns a snapshot without organization when the caller is in none, after one call', async () => {
