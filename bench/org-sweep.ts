@@ -42,10 +42,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetAccountSummaryCommand, IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { CreateBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import pLimit from 'p-limit';
 import { ClientFactory } from '../lib/clients';
@@ -53,10 +51,7 @@ import { CANONICAL_DENY_ROOT_POLICY } from '../lib/deny-root-policy';
 import type { RuleEvaluation } from '../lib/evaluation';
 import {
   CachingOrgSnapshotReader,
-  DEFAULT_SNAPSHOT_KEY,
-  DynamoDbSnapshotLease,
   type OrgSnapshotReader,
-  S3SnapshotStore,
   type SnapshotLease,
   type SnapshotStore,
 } from '../lib/org-snapshot-store';
@@ -73,9 +68,9 @@ import {
 import { collect as collectHardwareMfa } from '../rules/root-hardware-mfa/collect';
 import { evaluate as evaluateHardwareMfa } from '../rules/root-hardware-mfa/evaluate';
 import { collectRootDenyScpByWalk } from '../test/helpers/ancestry-walk';
-import { emulatorClient } from '../test/helpers/emulator';
 import { FakeOrganization, installFakeOrganizations } from '../test/helpers/fake-organizations';
 import {
+  emulatedSnapshotStore,
   type InProcessBuilder,
   inProcessBuilder,
   MemoryLease,
@@ -555,8 +550,6 @@ const COLD_CONTAINERS = 50;
 /** How often a waiting reader polls the store, and how long a lease-held build waits before Lambda's retry. */
 const POLL_MS = 50;
 const RETRY_DELAY_MS = 200;
-const SNAPSHOT_BUCKET = 'rootguard-bench-org-snapshot';
-const LEASE_TABLE = 'rootguard-bench-org-snapshot-lease';
 
 interface SnapshotSweep {
   result: SweepResult;
@@ -594,31 +587,11 @@ async function snapshotSweep(
   return { result, builder };
 }
 
-/** An S3 bucket and a DynamoDB lease table on moto_server, started as the integration tests start it. */
-async function motoStore(): Promise<{
-  store: SnapshotStore;
-  lease: SnapshotLease;
-  clear(): Promise<unknown>;
-  stop(): Promise<void>;
-}> {
+/** The shared store on moto_server, started as the integration tests start it. */
+async function motoStore() {
   await startMoto();
-  const s3 = emulatorClient(S3Client);
-  const dynamodb = emulatorClient(DynamoDBClient);
-  await s3.send(new CreateBucketCommand({ Bucket: SNAPSHOT_BUCKET }));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: LEASE_TABLE,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  return {
-    store: new S3SnapshotStore(s3, SNAPSHOT_BUCKET, DEFAULT_SNAPSHOT_KEY),
-    lease: new DynamoDbSnapshotLease(dynamodb, LEASE_TABLE),
-    clear: () => s3.send(new DeleteObjectCommand({ Bucket: SNAPSHOT_BUCKET, Key: DEFAULT_SNAPSHOT_KEY })),
-    stop: stopMoto,
-  };
+  const { store, lease, clear } = await emulatedSnapshotStore();
+  return { store, lease: lease(), clear, stop: stopMoto };
 }
 
 async function runSweeps(): Promise<BenchRow[]> {

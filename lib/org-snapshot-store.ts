@@ -230,7 +230,10 @@ export interface OrgSnapshotReader {
   read(opts?: { expectMembers?: readonly string[] }): Promise<OrgSnapshot>;
 }
 
-/** Asks the builder for a snapshot built at or after `requestedAt`; returns once asked, not once built. */
+/**
+ * Asks the builder for a snapshot built at or after `requestedAt` (a stored one that is already that new
+ * answers it); returns once asked, not once built.
+ */
 export type RequestRebuild = (requestedAt: string, reason: string) => Promise<void>;
 
 export interface CachingReaderOptions {
@@ -300,22 +303,30 @@ export class CachingOrgSnapshotReader implements OrgSnapshotReader {
   }
 
   private async refresh(expected: readonly string[]): Promise<OrgSnapshot> {
-    let snapshot = await this.options.store.get();
-    let reason = this.shortfall(snapshot, expected);
-    if (reason === undefined && snapshot) return this.keep(snapshot);
+    const seen = await this.options.store.get();
+    let reason = this.shortfall(seen, expected);
+    if (reason === undefined && seen) return this.keep(seen);
 
     const now = this.now().getTime();
+    // A stale or missing snapshot is answered by any newer build, one already under way included (so a burst
+    // of cold containers costs one build); an account missing from an old snapshot needs one built from now on,
+    // since the account may have joined after every build so far started.
+    const stale = !seen || now - Date.parse(seen.builtAt) >= this.maxAgeMs;
+    const wantedFrom = !seen ? 0 : stale ? Date.parse(seen.builtAt) + 1 : now;
+    const answers = (s: OrgSnapshot) =>
+      this.shortfall(s, expected) === undefined &&
+      (Date.parse(s.builtAt) >= wantedFrom || expected.every((id) => isOrganizationMember(s, id)));
     if (now - this.lastRequestAt >= REBUILD_REQUEST_INTERVAL_MS) {
-      await this.options.requestRebuild(new Date(now).toISOString(), reason ?? 'refresh');
+      await this.options.requestRebuild(new Date(wantedFrom).toISOString(), reason ?? 'refresh');
       this.lastRequestAt = now;
       this.rebuildRequests++;
     }
     const deadline = now + this.waitMs;
     while (this.now().getTime() < deadline) {
       await this.sleep(Math.min(this.pollMs, deadline - this.now().getTime()));
-      snapshot = await this.options.store.get();
-      reason = this.shortfall(snapshot, expected);
-      if (reason === undefined && snapshot) return this.keep(snapshot);
+      const snapshot = await this.options.store.get();
+      if (snapshot && answers(snapshot)) return this.keep(snapshot);
+      reason = this.shortfall(snapshot, expected) ?? reason;
     }
     throw new OrgSnapshotUnavailableError(
       `${reason}; a rebuild was requested and no fresh snapshot arrived within ${Math.round(this.waitMs / 1000)} s`,

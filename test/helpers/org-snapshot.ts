@@ -4,22 +4,27 @@
  * (ORG_SNAPSHOT_BUCKET set, GetObject mocked at the SDK boundary and reset before each test), or
  * `staticOrgSnapshotReader` injects one through RuleHandlerOptions.orgSnapshotReader.
  */
+
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { OrgSnapshotLeaseHeldError } from '../../lib/errors';
 import type { OrgSnapshot } from '../../lib/org-snapshot';
 import {
   clearOrgSnapshotCache,
+  DynamoDbSnapshotLease,
   type OrgSnapshotReader,
   REBUILD_REQUEST_SOURCE,
   type RequestRebuild,
+  S3SnapshotStore,
   type SnapshotLease,
   type SnapshotStore,
 } from '../../lib/org-snapshot-store';
 import type { OrganizationFacts, PolicyFacts } from '../../lib/org-tree';
 import { createOrgSnapshotBuilder } from '../../org-snapshot/handler';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID } from './constants';
+import { emulatorClient } from './emulator';
 
 export const SNAPSHOT_BUCKET = 'rootguard-org-snapshot-test';
 export const SNAPSHOT_KEY = 'org-snapshot/v1.json';
@@ -232,4 +237,30 @@ export function inProcessBuilder(options: {
     },
   };
   return builder;
+}
+
+export const LEASE_TABLE = 'rootguard-org-snapshot-lease';
+
+/**
+ * The snapshot's shared store on moto_server: the S3 bucket and the DynamoDB lease table (key schema as
+ * deployed: partition key `pk`, a string), created here. `lease()` is a fresh lease client, as each builder has.
+ */
+export async function emulatedSnapshotStore(bucket = SNAPSHOT_BUCKET, table = LEASE_TABLE) {
+  const s3 = emulatorClient(S3Client);
+  const dynamodb = emulatorClient(DynamoDBClient);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return {
+    store: new S3SnapshotStore(s3, bucket, SNAPSHOT_KEY),
+    lease: () => new DynamoDbSnapshotLease(dynamodb, table),
+    /** Deletes the snapshot object: the next reader finds none. */
+    clear: () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: SNAPSHOT_KEY })),
+  };
 }

@@ -8,16 +8,10 @@
  * Organizations lists (moto pages only some of them, and this organization fits one page anyway), repeated
  * page tokens, throttling, and the Lambda InvokeFunction trigger (moto would run the builder in a container).
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
-import {
-  CachingOrgSnapshotReader,
-  DynamoDbSnapshotLease,
-  S3SnapshotStore,
-} from '../../lib/org-snapshot-store';
+import { CachingOrgSnapshotReader } from '../../lib/org-snapshot-store';
 import {
   attachScp,
   createEmulatedOrganization,
@@ -26,10 +20,9 @@ import {
   judgeRootDenyScpByWalk,
 } from '../helpers/emulated-org';
 import { emulatorClient, resetEmulator } from '../helpers/emulator';
-import { inProcessBuilder, SNAPSHOT_BUCKET, SNAPSHOT_KEY } from '../helpers/org-snapshot';
+import { emulatedSnapshotStore, inProcessBuilder } from '../helpers/org-snapshot';
 import { PARTIAL_DENY_ROOT_CONTENT } from '../helpers/scp';
 
-const LEASE_TABLE = 'rootguard-org-snapshot-lease';
 const READERS = 6;
 const MINUTE = 60_000;
 
@@ -51,24 +44,6 @@ async function organization() {
   return { org, accounts: [EMULATED_MANAGEMENT_ACCOUNT, ...accounts] };
 }
 
-async function sharedStore() {
-  const s3 = emulatorClient(S3Client);
-  const dynamodb = emulatorClient(DynamoDBClient);
-  await s3.send(new CreateBucketCommand({ Bucket: SNAPSHOT_BUCKET }));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: LEASE_TABLE,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  return {
-    store: new S3SnapshotStore(s3, SNAPSHOT_BUCKET, SNAPSHOT_KEY),
-    lease: () => new DynamoDbSnapshotLease(dynamodb, LEASE_TABLE),
-  };
-}
-
 beforeEach(async () => {
   await resetEmulator();
 });
@@ -76,7 +51,7 @@ beforeEach(async () => {
 describe('the organization snapshot on moto_server', () => {
   it('is built once for several fresh containers reading at once, and all of them get the same snapshot', async () => {
     const { org, accounts } = await organization();
-    const { store, lease } = await sharedStore();
+    const { store, lease } = await emulatedSnapshotStore();
     const builder = inProcessBuilder({ store, lease: lease(), organizations: org, retryDelayMs: 50 });
     const readers = Array.from(
       { length: READERS },
@@ -115,7 +90,7 @@ describe('the organization snapshot on moto_server', () => {
 
   describe('the DynamoDB lease', () => {
     it('lets one builder hold it, refuses another, and is released by its owner only', async () => {
-      const { lease } = await sharedStore();
+      const { lease } = await emulatedSnapshotStore();
       const now = new Date();
 
       await expect(lease().acquire('builder-a', now)).resolves.toBe(true);
@@ -126,7 +101,7 @@ describe('the organization snapshot on moto_server', () => {
     });
 
     it('is taken over once it has expired', async () => {
-      const { lease } = await sharedStore();
+      const { lease } = await emulatedSnapshotStore();
       const now = Date.now();
 
       await expect(lease().acquire('builder-a', new Date(now - 20 * MINUTE))).resolves.toBe(true);

@@ -139,7 +139,8 @@ describe('CachingOrgSnapshotReader', () => {
 
     const snapshot = await reader().read({ expectMembers: [MEMBER_ACCOUNT] });
 
-    expect(requests).toEqual([NOTIFICATION_TIME]);
+    // Any snapshot newer than the stale one answers: a build already under way included.
+    expect(requests).toEqual([new Date(Date.parse(minutesAgo(181)) + 1).toISOString()]);
     expect(snapshot.builtAt).toBe(NOTIFICATION_TIME);
     expect(s3Mock).toHaveReceivedCommandTimes(GetObjectCommand, 2);
   });
@@ -189,6 +190,36 @@ describe('CachingOrgSnapshotReader', () => {
 
     expect(snapshot.accounts[OTHER_ACCOUNT]).toBeDefined();
     expect(requests).toHaveLength(1);
+  });
+
+  it('asks for a build from now on for an unknown account, and ignores a newer one that started before', async () => {
+    storeObject(orgSnapshotFixture({ members: [MEMBER_ACCOUNT], builtAt: minutesAgo(20) }));
+    let polls = 0;
+    onRequest = () => storeObject(orgSnapshotFixture({ members: [MEMBER_ACCOUNT], builtAt: minutesAgo(5) }));
+    const r = new CachingOrgSnapshotReader({
+      store: store(),
+      requestRebuild: async (requestedAt) => {
+        requests.push(requestedAt);
+        onRequest();
+      },
+      now: clock,
+      sleep: async (ms) => {
+        now += ms;
+        // The requested build lands on the third poll.
+        if (++polls === 3) {
+          storeObject(
+            orgSnapshotFixture({ members: [MEMBER_ACCOUNT], builtAt: new Date(now).toISOString() }),
+          );
+        }
+      },
+      pollMs: 1_000,
+    });
+
+    const snapshot = await r.read({ expectMembers: [OTHER_ACCOUNT] });
+
+    expect(requests).toEqual([NOTIFICATION_TIME]);
+    expect(snapshot.builtAt).toBe(new Date(NOW + 3_000).toISOString());
+    expect(snapshot.accounts[OTHER_ACCOUNT]).toBeUndefined();
   });
 
   it('believes a snapshot younger than 15 minutes that lacks the account: no refresh', async () => {
