@@ -1,37 +1,38 @@
 /**
- * What the OrgReader cache (lib/org-tree.ts) saves in an org-wide sweep, and what pure evaluation costs.
+ * What the organization snapshot (lib/org-snapshot.ts) saves in an org-wide sweep against the ancestry walk it
+ * replaced (lib/org-tree.ts OrgReader), and what pure evaluation costs.
  *
  * org-sweep: a synthetic organization (seeded, so every run builds the same one) of 1,000 and of 5,000
  * accounts under 180 OUs nested five deep (Workloads → business unit → Prod/NonProd/Dev → team → PCI or
  * Regional), 27 SCPs attached at the root, at OUs of every level and at some accounts, FullAWSAccess on
- * every target as AWS attaches it, and guardrails shared by many OUs. Every account is evaluated for
+ * every target as AWS attaches it, and guardrails shared by many OUs. Organizations is the in-memory fake of
+ * test/helpers/fake-organizations.ts (real page sizes), installed at the SDK boundary (aws-sdk-client-mock:
+ * `send` is stubbed, no SDK middleware runs); every mocked call first waits one 1 ms timer (setTimeout(1),
+ * Node's smallest, which fires after ≥ 1 ms) as a stand-in for the network. Every account is evaluated for
  * root-deny-scp and root-hardware-mfa (both rules at once) with the rules' own collect and evaluate,
  * CONCURRENCY accounts at a time (p-limit), the way Config fans a periodic rule out over the organization.
- * AWS is mocked at the SDK boundary (aws-sdk-client-mock: `send` is stubbed, no SDK middleware runs); every
- * mocked call first waits one 1 ms timer (setTimeout(1), Node's smallest, which fires after ≥ 1 ms) as a
- * stand-in for the network. ListVirtualMFADevices answers with two pages (three for a quarter of the
- * accounts).
+ * ListVirtualMFADevices answers with two pages (three for a quarter of the accounts).
  *
- * Reading the wall times: the sweeps are CPU-bound (the "CPU time/account" rows times the accounts come
- * close to the wall time; most of it is the mock: sinon matching and recording every call, the Commands,
- * the promises), not bound by the timers, so their wall-time ratios follow the total number of calls.
- * Against real AWS (10-100 ms per call) an account's time follows the calls on its critical path instead:
- * naive, DescribeOrganization, ListRoots and one ListParents per level in sequence, then
- * ListPoliciesForTarget and DescribePolicy (~9 deep); cached, ~2, which leaves the 2-3 sequential IAM pages
- * as the longest chain.
+ * Reading the wall times: the sweeps are CPU-bound (most of it is the mock: sinon matching and recording
+ * every call, the Commands, the promises), not bound by the timers, so their wall-time ratios follow the
+ * total number of calls. Against real AWS (10-100 ms per call) an account's time follows the calls on its
+ * critical path instead.
  *
- * Two sweeps per size, in the same run:
- * - naive (the baseline): every account reads the organization afresh. rules/root-deny-scp/collect.ts with
- *   a reader whose cache namespace no other account shares, which is "a fresh reader per account and
- *   clearOrgCache in between" without the side effect that clearing the shared cache mid-sweep would have on
- *   the accounts still in flight;
- * - cached: the real collect, one warm Lambda's module cache (5-minute TTL, in-flight dedupe) shared by
- *   the whole sweep.
- * Calls are attributed, through AsyncLocalStorage, to the account whose collect made them (a deduped
- * in-flight read counts once, for the account that started it). Both sweeps must reach the same verdict for
- * every account, and the naive baseline must make, account by account, exactly the calls of the real collect
- * run one account at a time with clearOrgCache before each (checked on the warm-up organization), or the
- * benchmark fails.
+ * Sweeps per size, in the same run:
+ * - walk naive (the baseline): every account walks its ancestry afresh (collectRootDenyScpByWalk with a
+ *   reader whose cache namespace no other account shares);
+ * - walk, OrgReader cache: one warm Lambda's module cache (5-minute TTL, in-flight dedupe) for the sweep;
+ * - snapshot, 1 warm container: the rule's real collect over one CachingOrgSnapshotReader whose store (in
+ *   memory) starts empty, so the sweep pays for one build by the builder Lambda's handler run in process;
+ * - snapshot, 50 cold containers: the evaluations spread over 50 fresh readers (empty caches) sharing ONE
+ *   store on moto_server (S3 object, DynamoDB lease; started as the integration tests start it), the object
+ *   deleted first: every container that finds it missing asks for a rebuild, the lease lets one build, the
+ *   others are retried as Lambda retries an async invoke, and every reader polls the object. Rebuilds count.
+ * Organizations calls are attributed, through AsyncLocalStorage, to the account whose evaluation made them (a
+ * build to the account whose read triggered it), and must add up to what the fake answered and the builder
+ * counted. Every sweep must reach the walk's verdict and annotation for every account (wrong verdicts: 0), and
+ * the naive baseline must make, account by account, exactly the calls of the walk run one account at a time
+ * with clearOrgCache before each (checked on the warm-up organization), or the benchmark fails.
  *
  * evaluate: the pure evaluate cost per account: every rule over the facts of examples/sample-org.json,
  * replicated to 5,000 accounts (each copy with its own account id), through lib/rule-registry's
@@ -42,19 +43,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GetAccountSummaryCommand, IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
-import {
-  DescribeOrganizationCommand,
-  DescribePolicyCommand,
-  ListParentsCommand,
-  ListPoliciesForTargetCommand,
-  ListRootsCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import pLimit from 'p-limit';
 import { ClientFactory } from '../lib/clients';
 import { CANONICAL_DENY_ROOT_POLICY } from '../lib/deny-root-policy';
 import type { RuleEvaluation } from '../lib/evaluation';
+import {
+  CachingOrgSnapshotReader,
+  type OrgSnapshotReader,
+  type SnapshotLease,
+  type SnapshotStore,
+} from '../lib/org-snapshot-store';
 import { clearOrgCache, OrgReader } from '../lib/org-tree';
 import type { Partition } from '../lib/partition';
 import type { CollectContext, EvaluateContext } from '../lib/rule-handler';
@@ -67,6 +67,18 @@ import {
 } from '../rules/root-deny-scp/evaluate';
 import { collect as collectHardwareMfa } from '../rules/root-hardware-mfa/collect';
 import { evaluate as evaluateHardwareMfa } from '../rules/root-hardware-mfa/evaluate';
+import { collectRootDenyScpByWalk } from '../test/helpers/ancestry-walk';
+import { FakeOrganization, installFakeOrganizations } from '../test/helpers/fake-organizations';
+import {
+  emulatedSnapshotStore,
+  type InProcessBuilder,
+  inProcessBuilder,
+  MemoryLease,
+  MemorySnapshotStore,
+} from '../test/helpers/org-snapshot';
+import { mulberry32 } from '../test/helpers/prng';
+import startMoto from '../test/integration/global-setup';
+import stopMoto from '../test/integration/global-teardown';
 import type { Benchmark, BenchRow } from './harness';
 import { timeEach } from './harness';
 
@@ -91,38 +103,13 @@ const DEVICES_PER_PAGE = 20;
 
 // ---- The synthetic organization -------------------------------------------------------------------------
 
-type ParentType = 'ROOT' | 'ORGANIZATIONAL_UNIT';
-
-interface PolicySummary {
-  Id: string;
-  Arn: string;
-  Name: string;
-  Type: 'SERVICE_CONTROL_POLICY';
-  AwsManaged: boolean;
-}
-
 interface SyntheticOrg {
+  /** The tree, its SCPs and the answers to every Organizations call (test/helpers/fake-organizations.ts). */
+  fake: FakeOrganization;
   /** Member accounts and the management account (first). */
   accounts: string[];
-  parents: Map<string, { Id: string; Type: ParentType }>;
-  /** Target (root, OU or account) → the SCPs attached to it. */
-  attached: Map<string, PolicySummary[]>;
-  /** Policy id → DescribePolicy answer. */
-  policies: Map<string, { Policy: { PolicySummary: PolicySummary; Content: string } }>;
   ouCount: number;
   maxDepth: number;
-}
-
-/** Deterministic PRNG (mulberry32): the same organization on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const policyDoc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -225,24 +212,16 @@ const SHARED_POLICIES = {
 function buildOrg(accountCount: number, seed = 20_261_120): SyntheticOrg {
   const rng = mulberry32(seed);
   const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
-  const parents = new Map<string, { Id: string; Type: ParentType }>();
-  const attached = new Map<string, PolicySummary[]>();
-  const policies: SyntheticOrg['policies'] = new Map();
+  const fake = new FakeOrganization(
+    { id: ORG_ID, managementAccountId: MANAGEMENT_ACCOUNT_ID, featureSet: 'ALL', scpEnabled: true },
+    ROOT_ID,
+  );
   const depthOf = new Map<string, number>([[ROOT_ID, 0]]);
   const slots: Array<{ id: string; weight: number }> = [];
   const hasChildren = new Set<string>();
 
-  const definePolicy = (id: string, name: string, content: string): string => {
-    const summary: PolicySummary = {
-      Id: id,
-      Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:policy/${ORG_ID}/service_control_policy/${id}`,
-      Name: name,
-      Type: 'SERVICE_CONTROL_POLICY',
-      AwsManaged: id === 'p-FullAWSAccess',
-    };
-    policies.set(id, { Policy: { PolicySummary: summary, Content: content } });
-    return id;
-  };
+  const definePolicy = (id: string, name: string, content: string): string =>
+    fake.definePolicy(id, name, content);
   const shared = Object.fromEntries(
     Object.entries(SHARED_POLICIES).map(([key, [id, name, content]]) => [
       key,
@@ -258,14 +237,7 @@ function buildOrg(accountCount: number, seed = 20_261_120): SyntheticOrg {
       policyDoc({ Effect: 'Deny', Action: [`service${ownPolicies}:*`], Resource: '*' }),
     );
   const attach = (targetId: string, policyIds: readonly string[]) => {
-    attached.set(
-      targetId,
-      [shared.FULL_ACCESS, ...policyIds].map((id) => {
-        const policy = policies.get(id);
-        if (!policy) throw new Error(`bench org: no policy ${id}`);
-        return policy.Policy.PolicySummary;
-      }),
-    );
+    for (const id of [shared.FULL_ACCESS, ...policyIds]) fake.attach(id, targetId);
   };
 
   attach(ROOT_ID, [shared.LEAVE_ORG, shared.REGIONS]);
@@ -275,8 +247,7 @@ function buildOrg(accountCount: number, seed = 20_261_120): SyntheticOrg {
    * an OU with children). The rules know OUs by id only: the name just documents the shape.
    */
   const ou = (parentId: string, _name: string, policyIds: readonly string[], weight: number): string => {
-    const id = `ou-${ROOT_ID.slice(2)}-${(++ouSeq).toString(36).padStart(8, '0')}`;
-    parents.set(id, { Id: parentId, Type: parentId === ROOT_ID ? 'ROOT' : 'ORGANIZATIONAL_UNIT' });
+    const id = fake.addOu(`ou-${ROOT_ID.slice(2)}-${(++ouSeq).toString(36).padStart(8, '0')}`, parentId);
     depthOf.set(id, (depthOf.get(parentId) ?? 0) + 1);
     hasChildren.add(parentId);
     attach(id, policyIds);
@@ -335,12 +306,13 @@ function buildOrg(accountCount: number, seed = 20_261_120): SyntheticOrg {
   for (let i = 0; i < accountCount; i++) {
     const accountId = String(Number(MANAGEMENT_ACCOUNT_ID) + i * 7);
     const parentId = i < 4 ? ROOT_ID : pickSlot();
-    parents.set(accountId, { Id: parentId, Type: parentId === ROOT_ID ? 'ROOT' : 'ORGANIZATIONAL_UNIT' });
+    // The fake organization holds its management account (i = 0) from the start.
+    if (accountId !== MANAGEMENT_ACCOUNT_ID) fake.addAccount(accountId, parentId);
     const r = rng();
     attach(accountId, r < 0.04 ? [shared.ACCOUNT_EXCEPTION] : r < 0.06 ? [shared.DENY_ROOT] : []);
     accounts.push(accountId);
   }
-  return { accounts, parents, attached, policies, ouCount: ouSeq, maxDepth: Math.max(...depthOf.values()) };
+  return { fake, accounts, ouCount: ouSeq, maxDepth: Math.max(...depthOf.values()) };
 }
 
 // ---- AWS, mocked at the SDK boundary --------------------------------------------------------------------
@@ -362,10 +334,6 @@ function probe(): AccountProbe {
 }
 
 const latency = () => new Promise<void>((resolve) => setTimeout(resolve, LATENCY_MS));
-
-function notFound(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
-}
 
 /**
  * One ListVirtualMFADevices page: IAM users' devices (`root-admin` among them, which is not root), and on
@@ -412,62 +380,25 @@ function accountSummary(account: AccountProbe) {
   };
 }
 
+/** Organizations calls of the current sweep, counted whether or not an account made them. */
+const orgCallsTotal = { calls: 0 };
+
 function mockAws(org: SyntheticOrg): { restore(): void; resetHistory(): void } {
   const organizations = mockClient(OrganizationsClient);
   const iam = mockClient(IAMClient);
-  const orgCall = async <T>(answer: () => T): Promise<T> => {
-    probe().orgCalls++;
+  installFakeOrganizations(organizations, org.fake, async (answer) => {
+    orgCallsTotal.calls++;
+    const account = currentAccount.getStore();
+    if (account) account.orgCalls++;
     await latency();
     return answer();
-  };
+  });
   const iamCall = async <T>(answer: (account: AccountProbe) => T): Promise<T> => {
     const account = probe();
     account.iamCalls++;
     await latency();
     return answer(account);
   };
-  organizations.on(DescribeOrganizationCommand).callsFake(() =>
-    orgCall(() => ({
-      Organization: {
-        Id: ORG_ID,
-        Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT_ID}:organization/${ORG_ID}`,
-        FeatureSet: 'ALL',
-        MasterAccountId: MANAGEMENT_ACCOUNT_ID,
-      },
-    })),
-  );
-  organizations.on(ListRootsCommand).callsFake(() =>
-    orgCall(() => ({
-      Roots: [
-        {
-          Id: ROOT_ID,
-          Name: 'Root',
-          PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
-        },
-      ],
-    })),
-  );
-  organizations.on(ListParentsCommand).callsFake((input: { ChildId: string }) =>
-    orgCall(() => {
-      const parent = org.parents.get(input.ChildId);
-      if (!parent) throw notFound('ChildNotFoundException', `no child ${input.ChildId}`);
-      return { Parents: [parent] };
-    }),
-  );
-  organizations.on(ListPoliciesForTargetCommand).callsFake((input: { TargetId: string }) =>
-    orgCall(() => {
-      const policies = org.attached.get(input.TargetId);
-      if (!policies) throw notFound('TargetNotFoundException', `no target ${input.TargetId}`);
-      return { Policies: policies };
-    }),
-  );
-  organizations.on(DescribePolicyCommand).callsFake((input: { PolicyId: string }) =>
-    orgCall(() => {
-      const policy = org.policies.get(input.PolicyId);
-      if (!policy) throw notFound('PolicyNotFoundException', `no policy ${input.PolicyId}`);
-      return policy;
-    }),
-  );
   iam.on(GetAccountSummaryCommand).callsFake(() => iamCall(accountSummary));
   iam
     .on(ListVirtualMFADevicesCommand)
@@ -488,28 +419,27 @@ function mockAws(org: SyntheticOrg): { restore(): void; resetHistory(): void } {
 // ---- The sweep --------------------------------------------------------------------------------------------
 
 /**
- * naive: the baseline below; cached: the real collect and the shared cache; cleared: the real collect one
- * account at a time with clearOrgCache before each, the literal "fresh reader and cache per account", run
- * only to check that the naive baseline makes exactly its calls.
+ * naive: the ancestry walk with no sharing (the baseline); cached: the walk with one warm Lambda's OrgReader
+ * cache; cleared: the walk one account at a time with clearOrgCache before each, the literal "fresh reader and
+ * cache per account", run only to check that the naive baseline makes exactly its calls; snapshot: the
+ * rule's real collect over the organization snapshot, account i read through readers[i % readers.length]
+ * (one reader: one warm container; fifty: fifty fresh containers sharing one store).
  */
-type Mode = 'naive' | 'cached' | 'cleared';
+type Mode = 'naive' | 'cached' | 'cleared' | { readers: readonly OrgSnapshotReader[] };
 
 /**
- * The naive baseline: rules/root-deny-scp/collect.ts, but each account's reader has a cache namespace of
- * its own, so nothing read for one account serves another (within one account, a policy attached at two
- * levels is still described once, as a fresh reader would). No account here is missing from the tree, so
- * the real collect's ChildNotFoundException branch is left out.
+ * root-deny-scp's facts in `mode`. The walk is collectRootDenyScpByWalk (how the rule read Organizations before
+ * the snapshot): naive gives each account's reader a cache namespace no other account shares, which is "a fresh
+ * reader per account" without the side effect that clearing the shared cache mid-sweep would have on the
+ * accounts still in flight (within one account a policy attached at two levels is still described once).
  */
-async function collectDenyScpNaive(ctx: CollectContext<RootDenyScpParams>): Promise<RootDenyScpFacts> {
-  const reader = new OrgReader(ctx.clients.client(OrganizationsClient), `naive|${ctx.accountId}`);
-  const organization = await reader.describeOrganization(ctx.accountId);
-  const skipTree =
-    !organization ||
-    organization.managementAccountId === ctx.accountId ||
-    organization.featureSet !== 'ALL' ||
-    !organization.scpEnabled;
-  if (skipTree) return { organization, accountInOrganization: organization !== null, chain: [] };
-  return { organization, accountInOrganization: true, chain: await reader.scpChain(ctx.accountId) };
+function collectDenyScpIn(mode: Mode, ctx: CollectContext<RootDenyScpParams>): Promise<RootDenyScpFacts> {
+  if (typeof mode === 'object') return collectDenyScp(ctx);
+  const namespace = mode === 'naive' ? `naive|${ctx.accountId}` : 'self';
+  return collectRootDenyScpByWalk(
+    new OrgReader(ctx.clients.client(OrganizationsClient), namespace),
+    ctx.accountId,
+  );
 }
 
 interface SweepResult {
@@ -519,15 +449,17 @@ interface SweepResult {
   accountMs: number[];
   orgCalls: number[];
   iamCalls: number[];
+  /** Organizations calls of the whole sweep, whoever made them (the builder's included). */
+  orgCallsTotal: number;
   /** Per account: every evaluation's compliance type and annotation. */
   verdicts: string[];
 }
 
 async function sweep(accounts: readonly string[], mode: Mode): Promise<SweepResult> {
   clearOrgCache();
+  orgCallsTotal.calls = 0;
   // A fresh factory per sweep: neither sweep inherits the other's clients.
   const clients = new ClientFactory({ region: REGION });
-  const collectScp = mode === 'naive' ? collectDenyScpNaive : collectDenyScp;
   const limit = pLimit(mode === 'cleared' ? 1 : CONCURRENCY);
   const n = accounts.length;
   const result: SweepResult = {
@@ -536,6 +468,7 @@ async function sweep(accounts: readonly string[], mode: Mode): Promise<SweepResu
     accountMs: new Array<number>(n).fill(0),
     orgCalls: new Array<number>(n).fill(0),
     iamCalls: new Array<number>(n).fill(0),
+    orgCallsTotal: 0,
     verdicts: new Array<string>(n).fill(''),
   };
   const evaluateAccount = (accountId: string, index: number) => {
@@ -549,14 +482,20 @@ async function sweep(accounts: readonly string[], mode: Mode): Promise<SweepResu
         evaluationTime: EVALUATION_TIME,
       };
       const params: RootDenyScpParams = {};
+      const reader = typeof mode === 'object' ? mode.readers[index % mode.readers.length] : undefined;
       const ctx: CollectContext<RootDenyScpParams> = {
         ...evaluateContext,
         region: REGION,
         params,
         clients,
         accountCredentials: undefined,
+        // What the rule handler's membership guard reads, and hands to collect.
+        orgSnapshot: () =>
+          reader
+            ? reader.read({ expectMembers: [accountId] })
+            : Promise.reject(new Error('bench: no reader')),
       };
-      const [scpFacts, mfaFacts] = await Promise.all([collectScp(ctx), collectHardwareMfa(ctx)]);
+      const [scpFacts, mfaFacts] = await Promise.all([collectDenyScpIn(mode, ctx), collectHardwareMfa(ctx)]);
       const evaluations: RuleEvaluation[] = [
         ...evaluateDenyScp(scpFacts, params, evaluateContext),
         ...evaluateHardwareMfa(mfaFacts, {}, evaluateContext),
@@ -573,18 +512,22 @@ async function sweep(accounts: readonly string[], mode: Mode): Promise<SweepResu
   result.wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   result.cpuMs = (cpu.user + cpu.system) / 1000;
+  result.orgCallsTotal = orgCallsTotal.calls;
   clearOrgCache();
   return result;
 }
 
+/** Accounts judged differently by two sweeps, listed. */
+function wrongVerdicts(accounts: readonly string[], a: SweepResult, b: SweepResult): string[] {
+  return accounts.flatMap((accountId, i) =>
+    a.verdicts[i] === b.verdicts[i] ? [] : [`${accountId}:\n  ${a.verdicts[i]}\n  ${b.verdicts[i]}`],
+  );
+}
+
 function sameVerdicts(accounts: readonly string[], a: SweepResult, b: SweepResult): void {
-  accounts.forEach((accountId, i) => {
-    if (a.verdicts[i] !== b.verdicts[i]) {
-      throw new Error(
-        `org-sweep: account ${accountId} judged differently:\n  ${a.verdicts[i]}\n  ${b.verdicts[i]}`,
-      );
-    }
-  });
+  const wrong = wrongVerdicts(accounts, a, b);
+  if (wrong.length > 0)
+    throw new Error(`org-sweep: ${wrong.length} accounts judged differently, e.g. ${wrong[0]}`);
 }
 
 function verdictCounts(verdicts: readonly string[]): string {
@@ -600,10 +543,61 @@ function verdictCounts(verdicts: readonly string[]): string {
 
 const thousands = (n: number) => n.toLocaleString('en-US');
 
+// ---- The organization snapshot: one warm container, and many fresh ones sharing one store ---------------
+
+/** Fresh containers (empty module state) the cold sweep spreads its evaluations over. */
+const COLD_CONTAINERS = 50;
+/** How often a waiting reader polls the store, and how long a lease-held build waits before Lambda's retry. */
+const POLL_MS = 50;
+const RETRY_DELAY_MS = 200;
+
+interface SnapshotSweep {
+  result: SweepResult;
+  builder: InProcessBuilder;
+}
+
+/** Evaluates every account through `containers` readers sharing `store` and `lease`, rebuilt in process. */
+async function snapshotSweep(
+  accounts: readonly string[],
+  containers: number,
+  store: SnapshotStore,
+  lease: SnapshotLease,
+): Promise<SnapshotSweep> {
+  const builder = inProcessBuilder({
+    store,
+    lease,
+    organizations: new OrganizationsClient({ region: REGION }),
+    retryDelayMs: RETRY_DELAY_MS,
+  });
+  const readers = Array.from(
+    { length: containers },
+    () => new CachingOrgSnapshotReader({ store, requestRebuild: builder.trigger, pollMs: POLL_MS }),
+  );
+  const result = await sweep(accounts, { readers });
+  await builder.settled();
+  result.orgCallsTotal = orgCallsTotal.calls;
+  if (builder.failures.length > 0) throw builder.failures[0];
+  const attributed = result.orgCalls.reduce((sum, c) => sum + c, 0);
+  if (attributed !== result.orgCallsTotal || builder.organizationsCalls !== result.orgCallsTotal) {
+    throw new Error(
+      `org-sweep: Organizations calls disagree: ${attributed} attributed to accounts, ` +
+        `${builder.organizationsCalls} counted by the builder, ${result.orgCallsTotal} answered`,
+    );
+  }
+  return { result, builder };
+}
+
+/** The shared store on moto_server, started as the integration tests start it. */
+async function motoStore() {
+  await startMoto();
+  const { store, lease, clear } = await emulatedSnapshotStore();
+  return { store, lease: lease(), clear, stop: stopMoto };
+}
+
 async function runSweeps(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   // Warm-up, untimed: a small organization, every way; and the check that the naive baseline makes the
-  // calls the real collect makes when the cache is cleared before every account.
+  // calls the walk makes when the cache is cleared before every account.
   const small = buildOrg(WARMUP_ACCOUNTS);
   const warmupMocks = mockAws(small);
   try {
@@ -614,14 +608,16 @@ async function runSweeps(): Promise<BenchRow[]> {
       if (naive.orgCalls[i] !== calls) {
         throw new Error(
           `org-sweep: the naive baseline made ${naive.orgCalls[i]} Organizations calls for ${small.accounts[i]}, ` +
-            `the real collect with clearOrgCache before it ${calls}`,
+            `the walk with clearOrgCache before it ${calls}`,
         );
       }
     });
     await sweep(small.accounts, 'cached');
+    await snapshotSweep(small.accounts, 1, new MemorySnapshotStore(), new MemoryLease());
   } finally {
     warmupMocks.restore();
   }
+  const moto = await motoStore();
   try {
     for (const size of SWEEP_SIZES) {
       const org = buildOrg(size);
@@ -632,25 +628,69 @@ async function runSweeps(): Promise<BenchRow[]> {
         const cached = await sweep(org.accounts, 'cached');
         mocks.resetHistory();
         sameVerdicts(org.accounts, naive, cached);
+        // (a) one warm container: one reader, its store in memory.
+        const warm = await snapshotSweep(org.accounts, 1, new MemorySnapshotStore(), new MemoryLease());
+        mocks.resetHistory();
+        // (b) fresh containers sharing one store on moto_server (S3 object, DynamoDB lease), starting empty.
+        await moto.clear();
+        const cold = await snapshotSweep(org.accounts, COLD_CONTAINERS, moto.store, moto.lease);
+        mocks.resetHistory();
+        // (c) every account judged through the snapshot as through the walk.
+        const wrongWarm = wrongVerdicts(org.accounts, naive, warm.result);
+        const wrongCold = wrongVerdicts(org.accounts, naive, cold.result);
+
+        const perAccount = (r: SweepResult) => r.orgCallsTotal / size;
+        const ratio = (a: number, b: number) => (b === 0 ? '-' : `${(a / b).toPrecision(2)}x`);
         process.stderr.write(
           `  ${thousands(size)} accounts, ${org.ouCount} OUs (max depth ${org.maxDepth}), ` +
-            `${org.policies.size} SCPs; verdicts (both rules): ${verdictCounts(cached.verdicts)}\n`,
+            `${org.fake.policies.size} SCPs; verdicts (both rules): ${verdictCounts(cached.verdicts)}\n` +
+            `  Organizations calls/account: walk naive ${perAccount(naive).toFixed(3)}, walk OrgReader cache ` +
+            `${perAccount(cached).toFixed(3)}, snapshot warm ${perAccount(warm.result).toFixed(3)} ` +
+            `(${ratio(perAccount(warm.result), perAccount(naive))} of naive, ` +
+            `${ratio(perAccount(warm.result), perAccount(cached))} of cached), snapshot ${COLD_CONTAINERS} cold ` +
+            `${perAccount(cold.result).toFixed(3)} (${ratio(perAccount(cold.result), perAccount(naive))} of naive, ` +
+            `${ratio(perAccount(cold.result), perAccount(cached))} of cached; ${cold.builder.builds} build(s), ` +
+            `${cold.builder.leaseHeld} lease-held run(s))\n` +
+            `  wrong verdicts vs the walk: snapshot warm ${wrongWarm.length}, snapshot ${COLD_CONTAINERS} cold ${wrongCold.length}\n`,
         );
+        if (wrongWarm.length + wrongCold.length > 0) {
+          throw new Error(
+            `org-sweep: the snapshot judged accounts differently from the walk, e.g. ${[...wrongWarm, ...wrongCold][0]}`,
+          );
+        }
+
         const label = `${thousands(size)} accts`;
-        const naiveName = (what: string) => `${label}: ${what}, naive (no sharing)`;
-        const cachedName = (what: string) => `${label}: ${what}, OrgReader cache`;
-        const pair = (what: string, unit: string | undefined, a: number[], b: number[]): BenchRow[] => [
-          { name: naiveName(what), samples: a, ...(unit ? { unit } : {}) },
-          { name: cachedName(what), samples: b, baseline: naiveName(what), ...(unit ? { unit } : {}) },
+        const naiveName = (what: string) => `${label}: ${what}, walk naive (no sharing)`;
+        const variants: Array<[string, SweepResult]> = [
+          ['walk, OrgReader cache', cached],
+          ['snapshot, 1 warm container', warm.result],
+          [`snapshot, ${COLD_CONTAINERS} cold containers + builds`, cold.result],
         ];
-        const perSecond = (r: SweepResult) => [size / (r.wallMs / 1000)];
+        const rowsFor = (
+          what: string,
+          unit: string | undefined,
+          samples: (r: SweepResult) => number[],
+        ): BenchRow[] => [
+          { name: naiveName(what), samples: samples(naive), ...(unit ? { unit } : {}) },
+          ...variants.map(([variant, r]) => ({
+            name: `${label}: ${what}, ${variant}`,
+            samples: samples(r),
+            baseline: naiveName(what),
+            ...(unit ? { unit } : {}),
+          })),
+        ];
         rows.push(
-          ...pair('Organizations calls/account', 'calls', naive.orgCalls, cached.orgCalls),
-          ...pair('IAM calls/account', 'calls', naive.iamCalls, cached.iamCalls),
-          ...pair('collect+evaluate latency/account', undefined, naive.accountMs, cached.accountMs),
-          ...pair('CPU time/account (process)', undefined, [naive.cpuMs / size], [cached.cpuMs / size]),
-          ...pair('sweep wall time', undefined, [naive.wallMs], [cached.wallMs]),
-          ...pair('throughput', 'accts/s', perSecond(naive), perSecond(cached)),
+          ...rowsFor('Organizations calls/account', 'calls', (r) => r.orgCalls),
+          ...rowsFor('IAM calls/account', 'calls', (r) => r.iamCalls),
+          ...rowsFor('collect+evaluate latency/account', undefined, (r) => r.accountMs),
+          ...rowsFor('CPU time/account (process)', undefined, (r) => [r.cpuMs / size]),
+          ...rowsFor('sweep wall time', undefined, (r) => [r.wallMs]),
+          ...rowsFor('throughput', 'accts/s', (r) => [size / (r.wallMs / 1000)]),
+          {
+            name: `${label}: wrong verdicts vs the walk, snapshot (warm and ${COLD_CONTAINERS} cold)`,
+            samples: [wrongWarm.length + wrongCold.length],
+            unit: 'accts',
+          },
         );
       } finally {
         mocks.restore();
@@ -658,6 +698,7 @@ async function runSweeps(): Promise<BenchRow[]> {
     }
   } finally {
     clearOrgCache();
+    await moto.stop();
   }
   return rows;
 }

@@ -68,6 +68,9 @@ export interface ConfigRuleInvocation {
   eventLeftScope: boolean;
   /** Decoded but not yet validated against the rule's definitions. */
   rawParameters: unknown;
+  /** The role Config used in the evaluated account, and the rule's ARN: the membership guard checks their accounts. */
+  executionRoleArn: string | undefined;
+  configRuleArn: string | undefined;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -140,5 +143,7 @@ export function parseConfigRuleEvent(event: unknown, fallbackRegion: string): Co
     testMode: e.resultToken === TEST_MODE_TOKEN,
     eventLeftScope: e.eventLeftScope ?? false,
     rawParameters,
+    executionRoleArn: e.executionRoleArn,
+    configRuleArn: e.configRuleArn,
   };
 }

@@ -40,6 +40,28 @@ export class AccessDeniedError extends CollectError {}
 /** AWS kept throttling after every retry the SDK's adaptive mode allowed. */
 export class ThrottlingError extends CollectError {}
 
+/** A list call said more pages follow but handed back a token it had already given: it would never end. */
+export class RepeatedPageTokenError extends CollectError {}
+
+/**
+ * The organization snapshot (lib/org-snapshot-store.ts) could not be had fresh: missing, stale and not rebuilt
+ * in time, or no store configured. `reason` says which. The caller fails the evaluation: never COMPLIANT.
+ */
+export class OrgSnapshotUnavailableError extends RootGuardError {
+  readonly reason: string;
+
+  constructor(reason: string, options: RootGuardErrorOptions = {}) {
+    super(`The organization snapshot is unavailable: ${reason}`, options);
+    this.reason = reason;
+  }
+}
+
+/** The stored organization snapshot does not match its schema: an error, never a default. */
+export class MalformedOrgSnapshotError extends CollectError {}
+
+/** Another builder holds the snapshot lease: the build is left to it, and Lambda's async retry tries again. */
+export class OrgSnapshotLeaseHeldError extends RootGuardError {}
+
 /** Config refused evaluations even after retrying the failed ones. */
 export class PutEvaluationsError extends RootGuardError {}
 

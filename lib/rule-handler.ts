@@ -6,8 +6,15 @@
  * When the account cannot be judged (bad parameters, a failed read) the account is reported
  * NON_COMPLIANT with an annotation saying why, and the invocation still fails with the typed error so
  * the Lambda error metric and logs show it too. A failed read never yields COMPLIANT.
+ *
+ * Before anything is done on the account's behalf, the membership guard (`checkMembership`) accepts only
+ * invocations whose account, execution role and Config rule all belong to the organization (read from the
+ * shared snapshot, lib/org-snapshot-store.ts) or all to this function's own account. Config's invoke
+ * permission cannot be limited to the organization (DESIGN.md), so anyone's rule could call this function: a
+ * refused invocation gets no AssumeRole, no read and no evaluation, only a warning and ForeignInvocations.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Context } from 'aws-lambda';
 import { ClientFactory } from './clients';
@@ -15,8 +22,10 @@ import { type ConfigRuleInvocation, parseConfigRuleEvent } from './config-event'
 import { errorMessage, InvalidRuleParametersError, RootGuardError } from './errors';
 import { nonCompliant, notApplicable, type RuleEvaluation } from './evaluation';
 import { logger, metrics } from './logger';
+import { buildOrgSnapshot, isOrganizationMember, type OrgSnapshot } from './org-snapshot';
+import { type OrgSnapshotReader, orgSnapshotReaderFromEnv } from './org-snapshot-store';
 import { executionRoleNameOf, parseRuleParameters, type RuleParameters } from './parameters';
-import { type Partition, roleArn } from './partition';
+import { ACCOUNT_ID_PATTERN, type Partition, roleArn } from './partition';
 import { putEvaluations } from './put-evaluations';
 import { loadRuleMetadata, type RuleMetadata } from './rule-metadata';
 
@@ -34,6 +43,8 @@ export interface CollectContext<P> extends EvaluateContext {
   clients: ClientFactory;
   /** Credentials for reading the evaluated account: the assumed execution role, or undefined for our own. */
   accountCredentials: AwsCredentialIdentity | undefined;
+  /** The organization snapshot: the one the membership guard read, or read on first use; never read twice. */
+  orgSnapshot(): Promise<OrgSnapshot>;
 }
 
 export type Collect<F, P> = (ctx: CollectContext<P>) => Promise<F>;
@@ -50,12 +61,16 @@ export interface RuleHandlerOptions {
   clientFactory?: ClientFactory;
   /** Pause between PutEvaluations retries. */
   retryDelayMs?: number;
+  /** Organization snapshot reader to use instead of orgSnapshotReaderFromEnv (tests). */
+  orgSnapshotReader?: OrgSnapshotReader;
 }
 
 export interface RuleHandlerResult {
   ruleId: string;
   accountId: string;
   evaluations: RuleEvaluation[];
+  /** Why the membership guard refused the invocation (nothing was read or sent). */
+  refused?: string;
 }
 
 export type RuleHandler = (event: unknown, context?: Partial<Context>) => Promise<RuleHandlerResult>;
@@ -82,13 +97,40 @@ export function createRuleHandler<F, P = RuleParameters>(
 ): RuleHandler {
   const metadata: RuleMetadata = loadRuleMetadata(rule.metadata);
 
-  return async (event) => {
+  return async (event, context) => {
     const lambdaRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const invocation = parseConfigRuleEvent(event, lambdaRegion);
     const { accountId } = invocation;
     logger.appendKeys({ ruleId: metadata.id, accountId });
     try {
       const clients = options.clientFactory ?? defaultFactory(invocation.region);
+      const snapshotReader = () => options.orgSnapshotReader ?? orgSnapshotReaderFromEnv(clients);
+      const membership = await checkMembership(
+        invocation,
+        accountOfArn(context?.invokedFunctionArn),
+        snapshotReader,
+      ).catch((error: unknown) => {
+        // No snapshot, no verdict: Config keeps the account's last result, and the alarm on EvaluationFailures
+        // says why. Never COMPLIANT, never "foreign" on a guess.
+        logger.error('Cannot read the organization snapshot; no evaluation sent', { error: error as Error });
+        metrics.addMetric('EvaluationFailures', 'Count', 1);
+        throw error;
+      });
+      if (!membership.accepted) {
+        // The raw event is never logged: it is not ours, and may be crafted.
+        logger.warn('Refused an invocation from outside the organization; nothing read or sent', {
+          refusedAccount: membership.account,
+          reason: membership.reason,
+        });
+        metrics.addMetric('ForeignInvocations', 'Count', 1);
+        return { ruleId: metadata.id, accountId, evaluations: [], refused: membership.reason };
+      }
+      let snapshot: Promise<OrgSnapshot> | undefined =
+        membership.snapshot && Promise.resolve(membership.snapshot);
+      const orgSnapshot = () => {
+        snapshot ??= readSnapshot(snapshotReader(), clients, accountId);
+        return snapshot;
+      };
 
       let params: P | undefined;
       let failure: unknown;
@@ -122,7 +164,11 @@ export function createRuleHandler<F, P = RuleParameters>(
 
       const evaluations =
         failure === undefined && params !== undefined
-          ? await judge(rule, metadata, invocation, params, clients, accountCredentials).catch((error) => {
+          ? await judge(rule, metadata, invocation, params, {
+              clients,
+              accountCredentials,
+              orgSnapshot,
+            }).catch((error) => {
               failure = error;
               return [unverifiable(accountId, error)];
             })
@@ -168,8 +214,7 @@ async function judge<F, P>(
   metadata: RuleMetadata,
   invocation: ConfigRuleInvocation,
   params: P,
-  clients: ClientFactory,
-  accountCredentials: AwsCredentialIdentity | undefined,
+  io: Pick<CollectContext<P>, 'clients' | 'accountCredentials' | 'orgSnapshot'>,
 ): Promise<RuleEvaluation[]> {
   const { accountId, partition } = invocation;
   if (invocation.eventLeftScope) {
@@ -184,8 +229,79 @@ async function judge<F, P>(
     ...evaluateContext,
     region: invocation.region,
     params,
-    clients,
-    accountCredentials,
+    ...io,
   });
   return rule.evaluate(facts, params, evaluateContext);
+}
+
+// ---- The membership guard ----------------------------------------------------------------------------
+
+/** The account field of an ARN (`arn:partition:service:region:account:resource`), if it is 12 digits. */
+export function accountOfArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account !== undefined && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
+}
+
+export type Membership =
+  | { accepted: true; snapshot: OrgSnapshot | undefined }
+  | { accepted: false; reason: string; account: string | undefined };
+
+/**
+ * Accepts the invocation when the evaluated account, the execution role's account and the Config rule's
+ * account are all this function's own account (nothing read), or all members of the organization snapshot.
+ * Throws when the snapshot cannot be read.
+ */
+export async function checkMembership(
+  invocation: Pick<ConfigRuleInvocation, 'accountId' | 'executionRoleArn' | 'configRuleArn'>,
+  ownAccount: string | undefined,
+  reader: () => OrgSnapshotReader | undefined,
+): Promise<Membership> {
+  const claimed: Array<[string, string | undefined]> = [
+    ['executionRoleArn', invocation.executionRoleArn],
+    ['configRuleArn', invocation.configRuleArn],
+  ];
+  const accounts = new Map<string, string>([[invocation.accountId, 'accountId']]);
+  for (const [field, arn] of claimed) {
+    if (arn === undefined)
+      return { accepted: false, reason: `the event has no ${field}`, account: undefined };
+    const account = accountOfArn(arn);
+    if (account === undefined) {
+      return { accepted: false, reason: `the event's ${field} names no account`, account: undefined };
+    }
+    if (!accounts.has(account)) accounts.set(account, field);
+  }
+  if (ownAccount !== undefined && [...accounts.keys()].every((a) => a === ownAccount)) {
+    return { accepted: true, snapshot: undefined };
+  }
+  const snapshotReader = reader();
+  if (!snapshotReader) {
+    return {
+      accepted: false,
+      reason:
+        "no organization snapshot store is configured (ORG_SNAPSHOT_BUCKET), so only this function's own account is accepted",
+      account: [...accounts.keys()].find((a) => a !== ownAccount),
+    };
+  }
+  const snapshot = await snapshotReader.read({ expectMembers: [...accounts.keys()] });
+  for (const [account, field] of accounts) {
+    if (!isOrganizationMember(snapshot, account)) {
+      const org = snapshot.organization ? `organization ${snapshot.organization.id}` : 'any organization';
+      return { accepted: false, reason: `account ${account} (${field}) is not a member of ${org}`, account };
+    }
+  }
+  return { accepted: true, snapshot };
+}
+
+/**
+ * The snapshot for collect when the guard did not read one (own account). Without a store (single-account
+ * mode, where the guard accepts only the function's own account) it is built here, with this function's
+ * own Organizations credentials, and shared with nothing.
+ */
+function readSnapshot(
+  reader: OrgSnapshotReader | undefined,
+  clients: ClientFactory,
+  accountId: string,
+): Promise<OrgSnapshot> {
+  if (reader) return reader.read({ expectMembers: [accountId] });
+  return buildOrgSnapshot(clients.client(OrganizationsClient));
 }

@@ -1,34 +1,20 @@
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { CollectError, errorName } from '../../lib/errors';
-import { OrgReader } from '../../lib/org-tree';
+import { hasScpTree, isOrganizationMember, scpChainFromSnapshot } from '../../lib/org-snapshot';
 import type { CollectContext } from '../../lib/rule-handler';
 import type { RootDenyScpFacts, RootDenyScpParams } from './evaluate';
 
-/** Organizations is read centrally: with the Lambda's own credentials, or the OrgReadRoleArn role. */
-export async function orgReaderFor(ctx: CollectContext<RootDenyScpParams>): Promise<OrgReader> {
-  const roleArn = ctx.params.OrgReadRoleArn;
-  const credentials = roleArn
-    ? await ctx.clients.assumeRole(roleArn, 'rootguard-org-read', ctx.accountId)
-    : undefined;
-  return new OrgReader(ctx.clients.client(OrganizationsClient, { credentials }), roleArn ?? 'self');
-}
-
+/**
+ * Organizations is never read here: the SCP chain comes from the organization snapshot every container
+ * shares (lib/org-snapshot-store.ts), which the builder Lambda reads with its own role.
+ */
 export async function collect(ctx: CollectContext<RootDenyScpParams>): Promise<RootDenyScpFacts> {
-  const reader = await orgReaderFor(ctx);
-  const organization = await reader.describeOrganization(ctx.accountId);
+  const snapshot = await ctx.orgSnapshot();
+  const { organization } = snapshot;
+  const accountInOrganization = isOrganizationMember(snapshot, ctx.accountId);
+  // SCPs never apply to the management account; without all features or SCPs there is no chain to read.
   const skipTree =
-    !organization ||
-    organization.managementAccountId === ctx.accountId ||
-    organization.featureSet !== 'ALL' ||
-    !organization.scpEnabled;
-  if (skipTree) return { organization, accountInOrganization: organization !== null, chain: [] };
-  try {
-    return { organization, accountInOrganization: true, chain: await reader.scpChain(ctx.accountId) };
-  } catch (error) {
-    const cause = error instanceof CollectError ? error.cause : error;
-    if (errorName(cause) === 'ChildNotFoundException') {
-      return { organization, accountInOrganization: false, chain: [] };
-    }
-    throw error;
-  }
+    !accountInOrganization ||
+    !hasScpTree(organization) ||
+    organization?.managementAccountId === ctx.accountId;
+  if (skipTree) return { organization, accountInOrganization, chain: [] };
+  return { organization, accountInOrganization, chain: scpChainFromSnapshot(snapshot, ctx.accountId) };
 }

@@ -27,7 +27,6 @@ export interface RootDenyScpFacts {
 
 export interface RootDenyScpParams {
   RequiredPolicyIds?: string[];
-  OrgReadRoleArn?: string;
 }
 
 function where(targetType: TargetType, targetId: string): string {

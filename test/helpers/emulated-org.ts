@@ -1,22 +1,24 @@
 /**
  * An AWS Organization built in moto_server with real SDK clients, and the root-deny-scp rule judged against it
- * (its own collect + evaluate). Shared by the integration tests of the rule and of its remediation.
+ * (its own collect + evaluate over a snapshot built from it, or the former ancestry walk). Shared by the
+ * integration tests of the rule, of its remediation and of the organization snapshot.
  */
 import {
+  AttachPolicyCommand,
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
   CreateOrganizationCommand,
+  CreatePolicyCommand,
   EnablePolicyTypeCommand,
   ListRootsCommand,
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { ClientFactory } from '../../lib/clients';
-import { clearOrgCache } from '../../lib/org-tree';
-import type { CollectContext } from '../../lib/rule-handler';
-import { collect } from '../../rules/root-deny-scp/collect';
-import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
-import { NOTIFICATION_TIME } from './constants';
+import { buildOrgSnapshot, type OrgSnapshot } from '../../lib/org-snapshot';
+import { clearOrgCache, OrgReader } from '../../lib/org-tree';
+import type { RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
+import { rootDenyScpByWalk, rootDenyScpFromSnapshot } from './ancestry-walk';
 import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, MOTO_DEFAULT_ACCOUNT } from './emulator';
 
 /** The management account: whoever calls CreateOrganization, moto's default account here. */
@@ -59,22 +61,52 @@ export async function createEmulatedOrganization(enableScps = true): Promise<Emu
   };
 }
 
-/** The root-deny-scp rule's own collect and evaluate, read fresh (OrgReader caches reads for five minutes). */
+/** Creates an SCP named `name` with `content` and attaches it to `targetId`; returns its id. */
+export async function attachScp(
+  org: OrganizationsClient,
+  name: string,
+  content: object,
+  targetId: string,
+): Promise<string> {
+  const created = await org.send(
+    new CreatePolicyCommand({
+      Name: name,
+      Description: name,
+      Type: 'SERVICE_CONTROL_POLICY',
+      Content: JSON.stringify(content),
+    }),
+  );
+  const id = created.Policy?.PolicySummary?.Id as string;
+  await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
+  return id;
+}
+
+/** What root-deny-scp concludes for `accountId` from the organization snapshot built from the emulator now. */
 export async function judgeRootDenyScp(
   accountId: string,
   params: RootDenyScpParams = {},
   clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
 ) {
+  const snapshot = await buildOrgSnapshot(clients.client(OrganizationsClient));
+  return judgeFromSnapshot(snapshot, accountId, params, clients);
+}
+
+/** root-deny-scp's own collect and evaluate over `snapshot`. */
+export async function judgeFromSnapshot(
+  snapshot: OrgSnapshot,
+  accountId: string,
+  params: RootDenyScpParams = {},
+  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
+) {
+  return (await rootDenyScpFromSnapshot(snapshot, accountId, params, clients))[0];
+}
+
+/** What root-deny-scp concluded before the snapshot: the ancestry walk (OrgReader), read fresh. */
+export async function judgeRootDenyScpByWalk(
+  accountId: string,
+  params: RootDenyScpParams = {},
+  clients: ClientFactory = emulatorClientFactory(EMULATOR_REGION, EMULATED_MANAGEMENT_ACCOUNT),
+) {
   clearOrgCache();
-  const ctx = {
-    accountId,
-    partition: 'aws',
-    region: EMULATOR_REGION,
-    evaluationTime: NOTIFICATION_TIME,
-    params,
-    clients,
-    accountCredentials: undefined,
-  } satisfies CollectContext<RootDenyScpParams>;
-  const [evaluation] = evaluate(await collect(ctx), params, ctx);
-  return evaluation;
+  return (await rootDenyScpByWalk(new OrgReader(clients.client(OrganizationsClient)), accountId, params))[0];
 }

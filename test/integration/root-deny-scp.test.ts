@@ -1,26 +1,25 @@
 /**
- * root-deny-scp against a real Organizations emulation (moto_server): the rule's own collect reads the
- * tree over HTTP with real SDK clients, and the pure evaluate judges it.
+ * root-deny-scp against a real Organizations emulation (moto_server): the organization snapshot is built
+ * over HTTP with real SDK clients, and the rule's own collect and pure evaluate judge it.
  */
 
-import {
-  AttachPolicyCommand,
-  CreatePolicyCommand,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
-import { clearOrgCache } from '../../lib/org-tree';
+import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { createRuleHandler } from '../../lib/rule-handler';
 import { collect } from '../../rules/root-deny-scp/collect';
 import { evaluate } from '../../rules/root-deny-scp/evaluate';
 import metadata from '../../rules/root-deny-scp/rule.json';
 import { scheduledEvent } from '../helpers/config-events';
 import {
+  attachScp as attach,
   createEmulatedOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
+  judgeFromSnapshot,
   judgeRootDenyScp,
 } from '../helpers/emulated-org';
 import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
+import { staticOrgSnapshotReader } from '../helpers/org-snapshot';
 
 const MANAGEMENT = EMULATED_MANAGEMENT_ACCOUNT;
 const PARTIAL_DENY = {
@@ -61,31 +60,11 @@ async function buildOrganization(enableScps = true): Promise<Org> {
   };
 }
 
-async function attach(
-  org: OrganizationsClient,
-  name: string,
-  content: object,
-  targetId: string,
-): Promise<string> {
-  const created = await org.send(
-    new CreatePolicyCommand({
-      Name: name,
-      Description: name,
-      Type: 'SERVICE_CONTROL_POLICY',
-      Content: JSON.stringify(content),
-    }),
-  );
-  const id = created.Policy?.PolicySummary?.Id as string;
-  await org.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
-  return id;
-}
-
 const judge = judgeRootDenyScp;
 
 describe('root-deny-scp against an emulated organization', () => {
   beforeEach(async () => {
     await resetEmulator();
-    clearOrgCache();
   });
 
   it('returns COMPLIANT for an account three OUs deep when the deny-root SCP is attached two levels up', async () => {
@@ -153,24 +132,27 @@ describe('root-deny-scp against an emulated organization', () => {
     expect(result?.annotation).toContain(`${other} (deny-root)`);
   });
 
-  it('reads Organizations through OrgReadRoleArn from a tooling account', async () => {
+  it('builds the snapshot through a read role in the management account from a tooling account', async () => {
     const o = await buildOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.prod);
     const tooling = emulatorClientFactory(EMULATOR_REGION, o.accounts.sandbox);
-    const result = await judge(
-      o.accounts.payments,
-      { OrgReadRoleArn: `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgRead` },
-      tooling,
+    const credentials = await tooling.assumeRole(
+      `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgRead`,
+      'rootguard-org-snapshot',
     );
+    const snapshot = await buildOrgSnapshot(tooling.client(OrganizationsClient, { credentials }));
+    const result = await judgeFromSnapshot(snapshot, o.accounts.payments);
     expect(result?.complianceType).toBe('COMPLIANT');
   });
 
   it('sends the evaluation through the real PutEvaluations client in TestMode', async () => {
     const o = await buildOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
+    const clientFactory = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT);
+    const snapshot = await buildOrgSnapshot(clientFactory.client(OrganizationsClient));
     const handler = createRuleHandler(
       { metadata, collect, evaluate },
-      { clientFactory: emulatorClientFactory(EMULATOR_REGION, MANAGEMENT) },
+      { clientFactory, orgSnapshotReader: staticOrgSnapshotReader(snapshot) },
     );
     const out = await handler(
       scheduledEvent({ accountId: o.accounts.payments, region: EMULATOR_REGION, resultToken: 'TESTMODE' }),

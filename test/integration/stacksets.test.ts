@@ -8,7 +8,7 @@
  *   a queue standing in for the alert Lambda, which then alerts on it; root-activity-alerting, reading a
  *   member account through its execution role, judges every Region;
  * - management-account.yaml as a plain stack in the management account: the Organizations read role (which
- *   root-deny-scp can use as its OrgReadRoleArn) and the two remediation roles.
+ *   the organization snapshot builder can use as its ORG_READ_ROLE_ARN) and the two remediation roles.
  * moto does not enforce trust or permission policies; those are checked as documents here and in
  * test/contract/stacksets.test.ts.
  */
@@ -56,6 +56,7 @@ import { parseRootActivityEvent } from '../../alerts/root-activity/event';
 import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
+import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { clearOrgCache } from '../../lib/org-tree';
 import { createRuleHandler } from '../../lib/rule-handler';
 import { RULES } from '../../lib/rule-registry';
@@ -79,6 +80,7 @@ import {
   emulatorClientFactory,
   resetEmulator,
 } from '../helpers/emulator';
+import { orgSnapshotFixture, staticOrgSnapshotReader } from '../helpers/org-snapshot';
 import {
   ALERTING_EVENTS,
   type CloudTrailEvent,
@@ -376,7 +378,10 @@ function judgeRootActivityAlerting(regions: readonly string[]) {
       collect: rootActivityAlerting.collect,
       evaluate: evaluateRootActivityAlerting,
     },
-    { clientFactory: emulatorClientFactory(EMULATOR_REGION, SECURITY_TOOLING_ACCOUNT) },
+    {
+      clientFactory: emulatorClientFactory(EMULATOR_REGION, SECURITY_TOOLING_ACCOUNT),
+      orgSnapshotReader: staticOrgSnapshotReader(orgSnapshotFixture({ members: [MEMBER_ACCOUNT] })),
+    },
   );
   return handler(
     scheduledEvent({
@@ -637,7 +642,7 @@ describe('management-account.yaml as a plain stack in the management account', (
     ]);
   });
 
-  it('gives root-deny-scp an OrgReadRoleArn it accepts and can read the organization with', async () => {
+  it('gives the organization snapshot builder an OrgReadRoleArn it can read the organization with', async () => {
     const org = emulatorClient(OrganizationsClient, { accountId: MANAGEMENT_ACCOUNT });
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     const rootId = (await org.send(new ListRootsCommand({}))).Roots?.[0]?.Id;
@@ -646,18 +651,16 @@ describe('management-account.yaml as a plain stack in the management account', (
       await org.send(new CreateAccountCommand({ AccountName: 'workload', Email: 'workload@example.com' }))
     ).CreateAccountStatus?.AccountId as string;
     const outputs = await deployManagement();
+    const tooling = emulatorClientFactory(EMULATOR_REGION, SECURITY_TOOLING_ACCOUNT);
+    const credentials = await tooling.assumeRole(outputs.OrgReadRoleArn as string, 'rootguard-org-snapshot');
+    const snapshot = await buildOrgSnapshot(tooling.client(OrganizationsClient, { credentials }));
     const handler = createRuleHandler(
       { metadata: rootDenyScpMetadata, collect: rootDenyScp.collect, evaluate: evaluateRootDenyScp },
-      { clientFactory: emulatorClientFactory(EMULATOR_REGION, SECURITY_TOOLING_ACCOUNT) },
+      { clientFactory: tooling, orgSnapshotReader: staticOrgSnapshotReader(snapshot) },
     );
 
     const out = await handler(
-      scheduledEvent({
-        accountId: memberId,
-        region: EMULATOR_REGION,
-        resultToken: 'TESTMODE',
-        ruleParameters: { OrgReadRoleArn: outputs.OrgReadRoleArn },
-      }),
+      scheduledEvent({ accountId: memberId, region: EMULATOR_REGION, resultToken: 'TESTMODE' }),
     );
 
     // Judged on the organization's SCPs (only FullAWSAccess here), not "could not be evaluated".

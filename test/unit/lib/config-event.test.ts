@@ -57,6 +57,8 @@ describe('parseConfigRuleEvent', () => {
         testMode: false,
         eventLeftScope: false,
         rawParameters: {},
+        executionRoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+        configRuleArn: `arn:aws:config:${REGION}:${MEMBER_ACCOUNT}:config-rule/config-rule-abcdef`,
       });
     });
 

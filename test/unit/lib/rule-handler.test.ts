@@ -1,4 +1,5 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
@@ -7,16 +8,28 @@ import {
   CollectError,
   InvalidConfigEventError,
   InvalidRuleParametersError,
+  OrgSnapshotUnavailableError,
   PutEvaluationsError,
 } from '../../../lib/errors';
 import { compliant, nonCompliant, type RuleEvaluation } from '../../../lib/evaluation';
+import { metrics } from '../../../lib/logger';
+import type { OrgSnapshotReader } from '../../../lib/org-snapshot-store';
 import type { RuleParameters } from '../../../lib/parameters';
 import { type CollectContext, createRuleHandler, type EvaluateContext } from '../../../lib/rule-handler';
 import { configurationChangeEvent, scheduledEvent } from '../../helpers/config-events';
-import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION, RESULT_TOKEN } from '../../helpers/constants';
+import {
+  MEMBER_ACCOUNT,
+  NOTIFICATION_TIME,
+  OTHER_ACCOUNT,
+  REGION,
+  RESULT_TOKEN,
+  SECURITY_TOOLING_ACCOUNT,
+} from '../../helpers/constants';
+import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
 
 const configMock = mockClient(ConfigServiceClient);
 const stsMock = mockClient(STSClient);
+const iamMock = mockClient(IAMClient);
 
 const RULE_ID = 'sample-root-rule';
 const ROLE_NAME = 'RootGuardExecutionRole';
@@ -55,11 +68,15 @@ interface Params extends RuleParameters {
 let collect: jest.Mock<Promise<Facts>, [CollectContext<Params>]>;
 let evaluate: jest.Mock<RuleEvaluation[], [Facts, Params, EvaluateContext]>;
 let clientFactory: ClientFactory;
+/** The organization the membership guard reads: MEMBER_ACCOUNT is in it, OTHER_ACCOUNT is not. */
+const SNAPSHOT = orgSnapshotFixture({ members: [MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT] });
+let snapshotReader: OrgSnapshotReader & { reads: number };
 
-function handler() {
+/** `null`: no injected reader, so the handler looks at ORG_SNAPSHOT_BUCKET. */
+function handler(orgSnapshotReader: OrgSnapshotReader | null = snapshotReader) {
   return createRuleHandler<Facts, Params>(
     { metadata: METADATA, collect, evaluate },
-    { clientFactory, retryDelayMs: 0 },
+    { clientFactory, retryDelayMs: 0, ...(orgSnapshotReader ? { orgSnapshotReader } : {}) },
   );
 }
 
@@ -71,6 +88,8 @@ const accessDenied = (message: string) => Object.assign(new Error(message), { na
 beforeEach(() => {
   configMock.reset();
   stsMock.reset();
+  iamMock.reset();
+  snapshotReader = staticOrgSnapshotReader(SNAPSHOT);
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   stsMock.on(AssumeRoleCommand).resolves({
     Credentials: { ...ASSUMED, Expiration: new Date(Date.now() + 60 * 60 * 1000) },
@@ -126,6 +145,7 @@ describe('createRuleHandler', () => {
         params: { RequireHardware: false, ExecutionRoleName: undefined },
         clients: clientFactory,
         accountCredentials: undefined,
+        orgSnapshot: expect.any(Function),
       });
       expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
     });
@@ -366,5 +386,167 @@ describe('createRuleHandler', () => {
         /Access denied calling config:PutEvaluations/,
       );
     });
+  });
+});
+
+describe('the membership guard', () => {
+  const ROLE_PARAMS = { ExecutionRoleName: ROLE_NAME };
+  const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-sample`;
+  const invokedAs = (account: string) => ({
+    invokedFunctionArn: FUNCTION_ARN.replace(SECURITY_TOOLING_ACCOUNT, account),
+  });
+  let addMetric: jest.SpyInstance;
+
+  beforeEach(() => {
+    addMetric = jest.spyOn(metrics, 'addMetric');
+    // A collect that reads the account through IAM, as a real rule does.
+    collect.mockImplementation(async (ctx) => {
+      await ctx.clients
+        .client(IAMClient, { credentials: ctx.accountCredentials })
+        .send(new GetAccountSummaryCommand({}));
+      return { rootHasMfa: true };
+    });
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: {} });
+  });
+
+  afterEach(() => addMetric.mockRestore());
+
+  const counted = (name: string) => addMetric.mock.calls.filter(([metric]) => metric === name).length;
+
+  const expectNothingDone = () => {
+    expect(stsMock).not.toHaveReceivedAnyCommand();
+    expect(iamMock).not.toHaveReceivedAnyCommand();
+    expect(configMock).not.toHaveReceivedAnyCommand();
+    expect(collect).not.toHaveBeenCalled();
+  };
+
+  it('refuses an account outside the organization: no STS or IAM call, no evaluation, one ForeignInvocations', async () => {
+    const result = await handler()(scheduledEvent({ accountId: OTHER_ACCOUNT, ruleParameters: ROLE_PARAMS }));
+
+    expectNothingDone();
+    expect(result).toEqual({
+      ruleId: RULE_ID,
+      accountId: OTHER_ACCOUNT,
+      evaluations: [],
+      refused: `account ${OTHER_ACCOUNT} (accountId) is not a member of organization ${SNAPSHOT.organization?.id}`,
+    });
+    expect(counted('ForeignInvocations')).toBe(1);
+    expect(counted('EvaluationFailures')).toBe(0);
+  });
+
+  it.each([
+    [
+      'executionRoleArn',
+      `arn:aws:iam::${OTHER_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+    ],
+    ['configRuleArn', `arn:aws:config:${REGION}:${OTHER_ACCOUNT}:config-rule/config-rule-abcdef`],
+  ])(
+    'refuses a member account whose %s belongs to an account outside the organization',
+    async (field, arn) => {
+      const event = {
+        ...scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: ROLE_PARAMS }),
+        [field]: arn,
+      };
+
+      const result = await handler()(event);
+
+      expectNothingDone();
+      expect(result.refused).toBe(
+        `account ${OTHER_ACCOUNT} (${field}) is not a member of organization ${SNAPSHOT.organization?.id}`,
+      );
+      expect(counted('ForeignInvocations')).toBe(1);
+    },
+  );
+
+  it.each(['executionRoleArn', 'configRuleArn'])(
+    'refuses an event without %s before reading anything',
+    async (field) => {
+      const event = scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: ROLE_PARAMS });
+      delete event[field];
+
+      const result = await handler()(event, invokedAs(MEMBER_ACCOUNT));
+
+      expectNothingDone();
+      expect(result.refused).toBe(`the event has no ${field}`);
+      expect(snapshotReader.reads).toBe(0);
+    },
+  );
+
+  it('refuses an ARN that names no account', async () => {
+    const event = {
+      ...scheduledEvent({ accountId: MEMBER_ACCOUNT }),
+      configRuleArn: 'arn:aws:config:eu-west-1::x',
+    };
+
+    await expect(handler()(event)).resolves.toMatchObject({
+      refused: "the event's configRuleArn names no account",
+    });
+    expectNothingDone();
+  });
+
+  it("accepts the function's own account without reading the snapshot", async () => {
+    const result = await handler()(scheduledEvent({ accountId: OTHER_ACCOUNT }), invokedAs(OTHER_ACCOUNT));
+
+    expect(snapshotReader.reads).toBe(0);
+    expect(result.refused).toBeUndefined();
+    expect(sentEvaluations()).toHaveLength(1);
+  });
+
+  it('refuses another account when no snapshot store is configured, saying so', async () => {
+    delete process.env.ORG_SNAPSHOT_BUCKET;
+
+    const result = await handler(null)(
+      scheduledEvent({ accountId: MEMBER_ACCOUNT }),
+      invokedAs(SECURITY_TOOLING_ACCOUNT),
+    );
+
+    expectNothingDone();
+    expect(result.refused).toMatch(/no organization snapshot store is configured \(ORG_SNAPSHOT_BUCKET\)/);
+  });
+
+  it('throws OrgSnapshotUnavailableError and sends no evaluation when the snapshot cannot be read', async () => {
+    const unavailable = new OrgSnapshotUnavailableError('the snapshot is 200 minutes old');
+    const reader: OrgSnapshotReader = { read: () => Promise.reject(unavailable) };
+
+    await expect(
+      handler(reader)(scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: ROLE_PARAMS })),
+    ).rejects.toBe(unavailable);
+
+    expectNothingDone();
+    expect(counted('EvaluationFailures')).toBe(1);
+    expect(counted('ForeignInvocations')).toBe(0);
+  });
+
+  it('gives collect the snapshot the guard read, without reading it again', async () => {
+    collect.mockImplementation(async (ctx) => {
+      await expect(ctx.orgSnapshot()).resolves.toBe(SNAPSHOT);
+      await expect(ctx.orgSnapshot()).resolves.toBe(SNAPSHOT);
+      return { rootHasMfa: true };
+    });
+
+    await handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }));
+
+    expect(collect).toHaveBeenCalledTimes(1);
+    expect(snapshotReader.reads).toBe(1);
+  });
+
+  it('reads the snapshot once, on first use, for a collect of the own account', async () => {
+    collect.mockImplementation(async (ctx) => {
+      await Promise.all([ctx.orgSnapshot(), ctx.orgSnapshot()]);
+      return { rootHasMfa: true };
+    });
+
+    await handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT }), invokedAs(MEMBER_ACCOUNT));
+
+    expect(snapshotReader.reads).toBe(1);
+  });
+
+  it('lets a member account through to AssumeRole, IAM and PutEvaluations', async () => {
+    await handler()(scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: ROLE_PARAMS }));
+
+    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(iamMock).toHaveReceivedCommandTimes(GetAccountSummaryCommand, 1);
+    expect(sentEvaluations()).toHaveLength(1);
+    expect(counted('ForeignInvocations')).toBe(0);
   });
 });

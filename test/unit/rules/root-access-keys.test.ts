@@ -13,10 +13,12 @@ import metadata from '../../../rules/root-access-keys/rule.json';
 import { scheduledEvent } from '../../helpers/config-events';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION, RESULT_TOKEN } from '../../helpers/constants';
 import { rootSummary } from '../../helpers/iam-root';
+import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
 import { type RootSummaryOptions, summaryMap } from '../../helpers/summary';
 
 const iamMock = mockClient(IAMClient);
 const configMock = mockClient(ConfigServiceClient);
+useOrgSnapshot({ members: [MEMBER_ACCOUNT] });
 
 const CTX: EvaluateContext = {
   accountId: MEMBER_ACCOUNT,
@@ -138,6 +140,7 @@ describe('root-access-keys collect', () => {
       params: COUNT_CERTIFICATES,
       clients: new ClientFactory({ region: REGION }),
       accountCredentials: undefined,
+      orgSnapshot: unusedOrgSnapshot,
     };
 
     await expect(collect(ctx)).resolves.toEqual({

@@ -31,6 +31,7 @@ import { analyseRootUsageFilter } from '../../../rules/root-activity-alerting/ro
 import ruleJson from '../../../rules/root-activity-alerting/rule.json';
 import { scheduledEvent } from '../../helpers/config-events';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION } from '../../helpers/constants';
+import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
 import {
   ALERT_TOPIC_ARN,
   ALL_SIGN_INS_PATTERN,
@@ -75,6 +76,7 @@ const accountMock = mockClient(AccountClient);
 const enabled = (...regions: string[]) => ({
   Regions: regions.map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED' as const })),
 });
+useOrgSnapshot({ members: [MEMBER_ACCOUNT] });
 
 beforeEach(() => {
   for (const mock of [eventBridgeMock, logsMock, cloudWatchMock, configMock, accountMock]) mock.reset();
@@ -627,6 +629,7 @@ describe('root-activity-alerting', () => {
       params,
       clients: new ClientFactory({ region: REGION }),
       accountCredentials: undefined,
+      orgSnapshot: unusedOrgSnapshot,
     });
 
     const regionOf = async (client: unknown) =>

@@ -1,20 +1,15 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import {
-  AWSOrganizationsNotInUseException,
-  ChildNotFoundException,
-  DescribeOrganizationCommand,
-  DescribePolicyCommand,
-  ListParentsCommand,
-  ListPoliciesForTargetCommand,
-  ListRootsCommand,
-  OrganizationsClient,
-  type PolicyTypeStatus,
-} from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
-import { AccessDeniedError, InvalidRuleParametersError } from '../../../lib/errors';
-import { clearOrgCache, type OrganizationFacts, type PolicyFacts } from '../../../lib/org-tree';
+import {
+  InvalidRuleParametersError,
+  MalformedOrgSnapshotError,
+  OrgSnapshotUnavailableError,
+} from '../../../lib/errors';
+import type { OrganizationFacts, PolicyFacts } from '../../../lib/org-tree';
 import { parseRuleParameters } from '../../../lib/parameters';
 import type { CollectContext, EvaluateContext } from '../../../lib/rule-handler';
 import { loadRuleMetadata } from '../../../lib/rule-metadata';
@@ -33,9 +28,11 @@ import {
   NOTIFICATION_TIME,
   ORG_ID,
   ORG_ROOT_ID,
+  OTHER_ACCOUNT,
   REGION,
   RESULT_TOKEN,
 } from '../../helpers/constants';
+import { orgSnapshotFixture, s3Object, useOrgSnapshot } from '../../helpers/org-snapshot';
 import {
   attached,
   DENY_ROOT_POLICY_ID,
@@ -45,7 +42,6 @@ import {
   NARROWED_DENY_SCP,
   PARTIAL_DENY_SCP,
   policy,
-  SCPS_BY_ID,
   SECOND_DENY_ROOT_POLICY_ID,
 } from '../../helpers/scp';
 
@@ -58,12 +54,8 @@ const OU_1 = 'ou-ab12-11111111';
 const OU_2 = 'ou-ab12-22222222';
 const SIBLING_OU = 'ou-ab12-33333333';
 const MISSING_POLICY_ID = 'p-required01';
-const ORG_READ_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardOrgRead`;
-const ASSUMED = {
-  AccessKeyId: 'ASIAASSUMEDORGREAD',
-  SecretAccessKey: 'assumed-secret',
-  SessionToken: 'token',
-};
+/** Older than the snapshot's default maximum age (180 minutes). */
+const STALE_BUILT_AT = new Date(Date.now() - 4 * 60 * 60 * 1000).toISOString();
 
 const CTX: EvaluateContext = {
   accountId: MEMBER_ACCOUNT,
@@ -234,88 +226,53 @@ describe('root-deny-scp parameters', () => {
     ).toMatchObject({ RequiredPolicyIds: [DENY_ROOT_POLICY_ID, SECOND_DENY_ROOT_POLICY_ID] });
   });
 
-  it.each([
-    ['RequiredPolicyIds', 'policy-1'],
-    ['OrgReadRoleArn', 'RootGuardOrgRead'],
-  ])('rejects %s=%s with InvalidRuleParametersError', (name, value) => {
-    expect(() => parseRuleParameters(ruleMetadata, { [name]: value })).toThrow(InvalidRuleParametersError);
+  it('rejects RequiredPolicyIds=policy-1 with InvalidRuleParametersError', () => {
+    expect(() => parseRuleParameters(ruleMetadata, { RequiredPolicyIds: 'policy-1' })).toThrow(
+      InvalidRuleParametersError,
+    );
+  });
+
+  it('no longer takes OrgReadRoleArn: the snapshot builder reads Organizations with its own role', () => {
+    expect(() =>
+      parseRuleParameters(ruleMetadata, {
+        OrgReadRoleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/OrgRead`,
+      }),
+    ).toThrow(/unknown parameter\(s\) OrgReadRoleArn/);
   });
 });
 
-// ---- collect and the handler: Organizations mocked at the SDK boundary ----
+// ---- collect and the handler: the organization snapshot in a mocked S3 object ----
 
-function mockOrganization(
-  options: { featureSet?: 'ALL' | 'CONSOLIDATED_BILLING'; scpStatus?: PolicyTypeStatus | 'NONE' } = {},
+/** MEMBER_ACCOUNT under OU_1 under OU_2 under the root; SIBLING_OU next to OU_1; FullAWSAccess everywhere. */
+function treeSnapshot(
+  attachedTo: Record<string, PolicyFacts[]> = {},
+  organization: OrganizationFacts | null = ORGANIZATION,
 ) {
-  orgMock.on(DescribeOrganizationCommand).resolves({
-    Organization: {
-      Id: ORG_ID,
-      Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:organization/${ORG_ID}`,
-      MasterAccountId: MANAGEMENT_ACCOUNT,
-      FeatureSet: options.featureSet ?? 'ALL',
-    },
-  });
-  const scpStatus = options.scpStatus ?? 'ENABLED';
-  orgMock.on(ListRootsCommand).resolves({
-    Roots: [
-      {
-        Id: ORG_ROOT_ID,
-        Name: 'Root',
-        PolicyTypes: scpStatus === 'NONE' ? [] : [{ Type: 'SERVICE_CONTROL_POLICY', Status: scpStatus }],
-      },
-    ],
-  });
-}
-
-function mockTree() {
-  orgMock
-    .on(ListParentsCommand, { ChildId: MEMBER_ACCOUNT })
-    .resolves({ Parents: [{ Id: OU_1, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: OU_1 })
-    .resolves({ Parents: [{ Id: OU_2, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: SIBLING_OU })
-    .resolves({ Parents: [{ Id: OU_2, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: OU_2 })
-    .resolves({ Parents: [{ Id: ORG_ROOT_ID, Type: 'ROOT' }] });
-}
-
-/** ListPoliciesForTarget answers per target (none where not given); DescribePolicy answers from SCPS_BY_ID. */
-function mockAttachments(byTarget: Record<string, PolicyFacts[]>) {
-  orgMock.on(ListPoliciesForTargetCommand).resolves({ Policies: [] });
-  for (const [targetId, policies] of Object.entries(byTarget)) {
-    orgMock.on(ListPoliciesForTargetCommand, { TargetId: targetId }).resolves({
-      Policies: policies.map((p) => ({
-        Id: p.id,
-        Arn: `arn:aws:organizations::${MANAGEMENT_ACCOUNT}:policy/${ORG_ID}/service_control_policy/${p.id}`,
-        Name: p.name,
-        Type: 'SERVICE_CONTROL_POLICY',
-        AwsManaged: p.id === FULL_AWS_ACCESS_SCP.id,
-      })),
-    });
+  const targets = new Map<string, { policy: PolicyFacts; targets: string[] }>();
+  for (const [targetId, policies] of Object.entries(attachedTo)) {
+    for (const p of policies) {
+      const entry = targets.get(p.id) ?? { policy: p, targets: [] };
+      entry.targets.push(targetId);
+      targets.set(p.id, entry);
+    }
   }
-  orgMock.on(DescribePolicyCommand).callsFake((input: { PolicyId: string }) => {
-    const found = SCPS_BY_ID.get(input.PolicyId);
-    if (!found) throw new Error(`test: no policy ${input.PolicyId}`);
-    return {
-      Policy: {
-        PolicySummary: { Id: found.id, Name: found.name, Type: 'SERVICE_CONTROL_POLICY' },
-        Content: found.content,
-      },
-    };
+  return orgSnapshotFixture({
+    organization,
+    accountsIn: { [OU_1]: [MEMBER_ACCOUNT] },
+    ous: { [OU_2]: ORG_ROOT_ID, [OU_1]: OU_2, [SIBLING_OU]: OU_2 },
+    attached: [...targets.values()],
   });
 }
 
 /** The usual organization: FullAWSAccess on every node, the deny-root SCP on OU_2 (two levels above the account). */
-function mockDenyRootTwoLevelsUp() {
-  mockOrganization();
-  mockTree();
-  mockAttachments({
-    [MEMBER_ACCOUNT]: [FULL_AWS_ACCESS_SCP],
-    [OU_1]: [FULL_AWS_ACCESS_SCP],
-    [OU_2]: [FULL_AWS_ACCESS_SCP, DENY_ROOT_SCP],
-    [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP],
-  });
-}
+const DENY_ROOT_TWO_LEVELS_UP = {
+  [MEMBER_ACCOUNT]: [FULL_AWS_ACCESS_SCP],
+  [OU_1]: [FULL_AWS_ACCESS_SCP],
+  [OU_2]: [FULL_AWS_ACCESS_SCP, DENY_ROOT_SCP],
+  [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP],
+};
+
+const store = useOrgSnapshot(() => treeSnapshot(DENY_ROOT_TWO_LEVELS_UP));
 
 const sentEvaluations = () =>
   configMock.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
@@ -335,29 +292,31 @@ const sent = (
 const event = (ruleParameters?: Record<string, unknown>, accountId = MEMBER_ACCOUNT) =>
   scheduledEvent({ accountId, ...(ruleParameters ? { ruleParameters } : {}) });
 
+/** A Lambda context of a function deployed in `accountId` (single-account mode when it is the evaluated one). */
+const deployedIn = (accountId: string) => ({
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${accountId}:function:rootguard-root-deny-scp`,
+});
+
 beforeEach(() => {
   orgMock.reset();
   configMock.reset();
   stsMock.reset();
-  clearOrgCache();
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-  stsMock.on(AssumeRoleCommand).resolves({
-    Credentials: { ...ASSUMED, Expiration: new Date(Date.now() + 60 * 60 * 1000) },
-  });
 });
 
 describe('root-deny-scp collect', () => {
-  const collectContext = (params = NO_PARAMS): CollectContext<RootDenyScpParams> => ({
+  const collectContext = (
+    snapshot = treeSnapshot(DENY_ROOT_TWO_LEVELS_UP),
+  ): CollectContext<RootDenyScpParams> => ({
     ...CTX,
     region: REGION,
-    params,
+    params: NO_PARAMS,
     clients: new ClientFactory({ region: REGION }),
     accountCredentials: undefined,
+    orgSnapshot: async () => snapshot,
   });
 
-  it('returns the SCPs by attachment point, the account first and the organization root last', async () => {
-    mockDenyRootTwoLevelsUp();
-
+  it('returns the SCPs by attachment point from the snapshot, the account first and the organization root last', async () => {
     await expect(collect(collectContext())).resolves.toEqual({
       organization: ORGANIZATION,
       accountInOrganization: true,
@@ -368,17 +327,20 @@ describe('root-deny-scp collect', () => {
         attached('ROOT', ORG_ROOT_ID, FULL_AWS_ACCESS_SCP),
       ],
     });
-    expect(orgMock).toHaveReceivedCommandWith(ListPoliciesForTargetCommand, {
-      TargetId: MEMBER_ACCOUNT,
-      Filter: 'SERVICE_CONTROL_POLICY',
+    expect(orgMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('reports an account the snapshot does not list as outside the organization, with no chain', async () => {
+    await expect(collect({ ...collectContext(), accountId: OTHER_ACCOUNT })).resolves.toEqual({
+      organization: ORGANIZATION,
+      accountInOrganization: false,
+      chain: [],
     });
   });
 });
 
 describe('root-deny-scp handler', () => {
   it('sends COMPLIANT naming the policy id and the OU when the deny-root SCP is two levels up', async () => {
-    mockDenyRootTwoLevelsUp();
-
     await expect(handler(event())).resolves.toMatchObject({
       ruleId: 'root-deny-scp',
       accountId: MEMBER_ACCOUNT,
@@ -389,43 +351,37 @@ describe('root-deny-scp handler', () => {
       TestMode: false,
     });
     expect(sentEvaluations()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
-    expect(orgMock).toHaveReceivedCommandTimes(ListParentsCommand, 3);
   });
 
-  it('describes a policy attached at several levels only once', async () => {
-    mockOrganization();
-    mockTree();
-    mockAttachments({
-      [MEMBER_ACCOUNT]: [FULL_AWS_ACCESS_SCP],
-      [OU_1]: [FULL_AWS_ACCESS_SCP],
-      [OU_2]: [FULL_AWS_ACCESS_SCP, DENY_ROOT_SCP],
-      [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP, DENY_ROOT_SCP],
-    });
+  it('reads the snapshot object once and calls no Organizations API', async () => {
+    await handler(event());
+
+    expect(store.s3Mock).toHaveReceivedCommandTimes(GetObjectCommand, 1);
+    expect(orgMock).not.toHaveReceivedAnyCommand();
+    expect(stsMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('names a policy attached at several levels once, at the nearest', async () => {
+    store.set(
+      treeSnapshot({ ...DENY_ROOT_TWO_LEVELS_UP, [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP, DENY_ROOT_SCP] }),
+    );
 
     await handler(event());
 
-    expect(orgMock.commandCalls(DescribePolicyCommand).length).toBe(2);
     expect(sentEvaluations()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
   });
 
   it('sends NON_COMPLIANT when only a sibling OU has a deny-root SCP', async () => {
-    mockOrganization();
-    mockTree();
-    mockAttachments({ [SIBLING_OU]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP] });
+    store.set(treeSnapshot({ [SIBLING_OU]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP] }));
 
     await handler(event());
 
-    expect(orgMock).not.toHaveReceivedCommandWith(ListPoliciesForTargetCommand, { TargetId: SIBLING_OU });
     expect(sentEvaluations()).toEqual([sent('NON_COMPLIANT', NO_DENY_ROOT)]);
   });
 
-  it('sends NOT_APPLICABLE for the management account without walking the tree', async () => {
-    mockDenyRootTwoLevelsUp();
-
+  it('sends NOT_APPLICABLE for the management account', async () => {
     await handler(event(undefined, MANAGEMENT_ACCOUNT));
 
-    expect(orgMock).not.toHaveReceivedCommand(ListParentsCommand);
-    expect(orgMock).not.toHaveReceivedCommand(ListPoliciesForTargetCommand);
     expect(sentEvaluations()).toEqual([
       sent(
         'NOT_APPLICABLE',
@@ -435,17 +391,11 @@ describe('root-deny-scp handler', () => {
     ]);
   });
 
-  it('sends NON_COMPLIANT when Organizations is not in use', async () => {
-    orgMock.on(DescribeOrganizationCommand).rejects(
-      new AWSOrganizationsNotInUseException({
-        message: 'Your account is not a member of an organization.',
-        $metadata: {},
-      }),
-    );
+  it('sends NON_COMPLIANT for its own account when the snapshot saw no organization (single-account mode)', async () => {
+    store.set(treeSnapshot({}, null));
 
-    await expect(handler(event())).resolves.toBeDefined();
+    await expect(handler(event(), deployedIn(MEMBER_ACCOUNT))).resolves.toBeDefined();
 
-    expect(orgMock).not.toHaveReceivedCommand(ListRootsCommand);
     expect(sentEvaluations()).toEqual([
       sent(
         'NON_COMPLIANT',
@@ -454,32 +404,29 @@ describe('root-deny-scp handler', () => {
     ]);
   });
 
-  it('sends NON_COMPLIANT "not a member" when ListParents does not know the account', async () => {
-    mockOrganization();
-    mockAttachments({});
-    orgMock
-      .on(ListParentsCommand)
-      .rejects(
-        new ChildNotFoundException({ message: 'We can’t find a root, OU, or account', $metadata: {} }),
-      );
-
-    await expect(handler(event())).resolves.toBeDefined();
+  it('sends NON_COMPLIANT "not a member" for its own account when the organization does not list it', async () => {
+    await handler(event(undefined, OTHER_ACCOUNT), deployedIn(OTHER_ACCOUNT));
 
     expect(sentEvaluations()).toEqual([
       sent(
         'NON_COMPLIANT',
-        `Account ${MEMBER_ACCOUNT}: is not a member of organization ${ORG_ID}, which rootguard reads.`,
+        `Account ${OTHER_ACCOUNT}: is not a member of organization ${ORG_ID}, which rootguard reads.`,
+        OTHER_ACCOUNT,
       ),
     ]);
   });
 
+  it('refuses, sending nothing, another account the organization does not list', async () => {
+    await expect(handler(event(undefined, OTHER_ACCOUNT))).resolves.toMatchObject({ evaluations: [] });
+
+    expect(configMock).not.toHaveReceivedAnyCommand();
+  });
+
   it('sends NON_COMPLIANT when the SCP policy type is not enabled', async () => {
-    mockOrganization({ scpStatus: 'NONE' });
-    mockTree();
+    store.set(treeSnapshot(DENY_ROOT_TWO_LEVELS_UP, { ...ORGANIZATION, scpEnabled: false }));
 
     await handler(event());
 
-    expect(orgMock).not.toHaveReceivedCommand(ListParentsCommand);
     expect(sentEvaluations()).toEqual([
       sent(
         'NON_COMPLIANT',
@@ -489,12 +436,15 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT when the organization has consolidated billing only', async () => {
-    mockOrganization({ featureSet: 'CONSOLIDATED_BILLING', scpStatus: 'NONE' });
-    mockTree();
+    store.set(
+      orgSnapshotFixture({
+        organization: { ...ORGANIZATION, featureSet: 'CONSOLIDATED_BILLING', scpEnabled: false },
+        members: [MEMBER_ACCOUNT],
+      }),
+    );
 
     await handler(event());
 
-    expect(orgMock).not.toHaveReceivedCommand(ListParentsCommand);
     expect(sentEvaluations()).toEqual([
       sent(
         'NON_COMPLIANT',
@@ -504,9 +454,9 @@ describe('root-deny-scp handler', () => {
   });
 
   it('counts only RequiredPolicyIds, naming the required deny-root SCP even when another is nearer', async () => {
-    mockOrganization();
-    mockTree();
-    mockAttachments({ [OU_1]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP, LEGACY_DENY_ROOT_SCP] });
+    store.set(
+      treeSnapshot({ [OU_1]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP, LEGACY_DENY_ROOT_SCP] }),
+    );
 
     await handler(event({ RequiredPolicyIds: SECOND_DENY_ROOT_POLICY_ID }));
 
@@ -519,8 +469,6 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT when the deny-root SCP is not among RequiredPolicyIds', async () => {
-    mockDenyRootTwoLevelsUp();
-
     await handler(event({ RequiredPolicyIds: `${MISSING_POLICY_ID},${SECOND_DENY_ROOT_POLICY_ID}` }));
 
     expect(sentEvaluations()).toEqual([
@@ -531,41 +479,20 @@ describe('root-deny-scp handler', () => {
     ]);
   });
 
-  it('reads Organizations through the OrgReadRoleArn role', async () => {
-    mockDenyRootTwoLevelsUp();
+  it('rejects with OrgSnapshotUnavailableError and sends nothing when the stored snapshot is stale and no builder can be asked', async () => {
+    store.set({ ...treeSnapshot(DENY_ROOT_TWO_LEVELS_UP), builtAt: STALE_BUILT_AT });
 
-    await handler(event({ OrgReadRoleArn: ORG_READ_ROLE_ARN }));
+    await expect(handler(event())).rejects.toBeInstanceOf(OrgSnapshotUnavailableError);
 
-    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: ORG_READ_ROLE_ARN,
-      RoleSessionName: 'rootguard-org-read',
-    });
-    const orgClient = orgMock.commandCalls(DescribeOrganizationCommand)[0]?.thisValue as OrganizationsClient;
-    await expect(orgClient.config.credentials()).resolves.toMatchObject({ accessKeyId: ASSUMED.AccessKeyId });
-    expect(sentEvaluations()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
+    expect(configMock).not.toHaveReceivedAnyCommand();
   });
 
-  it('sends NON_COMPLIANT and rejects with AccessDeniedError when ListPoliciesForTarget is denied', async () => {
-    mockOrganization();
-    mockTree();
-    orgMock.on(ListPoliciesForTargetCommand).rejects(
-      Object.assign(new Error('You don’t have permissions to access this resource.'), {
-        name: 'AccessDeniedException',
-      }),
-    );
+  it('rejects with MalformedOrgSnapshotError and sends nothing when the stored object is not a snapshot', async () => {
+    store.s3Mock.on(GetObjectCommand).resolves(s3Object(JSON.stringify({ version: 2 })));
 
-    await expect(handler(event())).rejects.toBeInstanceOf(AccessDeniedError);
-    expect(sentEvaluations()).toEqual([
-      sent(
-        'NON_COMPLIANT',
-        expect.stringMatching(
-          new RegExp(
-            `^Account ${MEMBER_ACCOUNT}: could not be evaluated, Access denied calling organizations:ListPoliciesForTarget in account ${MEMBER_ACCOUNT} \\(AccessDeniedException: .*\\)\\.$`,
-          ),
-        ),
-      ),
-    ]);
+    await expect(handler(event())).rejects.toBeInstanceOf(MalformedOrgSnapshotError);
+
+    expect(configMock).not.toHaveReceivedAnyCommand();
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for RequiredPolicyIds "policy-1"', async () => {

@@ -23,11 +23,13 @@ import {
   userVirtualMfaDevice,
   VIRTUAL_MFA_ENABLE_DATE,
 } from '../../helpers/iam-root';
+import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
 import { NO_ROOT_CREDENTIALS, summaryMap } from '../../helpers/summary';
 
 const iamMock = mockClient(IAMClient);
 const configMock = mockClient(ConfigServiceClient);
 const stsMock = mockClient(STSClient);
+useOrgSnapshot({ members: [MEMBER_ACCOUNT] });
 
 const CTX: EvaluateContext = {
   accountId: MEMBER_ACCOUNT,
@@ -144,6 +146,7 @@ describe('root-hardware-mfa collect', () => {
     params: {},
     clients: new ClientFactory({ region: REGION }),
     accountCredentials: undefined,
+    orgSnapshot: unusedOrgSnapshot,
   });
 
   it('returns the root summary and only the assigned virtual devices whose user is root', async () => {

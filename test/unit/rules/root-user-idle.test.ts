@@ -38,11 +38,13 @@ import {
   THREE_DAYS_AGO,
   TICKET_ID,
 } from '../../helpers/credential-report';
+import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
 
 const iamMock = mockClient(IAMClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 const configMock = mockClient(ConfigServiceClient);
 const stsMock = mockClient(STSClient);
+useOrgSnapshot({ members: [MEMBER_ACCOUNT, OTHER_ACCOUNT] });
 
 const TABLE = 'rootguard-break-glass-windows';
 const ROLE_NAME = 'RootGuardExecutionRole';
@@ -295,6 +297,7 @@ describe('root-user-idle collect', () => {
     params: DEFAULT_PARAMS,
     clients: new ClientFactory({ region: REGION }),
     accountCredentials: undefined,
+    orgSnapshot: unusedOrgSnapshot,
   });
 
   it('returns the report time, root usage and the windows of the last MaxDaysSinceLastUse days', async () => {

@@ -1,0 +1,334 @@
+/**
+ * One snapshot of the organization, read top-down once and shared by every evaluation, instead of each
+ * evaluation walking its account's ancestry bottom-up (lib/org-tree.ts: ~2 Organizations calls per account
+ * warm, ~10 cold, in every Lambda container Config fans out to).
+ *
+ * - `OrgSnapshot`: the organization, its root, every account and OU with its parent, and every SCP with its
+ *   content and targets. Plain JSON; `orgSnapshotSchema` validates it when it is read back from the store.
+ * - `buildOrgSnapshot`: the reads, top-down and paginated. Only the builder Lambda (org-snapshot/handler.ts)
+ *   calls it in production; lib/org-snapshot-store.ts shares the result.
+ * - `isOrganizationMember`, `scpChainFromSnapshot`: pure derivations. `scpChainFromSnapshot` answers exactly
+ *   what `OrgReader.scpChain` answers, so rules/root-deny-scp/evaluate.ts did not change.
+ */
+import {
+  DescribeOrganizationCommand,
+  type DescribeOrganizationCommandOutput,
+  DescribePolicyCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListPoliciesCommand,
+  ListRootsCommand,
+  ListTargetsForPolicyCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import {
+  awsCall,
+  CollectError,
+  errorName,
+  RepeatedPageTokenError,
+  RootGuardError,
+  toCollectError,
+} from './errors';
+import type { OrganizationFacts, PolicyFacts, TargetPolicies, TargetType } from './org-tree';
+import { ACCOUNT_ID_PATTERN } from './partition';
+
+export const ORG_SNAPSHOT_VERSION = 1;
+/** Organizations nests OUs at most five deep under the root. */
+export const MAX_OU_DEPTH = 5;
+/** Parents read at once: the build is a background job, and Organizations throttles at a few hundred TPS. */
+export const DEFAULT_BUILD_CONCURRENCY = 4;
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
+
+const organizationSchema = z.object({
+  id: z.string().min(1),
+  managementAccountId: z.string().regex(ACCOUNT_ID_PATTERN),
+  featureSet: z.string().min(1),
+  scpEnabled: z.boolean(),
+}) satisfies z.ZodType<OrganizationFacts>;
+
+export const orgSnapshotSchema = z.object({
+  version: z.literal(ORG_SNAPSHOT_VERSION),
+  /** When the build started: anything that changed later may be missing. */
+  builtAt: isoTime,
+  /** Null when the reader's account is in no organization. */
+  organization: organizationSchema.nullable(),
+  rootId: z.string().min(1).nullable(),
+  accounts: z.record(
+    z.string().regex(ACCOUNT_ID_PATTERN),
+    z.object({
+      parentId: z.string().min(1),
+      name: z.string().optional(),
+      status: z.string().optional(),
+    }),
+  ),
+  ous: z.record(z.string().min(1), z.object({ parentId: z.string().min(1), name: z.string().optional() })),
+  /** SCPs only, in the order ListPolicies gave them; targets are account, OU or root ids. */
+  policies: z.record(
+    z.string().min(1),
+    z.object({ name: z.string(), content: z.string(), targets: z.array(z.string().min(1)) }),
+  ),
+});
+
+export type OrgSnapshot = z.infer<typeof orgSnapshotSchema>;
+
+// ---- Derivations (pure) -------------------------------------------------------------------------------
+
+/** Whether the snapshot's organization lists the account (whatever its status: suspended accounts are members). */
+export function isOrganizationMember(snapshot: OrgSnapshot, accountId: string): boolean {
+  return snapshot.organization !== null && Object.hasOwn(snapshot.accounts, accountId);
+}
+
+/** Whether the SCP tree was read: only an all-features organization with SCPs enabled has one worth reading. */
+export function hasScpTree(organization: OrganizationFacts | null): boolean {
+  return organization !== null && organization.featureSet === 'ALL' && organization.scpEnabled;
+}
+
+/** Target id → the SCPs attached to it, in ListPolicies order. Built once per snapshot object. */
+const targetIndexes = new WeakMap<OrgSnapshot, Map<string, PolicyFacts[]>>();
+function policiesByTarget(snapshot: OrgSnapshot): Map<string, PolicyFacts[]> {
+  let index = targetIndexes.get(snapshot);
+  if (!index) {
+    index = new Map();
+    for (const [id, p] of Object.entries(snapshot.policies)) {
+      const facts: PolicyFacts = { id, name: p.name, content: p.content };
+      for (const target of p.targets) {
+        const list = index.get(target);
+        if (list) list.push(facts);
+        else index.set(target, [facts]);
+      }
+    }
+    targetIndexes.set(snapshot, index);
+  }
+  return index;
+}
+
+/**
+ * Every SCP that applies to the account, grouped by where it is attached: the account first, then each OU
+ * upward, then the root. The same answer as `OrgReader.scpChain` for the organization the snapshot saw.
+ */
+export function scpChainFromSnapshot(snapshot: OrgSnapshot, accountId: string): TargetPolicies[] {
+  const account = snapshot.accounts[accountId];
+  if (!account) {
+    throw new RootGuardError(`account ${accountId} is not in the organization snapshot`, { accountId });
+  }
+  if (snapshot.rootId === null) {
+    throw new RootGuardError('the organization snapshot holds no organization root', { accountId });
+  }
+  const chain: Array<{ id: string; type: TargetType }> = [{ id: accountId, type: 'ACCOUNT' }];
+  let parentId = account.parentId;
+  // A bound as in OrgReader.ancestry: a malformed snapshot (a cycle) must not loop.
+  for (let depth = 0; depth <= MAX_OU_DEPTH; depth++) {
+    if (parentId === snapshot.rootId) {
+      chain.push({ id: parentId, type: 'ROOT' });
+      const index = policiesByTarget(snapshot);
+      return chain.map((t) => ({ targetId: t.id, targetType: t.type, policies: index.get(t.id) ?? [] }));
+    }
+    const ou = snapshot.ous[parentId];
+    if (!ou) {
+      throw new RootGuardError(`the organization snapshot names parent ${parentId} but does not hold it`, {
+        accountId,
+      });
+    }
+    chain.push({ id: parentId, type: 'ORGANIZATIONAL_UNIT' });
+    parentId = ou.parentId;
+  }
+  throw new RootGuardError(`the organization tree above ${accountId} is deeper than Organizations allows`, {
+    accountId,
+  });
+}
+
+// ---- The build (Organizations reads) -------------------------------------------------------------------
+
+export interface BuildOrgSnapshotOptions {
+  /** The clock; builtAt is read from it once, before the first call. */
+  now?: () => Date;
+  /** Every Organizations call increments `calls` (the builder's metric and the bench read it). */
+  counter?: { calls: number };
+  concurrency?: number;
+}
+
+interface Page<T> {
+  items: T[] | undefined;
+  next: string | undefined;
+}
+
+/** Reads every page; a token handed back twice would loop forever, so it is an error. */
+async function allPages<T>(action: string, read: (token: string | undefined) => Promise<Page<T>>) {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await read(token);
+    items.push(...(page.items ?? []));
+    token = page.next || undefined;
+    if (token !== undefined) {
+      if (seen.has(token)) {
+        throw new RepeatedPageTokenError(`${action} returned page token ${token} twice`, { action });
+      }
+      seen.add(token);
+    }
+  } while (token !== undefined);
+  return items;
+}
+
+/** A required field of an answer; its absence is a failed read, never a default. */
+function required<T>(value: T | undefined | null, action: string, what: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new CollectError(`${action} returned no ${what}`, { action });
+  }
+  return value;
+}
+
+/**
+ * Reads the organization top-down: DescribeOrganization, ListRoots, then breadth-first
+ * ListOrganizationalUnitsForParent and ListAccountsForParent from the root (five OU levels at most), then
+ * ListPolicies (SCPs) with DescribePolicy and ListTargetsForPolicy for each. Without SCPs to read
+ * (consolidated billing only, or SCPs disabled) the policies are skipped; the accounts are still read, because
+ * membership needs every one of them. The calls are exactly those the builder's read role is granted.
+ */
+export async function buildOrgSnapshot(
+  client: OrganizationsClient,
+  options: BuildOrgSnapshotOptions = {},
+): Promise<OrgSnapshot> {
+  const builtAt = (options.now ?? (() => new Date()))().toISOString();
+  const counter = options.counter ?? { calls: 0 };
+  const limit = pLimit(options.concurrency ?? DEFAULT_BUILD_CONCURRENCY);
+  const call = <T>(action: string, send: () => Promise<T>): Promise<T> => {
+    counter.calls++;
+    return awsCall(action, undefined, send);
+  };
+  const empty = { version: ORG_SNAPSHOT_VERSION, builtAt, ous: {}, policies: {} } as const;
+
+  let described: DescribeOrganizationCommandOutput;
+  try {
+    counter.calls++;
+    described = await client.send(new DescribeOrganizationCommand({}));
+  } catch (error) {
+    if (errorName(error) === 'AWSOrganizationsNotInUseException') {
+      return { ...empty, organization: null, rootId: null, accounts: {} };
+    }
+    throw toCollectError(error, 'organizations:DescribeOrganization');
+  }
+  const action = 'organizations:DescribeOrganization';
+  const org = required(described.Organization, action, 'organization');
+  const roots = await allPages('organizations:ListRoots', async (NextToken) => {
+    const out = await call('organizations:ListRoots', () => client.send(new ListRootsCommand({ NextToken })));
+    return { items: out.Roots, next: out.NextToken };
+  });
+  const root = required(roots[0], 'organizations:ListRoots', 'root');
+  const organization: OrganizationFacts = {
+    id: required(org.Id, action, 'organization id'),
+    managementAccountId: required(org.MasterAccountId, action, 'management account id'),
+    featureSet: org.FeatureSet ?? 'UNKNOWN',
+    scpEnabled: (root.PolicyTypes ?? []).some(
+      (t) => t.Type === 'SERVICE_CONTROL_POLICY' && t.Status === 'ENABLED',
+    ),
+  };
+  const rootId = required(root.Id, 'organizations:ListRoots', 'root id');
+  const accountEntry = (a: { Name?: string; Status?: string }, parentId: string) => ({
+    parentId,
+    ...(a.Name === undefined ? {} : { name: a.Name }),
+    ...(a.Status === undefined ? {} : { status: a.Status }),
+  });
+  const accounts: OrgSnapshot['accounts'] = {};
+  const ous: OrgSnapshot['ous'] = {};
+  let level = [rootId];
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: string[][] = await Promise.all(
+      level.map((parentId) =>
+        limit(async () => {
+          const [children, members] = await Promise.all([
+            allPages('organizations:ListOrganizationalUnitsForParent', async (NextToken) => {
+              const out = await call('organizations:ListOrganizationalUnitsForParent', () =>
+                client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken })),
+              );
+              return { items: out.OrganizationalUnits, next: out.NextToken };
+            }),
+            allPages('organizations:ListAccountsForParent', async (NextToken) => {
+              const out = await call('organizations:ListAccountsForParent', () =>
+                client.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken })),
+              );
+              return { items: out.Accounts, next: out.NextToken };
+            }),
+          ]);
+          for (const a of members) {
+            accounts[required(a.Id, 'organizations:ListAccountsForParent', 'account id')] = accountEntry(
+              a,
+              parentId,
+            );
+          }
+          return children.map((ou) => {
+            const id = required(ou.Id, 'organizations:ListOrganizationalUnitsForParent', 'OU id');
+            // An OU seen twice would be a cycle in a malformed answer.
+            if (id === rootId || Object.hasOwn(ous, id)) {
+              throw new CollectError(`OU ${id} appears twice in the organization tree`, {
+                action: 'organizations:ListOrganizationalUnitsForParent',
+              });
+            }
+            ous[id] = { parentId, ...(ou.Name === undefined ? {} : { name: ou.Name }) };
+            return id;
+          });
+        }),
+      ),
+    );
+    level = next.flat();
+    if (level.length > 0 && depth > MAX_OU_DEPTH) {
+      throw new CollectError(`the organization tree is deeper than ${MAX_OU_DEPTH} OU levels`, {
+        action: 'organizations:ListOrganizationalUnitsForParent',
+      });
+    }
+  }
+
+  // Without all features or with SCPs disabled no SCP applies: the tree is still read, for membership.
+  if (!hasScpTree(organization)) return { ...empty, organization, rootId, accounts, ous };
+
+  const summaries = await allPages('organizations:ListPolicies', async (NextToken) => {
+    const out = await call('organizations:ListPolicies', () =>
+      client.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY', NextToken })),
+    );
+    return { items: out.Policies, next: out.NextToken };
+  });
+  const read = await Promise.all(
+    summaries.map((summary) =>
+      limit(async () => {
+        const policyId = required(summary.Id, 'organizations:ListPolicies', 'policy id');
+        const [policy, targets] = await Promise.all([
+          call('organizations:DescribePolicy', () =>
+            client.send(new DescribePolicyCommand({ PolicyId: policyId })),
+          ),
+          allPages('organizations:ListTargetsForPolicy', async (NextToken) => {
+            const out = await call('organizations:ListTargetsForPolicy', () =>
+              client.send(new ListTargetsForPolicyCommand({ PolicyId: policyId, NextToken })),
+            );
+            return { items: out.Targets, next: out.NextToken };
+          }),
+        ]);
+        const content = required(
+          policy.Policy?.Content,
+          'organizations:DescribePolicy',
+          `content for ${policyId}`,
+        );
+        return [
+          policyId,
+          {
+            name: policy.Policy?.PolicySummary?.Name ?? summary.Name ?? policyId,
+            content,
+            targets: targets.map((t) =>
+              required(t.TargetId, 'organizations:ListTargetsForPolicy', 'target id'),
+            ),
+          },
+        ] as const;
+      }),
+    ),
+  );
+  // Inserted in ListPolicies order (not completion order): a target's SCPs keep one stable order.
+  return { ...empty, organization, rootId, accounts, ous, policies: Object.fromEntries(read) };
+}
+
+/** Parses the stored JSON text of a snapshot; throws the zod error or SyntaxError for anything malformed. */
+export function parseOrgSnapshot(text: string): OrgSnapshot {
+  return orgSnapshotSchema.parse(JSON.parse(text));
+}
