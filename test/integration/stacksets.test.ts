@@ -621,7 +621,7 @@ describe('management-account.yaml as a plain stack in the management account', (
       ...values,
     });
 
-  it('creates the Organizations read role, trusted by the root-deny-scp rule role only', async () => {
+  it('creates the Organizations read role, trusted by the snapshot builder role only', async () => {
     const outputs = await deployManagement();
 
     const orgRead = await role(MANAGEMENT_ACCOUNT, 'RootGuardOrgRead', 'rootguard-read-organization-scps');
@@ -629,16 +629,18 @@ describe('management-account.yaml as a plain stack in the management account', (
     expect(orgRead.trust).toEqual(
       toolingTrust({
         ArnEquals: {
-          'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/${RULE_ROLE_PREFIX}root-deny-scp`,
+          'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-org-snapshot`,
         },
       }),
     );
     expect(actionsOf(orgRead.policy)).toEqual([
       'organizations:DescribeOrganization',
       'organizations:DescribePolicy',
-      'organizations:ListParents',
-      'organizations:ListPoliciesForTarget',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListPolicies',
       'organizations:ListRoots',
+      'organizations:ListTargetsForPolicy',
     ]);
   });
 
