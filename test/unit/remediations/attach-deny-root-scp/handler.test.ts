@@ -5,7 +5,11 @@ import {
   ListPoliciesCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
@@ -24,7 +28,17 @@ import {
   ExecutionRecordError,
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
+import {
+  APPROVAL_TOPIC_ARN,
+  APPROVER_ARNS,
+  AUTOMATION_ROLE_ARN,
+  approvalSettingsFor,
+  MEMBER_ADMIN_APPROVER,
+  REQUEST_EXECUTION_ID,
+} from '../../../helpers/approvers';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ROOT_ID, REGION } from '../../../helpers/constants';
+import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { recordingMetrics } from '../../../helpers/metrics';
 import { DENY_ROOT_SCP, PARTIAL_DENY_SCP } from '../../../helpers/scp';
 import { givenRecordIn, READER_CREDENTIALS, readerRoleArn } from '../root-session-fixtures';
 import {
@@ -54,6 +68,7 @@ const CONFIG: AttachScpConfig = {
   orgWriteRoleArn: undefined,
   documentName: 'RootGuard-AttachDenyRootScp',
   executionReaderRoleName: 'RootGuardRemediationReader',
+  approvals: approvalSettingsFor(),
   region: REGION,
 };
 
@@ -67,8 +82,14 @@ function recorded(overrides: Record<string, unknown> = {}, options: AttachRecord
   return payload;
 }
 
+const metrics = recordingMetrics();
+
 function handler(config: AttachScpConfig = CONFIG): AttachScpHandler {
-  return createAttachScpHandler({ config, clientFactory: new ClientFactory({ region: config.region }) });
+  return createAttachScpHandler({
+    config,
+    clientFactory: new ClientFactory({ region: config.region }),
+    metrics,
+  });
 }
 
 const organization = (options: FakeOrganizationOptions = {}) => new FakeOrganization(orgMock, options);
@@ -82,6 +103,8 @@ beforeEach(() => {
   orgMock.reset();
   stsMock.reset();
   ssmMock.reset();
+  metrics.recorded = [];
+  givenDeployedDocuments(ssmMock);
 });
 
 describe('attach-deny-root-scp handler', () => {
@@ -91,6 +114,7 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded());
 
     expect(result).toEqual({
+      route: 'act',
       status: 'attached',
       accountId: MEMBER_ACCOUNT,
       targetId: MEMBER_ACCOUNT,
@@ -138,6 +162,7 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded({ dryRun: 'true', targetId: ORG_ROOT_ID }));
 
     expect(result).toEqual({
+      route: 'act',
       status: 'dry-run',
       accountId: MEMBER_ACCOUNT,
       targetId: ORG_ROOT_ID,
@@ -176,6 +201,7 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded());
 
     expect(result).toEqual({
+      route: 'act',
       status: 'already-protected',
       accountId: MEMBER_ACCOUNT,
       targetId: WORKLOADS_OU,
@@ -196,7 +222,11 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded({ targetId: PROD_OU }));
 
     expect(result).toMatchObject({ status: 'attached', policyId: DENY_ROOT_SCP.id, targetId: PROD_OU });
-    expect(result.actions).toEqual([`attached SCP ${DENY_ROOT_SCP.id} to OU ${PROD_OU}`]);
+    // Canonical content, not yet tagged: tagged app=rootguard first (the SCP role attaches tagged policies only).
+    expect(result).toHaveProperty('actions', [
+      `tagged SCP ${DENY_ROOT_SCP.id} app=rootguard`,
+      `attached SCP ${DENY_ROOT_SCP.id} to OU ${PROD_OU}`,
+    ]);
     expect(orgMock).not.toHaveReceivedCommand(CreatePolicyCommand);
     expect(org.attachedTo(PROD_OU)).toEqual([DENY_ROOT_SCP.id]);
   });
@@ -229,7 +259,7 @@ describe('attach-deny-root-scp handler', () => {
     expect(result).toMatchObject({
       status: 'already-protected',
       policyId: DENY_ROOT_SCP.id,
-      actions: [],
+      actions: [`tagged SCP ${DENY_ROOT_SCP.id} app=rootguard`],
       message: `SCP ${DENY_ROOT_SCP.id} (DenyRootUser) was already attached to the account ${MEMBER_ACCOUNT} itself; account ${MEMBER_ACCOUNT} is protected.`,
     });
     expect(orgMock).not.toHaveReceivedCommand(CreatePolicyCommand);
@@ -343,12 +373,29 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
   });
 
-  it('reads no record for a dry run: PlanAttachment runs before any approval and writes nothing', async () => {
+  it('refuses a dry run with no execution behind it: the plan reveals nothing to a made-up payload', async () => {
+    // Attacker: invokes the function directly with a dry-run payload to learn the OU path, the SCP ids and the
+    // management account. No execution of the document has that id.
+    organization();
+    ssmMock
+      .on(GetAutomationExecutionCommand)
+      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
+    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
+
+    await refusedBeforeOrganizations(
+      handler()(stepPayload({ dryRun: 'true' })),
+      ExecutionRecordError,
+      /exists neither in this function's account nor in account/,
+    );
+    expect(metrics.total('RemediationRefusals')).toBe(1);
+  });
+
+  it('reads the record for a dry run too, then plans', async () => {
     organization();
 
-    await expect(handler()(stepPayload({ dryRun: 'true' }))).resolves.toMatchObject({ status: 'dry-run' });
+    await expect(handler()(recorded({ dryRun: 'true' }))).resolves.toMatchObject({ status: 'dry-run' });
 
-    expect(ssmMock).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
+    expect(ssmMock).toHaveReceivedCommand(GetAutomationExecutionCommand);
   });
 
   it("refuses the requester's own approval (one approver other than the requester is needed)", async () => {
@@ -356,7 +403,7 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     await refusedBeforeOrganizations(
       handler()(recorded({}, { approvers: [REQUESTER] })),
       ApprovalRuleError,
-      /1 distinct approvers are required, 0 approved.*the requester .* does not count/,
+      /1 distinct approvers are required, 0 approved.*not counted: the requester /,
     );
   });
 
@@ -420,29 +467,42 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     await expect(handler()(payload)).resolves.toMatchObject({ status: 'attached', targetId: MEMBER_ACCOUNT });
   });
 
-  it('reads the record of a Config remediation in the member account through the reader role', async () => {
+  it('never attaches for a member-account record: a dry run or an approved run there only files a request', async () => {
+    // Attacker: an administrator of the member account starts the document there, approves it himself, and
+    // asks for the organization root. He gets a request for his own account, account-level, in the tooling
+    // account, and learns nothing about the organization.
     organization();
-    const payload = stepPayload();
-    givenRecordIn(ssmMock, 'member', attachRecord(payload, { approvers: [ALICE, BOB] }));
+    ssmMock.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: REQUEST_EXECUTION_ID });
+    const payload = stepPayload({ targetId: ORG_ROOT_ID });
+    givenRecordIn(
+      ssmMock,
+      'member',
+      attachRecord(payload, { approvers: [MEMBER_ADMIN_APPROVER, ALICE, BOB] }),
+    );
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
 
-    await expect(handler()(payload)).resolves.toMatchObject({ status: 'attached' });
+    const planned = await handler()({ ...payload, dryRun: 'true' });
+    const attached = await handler()(payload);
 
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: readerRoleArn(MEMBER_ACCOUNT),
-      RoleSessionName: 'rootguard-attach-deny-root-scp-record',
+    for (const result of [planned, attached]) {
+      expect(result).toMatchObject({
+        status: 'requested',
+        route: 'requested',
+        requestExecutionId: REQUEST_EXECUTION_ID,
+      });
+      expect(JSON.stringify(result)).not.toMatch(/ou-|r-ab12|p-|111111111111/);
+    }
+    expect(orgMock.calls()).toHaveLength(0);
+    expect(ssmMock).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+      DocumentName: 'RootGuard-AttachDenyRootScp',
+      ClientToken: EXECUTION_ID,
+      Parameters: {
+        AutomationAssumeRole: [AUTOMATION_ROLE_ARN],
+        AccountId: [MEMBER_ACCOUNT],
+        DryRun: ['false'],
+        Approvers: APPROVER_ARNS,
+        ApprovalNotificationArn: [APPROVAL_TOPIC_ARN],
+      },
     });
-    // Organizations is written with the function's own credentials (no ORG_WRITE_ROLE_ARN), not the reader's.
-    const credentials = await orgMock.commandCalls(CreatePolicyCommand)[0]?.thisValue.config.credentials();
-    expect(credentials?.accessKeyId).toBe('testing');
-  });
-
-  it('refuses a member-account record without the approval, writing nothing', async () => {
-    organization();
-    const payload = stepPayload();
-    givenRecordIn(ssmMock, 'member', attachRecord(payload, { approvers: [] }));
-    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
-
-    await refusedBeforeOrganizations(handler()(payload), ApprovalRuleError, /0 approved/);
   });
 });

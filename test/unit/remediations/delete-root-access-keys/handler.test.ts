@@ -8,7 +8,11 @@ import {
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
@@ -25,7 +29,16 @@ import {
   ManagementAccountTargetError,
   type RootCredentialsHandler,
 } from '../../../../remediations/lib/root-session';
+import {
+  APPROVAL_TOPIC_ARN,
+  APPROVER_ARNS,
+  AUTOMATION_ROLE_ARN,
+  MEMBER_ADMIN,
+  MEMBER_ADMIN_APPROVER,
+  REQUEST_EXECUTION_ID,
+} from '../../../helpers/approvers';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
+import { changedDocumentJson, givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -83,6 +96,7 @@ const givenExecution = (options: Partial<ExecutionOptions> = {}) =>
 
 beforeEach(() => {
   for (const mock of [ssmMock, stsMock, orgMock, iamMock]) mock.reset();
+  givenDeployedDocuments(ssmMock);
   metrics.recorded = [];
   givenExecution();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
@@ -100,6 +114,7 @@ describe('delete-root-access-keys handler', () => {
     const result = await handler()(stepPayload('false'));
 
     expect(result).toEqual({
+      route: 'act',
       status: 'deleted',
       accountId: MEMBER_ACCOUNT,
       executionId: EXECUTION_ID,
@@ -215,7 +230,7 @@ describe('delete-root-access-keys handler', () => {
       await expect(handler()(stepPayload('false'))).rejects.toThrow(ApprovalRuleError);
       await refused(
         { approvers: [REQUESTER] },
-        /1 distinct approvers are required, 0 approved.*the requester .*carol does not count/,
+        /1 distinct approvers are required, 0 approved.*not counted: the requester .*carol/,
       );
     });
 
@@ -322,27 +337,43 @@ describe('delete-root-access-keys handler, run by AWS Config in the member accou
     );
   };
 
-  it('reads the execution record and its approvals there through the reader role, then deletes', async () => {
-    inMember();
+  it('never deletes for a member-account record its administrator approved: it files a request in the tooling account', async () => {
+    // Attacker: an administrator of the member account starts the document there and approves it with
+    // principals he controls. The central Lambda used to delete with management-account power.
+    inMember({ executedBy: MEMBER_ADMIN, approvers: [MEMBER_ADMIN_APPROVER, ALICE, BOB] });
+    ssmMock.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: REQUEST_EXECUTION_ID });
 
     const result = await handler()(stepPayload('false'));
 
-    expect(result).toMatchObject({ status: 'deleted', approvers: [ALICE], requestedBy: REQUESTER });
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: readerRoleArn(MEMBER_ACCOUNT),
-      RoleSessionName: 'rootguard-delete-root-access-keys-record',
+    expect(result).toEqual({
+      status: 'requested',
+      route: 'requested',
+      accountId: MEMBER_ACCOUNT,
+      memberExecutionId: EXECUTION_ID,
+      requestExecutionId: REQUEST_EXECUTION_ID,
+      message: expect.stringContaining('waits in the security tooling account'),
     });
-    // The management role opens the root session as before; the reader only reads the record.
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: MANAGEMENT_ROLE_ARN });
-    expect(ssmMock).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 2);
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+    expect(iamMock).not.toHaveReceivedAnyCommand();
+    expect(ssmMock).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+      DocumentName: 'RootGuard-DeleteRootAccessKeys',
+      ClientToken: EXECUTION_ID,
+      Parameters: {
+        AutomationAssumeRole: [AUTOMATION_ROLE_ARN],
+        AccountId: [MEMBER_ACCOUNT],
+        DryRun: ['false'],
+        Approvers: APPROVER_ARNS,
+        ApprovalNotificationArn: [APPROVAL_TOPIC_ARN],
+      },
+    });
   });
 
-  it('deletes nothing when the member-account record lacks the approvals', async () => {
-    inMember({ approvers: [REQUESTER] });
+  it('refuses a member-account run of a document changed there (approval taken out), filing nothing', async () => {
+    inMember({ executedBy: MEMBER_ADMIN });
+    givenDeployedDocuments(ssmMock, changedDocumentJson('RootGuard-DeleteRootAccessKeys'));
 
-    const run = handler()(stepPayload('false'));
-
-    await expect(run).rejects.toThrow(ApprovalRuleError);
+    await expect(handler()(stepPayload('false'))).rejects.toThrow(/is not the document rootguard deployed/);
+    expect(ssmMock).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
     expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
   });
 
