@@ -12,7 +12,6 @@
  *   allow-list and what a member-account run needs to file its request here (remediations/lib/env.ts).
  * - AWS_REGION: set by Lambda.
  */
-import { z } from 'zod';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
 import {
   type ApprovalSettings,

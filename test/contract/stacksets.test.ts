@@ -453,6 +453,7 @@ describe('management-account.yaml', () => {
       expect.objectContaining({
         Action: 'organizations:TagResource',
         Resource: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
           'Fn::Sub': 'arn:${AWS::Partition}:organizations::*:policy/o-*/service_control_policy/p-*',
         },
         Condition: {

@@ -3,6 +3,8 @@
  * the tooling account's approver role (one session per person, as IAM Identity Center names them) or as IAM users.
  */
 
+import { type SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { ApprovalSettings } from '../../remediations/lib/env';
 import { allowListPrincipals } from '../../remediations/lib/identity';
 import { MEMBER_ACCOUNT, REGION, SECURITY_TOOLING_ACCOUNT } from './constants';
@@ -40,3 +42,22 @@ export function approvalSettingsFor(approverArns: string[] = APPROVER_ARNS): App
 }
 /** The execution a member-account run files in the security tooling account (member-request.ts). */
 export const REQUEST_EXECUTION_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** Asserts the request a member-account run files in the tooling account (member-request.ts): only that. */
+export function expectToolingRequest(
+  ssmMock: AwsClientStub<SSMClient>,
+  documentName: string,
+  memberExecutionId: string,
+): void {
+  expect(ssmMock).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+    DocumentName: documentName,
+    ClientToken: memberExecutionId,
+    Parameters: {
+      AutomationAssumeRole: [AUTOMATION_ROLE_ARN],
+      AccountId: [MEMBER_ACCOUNT],
+      DryRun: ['false'],
+      Approvers: APPROVER_ARNS,
+      ApprovalNotificationArn: [APPROVAL_TOPIC_ARN],
+    },
+  });
+}

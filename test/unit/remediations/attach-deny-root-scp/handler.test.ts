@@ -29,10 +29,8 @@ import {
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
 import {
-  APPROVAL_TOPIC_ARN,
-  APPROVER_ARNS,
-  AUTOMATION_ROLE_ARN,
   approvalSettingsFor,
+  expectToolingRequest,
   MEMBER_ADMIN_APPROVER,
   REQUEST_EXECUTION_ID,
 } from '../../../helpers/approvers';
@@ -40,7 +38,7 @@ import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ROOT_ID, REGION } from '../../.
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
 import { DENY_ROOT_SCP, PARTIAL_DENY_SCP } from '../../../helpers/scp';
-import { givenRecordIn, READER_CREDENTIALS, readerRoleArn } from '../root-session-fixtures';
+import { givenRecordIn, READER_CREDENTIALS } from '../root-session-fixtures';
 import {
   ALICE,
   type AttachRecordOptions,
@@ -373,23 +371,6 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
   });
 
-  it('refuses a dry run with no execution behind it: the plan reveals nothing to a made-up payload', async () => {
-    // Attacker: invokes the function directly with a dry-run payload to learn the OU path, the SCP ids and the
-    // management account. No execution of the document has that id.
-    organization();
-    ssmMock
-      .on(GetAutomationExecutionCommand)
-      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
-    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
-
-    await refusedBeforeOrganizations(
-      handler()(stepPayload({ dryRun: 'true' })),
-      ExecutionRecordError,
-      /exists neither in this function's account nor in account/,
-    );
-    expect(metrics.total('RemediationRefusals')).toBe(1);
-  });
-
   it('reads the record for a dry run too, then plans', async () => {
     organization();
 
@@ -416,19 +397,25 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     );
   });
 
-  it('refuses a direct invocation whose execution id SSM does not know, writing nothing', async () => {
-    organization();
-    ssmMock
-      .on(GetAutomationExecutionCommand)
-      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
-    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
+  // dryRun true: an attacker probing for the OU path, the SCP ids and the management account; the plan is refused
+  // like the attachment, before Organizations is read.
+  it.each(['false', 'true'])(
+    'refuses a direct invocation (dryRun %s) whose execution id SSM does not know, reading and writing nothing',
+    async (dryRun) => {
+      organization();
+      ssmMock
+        .on(GetAutomationExecutionCommand)
+        .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
+      stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
 
-    await refusedBeforeOrganizations(
-      handler()(stepPayload()),
-      ExecutionRecordError,
-      /exists neither in this function's account nor in account 222222222222/,
-    );
-  });
+      await refusedBeforeOrganizations(
+        handler()(stepPayload({ dryRun })),
+        ExecutionRecordError,
+        /exists neither in this function's account nor in account 222222222222/,
+      );
+      expect(metrics.total('RemediationRefusals')).toBeGreaterThan(0);
+    },
+  );
 
   it.each<[string, Record<string, unknown>, AttachRecordOptions, RegExp]>([
     [
@@ -493,16 +480,6 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
       expect(JSON.stringify(result)).not.toMatch(/ou-|r-ab12|p-|111111111111/);
     }
     expect(orgMock.calls()).toHaveLength(0);
-    expect(ssmMock).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
-      DocumentName: 'RootGuard-AttachDenyRootScp',
-      ClientToken: EXECUTION_ID,
-      Parameters: {
-        AutomationAssumeRole: [AUTOMATION_ROLE_ARN],
-        AccountId: [MEMBER_ACCOUNT],
-        DryRun: ['false'],
-        Approvers: APPROVER_ARNS,
-        ApprovalNotificationArn: [APPROVAL_TOPIC_ARN],
-      },
-    });
+    expectToolingRequest(ssmMock, 'RootGuard-AttachDenyRootScp', EXECUTION_ID);
   });
 });

@@ -8,11 +8,7 @@ import {
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import {
-  GetAutomationExecutionCommand,
-  SSMClient,
-  StartAutomationExecutionCommand,
-} from '@aws-sdk/client-ssm';
+import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
@@ -29,16 +25,9 @@ import {
   ManagementAccountTargetError,
   type RootCredentialsHandler,
 } from '../../../../remediations/lib/root-session';
-import {
-  APPROVAL_TOPIC_ARN,
-  APPROVER_ARNS,
-  AUTOMATION_ROLE_ARN,
-  MEMBER_ADMIN,
-  MEMBER_ADMIN_APPROVER,
-  REQUEST_EXECUTION_ID,
-} from '../../../helpers/approvers';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
-import { changedDocumentJson, givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { memberRunCases } from '../member-run-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -337,44 +326,12 @@ describe('delete-root-access-keys handler, run by AWS Config in the member accou
     );
   };
 
-  it('never deletes for a member-account record its administrator approved: it files a request in the tooling account', async () => {
-    // Attacker: an administrator of the member account starts the document there and approves it with
-    // principals he controls. The central Lambda used to delete with management-account power.
-    inMember({ executedBy: MEMBER_ADMIN, approvers: [MEMBER_ADMIN_APPROVER, ALICE, BOB] });
-    ssmMock.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: REQUEST_EXECUTION_ID });
-
-    const result = await handler()(stepPayload('false'));
-
-    expect(result).toEqual({
-      status: 'requested',
-      route: 'requested',
-      accountId: MEMBER_ACCOUNT,
-      memberExecutionId: EXECUTION_ID,
-      requestExecutionId: REQUEST_EXECUTION_ID,
-      message: expect.stringContaining('waits in the security tooling account'),
-    });
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    expect(iamMock).not.toHaveReceivedAnyCommand();
-    expect(ssmMock).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
-      DocumentName: 'RootGuard-DeleteRootAccessKeys',
-      ClientToken: EXECUTION_ID,
-      Parameters: {
-        AutomationAssumeRole: [AUTOMATION_ROLE_ARN],
-        AccountId: [MEMBER_ACCOUNT],
-        DryRun: ['false'],
-        Approvers: APPROVER_ARNS,
-        ApprovalNotificationArn: [APPROVAL_TOPIC_ARN],
-      },
-    });
-  });
-
-  it('refuses a member-account run of a document changed there (approval taken out), filing nothing', async () => {
-    inMember({ executedBy: MEMBER_ADMIN });
-    givenDeployedDocuments(ssmMock, changedDocumentJson('RootGuard-DeleteRootAccessKeys'));
-
-    await expect(handler()(stepPayload('false'))).rejects.toThrow(/is not the document rootguard deployed/);
-    expect(ssmMock).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+  memberRunCases('RootGuard-DeleteRootAccessKeys', {
+    handler: () => handler(),
+    inMember,
+    ssmMock,
+    stsMock,
+    iamMock,
   });
 
   it('deletes nothing when the member account does not know the execution either', async () => {
