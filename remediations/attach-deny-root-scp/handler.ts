@@ -1,26 +1,30 @@
 /**
  * The PlanAttachment and AttachScp steps of RootGuard-AttachDenyRootScp (document.yaml next door), invoked by
  * aws:invokeLambdaFunction. PlanAttachment always sends dryRun true (read only, before the approval);
- * AttachScp sends the DryRun parameter, and the document reaches it only after one approval with DryRun false.
+ * AttachScp sends the DryRun parameter, and the document reaches it only after the approval with DryRun false.
  *
- *   payload (executionId, accountId, targetId, policyName, dryRun) ─invalid─▶ throw InvalidStepPayloadError
+ *   payload (executionId, accountId, targetId, policyName, allowOrganizationalTarget, dryRun) ─invalid─▶ throw
  *     │
- *   attachment (dryRun false): the execution record, in this function's account or (a Config remediation) in the
- *     member account through EXECUTION_READER_ROLE_NAME: this document, running, the payload's AccountId,
- *     TargetId, PolicyName and DryRun, and ApproveAttachment approved by one principal other than the requester
- *     ─ otherwise ─▶ throw ExecutionRecordError / ApprovalRuleError (nothing read from or written to Organizations)
- *     │  (a dry run only reads and needs no approval: PlanAttachment runs before it)
+ *   the execution record, for EVERY step (the plan names OU paths, SCP ids and the management account): in this
+ *   function's account, or in the member account through EXECUTION_READER_ROLE_NAME; this document with the
+ *   content rootguard deployed, running, the payload's AccountId, TargetId, PolicyName, AllowOrganizationalTarget
+ *     ─ otherwise ─▶ throw ExecutionRecordError (RemediationRefusals; nothing read from Organizations)
+ *     ├─ member-account record ─▶ file a request in the tooling account (member-request.ts), {status: requested}
+ *     └─ attachment: DryRun false recorded, ApproveAttachment approved by one allow-listed person other than the
+ *        requester (ApproveOrganizationalAttachment and two for an OU or root) ─ otherwise ─▶ ApprovalRuleError
+ *     │
  *   Organizations client: ORG_WRITE_ROLE_ARN assumed, or the function's own credentials
  *     │  (OrgReader's cache is cleared first: a decision to write rests on fresh reads)
- *   plan (plan.ts) ─refused─▶ throw AttachRefusedError (management account, SCPs disabled, bad TargetId, ...)
+ *   plan (plan.ts) ─refused─▶ throw AttachRefusedError (management account, SCPs disabled, bad or unconfirmed
+ *     │                        TargetId, PolicyName taken by an SCP that is not reusable, ...)
  *     ├─ already protected ─▶ {status: already-protected}, nothing written
  *     ├─ dry run           ─▶ {status: dry-run, actions}, nothing written
- *     └─ CreatePolicy (if no reusable deny-root SCP) + AttachPolicy ─▶ {status: attached}
+ *     └─ CreatePolicy (no reusable SCP) or TagResource (an untagged canonical one) + AttachPolicy ─▶ attached
  *                            quota reached ─▶ throw ScpQuotaError; other failures ─▶ typed CollectError
  *
- * The approval is enforced by the document and checked again here in SSM's record, so a direct invocation of
- * the function with a made-up payload attaches nothing. Who may invoke it (its resource policy) still matters:
- * whoever can start the document, name its approvers and approve it can attach the SCP.
+ * Who may invoke the function (its organization-wide resource policy) therefore no longer decides anything: a
+ * made-up payload has no record, a member account's record only asks, and only the allow-listed people of the
+ * security tooling account approve (README "Remediations").
  */
 
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
