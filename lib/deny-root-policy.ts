@@ -161,3 +161,46 @@ export function analyzeDenyRootPolicy(
   if (partialReasons.length > 0) return { denies: false, partial: true, reason: partialReasons.join('; ') };
   return { denies: false, partial: false, reason: 'has no statement that denies the root user' };
 }
+
+const CANONICAL_ROOT_OPERATORS = new Set(['ArnLike', 'StringLike']);
+
+/**
+ * True when the policy is the canonical deny-root SCP of `denyRootPolicyDocument`, in one of its documented
+ * variants, and nothing else: one Deny statement of every action on every resource whose condition is
+ * `ArnLike` (or, in older copies, `StringLike`) `aws:PrincipalArn` = `arn:<partition>:iam::*:root`, with or without
+ * the AssumeRoot exemption (`Null aws:AssumedRoot true`); any Sid. Anything broader (no condition: the quarantine
+ * deny-all), narrower or bundled (a second statement) is not canonical.
+ */
+export function isCanonicalDenyRootPolicy(content: string, partition: Partition): boolean {
+  let doc: Json;
+  try {
+    doc = JSON.parse(content) as Json;
+  } catch {
+    return false;
+  }
+  if (!isObject(doc)) return false;
+  const { Version, Statement, ...rest } = doc;
+  if (Object.keys(rest).length > 0 || (Version !== undefined && Version !== '2012-10-17')) return false;
+  const statements = asArray(Statement);
+  const [statement] = statements;
+  if (statements.length !== 1 || !isObject(statement)) return false;
+  const { Sid, Effect, Action, Resource, Condition, ...others } = statement;
+  const only = (value: Json | undefined, wanted: string) => {
+    const values = asArray(value);
+    return values.length === 1 && values[0] === wanted;
+  };
+  if (Object.keys(others).length > 0 || (Sid !== undefined && typeof Sid !== 'string')) return false;
+  if (Effect !== 'Deny' || !only(Action, '*') || !only(Resource, '*') || !isObject(Condition)) return false;
+  const { Null, ...matching } = Condition;
+  const operators = Object.keys(matching);
+  const operator = operators[0] as string;
+  if (operators.length !== 1 || !CANONICAL_ROOT_OPERATORS.has(operator)) return false;
+  const block = matching[operator];
+  if (!isObject(block) || Object.keys(block).length !== 1) return false;
+  const [[key, value]] = Object.entries(block) as [[string, Json]];
+  if (key.toLowerCase() !== PRINCIPAL_ARN_KEY || !only(value, `arn:${partition}:iam::*:root`)) return false;
+  if (Null === undefined) return true;
+  if (!isObject(Null) || Object.keys(Null).length !== 1) return false;
+  const [[nullKey, nullValue]] = Object.entries(Null) as [[string, Json]];
+  return nullKey.toLowerCase() === 'aws:assumedroot' && asArray(nullValue).every((v) => `${v}` === 'true');
+}

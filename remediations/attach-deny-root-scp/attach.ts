@@ -12,17 +12,21 @@ import {
   AttachPolicyCommand,
   CreatePolicyCommand,
   ListPoliciesCommand,
+  ListTagsForResourceCommand,
   type OrganizationsClient,
+  TagResourceCommand,
 } from '@aws-sdk/client-organizations';
 import { denyRootPolicyDocument } from '../../lib/deny-root-policy';
 import { awsCall, CollectError, errorMessage, errorName } from '../../lib/errors';
-import { OrgReader, type PolicyFacts, type TargetPolicies } from '../../lib/org-tree';
+import { OrgReader, type TargetPolicies } from '../../lib/org-tree';
 import type { Partition } from '../../lib/partition';
 import { AttachRefusedError, ScpQuotaError } from './errors';
 import {
   type AttachPlan,
+  type CandidatePolicy,
   choosePolicy,
   describeTarget,
+  isDenyRootOnly,
   organizationRefusal,
   planAttachment,
   type Target,
@@ -37,6 +41,8 @@ export interface AttachRequest {
   accountId: string;
   /** Undefined: the account itself; else an OU or root id above it. */
   targetId: string | undefined;
+  /** The AllowOrganizationalTarget confirmation an OU or root TargetId needs (plan.ts). */
+  allowOrganizationalTarget: boolean;
   policyName: string;
   dryRun: boolean;
 }
@@ -51,6 +57,8 @@ export type AttachStatus = 'already-protected' | 'attached' | 'dry-run';
 
 export interface AttachResult {
   status: AttachStatus;
+  /** The document's branch goes on to an approval only with route act (a security tooling account record). */
+  route: 'act';
   accountId: string;
   /** Where the deny-root SCP is (already-protected), was attached (attached) or would be attached (dry-run). */
   targetId: string;
@@ -94,24 +102,45 @@ async function listCustomerScps(
   return found;
 }
 
+/** True when the policy carries rootguard's tag (POLICY_TAGS: app=rootguard). */
+async function isRootguardTagged(client: OrganizationsClient, policyId: string, accountId: string) {
+  const tags: { Key?: string; Value?: string }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await awsCall('organizations:ListTagsForResource', accountId, () =>
+      client.send(new ListTagsForResourceCommand({ ResourceId: policyId, NextToken: token })),
+    );
+    tags.push(...(page.Tags ?? []));
+    token = page.NextToken;
+  } while (token);
+  return POLICY_TAGS.every((wanted) => tags.some((t) => t.Key === wanted.Key && t.Value === wanted.Value));
+}
+
 /**
  * Reads existing SCPs one at a time, the one named PolicyName first, and stops at the first one plan.ts would
- * reuse: the usual organization has a handful, and the one rootguard made is found by its name at once.
+ * reuse: the usual organization has a handful, and the one rootguard made is found by its name at once. The tags
+ * of a policy are read only when they can matter: its content denies nothing but root (plan.ts isReusable), and
+ * an existing canonical policy needs them too (untagged, it is tagged before it is attached).
  */
 async function readCandidates(
   client: OrganizationsClient,
   reader: OrgReader,
   request: AttachRequest,
   partition: Partition,
-): Promise<PolicyFacts[]> {
+): Promise<CandidatePolicy[]> {
   const summaries = await listCustomerScps(client, request.accountId);
   const ordered = [
     ...summaries.filter((s) => s.name === request.policyName),
     ...summaries.filter((s) => s.name !== request.policyName),
   ];
-  const read: PolicyFacts[] = [];
+  const read: CandidatePolicy[] = [];
   for (const summary of ordered) {
-    read.push(await reader.describePolicy(summary.id, request.accountId));
+    const facts = await reader.describePolicy(summary.id, request.accountId);
+    const rootOnly = isDenyRootOnly(facts.content, partition, request.accountId);
+    read.push({
+      ...facts,
+      rootguardTagged: rootOnly ? await isRootguardTagged(client, facts.id, request.accountId) : undefined,
+    });
     if (choosePolicy(read, request.policyName, partition, request.accountId).kind === 'reuse') break;
   }
   return read;
@@ -129,6 +158,7 @@ export async function planFor(
     accountId,
     partition: options.partition,
     requestedTargetId: request.targetId,
+    allowOrganizationalTarget: request.allowOrganizationalTarget,
     policyName: request.policyName,
   };
   const organization = await reader.describeOrganization(accountId);
@@ -233,6 +263,7 @@ export async function attachDenyRootScp(
   }
   if (plan.kind === 'already-protected') {
     return {
+      route: 'act',
       status: 'already-protected',
       accountId,
       targetId: plan.protection.target.id,
@@ -244,6 +275,7 @@ export async function attachDenyRootScp(
   }
   if (request.dryRun) {
     return {
+      route: 'act',
       status: 'dry-run',
       accountId,
       targetId: plan.target.id,
@@ -256,6 +288,14 @@ export async function attachDenyRootScp(
 
   const done: string[] = [];
   let policyId = plan.policy.id;
+  if (policyId && plan.policy.tag) {
+    // The SCP role may attach only policies tagged app=rootguard (management-account.yaml); plan.ts tags only a
+    // policy whose content is the canonical deny-root document.
+    await write('organizations:TagResource', accountId, () =>
+      client.send(new TagResourceCommand({ ResourceId: policyId as string, Tags: POLICY_TAGS })),
+    );
+    done.push(`tagged SCP ${policyId} app=rootguard`);
+  }
   if (!policyId) {
     policyId = await createPolicy(client, plan.policy.name, accountId, options.partition);
     done.push(`created SCP ${policyId} ("${plan.policy.name}")`);
@@ -264,6 +304,7 @@ export async function attachDenyRootScp(
   const attached = await attachPolicy(client, policyId, plan.target.id, accountId);
   if (!attached) {
     return {
+      route: 'act',
       status: 'already-protected',
       accountId,
       targetId: plan.target.id,
@@ -275,6 +316,7 @@ export async function attachDenyRootScp(
   }
   done.push(`attached SCP ${policyId} to ${where}`);
   return {
+    route: 'act',
     status: 'attached',
     accountId,
     targetId: plan.target.id,

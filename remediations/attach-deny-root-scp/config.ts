@@ -8,11 +8,15 @@
  * - ATTACH_DENY_ROOT_SCP_DOCUMENT_NAME: optional; only executions of this document may attach.
  * - EXECUTION_READER_ROLE_NAME: optional (default RootGuardRemediationReader); the role assumed in the member
  *   account to read the execution record when AWS Config ran the document there (stacksets/member-remediation.yaml).
+ * - REMEDIATION_APPROVER_ARNS, REMEDIATION_AUTOMATION_ROLE_ARN, REMEDIATION_APPROVAL_TOPIC_ARN: the approver
+ *   allow-list and what a member-account run needs to file its request here (remediations/lib/env.ts).
  * - AWS_REGION: set by Lambda.
  */
-import { z } from 'zod';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
 import {
+  type ApprovalSettings,
+  approvalSettings,
+  approvalSettingsSchema,
   documentNameVariable,
   executionReaderRoleNameVariable,
   requiredVariable,
@@ -38,10 +42,12 @@ export interface AttachScpConfig {
   documentName: string;
   /** The role that reads an execution record in a member account (a Config remediation ran there). */
   executionReaderRoleName: string;
+  /** The approver allow-list, and what a member-account run needs to file its request here. */
+  approvals: ApprovalSettings;
   region: string;
 }
 
-const envSchema = z.object({
+const envSchema = approvalSettingsSchema.extend({
   ORG_WRITE_ROLE_ARN: roleArnVariable,
   [DOCUMENT_NAME_VARIABLE]: documentNameVariable,
   EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
@@ -58,6 +64,7 @@ export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): Attac
     orgWriteRoleArn: parsed.data.ORG_WRITE_ROLE_ARN,
     documentName: parsed.data[DOCUMENT_NAME_VARIABLE] ?? DEFAULT_DOCUMENT_NAME,
     executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
+    approvals: approvalSettings(parsed.data),
     region: parsed.data.AWS_REGION,
   };
 }

@@ -12,7 +12,15 @@ export type RefusalReason =
   | 'scp-disabled'
   | 'not-a-member'
   | 'target-not-above-account'
+  | 'organizational-target-unconfirmed'
   | 'name-taken';
+
+/** Refusals that guard the organization from a caller (counted as RemediationRefusals), not facts of the org. */
+const GUARD_REASONS: ReadonlySet<RefusalReason> = new Set([
+  'target-not-above-account',
+  'organizational-target-unconfirmed',
+  'name-taken',
+]);
 
 /** The request cannot or must not be carried out; nothing was written. */
 export class AttachRefusedError extends RootGuardError {
@@ -21,6 +29,11 @@ export class AttachRefusedError extends RootGuardError {
   constructor(message: string, options: RootGuardErrorOptions & { reason: RefusalReason }) {
     super(message, options);
     this.reason = options.reason;
+  }
+
+  /** remediations/lib/refusals.ts: defined for the refusals that guard against a caller. */
+  get refusalReason(): string | undefined {
+    return GUARD_REASONS.has(this.reason) ? this.reason : undefined;
   }
 }
 

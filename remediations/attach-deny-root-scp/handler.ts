@@ -1,45 +1,59 @@
 /**
  * The PlanAttachment and AttachScp steps of RootGuard-AttachDenyRootScp (document.yaml next door), invoked by
  * aws:invokeLambdaFunction. PlanAttachment always sends dryRun true (read only, before the approval);
- * AttachScp sends the DryRun parameter, and the document reaches it only after one approval with DryRun false.
+ * AttachScp sends the DryRun parameter, and the document reaches it only after the approval with DryRun false.
  *
- *   payload (executionId, accountId, targetId, policyName, dryRun) ─invalid─▶ throw InvalidStepPayloadError
+ *   payload (executionId, accountId, targetId, policyName, allowOrganizationalTarget, dryRun) ─invalid─▶ throw
  *     │
- *   attachment (dryRun false): the execution record, in this function's account or (a Config remediation) in the
- *     member account through EXECUTION_READER_ROLE_NAME: this document, running, the payload's AccountId,
- *     TargetId, PolicyName and DryRun, and ApproveAttachment approved by one principal other than the requester
- *     ─ otherwise ─▶ throw ExecutionRecordError / ApprovalRuleError (nothing read from or written to Organizations)
- *     │  (a dry run only reads and needs no approval: PlanAttachment runs before it)
+ *   the execution record, for EVERY step (the plan names OU paths, SCP ids and the management account): in this
+ *   function's account, or in the member account through EXECUTION_READER_ROLE_NAME; this document with the
+ *   content rootguard deployed, running, the payload's AccountId, TargetId, PolicyName, AllowOrganizationalTarget
+ *     ─ otherwise ─▶ throw ExecutionRecordError (RemediationRefusals; nothing read from Organizations)
+ *     ├─ member-account record ─▶ file a request in the tooling account (member-request.ts), {status: requested}
+ *     └─ attachment: DryRun false recorded, ApproveAttachment approved by one allow-listed person other than the
+ *        requester (ApproveOrganizationalAttachment and two for an OU or root) ─ otherwise ─▶ ApprovalRuleError
+ *     │
  *   Organizations client: ORG_WRITE_ROLE_ARN assumed, or the function's own credentials
  *     │  (OrgReader's cache is cleared first: a decision to write rests on fresh reads)
- *   plan (plan.ts) ─refused─▶ throw AttachRefusedError (management account, SCPs disabled, bad TargetId, ...)
+ *   plan (plan.ts) ─refused─▶ throw AttachRefusedError (management account, SCPs disabled, bad or unconfirmed
+ *     │                        TargetId, PolicyName taken by an SCP that is not reusable, ...)
  *     ├─ already protected ─▶ {status: already-protected}, nothing written
  *     ├─ dry run           ─▶ {status: dry-run, actions}, nothing written
- *     └─ CreatePolicy (if no reusable deny-root SCP) + AttachPolicy ─▶ {status: attached}
+ *     └─ CreatePolicy (no reusable SCP) or TagResource (an untagged canonical one) + AttachPolicy ─▶ attached
  *                            quota reached ─▶ throw ScpQuotaError; other failures ─▶ typed CollectError
  *
- * The approval is enforced by the document and checked again here in SSM's record, so a direct invocation of
- * the function with a made-up payload attaches nothing. Who may invoke it (its resource policy) still matters:
- * whoever can start the document, name its approvers and approve it can attach the SCP.
+ * Who may invoke the function (its organization-wide resource policy) therefore no longer decides anything: a
+ * made-up payload has no record, a member account's record only asks, and only the allow-listed people of the
+ * security tooling account approve (README "Remediations").
  */
 
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { ClientFactory } from '../../lib/clients';
 import { errorMessage } from '../../lib/errors';
-import { logger } from '../../lib/logger';
+import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
 import { partitionForRegion } from '../../lib/partition';
 import { stepVerifier } from '../lib/automation-execution';
+import { type FiledRequest, fileToolingRequest, startedBy } from '../lib/member-request';
+import { type RemediationMetrics, recordRefusal } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { type AttachResult, attachDenyRootScp } from './attach';
 import { type AttachScpConfig, FOLDER, loadAttachScpConfig } from './config';
 import { DEFAULT_POLICY_NAME, POLICY_NAME_PATTERN, TARGET_ID_PATTERN } from './plan';
 
 export const ORG_WRITE_SESSION_NAME = 'rootguard-attach-deny-root-scp';
-/** The document's approval step (document.yaml) and the approvers other than the requester it needs. */
+/**
+ * The document's approval steps (document.yaml) and the allow-listed approvers other than the requester each
+ * needs: one for the account itself, two when AllowOrganizationalTarget is true (an OU or the root: every account
+ * below it).
+ */
 export const APPROVAL_STEP = 'ApproveAttachment';
 export const REQUIRED_APPROVERS = 1;
+export const ORGANIZATIONAL_APPROVAL_STEP = 'ApproveOrganizationalAttachment';
+export const ORGANIZATIONAL_REQUIRED_APPROVERS = 2;
+export const DEFAULT_ALLOW_ORGANIZATIONAL_TARGET = 'false';
 /** The document's DryRun default. */
 export const DEFAULT_DRY_RUN = 'false';
 
@@ -53,6 +67,8 @@ export const attachPayloadSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
   policyName: z.string().regex(new RegExp(POLICY_NAME_PATTERN), 'expected an SCP name'),
+  // Absent: a document version from before the parameter existed, which could not confirm an OU or root target.
+  allowOrganizationalTarget: booleanField.default(false),
   dryRun: booleanField,
 });
 
@@ -63,9 +79,10 @@ export interface AttachScpHandlerDeps {
   config?: AttachScpConfig;
   /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
   clientFactory?: ClientFactory;
+  metrics?: RemediationMetrics;
 }
 
-export type AttachScpHandler = (event: unknown) => Promise<AttachResult>;
+export type AttachScpHandler = (event: unknown) => Promise<AttachResult | FiledRequest>;
 
 export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachScpHandler {
   const config = deps.config ?? loadAttachScpConfig();
@@ -76,17 +93,31 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
     folder: FOLDER,
     executionReaderRoleName: config.executionReaderRoleName,
     documentName: config.documentName,
+    allowList: config.approvals.allowList,
   });
+  const metrics = deps.metrics ?? defaultMetrics;
 
-  /** An attachment needs SSM's record of this execution, approved by someone other than the requester. */
+  /**
+   * Every step needs SSM's record of this execution, the plan (a dry run) included: the plan names OU paths, SCP
+   * ids and the management account, which nobody without a genuine run of the deployed document may read. An
+   * attachment also needs DryRun false recorded and the approval its target calls for.
+   */
   async function authorised(payload: AttachPayload) {
-    return verifyStep(payload, {
-      parameters: {
-        TargetId: { value: payload.targetId ?? '', whenOmitted: '' },
-        PolicyName: { value: payload.policyName, whenOmitted: DEFAULT_POLICY_NAME },
-        DryRun: { value: String(payload.dryRun), whenOmitted: DEFAULT_DRY_RUN },
+    const organizational = payload.allowOrganizationalTarget;
+    const parameters = {
+      TargetId: { value: payload.targetId ?? '', whenOmitted: '' },
+      PolicyName: { value: payload.policyName, whenOmitted: DEFAULT_POLICY_NAME },
+      AllowOrganizationalTarget: {
+        value: String(organizational),
+        whenOmitted: DEFAULT_ALLOW_ORGANIZATIONAL_TARGET,
       },
-      approval: { stepName: APPROVAL_STEP, minApprovers: REQUIRED_APPROVERS },
+    };
+    if (payload.dryRun) return verifyStep(payload, { parameters });
+    return verifyStep(payload, {
+      parameters: { ...parameters, DryRun: { value: 'false', whenOmitted: DEFAULT_DRY_RUN } },
+      approval: organizational
+        ? { stepName: ORGANIZATIONAL_APPROVAL_STEP, minApprovers: ORGANIZATIONAL_REQUIRED_APPROVERS }
+        : { stepName: APPROVAL_STEP, minApprovers: REQUIRED_APPROVERS },
     });
   }
 
@@ -102,7 +133,21 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
     try {
       const payload = parseStepPayload(attachPayloadSchema, event, `${config.documentName} step`);
       logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
-      const approval = payload.dryRun ? undefined : await authorised(payload);
+      const checked = await authorised(payload);
+      if (checked.where === 'member') {
+        // A member-account run only asks (member-request.ts): for its own account, account-level, nothing read
+        // from Organizations. TargetId, PolicyName and AllowOrganizationalTarget keep their defaults there.
+        const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
+          documentName: config.documentName,
+          accountId: payload.accountId,
+          memberExecutionId: payload.executionId,
+        });
+        logger.info('Member-account run: request filed', {
+          requestExecutionId: filed.requestExecutionId,
+          startedBy: startedBy(checked.requestedBy),
+        });
+        return filed;
+      }
       clearOrgCache();
       const client = await organizationsClient(payload.accountId);
       const result = await attachDenyRootScp(
@@ -110,6 +155,7 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
         {
           accountId: payload.accountId,
           targetId: payload.targetId,
+          allowOrganizationalTarget: payload.allowOrganizationalTarget,
           policyName: payload.policyName,
           dryRun: payload.dryRun,
         },
@@ -121,15 +167,16 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
         policyId: result.policyId,
         actions: result.actions,
         dryRun: payload.dryRun,
-        approvers: approval?.approvers,
-        requestedBy: approval?.requestedBy,
-        recordReadIn: approval?.readThroughAccount,
+        approvers: checked.approvers,
+        requestedBy: checked.requestedBy,
       });
       return result;
     } catch (error) {
-      logger.error('Deny-root SCP remediation failed', { error: errorMessage(error) });
+      if (!recordRefusal(error, metrics, FOLDER))
+        logger.error('Deny-root SCP remediation failed', { error: errorMessage(error) });
       throw error;
     } finally {
+      metrics.publishStoredMetrics();
       logger.removeKeys(['accountId', 'executionId']);
     }
   };

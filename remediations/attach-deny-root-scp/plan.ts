@@ -6,16 +6,20 @@
  *
  *   no organization / management account / not all features / SCP type disabled ─▶ refuse
  *   account not in the organization, TargetId not the account or a parent above it ─▶ refuse
+ *   TargetId an OU or the root without AllowOrganizationalTarget true                ─▶ refuse
  *   an SCP on the account, an OU above it or the root already denies root         ─▶ already protected
- *   an SCP that does nothing but deny root exists (PolicyName preferred)          ─▶ attach it
+ *   a reusable deny-root SCP exists (below; PolicyName preferred)                  ─▶ attach it
  *   PolicyName is taken by an SCP that does something else                        ─▶ refuse (never a second name)
  *   otherwise                                                                     ─▶ create the canonical one, attach it
  *
- * "Does nothing but deny root": every statement of the policy, judged alone, denies root. A guardrail bundle
- * that also denies root (region limits, leave-organization...) is never reused: attaching it would bring its
- * other denies to a new target.
+ * Which existing SCP may be reused: its content is the canonical deny-root document (lib/deny-root-policy.ts,
+ * isCanonicalDenyRootPolicy: ArnLike or StringLike, with or without the AssumeRoot exemption), or it carries
+ * rootguard's tag (app=rootguard, which only the management account and rootguard's own role can set) and every
+ * statement denies root through a condition on the root user. Whatever denies root "too" is never reused: the
+ * quarantine SCP (Deny * on * with no condition) denies root because it denies everyone, and attaching it to an
+ * account, an OU or the root would lock them out; a guardrail bundle would bring its other denies to a new target.
  */
-import { analyzeDenyRootPolicy } from '../../lib/deny-root-policy';
+import { analyzeDenyRootPolicy, isCanonicalDenyRootPolicy } from '../../lib/deny-root-policy';
 import type { OrganizationFacts, PolicyFacts, TargetPolicies, TargetType } from '../../lib/org-tree';
 import type { Partition } from '../../lib/partition';
 import type { RefusalReason } from './errors';
@@ -45,8 +49,14 @@ export interface Protection {
   target: Target;
 }
 
+/** An existing SCP read as a reuse candidate: its content, and whether it carries rootguard's tag. */
+export interface CandidatePolicy extends PolicyFacts {
+  /** app=rootguard (attach.ts POLICY_TAGS); undefined when the tags were not read. */
+  rootguardTagged?: boolean;
+}
+
 export type PolicyChoice =
-  | { kind: 'reuse'; policy: PolicyFacts }
+  | { kind: 'reuse'; policy: CandidatePolicy }
   | { kind: 'create'; name: string }
   | { kind: 'name-taken'; policy: PolicyFacts; why: string };
 
@@ -55,6 +65,8 @@ export interface AttachFacts {
   partition: Partition;
   /** Undefined or blank: the account itself. */
   requestedTargetId: string | undefined;
+  /** The AllowOrganizationalTarget confirmation: required for an OU or root TargetId. */
+  allowOrganizationalTarget: boolean;
   policyName: string;
   organization: OrganizationFacts | null;
   /** The account, the OUs above it and the root; undefined when the account is not in the organization. */
@@ -62,7 +74,7 @@ export interface AttachFacts {
   /** The SCPs attached along the ancestry (OrgReader.scpChain). */
   chain: TargetPolicies[];
   /** Customer-managed SCPs of the organization whose content was read (candidates for reuse). */
-  existingPolicies: PolicyFacts[];
+  existingPolicies: CandidatePolicy[];
 }
 
 export type AttachPlan =
@@ -71,8 +83,8 @@ export type AttachPlan =
   | {
       kind: 'attach';
       target: Target;
-      /** id undefined: the policy is created first. */
-      policy: { id: string | undefined; name: string };
+      /** id undefined: the policy is created first; tag: an existing canonical SCP gets app=rootguard first. */
+      policy: { id: string | undefined; name: string; tag: boolean };
       actions: string[];
       message: string;
     };
@@ -124,8 +136,19 @@ export function resolveTarget(
   ancestry: readonly Target[],
   requested: string | undefined,
   accountId: string,
+  allowOrganizationalTarget = false,
 ): Target | Refusal {
   if (!requested) return { id: accountId, type: 'ACCOUNT' };
+  // An SCP on an OU or the root applies to every account below it: never on a TargetId alone.
+  if (!allowOrganizationalTarget) {
+    return {
+      reason: 'organizational-target-unconfirmed',
+      message:
+        `Refusing TargetId ${requested}: an SCP there applies to every account below it, so an OU or root target ` +
+        'needs AllowOrganizationalTarget true as well (and then two approvers). Leave TargetId blank to protect ' +
+        `account ${accountId} alone.`,
+    };
+  }
   const found = ancestry.find((t) => t.id === requested);
   if (found) return found;
   const path = ancestry.map((t) => t.id).join(' → ');
@@ -171,24 +194,40 @@ export function isDenyRootOnly(content: string, partition: Partition, accountId:
   );
 }
 
+/** Every statement is a Deny conditioned on the root user: no unconditioned deny rides along. */
+function deniesOnlyRootThroughConditions(content: string, partition: Partition, accountId: string): boolean {
+  if (!isDenyRootOnly(content, partition, accountId)) return false;
+  const { Statement } = JSON.parse(content) as { Statement?: unknown };
+  const statements = Array.isArray(Statement) ? Statement : [Statement];
+  return statements.every((s) => s && typeof s === 'object' && (s as { Condition?: unknown }).Condition);
+}
+
+/** Whether rootguard may attach this existing SCP (see the header): canonical content, or tagged and root-only. */
+export function isReusable(policy: CandidatePolicy, partition: Partition, accountId: string): boolean {
+  if (isCanonicalDenyRootPolicy(policy.content, partition)) return true;
+  return (
+    policy.rootguardTagged === true && deniesOnlyRootThroughConditions(policy.content, partition, accountId)
+  );
+}
+
 /**
- * Which SCP to attach: an existing deny-root-only policy (the one named PolicyName first, else the first found),
- * otherwise a new one named PolicyName, unless that name is taken by a policy that is not deny-root-only.
+ * Which SCP to attach: an existing reusable policy (isReusable; the one named PolicyName first, else the first
+ * found), otherwise a new one named PolicyName, unless that name is taken by a policy that is not reusable.
  */
 export function choosePolicy(
-  existing: readonly PolicyFacts[],
+  existing: readonly CandidatePolicy[],
   policyName: string,
   partition: Partition,
   accountId: string,
 ): PolicyChoice {
-  const reusable = existing.filter((p) => isDenyRootOnly(p.content, partition, accountId));
+  const reusable = existing.filter((p) => isReusable(p, partition, accountId));
   const preferred = reusable.find((p) => p.name === policyName) ?? reusable[0];
   if (preferred) return { kind: 'reuse', policy: preferred };
   const sameName = existing.find((p) => p.name === policyName);
   if (sameName) {
     const verdict = analyzeDenyRootPolicy(sameName.content, partition, accountId);
     const why = verdict.denies
-      ? 'it denies root but also does other things'
+      ? 'it denies root but is not the canonical deny-root SCP (it denies more, or bundles other statements)'
       : `it does not deny every action to root: it ${verdict.reason}`;
     return { kind: 'name-taken', policy: sameName, why };
   }
@@ -211,7 +250,12 @@ export function planAttachment(facts: AttachFacts): AttachPlan {
       },
     };
   }
-  const target = resolveTarget(facts.ancestry, facts.requestedTargetId, accountId);
+  const target = resolveTarget(
+    facts.ancestry,
+    facts.requestedTargetId,
+    accountId,
+    facts.allowOrganizationalTarget,
+  );
   if ('reason' in target) return { kind: 'refuse', refusal: target };
 
   const protection = findProtection(facts.chain, partition, accountId);
@@ -239,18 +283,24 @@ export function planAttachment(facts: AttachFacts): AttachPlan {
   }
   const where = describeTarget(target);
   if (choice.kind === 'reuse') {
+    const tag = choice.policy.rootguardTagged !== true;
     return {
       kind: 'attach',
       target,
-      policy: { id: choice.policy.id, name: choice.policy.name },
-      actions: [`attach existing SCP ${policyLabel(choice.policy)} to ${where}`],
+      policy: { id: choice.policy.id, name: choice.policy.name, tag },
+      actions: [
+        ...(tag
+          ? [`tag existing SCP ${policyLabel(choice.policy)} app=rootguard (its content is canonical)`]
+          : []),
+        `attach existing SCP ${policyLabel(choice.policy)} to ${where}`,
+      ],
       message: `Attach the existing deny-root SCP ${policyLabel(choice.policy)} to ${where} to protect account ${accountId}.`,
     };
   }
   return {
     kind: 'attach',
     target,
-    policy: { id: undefined, name: choice.name },
+    policy: { id: undefined, name: choice.name, tag: false },
     actions: [
       `create SCP "${choice.name}" denying every action to the root user (aws:AssumedRoot sessions exempt)`,
       `attach the new SCP "${choice.name}" to ${where}`,

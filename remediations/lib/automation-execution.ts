@@ -24,7 +24,9 @@ import { z } from 'zod';
 import type { ClientFactory } from '../../lib/clients';
 import { AccessDeniedError, awsCall, CollectError, errorName } from '../../lib/errors';
 import { partitionForRegion, roleArn } from '../../lib/partition';
+import { deployedDocumentProblem } from './document-digest';
 import { ApprovalRuleError, ExecutionRecordError } from './errors';
+import { type Identity, isAllowListed, normalizeIdentity, samePerson } from './identity';
 
 export async function readAutomationExecution(
   ssm: SSMClient,
@@ -89,6 +91,8 @@ const decisionSchema = z
     Decision: z.string(),
     ApprovalDecisionTime: z.string().optional(),
     Comment: z.string().optional(),
+    // Not in AWS's description of ApproverDecisions; read when present (identity.ts: it is then the person).
+    SourceIdentity: z.string().min(1).optional(),
   })
   .loose();
 
@@ -96,8 +100,10 @@ export type ApproverDecision = z.infer<typeof decisionSchema>;
 
 export interface RecordedApproval {
   stepName: string;
-  /** Distinct principals whose recorded decision is Approve, in the order SSM listed them. */
+  /** Distinct people (identity.ts) whose recorded decision is Approve, as recorded, in the order SSM listed them. */
   approvers: string[];
+  /** The same people, normalized. */
+  identities: Identity[];
   decisions: ApproverDecision[];
   /** When the approval step finished: the moment the last required approval arrived. */
   approvedAt: Date | undefined;
@@ -150,27 +156,58 @@ export function recordedApproval(
   const decisions = parseDecisions(stepOutput(step, 'ApproverDecisions') ?? []);
   if (!decisions)
     return fail(`the ApproverDecisions of step ${stepName} are not in a form rootguard can read`);
-  const approvers = [...new Set(decisions.filter((d) => isApprove(d.Decision)).map((d) => d.Approver))];
-  return { stepName, approvers, decisions, approvedAt: step.ExecutionEndTime };
+  const identities: Identity[] = [];
+  for (const d of decisions.filter((d) => isApprove(d.Decision))) {
+    const identity = normalizeIdentity(d.Approver, d.SourceIdentity);
+    if (!identities.some((known) => samePerson(known, identity))) identities.push(identity);
+  }
+  return {
+    stepName,
+    approvers: identities.map((i) => i.raw),
+    identities,
+    decisions,
+    approvedAt: step.ExecutionEndTime,
+  };
+}
+
+export interface ApproverRule {
+  /** How many distinct people must have approved, the requester and people outside the allow-list not counted. */
+  min: number;
+  /** The principal that started the execution (its ExecutedBy). */
+  requester?: string;
+  /**
+   * The approver allow-list (identity.ts allowListPrincipals): only these roles and users count. Undefined: any
+   * principal counts (break-glass windows, whose approvers the document's Approvers list names).
+   */
+  allowList?: ReadonlySet<string>;
+  executionId: string;
+  accountId?: string;
 }
 
 /**
- * The two-person rule (or an N-person one): at least `min` distinct approvers, not counting the principal
- * who started the execution (approving your own request is not a second pair of eyes). Principals are
- * compared exactly, as AWS recorded them: one person acting through two principals (a user and a role) is two
- * principals here too, which is why the runbook asks for approvers who are individual people.
+ * The two-person rule (or an N-person one): at least `min` distinct people approved, not counting the person who
+ * started the execution (approving your own request is not a second pair of eyes) nor anyone outside the
+ * allow-list. People are compared by their normalized identity, exactly (identity.ts): never by prefix or
+ * substring, never as raw strings.
  */
-export function requireDistinctApprovers(
-  approval: RecordedApproval,
-  options: { min: number; requester?: string; executionId: string; accountId?: string },
-): string[] {
-  const independent = approval.approvers.filter((a) => a !== options.requester);
+export function requireDistinctApprovers(approval: RecordedApproval, options: ApproverRule): string[] {
+  const requester = options.requester ? normalizeIdentity(options.requester) : undefined;
+  const independent: string[] = [];
+  const notCounted: string[] = [];
+  for (const identity of approval.identities) {
+    if (requester && samePerson(identity, requester)) {
+      notCounted.push(`the requester ${identity.raw}`);
+    } else if (options.allowList && !isAllowListed(identity, options.allowList)) {
+      notCounted.push(`${identity.raw}, who is not on the approver allow-list (RemediationApproverArns)`);
+    } else {
+      independent.push(identity.raw);
+    }
+  }
   if (independent.length < options.min) {
-    const self = options.requester && approval.approvers.includes(options.requester);
     throw new ApprovalRuleError(
       `Automation execution ${options.executionId}: ${options.min} distinct approvers are required, ` +
         `${independent.length} approved (${approval.approvers.join(', ') || 'none recorded'})` +
-        (self ? `; the requester ${options.requester} does not count` : ''),
+        (notCounted.length > 0 ? `; not counted: ${notCounted.join('; ')}` : ''),
       { executionId: options.executionId, accountId: options.accountId },
     );
   }
@@ -272,6 +309,8 @@ export interface RecordedParameterExpectation {
 
 export interface ExecutionExpectations {
   executionId: string;
+  /** The remediation folder: the version the execution ran must have the content of its document.yaml. */
+  folder: string;
   /** The target account (the payload's accountId). */
   accountId: string;
   documentName: string;
@@ -279,6 +318,8 @@ export interface ExecutionExpectations {
   parameters: Record<string, RecordedParameterExpectation>;
   /** For a step that acts: the aws:approve step and how many approvers other than the requester it needs. */
   approval?: { stepName: string; minApprovers: number };
+  /** Only these approvers count (identity.ts allowListPrincipals); undefined: any. */
+  allowList?: ReadonlySet<string>;
 }
 
 export interface VerifiedExecution {
@@ -310,6 +351,15 @@ export async function verifyExecution(
   if (execution.AutomationExecutionStatus !== 'InProgress') {
     refuse(`is ${execution.AutomationExecutionStatus ?? '(no status)'}, not InProgress`);
   }
+  // The name is the account's to reuse: the content of the version that ran is what must be rootguard's.
+  const changed = await deployedDocumentProblem({
+    ssm,
+    folder: expected.folder,
+    documentName,
+    documentVersion: execution.DocumentVersion,
+    accountId,
+  });
+  if (changed) refuse(changed);
   for (const [name, { value, whenOmitted }] of Object.entries(expected.parameters)) {
     const values = execution.Parameters?.[name];
     const recorded =
@@ -326,6 +376,7 @@ export async function verifyExecution(
   const approvers = requireDistinctApprovers(approval, {
     min: minApprovers,
     requester: requestedBy,
+    allowList: expected.allowList,
     executionId,
     accountId,
   });
@@ -340,22 +391,41 @@ export interface StepVerifierOptions {
   executionReaderRoleName: string | undefined;
   /** Only executions of this document may run the step. */
   documentName: string;
+  /** The approver allow-list (identity.ts allowListPrincipals): only these approvers count. */
+  allowList?: ReadonlySet<string>;
+  /**
+   * What a member-account record is good for. `request` (default: the steps that act with management-account
+   * power): only to file a request (member-request.ts), so only the document, its status and its account are
+   * checked. `act` (the OpsItem step, which changes nothing in any account): the same checks as a tooling record.
+   */
+  memberRuns?: 'request' | 'act';
 }
 
 /** What a step checks beyond the document and the payload's AccountId. */
-export type StepExpectations = Omit<ExecutionExpectations, 'executionId' | 'accountId' | 'documentName'>;
+export type StepExpectations = Omit<
+  ExecutionExpectations,
+  'executionId' | 'accountId' | 'documentName' | 'folder' | 'allowList'
+>;
+
+/**
+ * What stepVerifier found: a tooling-account record that backs the step (its approvals checked), or a genuine
+ * member-account run (deployed document, running, AccountId = that account), which must never act: the caller
+ * files a request with it (member-request.ts).
+ */
+export type CheckedStep =
+  | ({ where: 'tooling' } & VerifiedExecution)
+  | { where: 'member'; accountId: string; requestedBy: string | undefined };
 
 /**
  * Reads the record of the execution a step's payload names (executionRecordReader) and checks it backs the
- * step (verifyExecution): the configured document, the payload's account as the AccountId parameter, then the
- * step's own parameters and approval.
+ * step (verifyExecution): the deployed document, running, the payload's account as the AccountId parameter. A
+ * record in this function's account (the security tooling account) is then held to the step's own parameters and
+ * approval; a record in a member account (read through the reader role, so AccountId is that account itself) only
+ * to the document, its status and its account, and comes back as `where: member`.
  */
 export function stepVerifier(
   options: StepVerifierOptions,
-): (
-  payload: { executionId: string; accountId: string },
-  expected: StepExpectations,
-) => Promise<VerifiedExecution> {
+): (payload: { executionId: string; accountId: string }, expected: StepExpectations) => Promise<CheckedStep> {
   const readExecution = executionRecordReader({
     factory: options.factory,
     readerRoleName: options.executionReaderRoleName,
@@ -363,12 +433,17 @@ export function stepVerifier(
   });
   return async ({ executionId, accountId }, expected) => {
     const located = await readExecution(executionId, accountId);
-    return verifyExecution(located, {
-      ...expected,
+    const member = located.readThroughAccount !== undefined && options.memberRuns !== 'act';
+    const verified = await verifyExecution(located, {
+      ...(member ? { parameters: {} } : expected),
       executionId,
       accountId,
+      folder: options.folder,
+      allowList: options.allowList,
       documentName: options.documentName,
-      parameters: { AccountId: { value: accountId }, ...expected.parameters },
+      parameters: { AccountId: { value: accountId }, ...(member ? {} : expected.parameters) },
     });
+    if (member) return { where: 'member', accountId, requestedBy: verified.requestedBy };
+    return { where: 'tooling', ...verified };
   };
 }

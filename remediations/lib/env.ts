@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLE_NAME_PATTERN } from './automation-execution';
+import { APPROVER_ARN_PATTERN, allowListPrincipals, MAX_APPROVERS } from './identity';
 
 // serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
 export const optionalVariable = (schema: z.ZodString) =>
@@ -32,4 +33,58 @@ export const executionReaderRoleNameVariable = optionalVariable(
 /** `VARIABLE: problem`, one per zod issue. */
 export function variableProblems(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+const APPROVAL_TOPIC_ARN_PATTERN =
+  /^arn:aws(-cn|-us-gov)?:sns:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:Automation[A-Za-z0-9_-]{0,246}$/;
+
+/**
+ * REMEDIATION_APPROVER_ARNS: the approver allow-list, comma-separated IAM role (or user) ARNs of the security
+ * tooling account, at most 10 (aws:approve's limit: the list is also what a filed request names as Approvers).
+ * Blank: nobody is allow-listed, so every approval-gated action is refused (dry runs still work).
+ */
+export const approverArnsVariable = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : [],
+  z
+    .array(z.string().regex(APPROVER_ARN_PATTERN, 'expected IAM role or user ARNs, comma-separated'))
+    .max(MAX_APPROVERS, `at most ${MAX_APPROVERS} approvers (aws:approve)`),
+);
+
+/**
+ * What a remediation Lambda needs to turn a member-account run into a request in the security tooling account
+ * (remediations/lib/member-request.ts): the allow-list, the Automation role a request runs with there
+ * (REMEDIATION_AUTOMATION_ROLE_ARN) and the approval topic (REMEDIATION_APPROVAL_TOPIC_ARN).
+ */
+export const approvalSettingsSchema = z.object({
+  REMEDIATION_APPROVER_ARNS: approverArnsVariable,
+  REMEDIATION_AUTOMATION_ROLE_ARN: roleArnVariable,
+  REMEDIATION_APPROVAL_TOPIC_ARN: optionalVariable(
+    z
+      .string()
+      .regex(APPROVAL_TOPIC_ARN_PATTERN, 'expected an SNS topic ARN whose name starts with Automation'),
+  ),
+});
+
+export interface ApprovalSettings {
+  /** The allow-list as configured (role or user ARNs). */
+  approverArns: string[];
+  /** identity.ts allowListPrincipals of approverArns. */
+  allowList: ReadonlySet<string>;
+  automationRoleArn: string | undefined;
+  approvalTopicArn: string | undefined;
+}
+
+export function approvalSettings(parsed: z.output<typeof approvalSettingsSchema>): ApprovalSettings {
+  return {
+    approverArns: parsed.REMEDIATION_APPROVER_ARNS,
+    allowList: allowListPrincipals(parsed.REMEDIATION_APPROVER_ARNS),
+    automationRoleArn: parsed.REMEDIATION_AUTOMATION_ROLE_ARN,
+    approvalTopicArn: parsed.REMEDIATION_APPROVAL_TOPIC_ARN,
+  };
 }

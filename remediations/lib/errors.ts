@@ -32,6 +32,8 @@ export class InvalidRemediationConfigError extends RootGuardError {}
  */
 export class ExecutionRecordError extends RootGuardError {
   readonly executionId: string;
+  /** Why the step was refused, for the RemediationRefusals log line (refusals.ts). */
+  readonly refusalReason: string = 'execution-record';
 
   constructor(message: string, options: RootGuardErrorOptions & { executionId: string }) {
     super(message, options);
@@ -39,5 +41,10 @@ export class ExecutionRecordError extends RootGuardError {
   }
 }
 
-/** The recorded approvals do not meet the rule (e.g. two distinct approvers other than the requester). */
-export class ApprovalRuleError extends ExecutionRecordError {}
+/**
+ * The recorded approvals do not meet the rule (e.g. two distinct allow-listed approvers other than the
+ * requester).
+ */
+export class ApprovalRuleError extends ExecutionRecordError {
+  override readonly refusalReason: string = 'approval';
+}

@@ -10,6 +10,10 @@
  *     ├─ dry run                   ─▶ {status: dry-run}                     (nothing created)
  *     └─ ssm:CreateOpsItem         ─▶ {status: created, opsItemId}
  *
+ * Only rootguard's own OpsItems count: Source rootguard AND created by this Lambda's own role (CreatedBy,
+ * normalized by identity.ts). An OpsItem someone else opened with the same key (at another severity, to make the
+ * real request come back "already open") never blocks the real one.
+ *
  * One OpsItem per task and account while it is open: the dedup key (OperationalData `rootguard:dedupKey`,
  * searchable, `<rule id>/<account>`) finds it with DescribeOpsItems, and OpsCenter's own deduplication
  * (`/aws/dedup`) stops a second one when two runs race. A resolved OpsItem does not count: if the account is
@@ -25,6 +29,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { awsCall, CollectError } from '../../lib/errors';
+import { normalizeIdentity } from './identity';
 
 export const OPS_ITEM_SOURCE = 'rootguard';
 export const OPS_ITEM_CATEGORY = 'Security';
@@ -44,6 +49,8 @@ export const DESCRIPTION_MAX = 2048;
 export interface OpsItemTask {
   /** The fixed `task` value the document puts in its Payload, e.g. `hardware-mfa`. */
   id: string;
+  /** The remediation folder of the document that sends this task: only its executions may open the OpsItem. */
+  folder: string;
   /** The rule whose finding the OpsItem answers; part of the dedup key. */
   ruleId: string;
   /** Names the task in messages: "OpsItem oi-… for <subject> of <account>". */
@@ -81,15 +88,22 @@ export function operationalData(
 export const dedupFilterValue = (task: OpsItemTask, accountId: string) =>
   JSON.stringify({ key: DEDUP_KEY, value: dedupValue(task, accountId) });
 
-/** The open OpsItem of this task for this account among those listed, if any (filters again what the API did). */
+/**
+ * The open OpsItem of this task for this account among those listed, if any (filters again what the API did),
+ * counting only rootguard's own: Source rootguard and created by `creator` (this Lambda's role ARN, identity.ts
+ * principal form).
+ */
 export function openOpsItemFor(
   items: readonly OpsItemSummary[],
   task: OpsItemTask,
   accountId: string,
+  creator: string,
 ): OpsItemSummary | undefined {
   return items.find(
     (item) =>
       OPEN_STATUSES.has(item.Status ?? '') &&
+      item.Source === OPS_ITEM_SOURCE &&
+      normalizeIdentity(item.CreatedBy ?? '').principal === creator &&
       item.OperationalData?.[DEDUP_KEY]?.Value === dedupValue(task, accountId),
   );
 }
@@ -110,6 +124,8 @@ export interface OpsItemRequest {
   dryRun: boolean;
   /** The Automation execution that asks; recorded on the OpsItem. */
   executionId: string;
+  /** This Lambda's own role ARN (identity.ts principal form): only OpsItems it created count as open. */
+  creator: string;
 }
 
 export type OpsItemStatus = 'created' | 'already-open' | 'dry-run';
@@ -155,7 +171,7 @@ export async function requestOpsItem(
   const { accountId } = request;
   const title = task.title(accountId);
   const base = { task: task.id, accountId, title };
-  const open = openOpsItemFor(await opsItemsFor(ssm, task, accountId), task, accountId);
+  const open = openOpsItemFor(await opsItemsFor(ssm, task, accountId), task, accountId, request.creator);
   const decision = decide(open, request.dryRun);
   if (decision.kind === 'already-open') {
     return {

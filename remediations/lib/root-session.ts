@@ -45,6 +45,7 @@ import {
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { z } from 'zod';
@@ -63,6 +64,9 @@ import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { type Partition, partitionForRegion, partitionFromArn } from '../../lib/partition';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME, stepVerifier } from './automation-execution';
 import {
+  type ApprovalSettings,
+  approvalSettings,
+  approvalSettingsSchema,
   documentNameVariable,
   executionReaderRoleNameVariable,
   requiredVariable,
@@ -70,7 +74,9 @@ import {
   variableProblems,
 } from './env';
 import { InvalidRemediationConfigError } from './errors';
+import { type FiledRequest, fileToolingRequest, startedBy } from './member-request';
 import { documentName, documentNameEnvVar } from './names';
+import { type RemediationMetrics, recordRefusal } from './refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from './step-payload';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -169,10 +175,12 @@ export interface RootCredentialsConfig {
    * assumed when the record is not in this function's account: the document ran as a Config remediation.
    */
   executionReaderRoleName: string;
+  /** The approver allow-list, and what a member-account run needs to file its request here. */
+  approvals: ApprovalSettings;
   region: string;
 }
 
-const envSchema = z.object({
+const envSchema = approvalSettingsSchema.extend({
   MANAGEMENT_ROLE_ARN: roleArnVariable,
   EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
   AWS_REGION: requiredVariable().regex(REGION_PATTERN, 'expected an AWS Region'),
@@ -206,6 +214,7 @@ export function loadRootCredentialsConfig(
     managementRoleArn: parsed.data.MANAGEMENT_ROLE_ARN,
     documentName: name.data ?? options.defaultDocumentName,
     executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
+    approvals: approvalSettings(parsed.data),
     region: parsed.data.AWS_REGION,
   };
 }
@@ -779,6 +788,8 @@ export interface RootCredentialsRemediation {
 export interface RootCredentialsResult {
   /** deleted: this run removed something; nothing-to-delete: root held nothing in scope; dry-run: reported only. */
   status: 'deleted' | 'nothing-to-delete' | 'dry-run';
+  /** The member document's branch goes on only with route act (a tooling-account record). */
+  route: 'act';
   accountId: string;
   executionId: string;
   dryRun: boolean;
@@ -795,11 +806,7 @@ export interface RootCredentialsResult {
   checkedAt: string;
 }
 
-/** The part of Powertools Metrics the handler uses. */
-export interface RemediationMetrics {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
+export type { RemediationMetrics } from './refusals';
 
 export interface RootCredentialsHandlerDeps {
   config: RootCredentialsConfig;
@@ -809,7 +816,7 @@ export interface RootCredentialsHandlerDeps {
   metrics?: RemediationMetrics;
 }
 
-export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult>;
+export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult | FiledRequest>;
 
 export function createRootCredentialsHandler(
   remediation: RootCredentialsRemediation,
@@ -824,20 +831,20 @@ export function createRootCredentialsHandler(
     folder: remediation.folder,
     executionReaderRoleName: config.executionReaderRoleName,
     documentName: config.documentName,
+    allowList: config.approvals.allowList,
   });
   const { scope } = remediation;
 
-  /** Checks the record backs this step; for a deletion, that enough people other than the requester approved. */
+  /**
+   * Checks the record backs this step. The report step runs first in every execution, whatever DryRun says, and
+   * only reads: it needs the record but no approval. A deletion needs DryRun false recorded and enough
+   * allow-listed people other than the requester.
+   */
   async function authorised(payload: RootCredentialsPayload) {
-    const { dryRun } = payload;
+    if (payload.dryRun) return verifyStep(payload, { parameters: {} });
     return verifyStep(payload, {
-      parameters: {
-        DryRun: { value: String(dryRun), whenOmitted: String(remediation.defaultDryRun) },
-      },
-      // A dry run only reads: no approval is asked for, and none is needed.
-      ...(dryRun
-        ? {}
-        : { approval: { stepName: remediation.approvalStep, minApprovers: remediation.requiredApprovers } }),
+      parameters: { DryRun: { value: 'false', whenOmitted: String(remediation.defaultDryRun) } },
+      approval: { stepName: remediation.approvalStep, minApprovers: remediation.requiredApprovers },
     });
   }
 
@@ -846,9 +853,21 @@ export function createRootCredentialsHandler(
       const payload = parseStepPayload(rootCredentialsPayloadSchema, event, `${config.documentName} step`);
       const { executionId, accountId, dryRun } = payload;
       logger.appendKeys({ accountId, executionId, remediation: remediation.folder });
-      const { approvers, requestedBy, readThroughAccount } = await authorised(payload);
-      if (readThroughAccount)
-        logger.info('Execution record read in the member account', { readThroughAccount });
+      const checked = await authorised(payload);
+      if (checked.where === 'member') {
+        // A member-account run only asks (member-request.ts): no root session is opened for it.
+        const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
+          documentName: config.documentName,
+          accountId,
+          memberExecutionId: executionId,
+        });
+        logger.info('Member-account run: request filed', {
+          requestExecutionId: filed.requestExecutionId,
+          startedBy: startedBy(checked.requestedBy),
+        });
+        return filed;
+      }
+      const { approvers, requestedBy } = checked;
 
       const session = await openRootSession({
         factory,
@@ -861,6 +880,7 @@ export function createRootCredentialsHandler(
       const inventory = await listRootCredentials(session.iam, scope, accountId);
       const plan = planRootCredentialDeletion(inventory, scope);
       const base = {
+        route: 'act' as const,
         accountId,
         executionId,
         dryRun,
@@ -901,7 +921,8 @@ export function createRootCredentialsHandler(
         warnings: outcome.warnings,
       };
     } catch (error) {
-      logger.error('Root credentials not removed', { error: errorMessage(error) });
+      if (!recordRefusal(error, metrics, remediation.folder))
+        logger.error('Root credentials not removed', { error: errorMessage(error) });
       throw error;
     } finally {
       metrics.publishStoredMetrics();

@@ -7,7 +7,8 @@
  *   ssm:GetAutomationExecution: the record, not the payload, is the evidence
  *     ├─ another document, or parameters that differ from the payload ─▶ throw ExecutionRecordError
  *     ├─ approval step not Success/Approved, decisions unreadable     ─▶ throw ExecutionRecordError
- *     └─ fewer than 2 distinct approvers other than the requester     ─▶ throw ApprovalRuleError
+ *     ├─ the version that ran is not the document rootguard deployed   ─▶ throw ExecutionRecordError
+ *     └─ fewer than 2 distinct people (identity.ts) besides the requester ─▶ throw ApprovalRuleError
  *     │
  *   window = [approval time, + DurationMinutes), id = execution id, reason from the record
  *     │
@@ -42,9 +43,11 @@ import {
   recordedParameter,
   requireDistinctApprovers,
 } from '../lib/automation-execution';
+import { deployedDocumentProblem } from '../lib/document-digest';
 import { ExecutionRecordError } from '../lib/errors';
+import { recordRefusal } from '../lib/refusals';
 import { accountIdField, executionIdField, integerField, parseStepPayload } from '../lib/step-payload';
-import { loadOpenWindowConfig, type OpenWindowConfig } from './config';
+import { FOLDER, loadOpenWindowConfig, type OpenWindowConfig } from './config';
 import { buildWindowNotice } from './notice';
 
 /** The document's approval step (document.yaml) and the rule it must satisfy. */
@@ -113,6 +116,15 @@ export function createOpenWindowHandler(deps: OpenWindowHandlerDeps = {}): OpenW
     if (execution.DocumentName !== config.documentName) {
       mismatch(`runs ${execution.DocumentName ?? '(no document)'}, not ${config.documentName}`);
     }
+    // A window lowers alerts: only the document rootguard deployed may open one (document-digest.ts).
+    const changed = await deployedDocumentProblem({
+      ssm,
+      folder: FOLDER,
+      documentName: config.documentName,
+      documentVersion: execution.DocumentVersion,
+      accountId,
+    });
+    if (changed) mismatch(changed);
     const param = (name: string) => recordedParameter(execution, name, accountId);
     // SSM built the payload from these parameters: a difference means the payload did not come from it.
     const recorded = {
@@ -215,7 +227,8 @@ export function createOpenWindowHandler(deps: OpenWindowHandlerDeps = {}): OpenW
       });
       return result(window, created);
     } catch (error) {
-      logger.error('Break-glass window not recorded', { error: errorMessage(error) });
+      if (!recordRefusal(error, metrics, FOLDER))
+        logger.error('Break-glass window not recorded', { error: errorMessage(error) });
       throw error;
     } finally {
       metrics.publishStoredMetrics();

@@ -34,6 +34,7 @@ export function opsItemDescription(accountId: string): string {
 
 export const HARDWARE_MFA_TASK: OpsItemTask = {
   id: TASK_ID,
+  folder: 'request-hardware-mfa',
   ruleId: RULE_ID,
   subject: 'the root hardware MFA',
   title: opsItemTitle,

@@ -2,8 +2,14 @@
  * The request-hardware-mfa Lambda's configuration (the Lambda of every request-type document: handler.ts):
  * environment variables set by serverless.yml, validated once when the handler is created (cold start). OpsItems
  * are opened in the function's own account and Region.
+ *
+ * - EXECUTION_READER_ROLE_NAME: optional (default RootGuardRemediationReader); the role assumed in the member
+ *   account to read the execution record when AWS Config ran the document there (stacksets/member-remediation.yaml).
+ * - AWS_REGION: set by Lambda.
  */
 import { z } from 'zod';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
+import { executionReaderRoleNameVariable, requiredVariable, variableProblems } from '../lib/env';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
@@ -12,21 +18,24 @@ export const FOLDER = 'request-hardware-mfa';
 export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
 
 export interface RequestHardwareMfaConfig {
+  /** The role that reads an execution record in a member account (a Config remediation ran there). */
+  executionReaderRoleName: string;
   region: string;
 }
 
-// Environment values are always strings: a type error can only mean the variable is not set.
-const required = () => z.string({ error: 'is not set' });
-
 const envSchema = z.object({
-  AWS_REGION: required().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+  EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
+  AWS_REGION: requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
 });
 
 export function loadRequestHardwareMfaConfig(env: NodeJS.ProcessEnv = process.env): RequestHardwareMfaConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = variableProblems(parsed.error).join('; ');
     throw new InvalidRemediationConfigError(`request-hardware-mfa is misconfigured: ${problems}`);
   }
-  return { region: parsed.data.AWS_REGION };
+  return {
+    executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
+    region: parsed.data.AWS_REGION,
+  };
 }

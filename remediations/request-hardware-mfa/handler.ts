@@ -7,7 +7,11 @@
  *
  *   payload (executionId, accountId, severity, dryRun, task) ─invalid─▶ throw InvalidStepPayloadError
  *     │
- *   ssm:DescribeOpsItems on the task's dedup key for the account
+ *   the execution record (this account, or the member account through EXECUTION_READER_ROLE_NAME): the task's own
+ *   document with the content rootguard deployed, running, AccountId, Severity and DryRun as in the payload
+ *     ─ otherwise ─▶ throw ExecutionRecordError (counted as RemediationRefusals; nothing read or opened)
+ *     │  (a made-up payload invoked directly could otherwise pre-open a low-severity OpsItem for any account)
+ *   ssm:DescribeOpsItems on the task's dedup key for the account: only rootguard's own OpsItems count
  *     ├─ one is Open or InProgress ─▶ {status: already-open, opsItemId}     (no duplicate)
  *     ├─ dry run                   ─▶ {status: dry-run}                     (nothing created)
  *     └─ ssm:CreateOpsItem         ─▶ {status: created, opsItemId}
@@ -15,15 +19,26 @@
  */
 
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
 import { ClientFactory } from '../../lib/clients';
-import { errorMessage } from '../../lib/errors';
-import { logger } from '../../lib/logger';
-import { type OpsItemResult, type OpsItemTask, requestOpsItem, SEVERITIES } from '../lib/ops-item';
+import { awsCall, errorMessage } from '../../lib/errors';
+import { metrics as defaultMetrics, logger } from '../../lib/logger';
+import { stepVerifier } from '../lib/automation-execution';
+import { normalizeIdentity } from '../lib/identity';
+import { documentName } from '../lib/names';
+import {
+  DEFAULT_SEVERITY,
+  type OpsItemResult,
+  type OpsItemTask,
+  requestOpsItem,
+  SEVERITIES,
+} from '../lib/ops-item';
+import { type RemediationMetrics, recordRefusal } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { ROOT_ACTIVITY_FORWARDING_TASK } from '../request-root-activity-forwarding/checklist';
 import { HARDWARE_MFA_TASK } from './checklist';
-import { loadRequestHardwareMfaConfig, type RequestHardwareMfaConfig } from './config';
+import { FOLDER, loadRequestHardwareMfaConfig, type RequestHardwareMfaConfig } from './config';
 
 /** Every task this Lambda serves, by the `task` value its document sends. */
 export const OPS_ITEM_TASKS: Readonly<Record<string, OpsItemTask>> = Object.fromEntries(
@@ -42,11 +57,15 @@ export const requestPayloadSchema = z.object({
 
 export type RequestPayload = z.output<typeof requestPayloadSchema>;
 
+/** Both request documents' DryRun default. */
+export const DEFAULT_DRY_RUN = 'false';
+
 export interface RequestHardwareMfaHandlerDeps {
   /** Default: read from the environment (and validated) when the handler is created. */
   config?: RequestHardwareMfaConfig;
   /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
   clientFactory?: ClientFactory;
+  metrics?: RemediationMetrics;
 }
 
 export type RequestHardwareMfaHandler = (event: unknown) => Promise<OpsItemResult>;
@@ -56,14 +75,43 @@ export function createRequestHardwareMfaHandler(
 ): RequestHardwareMfaHandler {
   const config = deps.config ?? loadRequestHardwareMfaConfig();
   const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
+  const metrics = deps.metrics ?? defaultMetrics;
   const ssm = factory.client(SSMClient);
+  // One verifier per task: each task is sent by its own document, and only that document's executions may ask.
+  // An OpsItem changes nothing in any account, so a genuine member-account run may open it itself.
+  const verifiers = new Map(
+    Object.values(OPS_ITEM_TASKS).map((task) => [
+      task.id,
+      stepVerifier({
+        factory,
+        folder: task.folder,
+        executionReaderRoleName: config.executionReaderRoleName,
+        documentName: documentName(task.folder),
+        memberRuns: 'act',
+      }),
+    ]),
+  );
+  /** This Lambda's own role (identity.ts principal form), read once: the creator of rootguard's OpsItems. */
+  let creator: Promise<string> | undefined;
+  const ownRole = () => {
+    creator ??= awsCall('sts:GetCallerIdentity', undefined, () =>
+      factory.client(STSClient).send(new GetCallerIdentityCommand({})),
+    ).then((out) => normalizeIdentity(out.Arn ?? '').principal);
+    return creator;
+  };
 
   return async (event) => {
     try {
       const payload = parseStepPayload(requestPayloadSchema, event, 'OpenOpsItem step');
       logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
       const task = OPS_ITEM_TASKS[payload.task] as OpsItemTask;
-      const result = await requestOpsItem(ssm, task, payload);
+      await (verifiers.get(task.id) as ReturnType<typeof stepVerifier>)(payload, {
+        parameters: {
+          Severity: { value: payload.severity, whenOmitted: DEFAULT_SEVERITY },
+          DryRun: { value: String(payload.dryRun), whenOmitted: DEFAULT_DRY_RUN },
+        },
+      });
+      const result = await requestOpsItem(ssm, task, { ...payload, creator: await ownRole() });
       logger.info('OpsItem request', {
         task: task.id,
         status: result.status,
@@ -72,9 +120,11 @@ export function createRequestHardwareMfaHandler(
       });
       return result;
     } catch (error) {
-      logger.error('OpsItem not opened', { error: errorMessage(error) });
+      if (!recordRefusal(error, metrics, FOLDER))
+        logger.error('OpsItem not opened', { error: errorMessage(error) });
       throw error;
     } finally {
+      metrics.publishStoredMetrics();
       logger.removeKeys(['accountId', 'executionId']);
     }
   };

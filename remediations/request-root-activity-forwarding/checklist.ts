@@ -41,6 +41,7 @@ export function opsItemDescription(accountId: string): string {
 
 export const ROOT_ACTIVITY_FORWARDING_TASK: OpsItemTask = {
   id: TASK_ID,
+  folder: 'request-root-activity-forwarding',
   ruleId: RULE_ID,
   subject: 'the root activity forwarding',
   title: opsItemTitle,

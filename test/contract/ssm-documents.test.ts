@@ -92,6 +92,7 @@ const PARAMETER_EXAMPLES: Record<string, Examples> = {
     ],
   },
   DryRun: { valid: ['true', 'false'], invalid: ['', 'True', 'yes', '1', 'false '] },
+  AllowOrganizationalTarget: { valid: ['true', 'false'], invalid: ['', 'TRUE', 'yes', '1', ' true'] },
   TargetId: {
     valid: ['', 'r-ab12', 'r-0123456789abcdef', 'ou-ab12-abcdefgh', 'ou-ab12-0123456789abcdef01234567'],
     invalid: [

@@ -526,6 +526,10 @@ describe('management-account.yaml', () => {
     expect(tagging).toEqual([
       expect.objectContaining({
         Action: 'organizations:TagResource',
+        Resource: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'Fn::Sub': 'arn:${AWS::Partition}:organizations::*:policy/o-*/service_control_policy/p-*',
+        },
         Condition: {
           StringEquals: { 'aws:RequestTag/app': 'rootguard' },
           'ForAllValues:StringEquals': { 'aws:TagKeys': ['app'] },
@@ -533,6 +537,29 @@ describe('management-account.yaml', () => {
       }),
     ]);
     expect(POLICY_TAGS).toEqual([{ Key: 'app', Value: 'rootguard' }]);
+  });
+
+  it('lets the SCP remediation role attach only SCPs tagged app=rootguard, and create only tagged SCPs', () => {
+    // Attacker case: a quarantine SCP (Deny * on *, no condition) must not be attachable with this role even if
+    // the Lambda chose it: every AttachPolicy statement on a policy resource requires the rootguard tag.
+    const statements = permissionStatements(roleOf(management, 'ScpRemediationRole'));
+    const attach = statements.filter((s) => asArray(s.Action).includes('organizations:AttachPolicy'));
+    const onPolicies = attach.filter((s) => JSON.stringify(s.Resource).includes(':policy/'));
+    expect(onPolicies).toEqual([
+      expect.objectContaining({ Condition: { StringEquals: { 'aws:ResourceTag/app': 'rootguard' } } }),
+    ]);
+    expect(attach.every((s) => s.Resource !== '*')).toBe(true);
+    const create = statements.filter((s) => asArray(s.Action).includes('organizations:CreatePolicy'));
+    expect(create).toEqual([
+      expect.objectContaining({
+        Condition: {
+          StringEquals: {
+            'organizations:PolicyType': 'SERVICE_CONTROL_POLICY',
+            'aws:RequestTag/app': 'rootguard',
+          },
+        },
+      }),
+    ]);
   });
 
   it('grants the root credentials role what root-session.ts calls as the management role', () => {
@@ -558,10 +585,19 @@ describe('management-account.yaml', () => {
     const scpWrites = permissionStatements(roleOf(management, 'ScpRemediationRole')).filter((s) =>
       asArray(s.Action).some((a) => a === 'organizations:CreatePolicy' || a === 'organizations:AttachPolicy'),
     );
-    expect(scpWrites).toHaveLength(1);
-    expect(scpWrites[0]?.Condition).toEqual({
-      StringEquals: { 'organizations:PolicyType': 'SERVICE_CONTROL_POLICY' },
-    });
+    // Each write names SCPs: by the PolicyType condition (CreatePolicy), by an SCP policy ARN (AttachPolicy on
+    // the policy) or by organization targets only (AttachPolicy on the account, OU or root).
+    expect(scpWrites.length).toBeGreaterThan(0);
+    for (const statement of scpWrites) {
+      const resources = JSON.stringify(statement.Resource);
+      const scpOnly =
+        JSON.stringify(statement.Condition ?? {}).includes(
+          '"organizations:PolicyType":"SERVICE_CONTROL_POLICY"',
+        ) ||
+        resources.includes(':policy/o-*/service_control_policy/') ||
+        (!resources.includes(':policy/') && resources !== '"*"');
+      expect(scpOnly).toBe(true);
+    }
   });
 
   it('limits sts:AssumeRoot to the audit and delete root credential task policies', () => {
@@ -730,13 +766,26 @@ describe(`${MEMBER_REMEDIATION_FILE}`, () => {
       DEFAULT_EXECUTION_READER_ROLE_NAME,
     );
     expect(actionsOf(reader)).toEqual(
-      [...new Set(commandsImportedBy('remediations/lib/automation-execution.ts'))].sort(),
+      [
+        ...new Set([
+          ...commandsImportedBy('remediations/lib/automation-execution.ts'),
+          // The version of the document an execution ran (remediations/lib/document-digest.ts).
+          ...commandsImportedBy('remediations/lib/document-digest.ts'),
+        ]),
+      ].sort(),
     );
     expect(permissionStatements(reader)).toEqual([
       expect.objectContaining({
         Resource: {
           // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
           'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*',
+        },
+      }),
+      expect.objectContaining({
+        Action: 'ssm:GetDocument',
+        Resource: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/RootGuard-*',
         },
       }),
     ]);

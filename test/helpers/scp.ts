@@ -94,3 +94,14 @@ export const attached = (
   targetType,
   policies,
 });
+
+/** The incident-response quarantine SCP: denies everything to everyone, so it "denies root" too. */
+export const QUARANTINE_CONTENT = document({ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' });
+export const QUARANTINE_SCP = policy('p-quarant01', 'Quarantine', QUARANTINE_CONTENT);
+/** Root-denying statements plus one that denies everyone in a Region: broader than deny-root. */
+export const DENY_ROOT_AND_REGION_CONTENT = document(JSON.parse(DENY_ROOT_CONTENT).Statement[0], {
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+  Condition: { StringEquals: { 'aws:RequestedRegion': 'ap-east-1' } },
+});

@@ -20,10 +20,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { ClientFactory } from '../../lib/clients';
 import { analyzeDenyRootPolicy, denyRootPolicyDocument } from '../../lib/deny-root-policy';
 import { clearOrgCache } from '../../lib/org-tree';
-import { type AttachRequest, attachDenyRootScp } from '../../remediations/attach-deny-root-scp/attach';
+import {
+  type AttachRequest,
+  type AttachResult,
+  attachDenyRootScp,
+} from '../../remediations/attach-deny-root-scp/attach';
 import { AttachRefusedError } from '../../remediations/attach-deny-root-scp/errors';
 import { createAttachScpHandler } from '../../remediations/attach-deny-root-scp/handler';
 import { DEFAULT_POLICY_NAME } from '../../remediations/attach-deny-root-scp/plan';
+import { approvalSettingsFor } from '../helpers/approvers';
+import { givenDeployedDocuments } from '../helpers/deployed-documents';
 import {
   createEmulatedOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
@@ -67,6 +73,7 @@ const request = (accountId: string, overrides: Partial<AttachRequest> = {}): Att
   policyName: DEFAULT_POLICY_NAME,
   dryRun: false,
   ...overrides,
+  allowOrganizationalTarget: overrides.allowOrganizationalTarget ?? overrides.targetId !== undefined,
 });
 
 const judge = (accountId: string, clients?: ClientFactory) => judgeRootDenyScp(accountId, {}, clients);
@@ -219,6 +226,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
         orgWriteRoleArn: `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgWrite`,
         documentName: 'RootGuard-AttachDenyRootScp',
         executionReaderRoleName: 'RootGuardRemediationReader',
+        approvals: approvalSettingsFor(),
         region: EMULATOR_REGION,
       },
       clientFactory,
@@ -228,13 +236,16 @@ describe('attach-deny-root-scp against an emulated organization', () => {
       accountId: o.accounts.prod,
       targetId: o.ous.prod,
       policyName: DEFAULT_POLICY_NAME,
+      allowOrganizationalTarget: 'true',
       dryRun: 'false',
     };
     // moto has no Automation executions: the record of the execution, started in the tooling account and
     // approved there, is answered on the handler's own SSM client; Organizations and STS are moto's.
-    mockClient(clientFactory.client(SSMClient))
+    const ssm = mockClient(clientFactory.client(SSMClient));
+    ssm
       .on(GetAutomationExecutionCommand, { AutomationExecutionId: EXECUTION_ID })
       .resolves({ AutomationExecution: attachRecord(payload) });
+    givenDeployedDocuments(ssm);
 
     const planned = await handler({ ...payload, dryRun: 'true' });
     const attached = await handler(payload);
@@ -244,7 +255,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     expect(attached).toMatchObject({ status: 'attached', targetId: o.ous.prod });
     expect(again).toMatchObject({
       status: 'already-protected',
-      policyId: attached.policyId,
+      policyId: (attached as AttachResult).policyId,
       targetId: o.ous.prod,
     });
     expect(await customerScps(o.org)).toHaveLength(1);

@@ -27,9 +27,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { windowCovering } from '../../lib/break-glass';
 import { queryWindows } from '../../lib/break-glass-store';
+import { documentDigest } from '../../remediations/lib/document-digest';
+import { DEPLOYED_DOCUMENT_DIGESTS } from '../../remediations/lib/document-digests';
 import { loadDocuments } from '../../remediations/lib/documents';
 import { createOpenWindowHandler } from '../../remediations/open-break-glass-window/handler';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
+import { givenDeployedDocuments } from '../helpers/deployed-documents';
 import {
   createBreakGlassTable,
   EMULATOR_REGION,
@@ -92,6 +95,27 @@ describe('SSM documents on the emulator', () => {
     );
     expect(fetched.Content).toBe(doc.raw);
   });
+
+  // What the remediation Lambdas compare (remediations/lib/document-digest.ts): the document read back as JSON
+  // has the digest pinned at build time. The emulator converts YAML to JSON as SSM does, as far as moto does.
+  it.each(documents.map((d) => [d.name, d] as const))(
+    'reads %s back as JSON with the digest the Lambdas pin',
+    async (name, doc) => {
+      const ssm = emulatorClient(SSMClient);
+      await ssm.send(
+        new CreateDocumentCommand({
+          Name: name,
+          Content: doc.raw,
+          DocumentType: 'Automation',
+          DocumentFormat: 'YAML',
+        }),
+      );
+
+      const asJson = await ssm.send(new GetDocumentCommand({ Name: name, DocumentFormat: 'JSON' }));
+
+      expect(documentDigest(JSON.parse(asJson.Content ?? ''))).toBe(DEPLOYED_DOCUMENT_DIGESTS[doc.folder]);
+    },
+  );
 });
 
 describe('open-break-glass-window Lambda on the emulator', () => {
@@ -116,9 +140,11 @@ describe('open-break-glass-window Lambda on the emulator', () => {
     const queueUrl = await queueSubscribedTo(TopicArn);
 
     const clientFactory = emulatorClientFactory(EMULATOR_REGION);
-    mockClient(clientFactory.client(SSMClient))
+    const ssm = mockClient(clientFactory.client(SSMClient));
+    ssm
       .on(GetAutomationExecutionCommand, { AutomationExecutionId: EXECUTION_ID })
       .resolves({ AutomationExecution: executionRecord() });
+    givenDeployedDocuments(ssm);
     const handler = createOpenWindowHandler({
       config: {
         breakGlassTable: TABLE,

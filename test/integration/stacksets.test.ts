@@ -689,8 +689,19 @@ describe('management-account.yaml as a plain stack in the management account', (
     expect(scp.policy.Statement).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          Action: ['organizations:CreatePolicy', 'organizations:AttachPolicy'],
-          Condition: { StringEquals: { 'organizations:PolicyType': 'SERVICE_CONTROL_POLICY' } },
+          Action: 'organizations:CreatePolicy',
+          Condition: {
+            StringEquals: {
+              'organizations:PolicyType': 'SERVICE_CONTROL_POLICY',
+              'aws:RequestTag/app': 'rootguard',
+            },
+          },
+        }),
+        // Only SCPs tagged app=rootguard can be attached: never a quarantine deny-all.
+        expect.objectContaining({
+          Action: 'organizations:AttachPolicy',
+          Resource: 'arn:aws:organizations::*:policy/o-*/service_control_policy/p-*',
+          Condition: { StringEquals: { 'aws:ResourceTag/app': 'rootguard' } },
         }),
         expect.objectContaining({
           Action: 'organizations:TagResource',
@@ -822,6 +833,7 @@ describe('member-remediation.yaml as a stack set', () => {
               'attach-deny-root-scp',
               'delete-root-access-keys',
               'delete-root-credentials',
+              'request-hardware-mfa',
             ].map(
               (folder) => `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-dev-remediation-${folder}`,
             ),
@@ -832,6 +844,10 @@ describe('member-remediation.yaml as a stack set', () => {
         expect.objectContaining({
           Action: ['ssm:GetAutomationExecution', 'ssm:DescribeAutomationStepExecutions'],
           Resource: `arn:aws:ssm:${EMULATOR_REGION}:${accountId}:automation-execution/*`,
+        }),
+        expect.objectContaining({
+          Action: 'ssm:GetDocument',
+          Resource: `arn:aws:ssm:${EMULATOR_REGION}:${accountId}:document/RootGuard-*`,
         }),
       ]);
     }

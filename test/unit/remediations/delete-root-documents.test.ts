@@ -69,18 +69,33 @@ describe.each(cases)('$name', (c) => {
     expect(c.module.REMEDIATION.scope).toEqual(c.scope);
   });
 
-  it('branches a dry run around the approval, and a deletion through it', () => {
+  it('reports first in every run, then branches: only DryRun false with route act reaches the approval', () => {
     expect(mainSteps.map((s) => [s.name, s.action])).toEqual([
-      ['ChooseDryRunOrDeletion', 'aws:branch'],
       [c.report, 'aws:invokeLambdaFunction'],
+      ['ChooseDryRunOrDeletion', 'aws:branch'],
       [c.module.APPROVAL_STEP, 'aws:approve'],
       [c.remove, 'aws:invokeLambdaFunction'],
     ]);
-    expect(step('ChooseDryRunOrDeletion')?.inputs).toEqual({
-      Choices: [{ NextStep: c.report, Variable: '{{ DryRun }}', StringEquals: 'true' }],
-      Default: c.module.APPROVAL_STEP,
+    expect(step('ChooseDryRunOrDeletion')).toMatchObject({
+      isEnd: true,
+      inputs: {
+        Choices: [
+          {
+            NextStep: c.module.APPROVAL_STEP,
+            And: [
+              { Variable: '{{ DryRun }}', StringEquals: 'false' },
+              // A member-account run files a request in the report step (route "requested") and ends.
+              { Variable: `{{ ${c.report}.Route }}`, StringEquals: 'act' },
+            ],
+          },
+        ],
+      },
     });
-    expect(step(c.report)).toMatchObject({ isEnd: true, onFailure: 'Abort' });
+    expect(step('ChooseDryRunOrDeletion')?.inputs?.Default).toBeUndefined();
+    expect(step(c.report)).toMatchObject({
+      onFailure: 'Abort',
+      outputs: [{ Name: 'Route', Selector: '$.Payload.route', Type: 'String' }],
+    });
     expect(step(c.remove)).toMatchObject({ isEnd: true, onFailure: 'Abort' });
     expect(doc.content.outputs).toEqual([`${c.report}.Payload`, `${c.remove}.Payload`]);
   });
@@ -148,7 +163,7 @@ describe.each(cases)('$name', (c) => {
 
   describe('configuration', () => {
     it('reads the management role and Region, defaulting the document name', () => {
-      expect(c.load({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' })).toEqual({
+      expect(c.load({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' })).toMatchObject({
         managementRoleArn: MANAGEMENT_ROLE_ARN,
         documentName: c.name,
         executionReaderRoleName: 'RootGuardRemediationReader',
@@ -163,7 +178,7 @@ describe.each(cases)('$name', (c) => {
           AWS_REGION: 'eu-west-1',
           [c.config.DOCUMENT_NAME_VARIABLE]: 'Test-Doc',
         }),
-      ).toEqual({
+      ).toMatchObject({
         managementRoleArn: undefined,
         documentName: 'Test-Doc',
         executionReaderRoleName: 'RootGuardRemediationReader',

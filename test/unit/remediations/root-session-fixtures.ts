@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { RootCredentialsConfig } from '../../../remediations/lib/root-session';
+import { approvalSettingsFor } from '../../helpers/approvers';
 import {
   MANAGEMENT_ACCOUNT,
   MEMBER_ACCOUNT,
@@ -113,6 +114,7 @@ export const config = (
   managementRoleArn: MANAGEMENT_ROLE_ARN,
   documentName,
   executionReaderRoleName: READER_ROLE_NAME,
+  approvals: approvalSettingsFor(),
   region: REGION,
   ...overrides,
 });

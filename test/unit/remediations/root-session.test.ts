@@ -560,7 +560,9 @@ describe('loadRootCredentialsConfig', () => {
   };
 
   it('reads the role, the region and the document name', () => {
-    expect(loadRootCredentialsConfig({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' }, options)).toEqual({
+    expect(
+      loadRootCredentialsConfig({ MANAGEMENT_ROLE_ARN, AWS_REGION: 'eu-west-1' }, options),
+    ).toMatchObject({
       managementRoleArn: MANAGEMENT_ROLE_ARN,
       documentName: 'RootGuard-DeleteRootCredentials',
       executionReaderRoleName: 'RootGuardRemediationReader',
@@ -576,7 +578,7 @@ describe('loadRootCredentialsConfig', () => {
         },
         options,
       ),
-    ).toEqual({
+    ).toMatchObject({
       managementRoleArn: undefined,
       documentName: 'Test-Doc',
       executionReaderRoleName: 'RootGuardReader-dev',

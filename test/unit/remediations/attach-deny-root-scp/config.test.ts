@@ -8,7 +8,7 @@ import { ORG_WRITE_ROLE_ARN } from './fixtures';
 
 describe('loadAttachScpConfig', () => {
   it('reads the region and the optional management-account role', () => {
-    expect(loadAttachScpConfig({ AWS_REGION: 'us-east-1', ORG_WRITE_ROLE_ARN })).toEqual({
+    expect(loadAttachScpConfig({ AWS_REGION: 'us-east-1', ORG_WRITE_ROLE_ARN })).toMatchObject({
       orgWriteRoleArn: ORG_WRITE_ROLE_ARN,
       documentName: 'RootGuard-AttachDenyRootScp',
       executionReaderRoleName: 'RootGuardRemediationReader',

@@ -9,6 +9,8 @@ import {
   APPROVAL_STEP,
   attachPayloadSchema,
   DEFAULT_DRY_RUN,
+  ORGANIZATIONAL_APPROVAL_STEP,
+  ORGANIZATIONAL_REQUIRED_APPROVERS,
   REQUIRED_APPROVERS,
 } from '../../../../remediations/attach-deny-root-scp/handler';
 import {
@@ -40,6 +42,7 @@ const defaults = {
   TargetId: String(parameters.TargetId?.default),
   PolicyName: String(parameters.PolicyName?.default),
   DryRun: String(parameters.DryRun?.default),
+  AllowOrganizationalTarget: String(parameters.AllowOrganizationalTarget?.default),
 };
 
 describe('RootGuard-AttachDenyRootScp document', () => {
@@ -56,23 +59,42 @@ describe('RootGuard-AttachDenyRootScp document', () => {
     });
   });
 
-  it('plans (read only), branches on DryRun, asks one approver, then attaches', () => {
+  it('plans (read only), branches on DryRun and the route, asks one approver (two for an OU or root), then attaches', () => {
     expect(mainSteps.map((s) => [s.name, s.action])).toEqual([
       ['PlanAttachment', 'aws:invokeLambdaFunction'],
       ['ChooseMode', 'aws:branch'],
       ['ApproveAttachment', 'aws:approve'],
+      ['ApproveOrganizationalAttachment', 'aws:approve'],
       ['AttachScp', 'aws:invokeLambdaFunction'],
     ]);
+    const choice = (next: string, organizational: string) => ({
+      NextStep: next,
+      And: [
+        { Variable: '{{ DryRun }}', StringEquals: 'false' },
+        // A member-account run (route "requested") never reaches an approval there.
+        { Variable: '{{ PlanAttachment.Route }}', StringEquals: 'act' },
+        { Variable: '{{ AllowOrganizationalTarget }}', StringEquals: organizational },
+      ],
+    });
     expect(step('ChooseMode')).toMatchObject({
       isEnd: true,
       inputs: {
-        Choices: [{ NextStep: 'ApproveAttachment', Variable: '{{ DryRun }}', StringEquals: 'false' }],
+        Choices: [choice('ApproveAttachment', 'false'), choice(ORGANIZATIONAL_APPROVAL_STEP, 'true')],
       },
     });
     expect(step('ChooseMode')?.inputs?.Default).toBeUndefined();
     expect(step('ApproveAttachment')).toMatchObject({
       onFailure: 'Abort',
+      nextStep: 'AttachScp',
       inputs: { MinRequiredApprovals: 1, Approvers: '{{ Approvers }}' },
+    });
+    expect(step(ORGANIZATIONAL_APPROVAL_STEP)).toMatchObject({
+      onFailure: 'Abort',
+      inputs: { MinRequiredApprovals: ORGANIZATIONAL_REQUIRED_APPROVERS, Approvers: '{{ Approvers }}' },
+    });
+    expect(parameters.AllowOrganizationalTarget).toMatchObject({
+      default: 'false',
+      allowedPattern: '^(true|false)$',
     });
     expect(step('AttachScp')).toMatchObject({ onFailure: 'Abort', isEnd: true });
     expect(parameters.Approvers).toMatchObject({ type: 'StringList', minItems: 1, maxItems: 10 });
@@ -80,7 +102,12 @@ describe('RootGuard-AttachDenyRootScp document', () => {
 
   it('reaches AttachScp only through the approval; a dry run never gets there', () => {
     const open = stepsReachableWithoutApproval(doc.content);
-    expect([...open].sort()).toEqual(['ApproveAttachment', 'ChooseMode', 'PlanAttachment']);
+    expect([...open].sort()).toEqual([
+      'ApproveAttachment',
+      'ApproveOrganizationalAttachment',
+      'ChooseMode',
+      'PlanAttachment',
+    ]);
   });
 
   it('shows the approvers the plan the read-only step produced', () => {
@@ -97,6 +124,7 @@ describe('RootGuard-AttachDenyRootScp document', () => {
       accountId: MEMBER_ACCOUNT,
       targetId: undefined,
       policyName: DEFAULT_POLICY_NAME,
+      allowOrganizationalTarget: false,
       dryRun: true,
     });
   });
@@ -105,12 +133,14 @@ describe('RootGuard-AttachDenyRootScp document', () => {
     const payload = substitute(String(step('AttachScp')?.inputs?.Payload), {
       ...defaults,
       TargetId: WORKLOADS_OU,
+      AllowOrganizationalTarget: 'true',
     });
     expect(attachPayloadSchema.parse(JSON.parse(payload))).toEqual({
       executionId: EXECUTION_ID,
       accountId: MEMBER_ACCOUNT,
       targetId: WORKLOADS_OU,
       policyName: DEFAULT_POLICY_NAME,
+      allowOrganizationalTarget: true,
       dryRun: false,
     });
   });
@@ -120,7 +150,9 @@ describe('RootGuard-AttachDenyRootScp document', () => {
       .filter((r) => r.path.endsWith('.Payload'))
       .map((r) => r.target)
       .filter((name) => name in parameters);
-    expect(new Set(inPayload)).toEqual(new Set(['AccountId', 'TargetId', 'PolicyName', 'DryRun']));
+    expect(new Set(inPayload)).toEqual(
+      new Set(['AccountId', 'TargetId', 'PolicyName', 'AllowOrganizationalTarget', 'DryRun']),
+    );
     for (const name of inPayload) {
       expect(parameters[name]?.allowedPattern).not.toMatch(/\[\^|\.[*+{]|\\\\|"/);
     }

@@ -18,7 +18,9 @@ import {
   ListPoliciesCommand,
   ListPoliciesForTargetCommand,
   ListRootsCommand,
+  ListTagsForResourceCommand,
   type OrganizationsClient,
+  TagResourceCommand,
 } from '@aws-sdk/client-organizations';
 import type { AutomationExecution, StepExecution } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -95,6 +97,8 @@ export interface FakeOrganizationOptions {
   policies?: PolicyFacts[];
   /** Target id → ids of the SCPs attached to it. FullAWSAccess is on every target as in a real organization. */
   attachments?: Record<string, string[]>;
+  /** Ids of the SCPs that carry rootguard's tag (app=rootguard). */
+  tagged?: string[];
 }
 
 /** The minimal organization that answers through an aws-sdk-client-mock stub. */
@@ -102,6 +106,8 @@ export class FakeOrganization {
   readonly policies = new Map<string, PolicyFacts>();
   readonly attachments = new Map<string, string[]>();
   readonly created: CreatePolicyCommandInput[] = [];
+  /** Policy id → its tags (app=rootguard on the ones rootguard made or tagged). */
+  readonly tags = new Map<string, { Key: string; Value: string }[]>();
   /** Reasons AttachPolicy should refuse next (ConstraintViolationException), e.g. the 5-SCP limit. */
   attachConstraint: string | undefined;
   private readonly parents = new Map<string, { Id: string; Type: 'ORGANIZATIONAL_UNIT' | 'ROOT' }>([
@@ -118,6 +124,7 @@ export class FakeOrganization {
     private readonly options: FakeOrganizationOptions = {},
   ) {
     for (const p of [FULL_AWS_ACCESS_SCP, ...(options.policies ?? [])]) this.policies.set(p.id, p);
+    for (const id of options.tagged ?? []) this.tags.set(id, [{ Key: 'app', Value: 'rootguard' }]);
     for (const target of [ORG_ROOT_ID, WORKLOADS_OU, PROD_OU, SANDBOX_OU, MEMBER_ACCOUNT, OTHER_ACCOUNT]) {
       this.attachments.set(target, [FULL_AWS_ACCESS_SCP.id, ...(options.attachments?.[target] ?? [])]);
     }
@@ -174,8 +181,18 @@ export class FakeOrganization {
       this.created.push(input);
       const created = policy(CREATED_POLICY_ID, input.Name as string, input.Content as string);
       this.policies.set(created.id, created);
+      this.tags.set(created.id, (input.Tags ?? []) as { Key: string; Value: string }[]);
       return { Policy: { PolicySummary: summary(created), Content: created.content } };
     });
+    mock.on(ListTagsForResourceCommand).callsFake((input: { ResourceId: string }) => ({
+      Tags: this.tags.get(input.ResourceId) ?? [],
+    }));
+    mock
+      .on(TagResourceCommand)
+      .callsFake((input: { ResourceId: string; Tags: { Key: string; Value: string }[] }) => {
+        this.tags.set(input.ResourceId, [...(this.tags.get(input.ResourceId) ?? []), ...input.Tags]);
+        return {};
+      });
     mock.on(AttachPolicyCommand).callsFake((input: { PolicyId: string; TargetId: string }) => {
       if (this.attachConstraint) {
         throw new ConstraintViolationException({
@@ -204,6 +221,8 @@ export function stepPayload(overrides: Record<string, unknown> = {}): Record<str
     accountId: MEMBER_ACCOUNT,
     targetId: '',
     policyName: POLICY_NAME,
+    // An OU or root TargetId comes with its confirmation unless a test says otherwise.
+    allowOrganizationalTarget: overrides.targetId ? 'true' : 'false',
     dryRun: 'false',
     ...overrides,
   };
@@ -234,7 +253,8 @@ export function attachRecord(
   payload: Record<string, unknown>,
   options: AttachRecordOptions = {},
 ): AutomationExecution {
-  const decisions = (options.approvers ?? [ALICE]).map((approver) =>
+  const organizational = payload.allowOrganizationalTarget === 'true';
+  const decisions = (options.approvers ?? (organizational ? [ALICE, BOB] : [ALICE])).map((approver) =>
     JSON.stringify({
       Approver: approver,
       Decision: 'Approve',
@@ -252,6 +272,7 @@ export function attachRecord(
       AccountId: [String(payload.accountId)],
       TargetId: [String(payload.targetId ?? '')],
       PolicyName: [String(payload.policyName)],
+      AllowOrganizationalTarget: [String(payload.allowOrganizationalTarget ?? 'false')],
       DryRun: [String(payload.dryRun)],
       Approvers: [ALICE, BOB],
       ApprovalNotificationArn: ['arn:aws:sns:eu-west-1:444444444444:AutomationRootGuard'],
@@ -261,7 +282,7 @@ export function attachRecord(
       { StepName: 'PlanAttachment', Action: 'aws:invokeLambdaFunction', StepStatus: 'Success' },
       { StepName: 'ChooseMode', Action: 'aws:branch', StepStatus: 'Success' },
       {
-        StepName: 'ApproveAttachment',
+        StepName: organizational ? 'ApproveOrganizationalAttachment' : 'ApproveAttachment',
         Action: 'aws:approve',
         StepStatus: options.stepStatus ?? 'Success',
         Outputs: { ApprovalStatus: [options.approvalStatus ?? 'Approved'], ApproverDecisions: decisions },

@@ -5,7 +5,11 @@ import {
   ListPoliciesCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
@@ -24,9 +28,17 @@ import {
   ExecutionRecordError,
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
+import {
+  approvalSettingsFor,
+  expectToolingRequest,
+  MEMBER_ADMIN_APPROVER,
+  REQUEST_EXECUTION_ID,
+} from '../../../helpers/approvers';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ROOT_ID, REGION } from '../../../helpers/constants';
+import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { recordingMetrics } from '../../../helpers/metrics';
 import { DENY_ROOT_SCP, PARTIAL_DENY_SCP } from '../../../helpers/scp';
-import { givenRecordIn, READER_CREDENTIALS, readerRoleArn } from '../root-session-fixtures';
+import { givenRecordIn, READER_CREDENTIALS } from '../root-session-fixtures';
 import {
   ALICE,
   type AttachRecordOptions,
@@ -54,6 +66,7 @@ const CONFIG: AttachScpConfig = {
   orgWriteRoleArn: undefined,
   documentName: 'RootGuard-AttachDenyRootScp',
   executionReaderRoleName: 'RootGuardRemediationReader',
+  approvals: approvalSettingsFor(),
   region: REGION,
 };
 
@@ -67,8 +80,14 @@ function recorded(overrides: Record<string, unknown> = {}, options: AttachRecord
   return payload;
 }
 
+const metrics = recordingMetrics();
+
 function handler(config: AttachScpConfig = CONFIG): AttachScpHandler {
-  return createAttachScpHandler({ config, clientFactory: new ClientFactory({ region: config.region }) });
+  return createAttachScpHandler({
+    config,
+    clientFactory: new ClientFactory({ region: config.region }),
+    metrics,
+  });
 }
 
 const organization = (options: FakeOrganizationOptions = {}) => new FakeOrganization(orgMock, options);
@@ -82,6 +101,8 @@ beforeEach(() => {
   orgMock.reset();
   stsMock.reset();
   ssmMock.reset();
+  metrics.recorded = [];
+  givenDeployedDocuments(ssmMock);
 });
 
 describe('attach-deny-root-scp handler', () => {
@@ -91,6 +112,7 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded());
 
     expect(result).toEqual({
+      route: 'act',
       status: 'attached',
       accountId: MEMBER_ACCOUNT,
       targetId: MEMBER_ACCOUNT,
@@ -138,6 +160,7 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded({ dryRun: 'true', targetId: ORG_ROOT_ID }));
 
     expect(result).toEqual({
+      route: 'act',
       status: 'dry-run',
       accountId: MEMBER_ACCOUNT,
       targetId: ORG_ROOT_ID,
@@ -176,6 +199,7 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded());
 
     expect(result).toEqual({
+      route: 'act',
       status: 'already-protected',
       accountId: MEMBER_ACCOUNT,
       targetId: WORKLOADS_OU,
@@ -196,7 +220,11 @@ describe('attach-deny-root-scp handler', () => {
     const result = await handler()(recorded({ targetId: PROD_OU }));
 
     expect(result).toMatchObject({ status: 'attached', policyId: DENY_ROOT_SCP.id, targetId: PROD_OU });
-    expect(result.actions).toEqual([`attached SCP ${DENY_ROOT_SCP.id} to OU ${PROD_OU}`]);
+    // Canonical content, not yet tagged: tagged app=rootguard first (the SCP role attaches tagged policies only).
+    expect(result).toHaveProperty('actions', [
+      `tagged SCP ${DENY_ROOT_SCP.id} app=rootguard`,
+      `attached SCP ${DENY_ROOT_SCP.id} to OU ${PROD_OU}`,
+    ]);
     expect(orgMock).not.toHaveReceivedCommand(CreatePolicyCommand);
     expect(org.attachedTo(PROD_OU)).toEqual([DENY_ROOT_SCP.id]);
   });
@@ -229,7 +257,7 @@ describe('attach-deny-root-scp handler', () => {
     expect(result).toMatchObject({
       status: 'already-protected',
       policyId: DENY_ROOT_SCP.id,
-      actions: [],
+      actions: [`tagged SCP ${DENY_ROOT_SCP.id} app=rootguard`],
       message: `SCP ${DENY_ROOT_SCP.id} (DenyRootUser) was already attached to the account ${MEMBER_ACCOUNT} itself; account ${MEMBER_ACCOUNT} is protected.`,
     });
     expect(orgMock).not.toHaveReceivedCommand(CreatePolicyCommand);
@@ -343,12 +371,12 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
   });
 
-  it('reads no record for a dry run: PlanAttachment runs before any approval and writes nothing', async () => {
+  it('reads the record for a dry run too, then plans', async () => {
     organization();
 
-    await expect(handler()(stepPayload({ dryRun: 'true' }))).resolves.toMatchObject({ status: 'dry-run' });
+    await expect(handler()(recorded({ dryRun: 'true' }))).resolves.toMatchObject({ status: 'dry-run' });
 
-    expect(ssmMock).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
+    expect(ssmMock).toHaveReceivedCommand(GetAutomationExecutionCommand);
   });
 
   it("refuses the requester's own approval (one approver other than the requester is needed)", async () => {
@@ -356,7 +384,7 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     await refusedBeforeOrganizations(
       handler()(recorded({}, { approvers: [REQUESTER] })),
       ApprovalRuleError,
-      /1 distinct approvers are required, 0 approved.*the requester .* does not count/,
+      /1 distinct approvers are required, 0 approved.*not counted: the requester /,
     );
   });
 
@@ -369,19 +397,25 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     );
   });
 
-  it('refuses a direct invocation whose execution id SSM does not know, writing nothing', async () => {
-    organization();
-    ssmMock
-      .on(GetAutomationExecutionCommand)
-      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
-    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
+  // dryRun true: an attacker probing for the OU path, the SCP ids and the management account; the plan is refused
+  // like the attachment, before Organizations is read.
+  it.each(['false', 'true'])(
+    'refuses a direct invocation (dryRun %s) whose execution id SSM does not know, reading and writing nothing',
+    async (dryRun) => {
+      organization();
+      ssmMock
+        .on(GetAutomationExecutionCommand)
+        .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
+      stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
 
-    await refusedBeforeOrganizations(
-      handler()(stepPayload()),
-      ExecutionRecordError,
-      /exists neither in this function's account nor in account 222222222222/,
-    );
-  });
+      await refusedBeforeOrganizations(
+        handler()(stepPayload({ dryRun })),
+        ExecutionRecordError,
+        /exists neither in this function's account nor in account 222222222222/,
+      );
+      expect(metrics.total('RemediationRefusals')).toBeGreaterThan(0);
+    },
+  );
 
   it.each<[string, Record<string, unknown>, AttachRecordOptions, RegExp]>([
     [
@@ -420,29 +454,32 @@ describe('attach-deny-root-scp handler: the approval in the execution record', (
     await expect(handler()(payload)).resolves.toMatchObject({ status: 'attached', targetId: MEMBER_ACCOUNT });
   });
 
-  it('reads the record of a Config remediation in the member account through the reader role', async () => {
+  it('never attaches for a member-account record: a dry run or an approved run there only files a request', async () => {
+    // Attacker: an administrator of the member account starts the document there, approves it himself, and
+    // asks for the organization root. He gets a request for his own account, account-level, in the tooling
+    // account, and learns nothing about the organization.
     organization();
-    const payload = stepPayload();
-    givenRecordIn(ssmMock, 'member', attachRecord(payload, { approvers: [ALICE, BOB] }));
+    ssmMock.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: REQUEST_EXECUTION_ID });
+    const payload = stepPayload({ targetId: ORG_ROOT_ID });
+    givenRecordIn(
+      ssmMock,
+      'member',
+      attachRecord(payload, { approvers: [MEMBER_ADMIN_APPROVER, ALICE, BOB] }),
+    );
     stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
 
-    await expect(handler()(payload)).resolves.toMatchObject({ status: 'attached' });
+    const planned = await handler()({ ...payload, dryRun: 'true' });
+    const attached = await handler()(payload);
 
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: readerRoleArn(MEMBER_ACCOUNT),
-      RoleSessionName: 'rootguard-attach-deny-root-scp-record',
-    });
-    // Organizations is written with the function's own credentials (no ORG_WRITE_ROLE_ARN), not the reader's.
-    const credentials = await orgMock.commandCalls(CreatePolicyCommand)[0]?.thisValue.config.credentials();
-    expect(credentials?.accessKeyId).toBe('testing');
-  });
-
-  it('refuses a member-account record without the approval, writing nothing', async () => {
-    organization();
-    const payload = stepPayload();
-    givenRecordIn(ssmMock, 'member', attachRecord(payload, { approvers: [] }));
-    stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
-
-    await refusedBeforeOrganizations(handler()(payload), ApprovalRuleError, /0 approved/);
+    for (const result of [planned, attached]) {
+      expect(result).toMatchObject({
+        status: 'requested',
+        route: 'requested',
+        requestExecutionId: REQUEST_EXECUTION_ID,
+      });
+      expect(JSON.stringify(result)).not.toMatch(/ou-|r-ab12|p-|111111111111/);
+    }
+    expect(orgMock.calls()).toHaveLength(0);
+    expectToolingRequest(ssmMock, 'RootGuard-AttachDenyRootScp', EXECUTION_ID);
   });
 });

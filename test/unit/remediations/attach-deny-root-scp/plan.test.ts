@@ -41,6 +41,8 @@ function facts(overrides: Partial<AttachFacts> = {}): AttachFacts {
     accountId: MEMBER_ACCOUNT,
     partition: 'aws',
     requestedTargetId: undefined,
+    // Tests that name an OU or the root confirm it, unless they test the confirmation itself.
+    allowOrganizationalTarget: overrides.requestedTargetId !== undefined,
     policyName: POLICY_NAME,
     organization: ORGANIZATION,
     ancestry: MEMBER_ANCESTRY,
@@ -134,7 +136,7 @@ describe('planAttachment', () => {
     expect(plan).toEqual({
       kind: 'attach',
       target: { id: MEMBER_ACCOUNT, type: 'ACCOUNT' },
-      policy: { id: undefined, name: POLICY_NAME },
+      policy: { id: undefined, name: POLICY_NAME, tag: false },
       actions: [
         `create SCP "${POLICY_NAME}" denying every action to the root user (aws:AssumedRoot sessions exempt)`,
         `attach the new SCP "${POLICY_NAME}" to the account ${MEMBER_ACCOUNT} itself`,
@@ -152,12 +154,13 @@ describe('planAttachment', () => {
     expect(plan.kind === 'attach' && plan.actions[1]).toContain(`to ${where}`);
   });
 
-  it('reuses an existing deny-root-only SCP rather than creating a second copy', () => {
+  it('reuses an existing canonical deny-root SCP rather than creating a second copy, tagging it first', () => {
     const plan = planAttachment(facts({ existingPolicies: [PARTIAL_DENY_SCP, DENY_ROOT_SCP] }));
     expect(plan).toMatchObject({
       kind: 'attach',
-      policy: { id: DENY_ROOT_SCP.id, name: 'DenyRootUser' },
+      policy: { id: DENY_ROOT_SCP.id, name: 'DenyRootUser', tag: true },
       actions: [
+        `tag existing SCP ${DENY_ROOT_SCP.id} (DenyRootUser) app=rootguard (its content is canonical)`,
         `attach existing SCP ${DENY_ROOT_SCP.id} (DenyRootUser) to the account ${MEMBER_ACCOUNT} itself`,
       ],
     });
@@ -243,7 +246,7 @@ describe('choosePolicy', () => {
     const bundleNamed = { ...BUNDLE_SCP, name: POLICY_NAME };
     expect(choosePolicy([bundleNamed], POLICY_NAME, 'aws', MEMBER_ACCOUNT)).toMatchObject({
       kind: 'name-taken',
-      why: 'it denies root but also does other things',
+      why: 'it denies root but is not the canonical deny-root SCP (it denies more, or bundles other statements)',
     });
   });
 });

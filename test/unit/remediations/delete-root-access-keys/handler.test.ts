@@ -26,6 +26,8 @@ import {
   type RootCredentialsHandler,
 } from '../../../../remediations/lib/root-session';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
+import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { memberRunCases } from '../member-run-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -83,6 +85,7 @@ const givenExecution = (options: Partial<ExecutionOptions> = {}) =>
 
 beforeEach(() => {
   for (const mock of [ssmMock, stsMock, orgMock, iamMock]) mock.reset();
+  givenDeployedDocuments(ssmMock);
   metrics.recorded = [];
   givenExecution();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
@@ -100,6 +103,7 @@ describe('delete-root-access-keys handler', () => {
     const result = await handler()(stepPayload('false'));
 
     expect(result).toEqual({
+      route: 'act',
       status: 'deleted',
       accountId: MEMBER_ACCOUNT,
       executionId: EXECUTION_ID,
@@ -215,7 +219,7 @@ describe('delete-root-access-keys handler', () => {
       await expect(handler()(stepPayload('false'))).rejects.toThrow(ApprovalRuleError);
       await refused(
         { approvers: [REQUESTER] },
-        /1 distinct approvers are required, 0 approved.*the requester .*carol does not count/,
+        /1 distinct approvers are required, 0 approved.*not counted: the requester .*carol/,
       );
     });
 
@@ -322,28 +326,12 @@ describe('delete-root-access-keys handler, run by AWS Config in the member accou
     );
   };
 
-  it('reads the execution record and its approvals there through the reader role, then deletes', async () => {
-    inMember();
-
-    const result = await handler()(stepPayload('false'));
-
-    expect(result).toMatchObject({ status: 'deleted', approvers: [ALICE], requestedBy: REQUESTER });
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: readerRoleArn(MEMBER_ACCOUNT),
-      RoleSessionName: 'rootguard-delete-root-access-keys-record',
-    });
-    // The management role opens the root session as before; the reader only reads the record.
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: MANAGEMENT_ROLE_ARN });
-    expect(ssmMock).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 2);
-  });
-
-  it('deletes nothing when the member-account record lacks the approvals', async () => {
-    inMember({ approvers: [REQUESTER] });
-
-    const run = handler()(stepPayload('false'));
-
-    await expect(run).rejects.toThrow(ApprovalRuleError);
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+  memberRunCases('RootGuard-DeleteRootAccessKeys', {
+    handler: () => handler(),
+    inMember,
+    ssmMock,
+    stsMock,
+    iamMock,
   });
 
   it('deletes nothing when the member account does not know the execution either', async () => {

@@ -5,6 +5,7 @@ import {
   requireDistinctApprovers,
 } from '../../../../remediations/lib/automation-execution';
 import { ApprovalRuleError, ExecutionRecordError } from '../../../../remediations/lib/errors';
+import { normalizeIdentity } from '../../../../remediations/lib/identity';
 import {
   ALICE,
   APPROVED_AT,
@@ -101,6 +102,7 @@ describe('requireDistinctApprovers', () => {
   const approval = (approvers: string[]) => ({
     stepName: 'A',
     approvers,
+    identities: approvers.map((a) => normalizeIdentity(a)),
     decisions: [],
     approvedAt: undefined,
   });
@@ -117,7 +119,7 @@ describe('requireDistinctApprovers', () => {
     expect(() => requireDistinctApprovers(approval([ALICE]), options)).toThrow(ApprovalRuleError);
   });
 
-  it('compares principals exactly, as AWS recorded them (a user and a role are two principals)', () => {
+  it('compares people exactly on their normalized identity (a user and a role are two people)', () => {
     const requesterAsUser = REQUESTER.replace('assumed-role/Operator/carol', 'user/carol');
     expect(requireDistinctApprovers(approval([requesterAsUser, ALICE]), options)).toHaveLength(2);
   });

@@ -3,6 +3,7 @@
  * in the function's own account for a document started there, else in the member account through the reader role
  * (a Config remediation ran there). And what verifyExecution demands of a record before a step acts on it.
  */
+
 import {
   DescribeAutomationStepExecutionsCommand,
   GetAutomationExecutionCommand,
@@ -19,6 +20,7 @@ import {
 } from '../../../../remediations/lib/automation-execution';
 import { ApprovalRuleError, ExecutionRecordError } from '../../../../remediations/lib/errors';
 import { MEMBER_ACCOUNT, REGION } from '../../../helpers/constants';
+import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import {
   ALICE,
   accessDenied,
@@ -52,6 +54,7 @@ async function signedWith(call: { thisValue: unknown } | undefined): Promise<str
 
 beforeEach(() => {
   ssmMock.reset();
+  givenDeployedDocuments(ssmMock);
   stsMock.reset();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
 });
@@ -164,6 +167,7 @@ describe('executionRecordReader', () => {
 
 const expectations = (overrides: Partial<ExecutionExpectations> = {}): ExecutionExpectations => ({
   executionId: EXECUTION_ID,
+  folder: 'delete-root-credentials',
   accountId: MEMBER_ACCOUNT,
   documentName: DOCUMENT,
   parameters: { AccountId: { value: MEMBER_ACCOUNT }, DryRun: { value: 'false', whenOmitted: 'true' } },

@@ -10,7 +10,7 @@ import {
 import { HARDWARE_MFA_TASK } from '../../../../remediations/request-hardware-mfa/checklist';
 import { ROOT_ACTIVITY_FORWARDING_TASK } from '../../../../remediations/request-root-activity-forwarding/checklist';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../../helpers/constants';
-import { EXECUTION_ID, OPEN_OPS_ITEM_ID, opsItem } from '../request-hardware-mfa/fixtures';
+import { EXECUTION_ID, OPEN_OPS_ITEM_ID, OPS_ITEM_CREATOR, opsItem } from '../request-hardware-mfa/fixtures';
 
 describe('operationalData', () => {
   it('makes the account, the rule and the dedup key searchable and sets OpsCenter’s own dedup string', () => {
@@ -48,9 +48,9 @@ describe('operationalData', () => {
 
 describe('openOpsItemFor and decide', () => {
   it.each(['Open', 'InProgress'] as const)('finds an OpsItem that is %s', (status) => {
-    expect(openOpsItemFor([opsItem(status)], HARDWARE_MFA_TASK, MEMBER_ACCOUNT)?.OpsItemId).toBe(
-      OPEN_OPS_ITEM_ID,
-    );
+    expect(
+      openOpsItemFor([opsItem(status)], HARDWARE_MFA_TASK, MEMBER_ACCOUNT, OPS_ITEM_CREATOR)?.OpsItemId,
+    ).toBe(OPEN_OPS_ITEM_ID);
   });
 
   it('ignores resolved OpsItems, those of other accounts and those of another task', () => {
@@ -59,7 +59,7 @@ describe('openOpsItemFor and decide', () => {
       opsItem('Open', OTHER_ACCOUNT),
       opsItem('Open', MEMBER_ACCOUNT, 'oi-000000000003', ROOT_ACTIVITY_FORWARDING_TASK),
     ];
-    expect(openOpsItemFor(items, HARDWARE_MFA_TASK, MEMBER_ACCOUNT)).toBeUndefined();
+    expect(openOpsItemFor(items, HARDWARE_MFA_TASK, MEMBER_ACCOUNT, OPS_ITEM_CREATOR)).toBeUndefined();
   });
 
   it('creates only when none is open and it is not a dry run', () => {

@@ -10,7 +10,9 @@ import {
 
 describe('loadRequestHardwareMfaConfig', () => {
   it('reads the region', () => {
-    expect(loadRequestHardwareMfaConfig({ AWS_REGION: 'eu-central-1' })).toEqual({ region: 'eu-central-1' });
+    expect(loadRequestHardwareMfaConfig({ AWS_REGION: 'eu-central-1' })).toMatchObject({
+      region: 'eu-central-1',
+    });
     expect(DEFAULT_DOCUMENT_NAME).toBe('RootGuard-RequestHardwareMfa');
   });
 

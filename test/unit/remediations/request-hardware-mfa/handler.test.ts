@@ -1,4 +1,10 @@
-import { CreateOpsItemCommand, DescribeOpsItemsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  CreateOpsItemCommand,
+  DescribeOpsItemsCommand,
+  GetAutomationExecutionCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
 import { AccessDeniedError } from '../../../../lib/errors';
@@ -15,14 +21,36 @@ import {
   ROOT_ACTIVITY_FORWARDING_TASK,
 } from '../../../../remediations/request-root-activity-forwarding/checklist';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
-import { CREATED_OPS_ITEM_ID, EXECUTION_ID, OPEN_OPS_ITEM_ID, opsItem, stepPayload } from './fixtures';
+import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { recordingMetrics } from '../../../helpers/metrics';
+import { READER_ROLE_NAME } from '../root-session-fixtures';
+import {
+  CREATED_OPS_ITEM_ID,
+  EXECUTION_ID,
+  LAMBDA_SESSION_ARN,
+  OPEN_OPS_ITEM_ID,
+  opsItem,
+  stepPayload as payloadOf,
+  requestRecord,
+} from './fixtures';
+
+/** The last step payload a test built: the genuine execution record answers with its values. */
+let lastPayload: Record<string, unknown> = payloadOf();
+const stepPayload = (overrides: Record<string, unknown> = {}) => {
+  lastPayload = payloadOf(overrides);
+  return lastPayload;
+};
 
 const ssmMock = mockClient(SSMClient);
 
+const stsMock = mockClient(STSClient);
+const metrics = recordingMetrics();
+
 function handler(): RequestHardwareMfaHandler {
   return createRequestHardwareMfaHandler({
-    config: { region: REGION },
+    config: { region: REGION, executionReaderRoleName: READER_ROLE_NAME },
     clientFactory: new ClientFactory({ region: REGION }),
+    metrics,
   });
 }
 
@@ -30,6 +58,14 @@ const TITLE = `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA 
 
 beforeEach(() => {
   ssmMock.reset();
+  stsMock.reset();
+  metrics.recorded = [];
+  givenDeployedDocuments(ssmMock);
+  stsMock.on(GetCallerIdentityCommand).resolves({ Arn: LAMBDA_SESSION_ARN });
+  // Each step payload below comes from a genuine run of its document, unless a test says otherwise.
+  ssmMock.on(GetAutomationExecutionCommand).callsFake(async () => ({
+    AutomationExecution: requestRecord(lastPayload),
+  }));
   ssmMock.on(DescribeOpsItemsCommand).resolves({ OpsItemSummaries: [] });
   ssmMock.on(CreateOpsItemCommand).resolves({ OpsItemId: CREATED_OPS_ITEM_ID });
 });

@@ -1,0 +1,32 @@
+/**
+ * A refusal is the remediation Lambdas doing their job against someone who tried to use them: a record that does
+ * not back the step, an approval that does not meet the rule, a document that is not rootguard's, a target nobody
+ * confirmed. Each one is logged (with its reason) and counted as the dimension-free metric RemediationRefusals, so
+ * an alarm can watch for someone probing the Lambdas; ordinary failures (a throttled read) are not refusals.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { errorMessage } from '../../lib/errors';
+import { logger } from '../../lib/logger';
+
+export const REFUSAL_METRIC = 'RemediationRefusals';
+
+/** The part of Powertools Metrics the remediation handlers use. */
+export interface RemediationMetrics {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
+
+/** The reason of an error that is a refusal (it carries `refusalReason`), else undefined. */
+export function refusalReason(error: unknown): string | undefined {
+  const reason = (error as { refusalReason?: unknown } | null)?.refusalReason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+/** Logs and counts the error when it is a refusal; true when it was one. Never logs the event. */
+export function recordRefusal(error: unknown, metrics: RemediationMetrics, remediation: string): boolean {
+  const reason = refusalReason(error);
+  if (reason === undefined) return false;
+  metrics.addMetric(REFUSAL_METRIC, MetricUnit.Count, 1);
+  logger.warn('Remediation refused', { remediation, reason, error: errorMessage(error) });
+  return true;
+}
