@@ -19,6 +19,8 @@ module.exports = {
       displayName: 'contract',
       testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
       transform,
+      // org-scale.test.ts runs the snapshot builder and the membership guard: quiet their logs.
+      setupFiles: ['<rootDir>/test/helpers/setup-quiet.ts'],
       testEnvironment: 'node',
     },
     {
