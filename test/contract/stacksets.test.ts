@@ -320,14 +320,18 @@ describe('member-account.yaml', () => {
     expect(member.Parameters.ExecutionRoleName?.Default).toBe('RootGuardExecutionRole');
   });
 
-  it('trusts the rule roles of the tooling account by name prefix, at request time', () => {
+  it('trusts exactly the rule role of every rule of the registry, by ARN, at request time', () => {
     expect(trustStatements(role)).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
         Principal: { AWS: { 'Fn::Sub': TOOLING_ACCOUNT_ROOT } },
         Action: 'sts:AssumeRole',
         Condition: {
-          ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}*` } },
+          ArnEquals: {
+            'aws:PrincipalArn': RULES.map((rule) => ({
+              'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}${rule.metadata.id}`,
+            })),
+          },
         },
       }),
     ]);
@@ -636,9 +640,12 @@ describe('management-account.yaml', () => {
     expect(trustedArn('ScpRemediationRole')).toEqual([
       `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}attach-deny-root-scp`,
     ]);
-    expect(trustedArn('RootCredentialsRemediationRole')).toEqual([
-      `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}delete-root-*`,
-    ]);
+    // Every remediation that opens an AssumeRoot session (remediations/lib/root-session.ts), by exact name.
+    expect(trustedArn('RootCredentialsRemediationRole')).toEqual(
+      remediationFolders()
+        .filter((folder) => folder.startsWith('delete-root-'))
+        .map((folder) => `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}${folder}`),
+    );
   });
 });
 

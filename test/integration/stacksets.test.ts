@@ -102,6 +102,9 @@ const RULE_DOCUMENTS = RULES.map((rule) => rule.metadata.remediation.documentId)
 const MEMBERS = [MEMBER_ACCOUNT, OTHER_ACCOUNT];
 const EXECUTION_ROLE = 'RootGuardExecutionRole';
 const RULE_ROLE_PREFIX = 'rootguard-prod-rule-';
+/** The exact rule role ARNs the execution role trusts: one per rule of the registry, in its order. */
+const ruleRoleArns = (prefix: string) =>
+  RULES.map((rule) => `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/${prefix}${rule.metadata.id}`);
 const CENTRAL_BUS = 'rootguard-central';
 const CENTRAL_BUS_ARN = `arn:aws:events:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:event-bus/${CENTRAL_BUS}`;
 const FORWARDING_STACK_SET = 'rootguard-member-forwarding';
@@ -403,9 +406,7 @@ describe('member-account.yaml as a stack set', () => {
       expect(execution.maxSessionDuration).toBe(3600);
       expect(execution.trust).toEqual(
         toolingTrust({
-          ArnLike: {
-            'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/${RULE_ROLE_PREFIX}*`,
-          },
+          ArnEquals: { 'aws:PrincipalArn': ruleRoleArns(RULE_ROLE_PREFIX) },
         }),
       );
       expect(actionsOf(execution.policy)).toEqual(EXECUTION_ROLE_ACTIONS);
@@ -434,7 +435,7 @@ describe('member-account.yaml as a stack set', () => {
     for (const accountId of MEMBERS) {
       const execution = await role(accountId, 'RootGuardExec', 'rootguard-read-root-facts');
       expect(execution.trust.Statement[0]?.Condition).toEqual({
-        ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-dev-rule-*` },
+        ArnEquals: { 'aws:PrincipalArn': ruleRoleArns('rootguard-dev-rule-') },
       });
     }
   });
@@ -725,8 +726,11 @@ describe('management-account.yaml as a plain stack in the management account', (
     expect(outputs.RootCredentialsRemediationRoleArn).toBe(rootTasks.arn);
     expect(rootTasks.trust).toEqual(
       toolingTrust({
-        ArnLike: {
-          'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-*`,
+        ArnEquals: {
+          'aws:PrincipalArn': [
+            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-access-keys`,
+            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-credentials`,
+          ],
         },
       }),
     );
