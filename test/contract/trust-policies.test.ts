@@ -58,6 +58,8 @@ function principalArns(statement: JsonObject): string[] {
 }
 
 const WILDCARD = /[*?]/;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+const RIDING_PRINCIPAL = 'arn:aws:iam::444444444444:role/${Prefix}delete-root-*';
 
 /**
  * What is wrong with a role ARN's name: a wildcard, or a `${Parameter}` whose AllowedPattern admits one.
@@ -143,10 +145,7 @@ describe('trust and resource policies name exact role ARNs', () => {
                   Action: 'sts:AssumeRole',
                   Condition: {
                     ArnLike: {
-                      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-                      'aws:PrincipalArn': {
-                        'Fn::Sub': 'arn:aws:iam::444444444444:role/${Prefix}delete-root-*',
-                      },
+                      'aws:PrincipalArn': { 'Fn::Sub': RIDING_PRINCIPAL },
                     },
                   },
                 },
