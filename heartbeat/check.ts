@@ -14,7 +14,7 @@ import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
 import { heartbeatWiringFromEnv } from './config';
 import { SilenceAlertError } from './errors';
 import { judgeSilence, type MemberAccount, type SilenceVerdict, silenceMessage } from './heartbeat';
-import type { HeartbeatMetrics } from './record';
+import { type HeartbeatMetrics, invocation } from './invocation';
 import type { HeartbeatStore } from './store';
 
 export interface CheckDeps {
@@ -31,8 +31,8 @@ export type CheckResult = SilenceVerdict & { paged: boolean };
 export function createSilenceCheck(deps: CheckDeps) {
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? defaultMetrics;
-  return async (): Promise<CheckResult> => {
-    try {
+  return (): Promise<CheckResult> =>
+    invocation('Heartbeat check failed', metrics, async () => {
       const at = now();
       const snapshot = await deps.orgSnapshot.read();
       const members: MemberAccount[] = Object.entries(snapshot.accounts).map(([accountId, account]) => ({
@@ -66,13 +66,7 @@ export function createSilenceCheck(deps: CheckDeps) {
         inactive: verdict.inactive.length,
       });
       return { ...verdict, paged };
-    } catch (error) {
-      logger.error('Heartbeat check failed', { error: errorMessage(error) });
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+    });
 }
 
 let check: ReturnType<typeof createSilenceCheck> | undefined;

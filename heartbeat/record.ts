@@ -7,20 +7,14 @@
  * thrown: nothing would be gained by retrying it.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { errorMessage } from '../lib/errors';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { isOrganizationMember } from '../lib/org-snapshot';
 import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
 import { heartbeatWiringFromEnv } from './config';
 import { InvalidHeartbeatError } from './errors';
 import { parseHeartbeat } from './heartbeat';
+import { type HeartbeatMetrics, invocation } from './invocation';
 import type { HeartbeatStore } from './store';
-
-/** The part of Powertools Metrics the heartbeat Lambdas use (tests pass a recorder). */
-export interface HeartbeatMetrics {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
 
 export interface RecorderDeps {
   store: Pick<HeartbeatStore, 'recordHeartbeat'>;
@@ -37,8 +31,8 @@ export type RecordResult =
 export function createHeartbeatRecorder(deps: RecorderDeps) {
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? defaultMetrics;
-  return async (event: unknown): Promise<RecordResult> => {
-    try {
+  return (event: unknown): Promise<RecordResult> =>
+    invocation('Could not record a heartbeat', metrics, async () => {
       let heartbeat: ReturnType<typeof parseHeartbeat>;
       try {
         heartbeat = parseHeartbeat(event);
@@ -60,13 +54,7 @@ export function createHeartbeatRecorder(deps: RecorderDeps) {
       logger.info('Recorded a heartbeat', { accountId, region });
       metrics.addMetric('Heartbeats', MetricUnit.Count, 1);
       return { status: 'recorded', accountId };
-    } catch (error) {
-      logger.error('Could not record a heartbeat', { error: errorMessage(error) });
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+    });
 }
 
 let recorder: ReturnType<typeof createHeartbeatRecorder> | undefined;
