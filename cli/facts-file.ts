@@ -107,7 +107,8 @@ export const rootActivityAlertingFactsSchema = z.strictObject({
             // The pattern's JSON text, as ListRules returns it; the rule evaluates it against real-shaped
             // root events of that Region.
             eventPattern: z.string().min(1),
-            targetCount: count,
+            // Every target's ARN: the rule checks that the central bus is among them.
+            targetArns: z.array(z.string().min(1)),
           }),
         ),
       }),

@@ -70,7 +70,7 @@ async function listRules(events: EventBridgeClient, accountId: string): Promise<
       arn: rule.Arn ?? '',
       state: rule.State ?? 'UNKNOWN',
       eventPattern: rule.EventPattern,
-      targetCount: targetPages.reduce((n, page) => n + (page.Targets?.length ?? 0), 0),
+      targetArns: targetPages.flatMap((page) => (page.Targets ?? []).flatMap((t) => (t.Arn ? [t.Arn] : []))),
     });
   }
   return rules;

@@ -8,11 +8,19 @@
  * Root API calls reach EventBridge in the Region where they are made, so each Region needs its own rule.
  * Patterns are evaluated against real-shaped events, never compared as text (`{"source":["aws.signin"]}` or a
  * `prefix` on userIdentity.type counts).
+ * CentralEventBusArn (org mode) is the bus every forwarding rule must target (issue 11, part 4): a rule that
+ * delivers only to something inside the account (a Lambda, a topic) can be read or silenced by the account's
+ * administrator, so it does not count.
  * Scenarios:
- *  - in every Region, a rule on the default bus in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, with a
- *    target, whose pattern matches a root API call and a read-only root API call of that Region; and in the
- *    sign-in Region an enabled rule with a target matching a root console sign-in → COMPLIANT, naming the
- *    rules and how many Regions
+ *  - in every Region, a rule on the default bus in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS,
+ *    targeting the central bus, whose pattern matches a root API call and a read-only root API call of that
+ *    Region; and in the sign-in Region an enabled rule targeting the central bus matching a root console
+ *    sign-in → COMPLIANT, naming the rules and how many Regions
+ *  - the sign-in rule only (the API-call rule deleted), even beside a local CIS metric filter → NON_COMPLIANT
+ *  - a matching rule whose targets do not include the central bus (e.g. a Lambda in the account) →
+ *    NON_COMPLIANT naming the Region, the rule and its targets
+ *  - CentralEventBusArn blank and forwarding everywhere → NON_COMPLIANT: the targets could not be checked,
+ *    so forwarding alone never passes (single-account mode relies on the CIS metric filter below)
  *  - a Region with no such rule → NON_COMPLIANT naming the Region (sorted, as many as fit in 256 characters,
  *    then "and N more"), grouped by what is missing:
  *    - a matching rule in state ENABLED: it receives no read-only management events (Get*, List*,
@@ -25,7 +33,7 @@
  *    named in a NON_COMPLIANT annotation
  *  - account:ListRegions (or any read) denied → NON_COMPLIANT "could not be evaluated" (lib/rule-handler.ts),
  *    never COMPLIANT
- *  - the CIS metric filter (`$.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS &&
+ *  - CentralEventBusArn blank, and the CIS metric filter (`$.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS &&
  *    $.eventType != "AwsServiceEvent"`, whitespace, parentheses, quotes and order normalised) with an
  *    alarm on its metric that has ActionsEnabled and ≥1 AlarmActions → COMPLIANT for every Region, naming
  *    filter and alarm: CIS puts it on the log group of a multi-Region trail, which receives every Region's
@@ -35,6 +43,8 @@
  *    root use, only more often (for services acting as root); the annotation says it is noisier than CIS
  *  - a filter requiring Root but adding other conditions or `||` → does not count, named in the annotation
  *  - a root-usage filter without an alarm, or whose alarms have no enabled action → NON_COMPLIANT
+ *  - with CentralEventBusArn set, a metric filter never passes: its alarm stays inside the account; a working
+ *    one is named "alarms inside the account only"
  *  - nothing of the above → NON_COMPLIANT
  */
 import {
@@ -59,8 +69,8 @@ export interface EventBridgeRuleFacts {
   state: string;
   /** The pattern's JSON text, as ListRules returns it. */
   eventPattern: string;
-  /** Targets on the rule, counted over every ListTargetsByRule page. */
-  targetCount: number;
+  /** The ARN of every target on the rule, over every ListTargetsByRule page. */
+  targetArns: string[];
 }
 
 export interface MetricFilterFacts {
@@ -112,6 +122,11 @@ export interface RootActivityAlertingParams {
   MetricFilterRegion?: string;
   /** Regions whose default bus must forward root activity. Blank: every Region enabled in the account. */
   ForwardingRegions?: string[];
+  /**
+   * The central bus every forwarding rule must target. Blank: targets cannot be checked, so forwarding never
+   * passes; an account-local CIS metric filter with an alarm still does (single-account mode).
+   */
+  CentralEventBusArn?: string;
 }
 
 const ENABLED_STATES = new Set(['ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS']);
@@ -134,12 +149,20 @@ function reasonOf(error: unknown): string {
 }
 
 /** Why a Region's root activity raises no alert, best candidate first (what is closest to working). */
-const PROBLEMS = ['enabled-only', 'drops-read-only', 'no-target', 'disabled', 'no-rule'] as const;
+const PROBLEMS = [
+  'enabled-only',
+  'wrong-target',
+  'drops-read-only',
+  'no-target',
+  'disabled',
+  'no-rule',
+] as const;
 type Problem = (typeof PROBLEMS)[number];
 
 /** What each duty is missing, in words; the Regions follow. */
 const API_CALL_PROBLEM_TEXT: Record<Problem, string> = {
   'enabled-only': `root API call rules are only ENABLED, so read-only calls are missed, in`,
+  'wrong-target': 'root API call rules do not target the central bus in',
   'drops-read-only': 'root API call rule patterns skip read-only calls in',
   'no-target': 'root API call rules have no target in',
   disabled: 'root API call rules are DISABLED in',
@@ -147,6 +170,7 @@ const API_CALL_PROBLEM_TEXT: Record<Problem, string> = {
 };
 const SIGN_IN_PROBLEM_TEXT: Record<Problem, string> = {
   'enabled-only': 'no rule forwards root console sign-ins in',
+  'wrong-target': 'root sign-in rules do not target the central bus in',
   'drops-read-only': 'no rule forwards root console sign-ins in',
   'no-target': 'root sign-in rules have no target in',
   disabled: 'root sign-in rules are DISABLED in',
@@ -158,6 +182,8 @@ interface DutyVerdict {
   alerting: EventBridgeRuleFacts[];
   /** Set when none does: the closest miss. */
   problem?: Problem;
+  /** Matching rules that deliver elsewhere than the central bus: "rule X in R targets Y". */
+  misdirected: string[];
 }
 
 /** A rule whose pattern parsed. */
@@ -173,10 +199,16 @@ interface ReadableRule {
  */
 function judgeDuty(
   rules: readonly ReadableRule[],
-  events: readonly unknown[],
-  readOnlyEvent?: unknown,
+  duty: {
+    region: string;
+    centralBusArn: string | undefined;
+    events: readonly unknown[];
+    readOnlyEvent?: unknown;
+  },
 ): DutyVerdict {
+  const { region, centralBusArn, events, readOnlyEvent } = duty;
   const alerting: EventBridgeRuleFacts[] = [];
+  const misdirected: string[] = [];
   let best: Problem = 'no-rule';
   const consider = (problem: Problem) => {
     if (PROBLEMS.indexOf(problem) < PROBLEMS.indexOf(best)) best = problem;
@@ -186,12 +218,16 @@ function judgeDuty(
     if (readOnlyEvent !== undefined && !matchesEventPattern(pattern, readOnlyEvent))
       consider('drops-read-only');
     else if (!ENABLED_STATES.has(rule.state)) consider('disabled');
-    else if (rule.targetCount < 1) consider('no-target');
-    else if (readOnlyEvent !== undefined && rule.state !== ALL_MANAGEMENT_EVENTS_STATE)
+    else if (rule.targetArns.length < 1) consider('no-target');
+    // Blank CentralEventBusArn: any target counts here, and evaluate refuses to pass on forwarding alone.
+    else if (centralBusArn !== undefined && !rule.targetArns.includes(centralBusArn)) {
+      consider('wrong-target');
+      misdirected.push(`${rule.name} in ${region} targets ${rule.targetArns.join(', ')}`);
+    } else if (readOnlyEvent !== undefined && rule.state !== ALL_MANAGEMENT_EVENTS_STATE)
       consider('enabled-only');
     else alerting.push(rule);
   }
-  return alerting.length > 0 ? { alerting } : { alerting, problem: best };
+  return alerting.length > 0 ? { alerting, misdirected: [] } : { alerting, problem: best, misdirected };
 }
 
 interface RegionVerdict {
@@ -203,7 +239,12 @@ interface RegionVerdict {
   unreadable: string[];
 }
 
-function judgeRegion(facts: RegionRulesFacts, signInRegion: string, ctx: EvaluateContext): RegionVerdict {
+function judgeRegion(
+  facts: RegionRulesFacts,
+  signInRegion: string,
+  centralBusArn: string | undefined,
+  ctx: EvaluateContext,
+): RegionVerdict {
   const where = { accountId: ctx.accountId, partition: ctx.partition, region: facts.region };
   const unreadable: string[] = [];
   const readable = facts.rules.flatMap((rule): ReadableRule[] => {
@@ -219,9 +260,20 @@ function judgeRegion(facts: RegionRulesFacts, signInRegion: string, ctx: Evaluat
   });
   return {
     region: facts.region,
-    apiCalls: judgeDuty(readable, [rootApiCallEvent(where)], rootReadOnlyApiCallEvent(where)),
+    apiCalls: judgeDuty(readable, {
+      region: facts.region,
+      centralBusArn,
+      events: [rootApiCallEvent(where)],
+      readOnlyEvent: rootReadOnlyApiCallEvent(where),
+    }),
     ...(facts.region === signInRegion
-      ? { signIns: judgeDuty(readable, [rootConsoleSignInEvent(where)]) }
+      ? {
+          signIns: judgeDuty(readable, {
+            region: facts.region,
+            centralBusArn,
+            events: [rootConsoleSignInEvent(where)],
+          }),
+        }
       : {}),
     unreadable,
   };
@@ -344,13 +396,14 @@ function describeForwarding(facts: RootActivityAlertingFacts, verdicts: readonly
 
 export function evaluate(
   facts: RootActivityAlertingFacts,
-  _params: unknown,
+  params: RootActivityAlertingParams | undefined,
   ctx: EvaluateContext,
 ): RuleEvaluation[] {
   const { accountId } = ctx;
   const { signInRegion } = facts.eventBridge;
   const cwRegion = facts.cloudWatch.region;
-  const verdicts = facts.eventBridge.regions.map((r) => judgeRegion(r, signInRegion, ctx));
+  const centralBusArn = params?.CentralEventBusArn || undefined;
+  const verdicts = facts.eventBridge.regions.map((r) => judgeRegion(r, signInRegion, centralBusArn, ctx));
   const filters = judgeMetricFilters(facts);
   // CIS filters first, so the annotation names the best one.
   const filterAlert = [...filters.alerting].sort(
@@ -361,12 +414,13 @@ export function evaluate(
   );
   const forwardsEverywhere = verdicts.length > 0 && missing.length === 0;
 
-  if (forwardsEverywhere) {
+  if (forwardsEverywhere && centralBusArn !== undefined) {
     const also = filterAlert ? `; also metric filter ${filterAlert.filter.filterName}` : '';
-    return [compliant(accountId, `${describeForwarding(facts, verdicts)}${also}`)];
+    return [compliant(accountId, `${describeForwarding(facts, verdicts)} to the central bus${also}`)];
   }
-  if (filterAlert) {
-    // A metric filter sees what its trail delivers: every Region's events, for a multi-Region trail.
+  if (filterAlert && centralBusArn === undefined) {
+    // Single-account mode: no central bus to check against. A metric filter sees what its trail delivers:
+    // every Region's events, for a multi-Region trail.
     return [
       compliant(
         accountId,
@@ -374,17 +428,36 @@ export function evaluate(
       ),
     ];
   }
+  if (forwardsEverywhere) {
+    return [
+      nonCompliant(
+        accountId,
+        `CentralEventBusArn is not set, so the targets of the forwarding rules (e.g. ${verdicts[0]?.apiCalls.alerting[0]?.name ?? '?'}) could not be checked against the central bus`,
+      ),
+    ].map((e) => ({ ...e, annotation: truncateAnnotation(e.annotation) }));
+  }
 
   const groups = [
     ...groupBy(verdicts, (v) => v.signIns, SIGN_IN_PROBLEM_TEXT),
     ...groupBy(verdicts, (v) => v.apiCalls, API_CALL_PROBLEM_TEXT),
   ];
+  // With a central bus, metric filters do not count (their alarms stay inside the account, whose
+  // administrator can silence them): a working one is named as such, the others are not mentioned.
+  const metricFilterFindings =
+    centralBusArn === undefined
+      ? filters.findings.length > 0
+        ? filters.findings
+        : [`no root-usage metric filter in ${cwRegion}`]
+      : filterAlert
+        ? [`metric filter ${filterAlert.filter.filterName} alarms inside the account only`]
+        : [];
   const others = [
+    ...verdicts.flatMap((v) => [...(v.signIns?.misdirected ?? []), ...v.apiCalls.misdirected]),
     ...verdicts.flatMap((v) => v.unreadable),
-    ...(filters.findings.length > 0 ? filters.findings : [`no root-usage metric filter in ${cwRegion}`]),
+    ...metricFilterFindings,
   ];
   const prefix = `root activity raises no alert in ${missing.length} of ${plural(verdicts.length, 'Region')}: `;
-  const suffix = `; ${listed(others)}`;
+  const suffix = others.length > 0 ? `; ${listed(others)}` : '';
   const result = nonCompliant(
     accountId,
     `${prefix}${regionGroups(groups, accountId, prefix, suffix)}${suffix}`,

@@ -186,6 +186,10 @@ const SNAPSHOT_FUNCTION = 'orgSnapshot';
 const targetsSnapshot = (rule: Resource) =>
   targetsOf(rule).some((target) => sameJson(target.Arn, functionArn(SNAPSHOT_FUNCTION)));
 
+const HEARTBEAT_FUNCTION = 'heartbeatRecord';
+const targetsHeartbeat = (rule: Resource) =>
+  targetsOf(rule).some((target) => sameJson(target.Arn, functionArn(HEARTBEAT_FUNCTION)));
+
 /** The remediation folders with a Lambda of their own (handler.ts); the others only have a document. */
 const remediationFoldersWithHandler = remediationFolders().filter((folder) =>
   existsSync(join(ROOT, 'remediations', folder, 'handler.ts')),
@@ -332,8 +336,10 @@ describe('serverless.yml event rules and dead-letter queues', () => {
 
 describe('serverless.yml root activity alert path', () => {
   const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
-  // Every rule but the compliance-change and snapshot ones (tested below) belongs to the alert path.
-  const rules = eventRules.filter(([, rule]) => !targetsFindings(rule) && !targetsSnapshot(rule));
+  // Every rule but the compliance-change, snapshot and heartbeat ones (tested elsewhere) belongs to the alert path.
+  const rules = eventRules.filter(
+    ([, rule]) => !targetsFindings(rule) && !targetsSnapshot(rule) && !targetsHeartbeat(rule),
+  );
   const centralRules = rules.filter(([, rule]) => onCentralBus(rule));
   const defaultBusRules = rules.filter(([, rule]) => rule.Properties?.EventBusName === 'default');
   const alertFunction = config.functions?.rootActivityAlert ?? {};

@@ -82,12 +82,17 @@ const forwarding = loadTemplate(FORWARDING_FILE);
 const management = loadTemplate('management-account.yaml');
 const memberRemediation = loadTemplate(MEMBER_REMEDIATION_FILE);
 
-/** Resources as far as IAM and ARNs are concerned: an SSM document's content is the document, not the template's. */
+/**
+ * Resources as far as IAM roles and ARNs are concerned: an SSM document's content is the document, not the
+ * template's, and an SCP's content (Deny statements, arn:* for any partition) is judged by
+ * test/contract/protection-scp.test.ts.
+ */
+const CONTENT_OF_ITS_OWN = new Set(['AWS::SSM::Document', 'AWS::Organizations::Policy']);
 const withoutDocumentContent = (template: Template): Record<string, Resource> =>
   Object.fromEntries(
     Object.entries(template.Resources).map(([id, r]) => [
       id,
-      r.Type === 'AWS::SSM::Document' ? { ...r, Properties: { ...r.Properties, Content: '(document)' } } : r,
+      CONTENT_OF_ITS_OWN.has(r.Type) ? { ...r, Properties: { ...r.Properties, Content: '(document)' } } : r,
     ]),
   );
 
@@ -320,14 +325,18 @@ describe('member-account.yaml', () => {
     expect(member.Parameters.ExecutionRoleName?.Default).toBe('RootGuardExecutionRole');
   });
 
-  it('trusts the rule roles of the tooling account by name prefix, at request time', () => {
+  it('trusts exactly the rule role of every rule of the registry, by ARN, at request time', () => {
     expect(trustStatements(role)).toEqual([
       expect.objectContaining({
         Effect: 'Allow',
         Principal: { AWS: { 'Fn::Sub': TOOLING_ACCOUNT_ROOT } },
         Action: 'sts:AssumeRole',
         Condition: {
-          ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}*` } },
+          ArnEquals: {
+            'aws:PrincipalArn': RULES.map((rule) => ({
+              'Fn::Sub': `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}${rule.metadata.id}`,
+            })),
+          },
         },
       }),
     ]);
@@ -402,15 +411,19 @@ describe(`${FORWARDING_FILE}`, () => {
   const rules = Object.entries(forwarding.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
   const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
   const ruleIdOf = (key: string) => `${key.charAt(0).toUpperCase()}${key.slice(1)}Rule`;
-  const rootActivityRules = rules.filter(([id]) => id !== 'ConfigComplianceChangeRule');
+  const rootActivityRules = rules.filter(
+    ([id]) => id !== 'ConfigComplianceChangeRule' && id !== 'HeartbeatRule',
+  );
 
   it('creates no IAM resource: it is deployed in every Region, and IAM names are global', () => {
     expect(Object.values(forwarding.Resources).filter((r) => r.Type.startsWith('AWS::IAM::'))).toEqual([]);
   });
 
-  it('has one rule per pattern of alerts/root-activity/patterns.json, plus the compliance-change rule', () => {
+  it('has one rule per pattern of alerts/root-activity/patterns.json, plus the compliance-change and heartbeat rules', () => {
     expect(rootActivityRules.map(([id]) => id).sort()).toEqual(patternKeys.map(ruleIdOf).sort());
-    expect(rules.map(([id]) => id)).toContain('ConfigComplianceChangeRule');
+    expect(rules.map(([id]) => id)).toEqual(
+      expect.arrayContaining(['ConfigComplianceChangeRule', 'HeartbeatRule']),
+    );
   });
 
   it.each(patternKeys)('deploys the %s pattern verbatim', (key) => {
@@ -636,9 +649,12 @@ describe('management-account.yaml', () => {
     expect(trustedArn('ScpRemediationRole')).toEqual([
       `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}attach-deny-root-scp`,
     ]);
-    expect(trustedArn('RootCredentialsRemediationRole')).toEqual([
-      `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}delete-root-*`,
-    ]);
+    // Every remediation that opens an AssumeRoot session (remediations/lib/root-session.ts), by exact name.
+    expect(trustedArn('RootCredentialsRemediationRole')).toEqual(
+      remediationFolders()
+        .filter((folder) => folder.startsWith('delete-root-'))
+        .map((folder) => `${TOOLING_ROLE_PREFIX}\${RemediationRoleNamePrefix}${folder}`),
+    );
   });
 });
 

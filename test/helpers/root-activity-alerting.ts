@@ -8,11 +8,17 @@ import type {
   RegionRulesFacts,
   RootActivityAlertingFacts,
 } from '../../rules/root-activity-alerting/evaluate';
-import { MEMBER_ACCOUNT } from './constants';
+import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from './constants';
 
 export const SIGN_IN_REGION = 'us-east-1';
 export const CLOUDTRAIL_LOG_GROUP = 'aws-cloudtrail-logs-222222222222';
 export const ALERT_TOPIC_ARN = `arn:aws:sns:us-east-1:${MEMBER_ACCOUNT}:root-activity`;
+/** The central bus in the security tooling account (the rule's CentralEventBusArn). */
+export const CENTRAL_BUS_ARN = `arn:aws:events:us-east-1:${SECURITY_TOOLING_ACCOUNT}:event-bus/rootguard-root-activity-prod`;
+/** A Lambda in the member account itself: its administrator can read, change or silence it. */
+export const MEMBER_LAMBDA_ARN = `arn:aws:lambda:us-east-1:${MEMBER_ACCOUNT}:function:root-activity-sink`;
+/** Org mode: the rule checks every forwarding rule's target against the central bus. */
+export const ORG_PARAMS = { CentralEventBusArn: CENTRAL_BUS_ARN };
 
 /** The pattern the member-account StackSet deploys (alerts/root-activity/patterns.json, rootConsoleSignIn). */
 export const ROOT_SIGN_IN_PATTERN = {
@@ -87,7 +93,7 @@ export function eventBridgeRule(
     arn: `arn:aws:events:${region}:${MEMBER_ACCOUNT}:rule/${name}`,
     state: ALL_MANAGEMENT_EVENTS_STATE,
     eventPattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern),
-    targetCount: 1,
+    targetArns: [CENTRAL_BUS_ARN],
     ...overrides,
   };
 }

@@ -102,6 +102,9 @@ const RULE_DOCUMENTS = RULES.map((rule) => rule.metadata.remediation.documentId)
 const MEMBERS = [MEMBER_ACCOUNT, OTHER_ACCOUNT];
 const EXECUTION_ROLE = 'RootGuardExecutionRole';
 const RULE_ROLE_PREFIX = 'rootguard-prod-rule-';
+/** The exact rule role ARNs the execution role trusts: one per rule of the registry, in its order. */
+const ruleRoleArns = (prefix: string) =>
+  RULES.map((rule) => `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/${prefix}${rule.metadata.id}`);
 const CENTRAL_BUS = 'rootguard-central';
 const CENTRAL_BUS_ARN = `arn:aws:events:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:event-bus/${CENTRAL_BUS}`;
 const FORWARDING_STACK_SET = 'rootguard-member-forwarding';
@@ -115,7 +118,9 @@ const ROOT_ACTIVITY_RULES = [
   'rootguard-root-console-sign-in',
 ];
 const COMPLIANCE_RULE = 'rootguard-config-compliance-change';
-const FORWARDING_RULES = [...ROOT_ACTIVITY_RULES, COMPLIANCE_RULE];
+/** Scheduled, in the sign-in Region only (issue 11, part 4). */
+const HEARTBEAT_RULE = 'rootguard-heartbeat';
+const FORWARDING_RULES = [...ROOT_ACTIVITY_RULES, COMPLIANCE_RULE, HEARTBEAT_RULE];
 const BREAK_GLASS_TABLE = 'rootguard-break-glass';
 const ALERT_FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-root-activity`;
 const APPROVAL_TOPIC_ARN = `arn:aws:sns:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:AutomationRootGuardApprovals`;
@@ -388,7 +393,11 @@ function judgeRootActivityAlerting(regions: readonly string[]) {
       accountId: MEMBER_ACCOUNT,
       region: EMULATOR_REGION,
       resultToken: 'TESTMODE',
-      ruleParameters: { ExecutionRoleName: EXECUTION_ROLE, ForwardingRegions: regions.join(',') },
+      ruleParameters: {
+        ExecutionRoleName: EXECUTION_ROLE,
+        ForwardingRegions: regions.join(','),
+        CentralEventBusArn: CENTRAL_BUS_ARN,
+      },
     }),
   );
 }
@@ -403,9 +412,7 @@ describe('member-account.yaml as a stack set', () => {
       expect(execution.maxSessionDuration).toBe(3600);
       expect(execution.trust).toEqual(
         toolingTrust({
-          ArnLike: {
-            'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/${RULE_ROLE_PREFIX}*`,
-          },
+          ArnEquals: { 'aws:PrincipalArn': ruleRoleArns(RULE_ROLE_PREFIX) },
         }),
       );
       expect(actionsOf(execution.policy)).toEqual(EXECUTION_ROLE_ACTIONS);
@@ -434,7 +441,7 @@ describe('member-account.yaml as a stack set', () => {
     for (const accountId of MEMBERS) {
       const execution = await role(accountId, 'RootGuardExec', 'rootguard-read-root-facts');
       expect(execution.trust.Statement[0]?.Condition).toEqual({
-        ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-dev-rule-*` },
+        ArnEquals: { 'aws:PrincipalArn': ruleRoleArns('rootguard-dev-rule-') },
       });
     }
   });
@@ -469,6 +476,7 @@ describe('member-account.yaml as a stack set', () => {
                 'rootguard-root-api-call',
                 'rootguard-root-console-action',
                 'rootguard-config-compliance-change',
+                'rootguard-heartbeat',
               ].map((name) => `arn:aws:events:*:${accountId}:rule/${name}`),
             },
           },
@@ -486,13 +494,14 @@ describe('member-forwarding.yaml as a stack set in every Region', () => {
       for (const region of FORWARDING_REGIONS) {
         const events = emulatorClient(EventBridgeClient, { accountId, region });
         const rules = (await events.send(new ListRulesCommand({}))).Rules ?? [];
-        // The compliance-change rule only where the conformance pack runs (blank: the sign-in Region).
+        // The compliance-change rule only where the conformance pack runs (blank: the sign-in Region), the
+        // heartbeat in the sign-in Region only.
         const expected = region === EMULATOR_REGION ? FORWARDING_RULES : ROOT_ACTIVITY_RULES;
         expect(rules.map((r) => r.Name).sort()).toEqual([...expected].sort());
         for (const rule of rules) {
           expect(rule).toMatchObject({
             EventBusName: 'default',
-            State: rule.Name === COMPLIANCE_RULE ? 'ENABLED' : ALL_MANAGEMENT_EVENTS_STATE,
+            State: ROOT_ACTIVITY_RULES.includes(rule.Name ?? '') ? ALL_MANAGEMENT_EVENTS_STATE : 'ENABLED',
           });
           const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: rule.Name }))).Targets;
           expect(targets).toEqual([
@@ -554,7 +563,13 @@ describe('member-forwarding.yaml as a stack set in every Region', () => {
         expect(await putAllEvents(events, entries)).toBe(0);
       }
     }
-    const delivered = await alertQueue.drain();
+    // moto matches a schedule-only rule (the heartbeat) against every event, which EventBridge never does:
+    // each event of the sign-in Region arrives twice here. Compared once each.
+    const delivered = [
+      ...new Map(
+        (await alertQueue.drain()).map((e) => [`${e.detail.recipientAccountId}/${e.detail.eventID}`, e]),
+      ).values(),
+    ];
 
     const expected = MEMBERS.flatMap((accountId) =>
       ALERTING_EVENTS.map((name) => `${accountId}/${loadEvent(name).detail.eventID}`),
@@ -725,8 +740,11 @@ describe('management-account.yaml as a plain stack in the management account', (
     expect(outputs.RootCredentialsRemediationRoleArn).toBe(rootTasks.arn);
     expect(rootTasks.trust).toEqual(
       toolingTrust({
-        ArnLike: {
-          'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-*`,
+        ArnEquals: {
+          'aws:PrincipalArn': [
+            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-access-keys`,
+            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-credentials`,
+          ],
         },
       }),
     );

@@ -38,13 +38,16 @@ import {
   alarm,
   alarmsFor,
   alertingFacts,
+  CENTRAL_BUS_ARN,
   CIS_ROOT_USAGE_FILTER,
   CLOUDTRAIL_LOG_GROUP,
   eventBridgeRule,
   forwardingRules,
   IAM_USER_SIGN_IN_PATTERN,
   MANY_REGIONS,
+  MEMBER_LAMBDA_ARN,
   metricFilter,
+  ORG_PARAMS,
   OTHER_REGIONS,
   ROOT_ONLY_FILTER,
   ROOT_PREFIX_PATTERN,
@@ -88,8 +91,14 @@ beforeEach(() => {
   cloudWatchMock.on(DescribeAlarmsForMetricCommand).resolves({ MetricAlarms: [] });
 });
 
-const judge = (facts: ReturnType<typeof alertingFacts>, ctx: EvaluateContext = CTX) =>
-  evaluate(facts, {}, ctx);
+/** Org mode by default: CentralEventBusArn set, every target checked against it. */
+const judge = (
+  facts: ReturnType<typeof alertingFacts>,
+  ctx: EvaluateContext = CTX,
+  params: RootActivityAlertingParams = ORG_PARAMS,
+) => evaluate(facts, params, ctx);
+/** Single-account mode: no central bus, so only an account-local metric filter can pass. */
+const judgeWithoutCentralBus = (facts: ReturnType<typeof alertingFacts>) => judge(facts, CTX, {});
 
 describe('root-activity-alerting', () => {
   describe('rule.json', () => {
@@ -164,20 +173,20 @@ describe('root-activity-alerting', () => {
         expect(judge(facts)).toEqual([
           compliant(
             MEMBER_ACCOUNT,
-            'EventBridge rules with targets forward root API calls, read-only included, in all 1 Region enabled in the account (e.g. rootguard-root-api-call), and rule rootguard-root-console-sign-in root console sign-ins in us-east-1',
+            'EventBridge rules with targets forward root API calls, read-only included, in all 1 Region enabled in the account (e.g. rootguard-root-api-call), and rule rootguard-root-console-sign-in root console sign-ins in us-east-1 to the central bus',
           ),
         ]);
       });
 
       it('returns NON_COMPLIANT when the rule matching root sign-ins has no target', () => {
         const facts = alertingFacts({
-          rules: [apiRule(), eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { targetCount: 0 })],
+          rules: [apiRule(), eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { targetArns: [] })],
         });
 
         expect(judge(facts)).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
-            'root activity raises no alert in 1 of 1 Region: root sign-in rules have no target in us-east-1; no root-usage metric filter in us-east-1',
+            'root activity raises no alert in 1 of 1 Region: root sign-in rules have no target in us-east-1',
           ),
         ]);
       });
@@ -303,7 +312,7 @@ describe('root-activity-alerting', () => {
 
       it('returns COMPLIANT when every Region read forwards root API calls with all management events', () => {
         expect(judge(everywhere())[0]?.annotation).toBe(
-          `Account ${MEMBER_ACCOUNT}: EventBridge rules with targets forward root API calls, read-only included, in all 3 Regions enabled in the account (e.g. rootguard-root-api-call), and rule rootguard-root-console-sign-in root console sign-ins in us-east-1.`,
+          `Account ${MEMBER_ACCOUNT}: EventBridge rules with targets forward root API calls, read-only included, in all 3 Regions enabled in the account (e.g. rootguard-root-api-call), and rule rootguard-root-console-sign-in root console sign-ins in us-east-1 to the central bus.`,
         );
       });
 
@@ -320,7 +329,7 @@ describe('root-activity-alerting', () => {
         expect(judge(everywhere({ 'ap-southeast-2': [] }))).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
-            'root activity raises no alert in 1 of 3 Regions: no rule forwards root API calls in ap-southeast-2; no root-usage metric filter in us-east-1',
+            'root activity raises no alert in 1 of 3 Regions: no rule forwards root API calls in ap-southeast-2',
           ),
         ]);
       });
@@ -329,7 +338,7 @@ describe('root-activity-alerting', () => {
         const enabledOnly = forwardingRules(alertPatterns, 'eu-west-1', { state: 'ENABLED' });
 
         expect(judge(everywhere({ 'eu-west-1': enabledOnly }))[0]?.annotation).toBe(
-          `Account ${MEMBER_ACCOUNT}: root activity raises no alert in 1 of 3 Regions: root API call rules are only ENABLED, so read-only calls are missed, in eu-west-1; no root-usage metric filter in us-east-1.`,
+          `Account ${MEMBER_ACCOUNT}: root activity raises no alert in 1 of 3 Regions: root API call rules are only ENABLED, so read-only calls are missed, in eu-west-1.`,
         );
       });
 
@@ -344,7 +353,7 @@ describe('root-activity-alerting', () => {
       it('groups Regions by what they miss, sorted, and names each', () => {
         const facts = everywhere({
           'ap-southeast-2': [],
-          'eu-west-1': forwardingRules(alertPatterns, 'eu-west-1', { targetCount: 0 }),
+          'eu-west-1': forwardingRules(alertPatterns, 'eu-west-1', { targetArns: [] }),
         });
 
         expect(judge(facts)[0]?.annotation).toContain(
@@ -362,7 +371,7 @@ describe('root-activity-alerting', () => {
         expect(result?.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
         expect(result?.annotation).toMatch(
           new RegExp(
-            `^Account ${MEMBER_ACCOUNT}: root activity raises no alert in ${MANY_REGIONS.length} of ${MANY_REGIONS.length + 1} Regions: no rule forwards root API calls in af-south-1, ap-east-1, .* and \\d+ more; no root-usage metric filter in us-east-1\\.$`,
+            `^Account ${MEMBER_ACCOUNT}: root activity raises no alert in ${MANY_REGIONS.length} of ${MANY_REGIONS.length + 1} Regions: no rule forwards root API calls in af-south-1, ap-east-1, .* and \\d+ more\\.$`,
           ),
         );
       });
@@ -375,7 +384,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
         });
 
-        expect(judge(facts)).toEqual([
+        expect(judgeWithoutCentralBus(facts)).toEqual([
           compliant(
             MEMBER_ACCOUNT,
             `metric filter RootAccountUsage (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootAccountUsageAlarm, which has an action; counted for every Region, as on a multi-Region trail's log group`,
@@ -391,7 +400,9 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootUsageAlarm')])],
         });
 
-        expect(judge(facts)[0]?.annotation).toContain('feeds alarm RootUsageAlarm, which has an action');
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
+          'feeds alarm RootUsageAlarm, which has an action',
+        );
       });
 
       it('counts a filter that only requires userIdentity.type Root, saying it is noisier than CIS', () => {
@@ -400,7 +411,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootOnlyAlarm')])],
         });
 
-        expect(judge(facts)).toEqual([
+        expect(judgeWithoutCentralBus(facts)).toEqual([
           compliant(
             MEMBER_ACCOUNT,
             `metric filter RootOnly (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootOnlyAlarm; the filter lacks the CIS exclusions invokedBy NOT EXISTS and eventType != AwsServiceEvent, so it is noisier; counted for every Region, as on a multi-Region trail's log group`,
@@ -419,7 +430,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAlarm')])],
         });
 
-        expect(judge(facts)[0]?.annotation).toContain(
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'the filter lacks the CIS exclusion eventType != AwsServiceEvent, so it is noisier',
         );
       });
@@ -437,7 +448,7 @@ describe('root-activity-alerting', () => {
           ],
         });
 
-        expect(judge(facts)[0]?.annotation).toContain('metric filter RootCis');
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain('metric filter RootCis');
       });
 
       it('returns NON_COMPLIANT when the CIS filter has no alarm', () => {
@@ -446,7 +457,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [])],
         });
 
-        expect(judge(facts)).toEqual([
+        expect(judgeWithoutCentralBus(facts)).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
             'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; metric filter RootAccountUsage has no alarm',
@@ -459,7 +470,9 @@ describe('root-activity-alerting', () => {
           metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
         });
 
-        expect(judge(facts)[0]?.annotation).toContain('metric filter RootAccountUsage has no alarm');
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
+          'metric filter RootAccountUsage has no alarm',
+        );
       });
 
       it.each([
@@ -471,7 +484,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm', overrides)])],
         });
 
-        const [result] = judge(facts);
+        const [result] = judgeWithoutCentralBus(facts);
         expect(result?.complianceType).toBe('NON_COMPLIANT');
         expect(result?.annotation).toContain(
           'metric filter RootAccountUsage has no alarm with an enabled action (RootAccountUsag',
@@ -486,7 +499,7 @@ describe('root-activity-alerting', () => {
           ],
         });
 
-        expect(judge(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
+        expect(judgeWithoutCentralBus(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
       });
 
       it('does not count a filter that narrows root usage with other conditions, and names it', () => {
@@ -497,7 +510,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootDeletesAlarm')])],
         });
 
-        const [result] = judge(facts);
+        const [result] = judgeWithoutCentralBus(facts);
         expect(result?.complianceType).toBe('NON_COMPLIANT');
         expect(result?.annotation).toContain(
           'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
@@ -515,7 +528,7 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootOrAdminAlarm')])],
         });
 
-        expect(judge(facts)[0]?.annotation).toContain(
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'metric filter RootOrAdmin combines conditions with ||',
         );
       });
@@ -525,13 +538,109 @@ describe('root-activity-alerting', () => {
           metricFilters: [metricFilter('Unauthorized', '{ ($.errorCode = "*UnauthorizedOperation") }')],
         });
 
-        expect(judge(facts)[0]?.annotation).toContain('no root-usage metric filter in us-east-1');
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
+          'no root-usage metric filter in us-east-1',
+        );
       });
 
       it('names the Region it read the filters in', () => {
         const facts = alertingFacts({ metricFilterRegion: 'eu-west-1' });
 
-        expect(judge(facts)[0]?.annotation).toContain('no root-usage metric filter in eu-west-1');
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
+          'no root-usage metric filter in eu-west-1',
+        );
+      });
+    });
+
+    describe('targets (issue 11, part 4: the alert path cannot be switched off unseen)', () => {
+      const signInRule = () =>
+        eventBridgeRule('rootguard-root-console-sign-in', alertPatterns.rootConsoleSignIn);
+      const localCisFilter = {
+        metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+        alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
+      };
+
+      it('returns NON_COMPLIANT when only the sign-in rule is left, even beside a local CIS metric filter', () => {
+        // Prepare: the attacker deleted the API-call rule and left an alarm only they can see.
+        const facts = alertingFacts({ rules: [signInRule()], ...localCisFilter });
+        // Act
+        const [result] = judge(facts);
+        // Assess
+        expect(result?.complianceType).toBe('NON_COMPLIANT');
+        expect(result?.annotation).toContain('no rule forwards root API calls in us-east-1');
+        expect(result?.annotation).toContain('metric filter RootAccountUsage alarms inside the account only');
+      });
+
+      it('returns NON_COMPLIANT naming the rule and the wrong target when the API-call rule targets a Lambda in the member', () => {
+        const facts = alertingFacts({
+          rules: [
+            signInRule(),
+            eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall, {
+              targetArns: [MEMBER_LAMBDA_ARN],
+            }),
+          ],
+        });
+
+        const [result] = judge(facts);
+
+        expect(result?.complianceType).toBe('NON_COMPLIANT');
+        expect(result?.annotation).toContain(
+          'root API call rules do not target the central bus in us-east-1',
+        );
+        expect(result?.annotation).toContain(
+          `rootguard-root-api-call in us-east-1 targets ${MEMBER_LAMBDA_ARN}`,
+        );
+      });
+
+      it('returns NON_COMPLIANT when the sign-in rule was retargeted away from the central bus', () => {
+        const facts = alertingFacts({
+          rules: forwardingRules(alertPatterns, SIGN_IN_REGION, { targetArns: [MEMBER_LAMBDA_ARN] }).map(
+            (rule) =>
+              rule.name === 'rootguard-root-api-call' ? { ...rule, targetArns: [CENTRAL_BUS_ARN] } : rule,
+          ),
+        });
+
+        const [result] = judge(facts);
+
+        expect(result?.complianceType).toBe('NON_COMPLIANT');
+        expect(result?.annotation).toContain('root sign-in rules do not target the central bus in us-east-1');
+      });
+
+      it('returns COMPLIANT when both rules target the central bus, beside other targets', () => {
+        const facts = alertingFacts({
+          rules: [
+            signInRule(),
+            eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall, {
+              targetArns: [MEMBER_LAMBDA_ARN, CENTRAL_BUS_ARN],
+            }),
+          ],
+        });
+
+        const [result] = judge(facts);
+
+        expect(result?.complianceType).toBe('COMPLIANT');
+        expect(result?.annotation).toContain('to the central bus');
+      });
+
+      it('does not pass when CentralEventBusArn is blank: the targets could not be checked', () => {
+        const facts = alertingFacts({ rules: forwardingRules(alertPatterns, SIGN_IN_REGION) });
+
+        const [result] = judgeWithoutCentralBus(facts);
+
+        expect(result?.complianceType).toBe('NON_COMPLIANT');
+        expect(result?.annotation).toContain(
+          'CentralEventBusArn is not set, so the targets of the forwarding rules (e.g. rootguard-root-api-call) could not be checked against the central bus',
+        );
+      });
+
+      it('takes CentralEventBusArn as an event bus ARN parameter, blank by default', () => {
+        const metadata = loadRuleMetadata(ruleJson);
+        expect(
+          parseRuleParameters(metadata, { CentralEventBusArn: CENTRAL_BUS_ARN }).CentralEventBusArn,
+        ).toBe(CENTRAL_BUS_ARN);
+        expect(() => parseRuleParameters(metadata, { CentralEventBusArn: MEMBER_LAMBDA_ARN })).toThrow(
+          /CentralEventBusArn/,
+        );
       });
     });
 
@@ -549,14 +658,14 @@ describe('root-activity-alerting', () => {
         expect(result?.annotation).toContain('also metric filter RootAccountUsage');
       });
 
-      it('is COMPLIANT through the CIS metric filter even when Regions lack forwarding rules', () => {
+      it('is COMPLIANT through the CIS metric filter even when Regions lack forwarding rules, without a central bus', () => {
         const facts = alertingFacts({
           otherRegions: { 'ap-southeast-2': [] },
           metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
         });
 
-        const [result] = judge(facts);
+        const [result] = judgeWithoutCentralBus(facts);
         expect(result?.complianceType).toBe('COMPLIANT');
         expect(result?.annotation).toContain(
           "counted for every Region, as on a multi-Region trail's log group",
@@ -567,7 +676,7 @@ describe('root-activity-alerting', () => {
         expect(judge(alertingFacts())).toEqual([
           nonCompliant(
             MEMBER_ACCOUNT,
-            'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; no root-usage metric filter in us-east-1',
+            'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1',
           ),
         ]);
       });
@@ -575,7 +684,7 @@ describe('root-activity-alerting', () => {
       it('keeps other findings after the Regions, within 256 characters', () => {
         const facts = alertingFacts({
           rules: [
-            ...forwardingRules(alertPatterns, SIGN_IN_REGION, { targetCount: 0 }),
+            ...forwardingRules(alertPatterns, SIGN_IN_REGION, { targetArns: [] }),
             ...['a', 'b', 'c'].map((name) => eventBridgeRule(name, UNSUPPORTED_PATTERN)),
           ],
         });
@@ -686,14 +795,14 @@ describe('root-activity-alerting', () => {
                 arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
                 state: 'ENABLED',
                 eventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
-                targetCount: 2,
+                targetArns: [ALERT_TOPIC_ARN, ALERT_TOPIC_ARN],
               },
               {
                 name: 'all-signins',
                 arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
                 state: 'DISABLED',
                 eventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
-                targetCount: 0,
+                targetArns: [],
               },
             ],
           },
@@ -887,6 +996,9 @@ describe('root-activity-alerting', () => {
     const sent = () =>
       configMock.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
 
+    const event = () =>
+      scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { CentralEventBusArn: CENTRAL_BUS_ARN } });
+
     beforeEach(() => {
       eventBridgeMock.on(ListRulesCommand).resolves({
         Rules: [
@@ -898,11 +1010,11 @@ describe('root-activity-alerting', () => {
           },
         ],
       });
-      eventBridgeMock.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: '1', Arn: ALERT_TOPIC_ARN }] });
+      eventBridgeMock.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: '1', Arn: CENTRAL_BUS_ARN }] });
     });
 
-    it('sends COMPLIANT to Config for an account whose root sign-ins and API calls alert', async () => {
-      const result = await handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }));
+    it('sends COMPLIANT to Config for an account whose root sign-ins and API calls reach the central bus', async () => {
+      const result = await handler(event());
 
       expect(result.evaluations[0]?.complianceType).toBe('COMPLIANT');
       expect(sent()).toEqual([
@@ -925,9 +1037,7 @@ describe('root-activity-alerting', () => {
           Object.assign(new Error(`not authorized to perform ${action}`), { name: 'AccessDeniedException' }),
         );
 
-        await expect(handler(scheduledEvent({ accountId: MEMBER_ACCOUNT }))).rejects.toBeInstanceOf(
-          AccessDeniedError,
-        );
+        await expect(handler(event())).rejects.toBeInstanceOf(AccessDeniedError);
         expect(sent()).toEqual([
           expect.objectContaining({
             ComplianceResourceId: MEMBER_ACCOUNT,
