@@ -52,6 +52,7 @@ interface ServerlessConfig {
   provider?: { runtime?: string; architecture?: string; timeout?: number; stackName?: string };
   functions?: Record<string, FunctionConfig>;
   resources?: {
+    Parameters?: Record<string, { AllowedPattern?: string; Default?: string }>;
     Conditions?: JsonObject;
     Resources?: Record<string, Resource>;
     Outputs?: Record<string, { Value?: Json; Condition?: string }>;
@@ -424,21 +425,55 @@ describe('serverless.yml root activity alert path', () => {
     expect(alertFunction.maximumRetryAttempts).toBe(2);
   });
 
-  it('admits other accounts to the central bus only through aws:PrincipalOrgID', () => {
-    const busPolicies = [
+  const busPolicyStatements = () =>
+    [
       ...resourcesOfType('AWS::Events::EventBusPolicy').filter(([, policy]) => onCentralBus(policy)),
       // The bus's own Policy property, if it is ever used instead.
       ...buses.filter(([, bus]) => bus.Properties?.Policy !== undefined),
-    ];
-    const statements = busPolicies
+    ]
       .flatMap(([id, policy]) => statementsUnder(policy, id))
       .map(({ statement }) => statement);
+
+  it('admits other accounts to the central bus only through aws:PrincipalOrgID', () => {
+    const statements = busPolicyStatements();
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement.Action).toBe('events:PutEvents');
       const stringEquals = objectAt(objectAt(statement, 'Condition'), 'StringEquals');
       expect(stringEquals?.['aws:PrincipalOrgID']).toEqual({ Ref: 'OrganizationId' });
     }
+  });
+
+  it('admits only the forwarding roles, by their exact names, to the central bus', () => {
+    for (const statement of busPolicyStatements()) {
+      const arnLike = objectAt(objectAt(statement, 'Condition'), 'ArnLike');
+      expect(arnLike?.['aws:PrincipalArn']).toEqual([
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${ForwardingRoleName}' },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${OrganizationsChangeForwardingRoleName}' },
+      ]);
+    }
+    const parameters = config.resources?.Parameters ?? {};
+    for (const name of ['ForwardingRoleName', 'OrganizationsChangeForwardingRoleName']) {
+      // An exact role name: no wildcard or path can widen the ArnLike above.
+      expect(parameters[name]?.AllowedPattern).toBe('^[\\w+=,.@-]{1,64}$');
+      expect(parameters[name]?.Default).toBe(`\${param:${name}}`);
+    }
+  });
+
+  it('pins the source of every central root activity pattern to what CloudTrail sends', () => {
+    const sources = Object.fromEntries(
+      centralRules.map(([, rule]) => {
+        const pattern = resolveFileReference(rule.Properties?.EventPattern);
+        return [patternKeyOf(rule), isObject(pattern) ? pattern.source : undefined];
+      }),
+    );
+    expect(sources).toEqual({
+      rootConsoleSignIn: ['aws.signin'],
+      rootApiCall: [{ prefix: 'aws.' }],
+      rootConsoleAction: [{ prefix: 'aws.' }],
+    });
   });
 });
 
