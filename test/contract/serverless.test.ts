@@ -480,13 +480,25 @@ describe('serverless.yml root activity alert path', () => {
 describe('serverless.yml compliance findings', () => {
   const fn = config.functions?.[COMPLIANCE_FUNCTION];
   const rules = eventRules.filter(([, rule]) => targetsFindings(rule));
-  // The pattern itself lives in findings/patterns.json (the member StackSet forwards with the same one).
-  const EXPECTED_PATTERN = {
+  // The patterns live in findings/patterns.json (the member StackSet forwards with complianceChange).
+  const BASE_PATTERN = {
     source: ['aws.config'],
     'detail-type': ['Config Rules Compliance Change'],
-    detail: {
-      messageType: ['ComplianceChangeNotification'],
-      configRuleName: [{ prefix: 'rootguard-' }],
+  };
+  const EXPECTED_PATTERNS: Record<string, unknown> = {
+    // Member accounts: only the rules Config made for the conformance pack (findings/rule-origin.ts).
+    complianceChange: {
+      ...BASE_PATTERN,
+      detail: {
+        messageType: ['ComplianceChangeNotification'],
+        configRuleName: [{ wildcard: 'rootguard-*-conformance-pack-*' }],
+        configRuleARN: [{ wildcard: '*:config-rule/aws-service-rule/config-conforms.amazonaws.com/*' }],
+      },
+    },
+    // This account's own bus: its own rootguard-<id> rules too.
+    ownComplianceChange: {
+      ...BASE_PATTERN,
+      detail: { messageType: ['ComplianceChangeNotification'], configRuleName: [{ prefix: 'rootguard-' }] },
     },
   };
   const role = roleOf(fn);
@@ -506,10 +518,11 @@ describe('serverless.yml compliance findings', () => {
   });
 
   it.each(rules)('rule %s matches compliance changes of rootguard rules only', (_id, rule) => {
+    const key = onCentralBus(rule) ? 'complianceChange' : 'ownComplianceChange';
     // An osls variable reference, not a JS template: the pattern is read from the one shared file.
-    const FILE_REFERENCE = ['$', '{file(./findings/patterns.json):complianceChange}'].join('');
+    const FILE_REFERENCE = ['$', `{file(./findings/patterns.json):${key}}`].join('');
     expect(rule.Properties?.EventPattern).toBe(FILE_REFERENCE);
-    expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(EXPECTED_PATTERN);
+    expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(EXPECTED_PATTERNS[key]);
     for (const { metadata } of RULES) expect(configRuleName(metadata.id).startsWith('rootguard-')).toBe(true);
   });
 
