@@ -275,7 +275,9 @@ export function buildComplianceFinding(input: BuildComplianceFindingInput): Comp
     // Facts that can change between results: a provider may update ProductFields, not UserDefinedFields.
     ProductFields: {
       'rootguard/ConfigRuleName': clip(d.configRuleName, PRODUCT_FIELD_VALUE_MAX),
-      ...(d.configRuleARN ? { 'rootguard/ConfigRuleArn': clip(d.configRuleARN, PRODUCT_FIELD_VALUE_MAX) } : {}),
+      ...(d.configRuleARN
+        ? { 'rootguard/ConfigRuleArn': clip(d.configRuleARN, PRODUCT_FIELD_VALUE_MAX) }
+        : {}),
       'rootguard/ComplianceType': complianceType,
       'rootguard/RemediationDocument': rule.remediation.documentId,
     },
@@ -342,7 +344,8 @@ export function recogniseComplianceChange(raw: unknown, options: RecogniseOption
   return { kind: 'rule', event: parsed.event, rule };
 }
 
-export type MapComplianceChangeOptions = Omit<RecogniseOptions, 'toolingAccountId'> & ComplianceFindingOptions;
+export type MapComplianceChangeOptions = Omit<RecogniseOptions, 'toolingAccountId'> &
+  ComplianceFindingOptions;
 
 /** The whole pure path: validate, recognise the rule (the importer is the tooling account), build the finding. */
 export function mapComplianceChange(raw: unknown, options: MapComplianceChangeOptions): ComplianceMapping {

@@ -91,5 +91,9 @@ export function acceptRule(
   // An ordinary rule: only the central stack's own, in the tooling account, by its exact name.
   if (event.account !== toolingAccountId || d.configRuleName.includes('-conformance-pack-'))
     return refuse('not-a-conformance-pack-rule');
-  return { ok: true, ruleId: ruleIdFromOwnRuleName(d.configRuleName, knownRuleIds), origin: 'tooling-account' };
+  return {
+    ok: true,
+    ruleId: ruleIdFromOwnRuleName(d.configRuleName, knownRuleIds),
+    origin: 'tooling-account',
+  };
 }
