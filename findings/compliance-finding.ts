@@ -33,7 +33,6 @@ import {
   type ComplianceType,
   parseComplianceChangeEvent,
   RULE_NAME_PREFIX,
-  ruleIdFromConfigRuleName,
 } from './compliance-event';
 import { InvalidComplianceEventError } from './errors';
 import { acceptRule, type ForeignRuleEvidence } from './rule-origin';
