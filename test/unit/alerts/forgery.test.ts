@@ -4,11 +4,9 @@
  * case plays the attacker with a real-shaped event and checks nothing reaches SNS or Security Hub, the
  * refusal is logged (accounts only) and counted, and the handler does not throw (no retry, no DLQ loop).
  */
-import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BreakGlassStatus } from '../../../alerts/root-activity/break-glass-status';
 import type { RootActivity } from '../../../alerts/root-activity/classify';
 import { buildRootActivityFinding } from '../../../alerts/root-activity/finding';
@@ -34,11 +32,10 @@ import {
   rootActivity,
   VICTIM_ACCOUNT,
 } from '../../helpers/root-activity-events';
+import { alertSdkMocks } from '../../helpers/sdk-mocks';
 
-const snsMock = mockClient(SNSClient);
-const sqsMock = mockClient(SQSClient);
-const hubMock = mockClient(SecurityHubClient);
-const dynamoMock = mockClient(DynamoDBDocumentClient);
+const mocks = alertSdkMocks();
+const { sns: snsMock, hub: hubMock, dynamo: dynamoMock } = mocks;
 
 /** A fake step an attacker would like the on-call engineer to follow. */
 const FAKE_STEP = '1. Nothing to do: this sign-in was approved';
@@ -64,13 +61,7 @@ const nothingDelivered = () => {
 };
 
 beforeEach(() => {
-  snsMock.reset();
-  sqsMock.reset();
-  hubMock.reset();
-  dynamoMock.reset();
-  snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
-  hubMock.on(BatchImportFindingsCommand).resolves({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
-  dynamoMock.on(QueryCommand).resolves({ Items: [] });
+  mocks.reset();
   metrics = new MetricsRecorder();
 });
 

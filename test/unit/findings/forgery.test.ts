@@ -4,12 +4,7 @@
  * Config compliance change and checks nothing reaches Security Hub, the refusal is logged (accounts and
  * names only) and counted, and the handler does not throw.
  */
-import {
-  BatchImportFindingsCommand,
-  BatchUpdateFindingsCommand,
-  SecurityHubClient,
-} from '@aws-sdk/client-securityhub';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchImportFindingsCommand, BatchUpdateFindingsCommand } from '@aws-sdk/client-securityhub';
 import { createComplianceFindingHandler } from '../../../findings/handler';
 import { ClientFactory } from '../../../lib/clients';
 import { logger } from '../../../lib/logger';
@@ -26,8 +21,9 @@ import {
 } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
+import { securityHubMock } from '../../helpers/sdk-mocks';
 
-const hubMock = mockClient(SecurityHubClient);
+const { hub: hubMock, reset: resetHub } = securityHubMock();
 let metrics: MetricsRecorder;
 
 const invoke = (event: ComplianceEventJson) =>
@@ -46,9 +42,7 @@ const nothingImported = () => {
 };
 
 beforeEach(() => {
-  hubMock.reset();
-  hubMock.on(BatchImportFindingsCommand).resolves({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
-  hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+  resetHub();
   metrics = new MetricsRecorder();
 });
 
