@@ -3,6 +3,7 @@
  * compliance findings), kept pure: callers pass the times and the importing account.
  */
 import type { AwsSecurityFinding, SeverityLabel } from '@aws-sdk/client-securityhub';
+import { oneLine } from '../lib/escape';
 import { ACCOUNT_ID_PATTERN, type Partition, partitionForRegion, partitionFromArn } from '../lib/partition';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -34,9 +35,12 @@ export function accountResource(
   };
 }
 
-/** ASFF text fields have length limits; cut rather than have the whole import rejected. */
+/**
+ * ASFF text fields have length limits (cut rather than have the whole import rejected) and, since many of them
+ * carry values a member account chose, no control characters: every ASFF text goes through lib/escape.ts.
+ */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return oneLine(text, max);
 }
 
 export const TITLE_MAX = 256;

@@ -25,7 +25,7 @@ export const RULE_NAME_PREFIX = 'rootguard-';
 export const ACCOUNT_RESOURCE_TYPE = 'AWS::::Account';
 
 /** Config's suffix on rules created by a conformance pack (organization-wide or not). */
-const CONFORMANCE_PACK_SUFFIX = /-conformance-pack-[a-z0-9]{1,32}$/;
+export const CONFORMANCE_PACK_SUFFIX = /-conformance-pack-[a-z0-9]{1,32}$/;
 
 export const COMPLIANCE_TYPES = [
   'COMPLIANT',
@@ -75,7 +75,8 @@ export const complianceChangeEventSchema = z.looseObject({
   id: z.string().optional(),
   'detail-type': z.literal(COMPLIANCE_CHANGE_DETAIL_TYPE),
   source: z.literal(COMPLIANCE_CHANGE_SOURCE),
-  account: accountId.optional(),
+  // Required: the one account field a member cannot set (EventBridge writes it), so the finding's account.
+  account: accountId,
   time: isoTime.optional(),
   region: z.string().optional(),
   resources: z.array(z.string()).optional(),
@@ -106,6 +107,28 @@ export function parseComplianceChangeEvent(raw: unknown): ParseResult {
   );
 }
 
+/** `rootguard-<id>` exactly: the name the central stack gives its own rules (single-account mode). */
+export function ruleIdFromOwnRuleName(
+  configRuleName: string,
+  knownRuleIds: ReadonlySet<string>,
+): string | undefined {
+  if (!configRuleName.startsWith(RULE_NAME_PREFIX)) return undefined;
+  const rest = configRuleName.slice(RULE_NAME_PREFIX.length);
+  return knownRuleIds.has(rest) ? rest : undefined;
+}
+
+/**
+ * `rootguard-<id>-conformance-pack-<suffix>` only: the name Config gives the rule `rootguard-<id>` of a
+ * conformance pack in every account.
+ */
+export function ruleIdFromConformancePackRuleName(
+  configRuleName: string,
+  knownRuleIds: ReadonlySet<string>,
+): string | undefined {
+  const withoutSuffix = configRuleName.replace(CONFORMANCE_PACK_SUFFIX, '');
+  return withoutSuffix === configRuleName ? undefined : ruleIdFromOwnRuleName(withoutSuffix, knownRuleIds);
+}
+
 /**
  * The rule id a Config rule name stands for, or undefined when the name is not a rootguard rule:
  * `rootguard-<id>` or `rootguard-<id>-conformance-pack-<suffix>`, with `<id>` one of `knownRuleIds`.
@@ -114,12 +137,11 @@ export function ruleIdFromConfigRuleName(
   configRuleName: string,
   knownRuleIds: ReadonlySet<string>,
 ): string | undefined {
-  if (!configRuleName.startsWith(RULE_NAME_PREFIX)) return undefined;
-  const rest = configRuleName.slice(RULE_NAME_PREFIX.length);
   // The exact name first: a future rule id could itself end in something suffix-like.
-  if (knownRuleIds.has(rest)) return rest;
-  const withoutSuffix = rest.replace(CONFORMANCE_PACK_SUFFIX, '');
-  return withoutSuffix !== rest && knownRuleIds.has(withoutSuffix) ? withoutSuffix : undefined;
+  return (
+    ruleIdFromOwnRuleName(configRuleName, knownRuleIds) ??
+    ruleIdFromConformancePackRuleName(configRuleName, knownRuleIds)
+  );
 }
 
 /**

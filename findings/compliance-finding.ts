@@ -33,9 +33,9 @@ import {
   type ComplianceType,
   parseComplianceChangeEvent,
   RULE_NAME_PREFIX,
-  ruleIdFromConfigRuleName,
 } from './compliance-event';
 import { InvalidComplianceEventError } from './errors';
+import { acceptRule, type ForeignRuleEvidence } from './rule-origin';
 
 export const GENERATOR_PREFIX = 'rootguard';
 
@@ -45,6 +45,7 @@ export const RELATED_REQUIREMENTS_MAX_ITEMS = 32;
 export const RECOMMENDATION_TEXT_MAX = 512;
 export const STATUS_REASON_MAX = 2048;
 export const USER_DEFINED_VALUE_MAX = 1024;
+export const PRODUCT_FIELD_VALUE_MAX = 2048;
 
 export const CIS_TYPE =
   'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark';
@@ -87,6 +88,7 @@ export interface ComplianceFinding {
 export type ComplianceMapping =
   | { kind: 'finding'; result: ComplianceFinding }
   | { kind: 'ignored'; configRuleName: string; reason: IgnoreReason }
+  | { kind: 'refused'; evidence: ForeignRuleEvidence }
   | { kind: 'invalid'; error: InvalidComplianceEventError };
 
 /**
@@ -233,7 +235,8 @@ export function buildComplianceFinding(input: BuildComplianceFindingInput): Comp
   const { event, rule, target } = input;
   const d = event.detail;
   const result = d.newEvaluationResult;
-  const accountId = d.awsAccountId;
+  // The envelope account, which EventBridge writes: never a detail field the member's rule could fill.
+  const accountId = event.account;
   const region = d.awsRegion;
   const complianceType = result.complianceType;
   const complianceStatus = complianceStatusOf(complianceType);
@@ -270,8 +273,10 @@ export function buildComplianceFinding(input: BuildComplianceFindingInput): Comp
     },
     // Facts that can change between results: a provider may update ProductFields, not UserDefinedFields.
     ProductFields: {
-      'rootguard/ConfigRuleName': d.configRuleName,
-      ...(d.configRuleARN ? { 'rootguard/ConfigRuleArn': d.configRuleARN } : {}),
+      'rootguard/ConfigRuleName': clip(d.configRuleName, PRODUCT_FIELD_VALUE_MAX),
+      ...(d.configRuleARN
+        ? { 'rootguard/ConfigRuleArn': clip(d.configRuleARN, PRODUCT_FIELD_VALUE_MAX) }
+        : {}),
       'rootguard/ComplianceType': complianceType,
       'rootguard/RemediationDocument': rule.remediation.documentId,
     },
@@ -298,6 +303,8 @@ export function buildComplianceFinding(input: BuildComplianceFindingInput): Comp
 }
 
 export interface RecogniseOptions {
+  /** The security tooling account (the importer): the only one whose own `rootguard-<id>` rules count. */
+  toolingAccountId: string;
   /** Default: the rule registry (lib/rule-registry.ts). */
   rules?: RuleLookup;
   /** Default: every registered rule id. */
@@ -307,37 +314,44 @@ export interface RecogniseOptions {
 export type Recognised =
   | { kind: 'rule'; event: ComplianceChangeEvent; rule: RuleMetadata }
   | { kind: 'ignored'; configRuleName: string; reason: IgnoreReason }
+  | { kind: 'refused'; evidence: ForeignRuleEvidence }
   | { kind: 'invalid'; error: InvalidComplianceEventError };
 
 const REGISTERED_RULE_IDS: ReadonlySet<string> = new Set(RULES_BY_ID.keys());
 
 /**
- * Validates the event and recognises the rootguard rule it is about (conformance-pack suffix allowed).
- * Never throws for a bad event: it comes back as `invalid`.
+ * Validates the event and recognises the rootguard rule it is about: a rule of the conformance pack, or the
+ * central stack's own in the tooling account (rule-origin.ts); any other rule named `rootguard-...` is
+ * `refused`. Never throws for a bad event: it comes back as `invalid`.
  */
-export function recogniseComplianceChange(raw: unknown, options: RecogniseOptions = {}): Recognised {
+export function recogniseComplianceChange(raw: unknown, options: RecogniseOptions): Recognised {
   const parsed = parseComplianceChangeEvent(raw);
   if (!parsed.ok) return { kind: 'invalid', error: parsed.error };
   const configRuleName = parsed.event.detail.configRuleName;
-  const ruleId = ruleIdFromConfigRuleName(configRuleName, options.knownRuleIds ?? REGISTERED_RULE_IDS);
-  const rule = ruleId === undefined ? undefined : (options.rules ?? registeredRule)(ruleId);
-  if (!rule) {
-    return {
-      kind: 'ignored',
-      configRuleName,
-      reason: configRuleName.startsWith(RULE_NAME_PREFIX) ? 'unknown-rule' : 'not-rootguard',
-    };
-  }
+  if (!configRuleName.startsWith(RULE_NAME_PREFIX))
+    return { kind: 'ignored', configRuleName, reason: 'not-rootguard' };
+  const accepted = acceptRule(
+    parsed.event,
+    options.toolingAccountId,
+    options.knownRuleIds ?? REGISTERED_RULE_IDS,
+  );
+  if (!accepted.ok) return { kind: 'refused', evidence: accepted.evidence };
+  const rule = accepted.ruleId === undefined ? undefined : (options.rules ?? registeredRule)(accepted.ruleId);
+  if (!rule) return { kind: 'ignored', configRuleName, reason: 'unknown-rule' };
   const invalid = accountResourceProblem(parsed.event);
   if (invalid) return { kind: 'invalid', error: invalid };
   return { kind: 'rule', event: parsed.event, rule };
 }
 
-export type MapComplianceChangeOptions = RecogniseOptions & ComplianceFindingOptions;
+export type MapComplianceChangeOptions = Omit<RecogniseOptions, 'toolingAccountId'> &
+  ComplianceFindingOptions;
 
-/** The whole pure path: validate, recognise the rule, build the finding. */
+/** The whole pure path: validate, recognise the rule (the importer is the tooling account), build the finding. */
 export function mapComplianceChange(raw: unknown, options: MapComplianceChangeOptions): ComplianceMapping {
-  const recognised = recogniseComplianceChange(raw, options);
+  const recognised = recogniseComplianceChange(raw, {
+    ...options,
+    toolingAccountId: options.target.importerAccountId,
+  });
   if (recognised.kind !== 'rule') return recognised;
   return {
     kind: 'finding',

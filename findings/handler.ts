@@ -6,7 +6,8 @@
  *   validate ─invalid─▶ log the issues, InvalidComplianceEvents, {status: 'invalid'}
  *     │                 (never throws: the event comes from AWS itself, a retry would fail the same way)
  *   recognise the rule ─not rootguard / unknown id─▶ log, IgnoredComplianceEvents, {status: 'ignored'}
- *     │
+ *     │                ─named rootguard-… but not deployed by rootguard (rule-origin.ts)─▶ log the accounts,
+ *     │                 ForeignComplianceChanges, {status: 'refused'}   (never throws, never imports)
  *   build the finding (pure, compliance-finding.ts)
  *     │
  *   BatchImportFindings (rejected findings retried once) ─▶ BatchUpdateFindings for the workflow, when the
@@ -32,6 +33,7 @@ import {
 } from './compliance-finding';
 import { type FindingsConfig, importTargetFrom, loadFindingsConfig } from './config';
 import { importFindings, updateWorkflowStatus } from './import';
+import type { ForeignRuleReason } from './rule-origin';
 
 type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -70,6 +72,7 @@ export type ComplianceFindingResult =
       workflowUpdate: string | undefined;
     }
   | { status: 'ignored'; eventId: string | undefined; configRuleName: string; reason: IgnoreReason }
+  | { status: 'refused'; eventId: string | undefined; configRuleName: string; reason: ForeignRuleReason }
   | { status: 'invalid'; eventId: string | undefined; reason: string };
 
 export type ComplianceFindingHandler = (
@@ -89,7 +92,10 @@ export function createComplianceFindingHandler(deps: ComplianceFindingHandlerDep
 
   return async (event, context) => {
     try {
+      // The importer is the tooling account: the only account whose own rootguard-<id> rules count.
+      const target = importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion);
       const recognised = recogniseComplianceChange(event, {
+        toolingAccountId: target.importerAccountId,
         rules: deps.rules,
         knownRuleIds: deps.knownRuleIds,
       });
@@ -104,6 +110,21 @@ export function createComplianceFindingHandler(deps: ComplianceFindingHandlerDep
         });
         metrics.addMetric('InvalidComplianceEvents', MetricUnit.Count, 1);
         return { status: 'invalid', eventId, reason: recognised.error.message };
+      }
+      if (recognised.kind === 'refused') {
+        // A rule named like ours that rootguard did not deploy (rule-origin.ts): it must not change a
+        // finding. Not thrown: a retry would be refused the same way.
+        logger.error('Compliance change refused: not a rule of the rootguard conformance pack', {
+          eventBusId: eventId,
+          ...recognised.evidence,
+        });
+        metrics.addMetric('ForeignComplianceChanges', MetricUnit.Count, 1);
+        return {
+          status: 'refused',
+          eventId,
+          configRuleName: recognised.evidence.configRuleName,
+          reason: recognised.evidence.reason,
+        };
       }
       if (recognised.kind === 'ignored') {
         // Reaching here means the EventBridge rule matched more than rootguard's rules, or a rule this
@@ -122,13 +143,13 @@ export function createComplianceFindingHandler(deps: ComplianceFindingHandlerDep
         };
       }
 
-      const accountId = recognised.event.detail.awsAccountId;
+      const accountId = recognised.event.account;
       logger.appendKeys({ ruleId: recognised.rule.id, accountId });
       const mapped = buildComplianceFinding({
         event: recognised.event,
         rule: recognised.rule,
         relatedRequirements: deps.relatedRequirements,
-        target: importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion),
+        target,
         runbookBaseUrl: config.runbookBaseUrl,
       });
       if (mapped.requirements.clipped > 0 || mapped.requirements.dropped > 0) {

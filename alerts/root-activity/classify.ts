@@ -6,6 +6,7 @@
  * about calls AWS services make on root's behalf. The exclusions are those of the CIS root-usage metric
  * filter: `userIdentity.invokedBy` present, or `eventType` = `AwsServiceEvent`.
  */
+import { oneLine, optionalLine } from '../../lib/escape';
 import {
   API_CALL_DETAIL_TYPE,
   CONSOLE_ACTION_DETAIL_TYPE,
@@ -75,7 +76,22 @@ function flag(value: unknown, yes: string, no: string): boolean | undefined {
 const yesNo = (value: unknown) => flag(value, 'yes', 'no');
 const trueFalse = (value: unknown) => flag(value, 'true', 'false');
 
-const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+/**
+ * Bounds of the values copied from the event. Every one of them may have been chosen by whoever made the call
+ * (a user agent, an error message), so each is made one safe line here (lib/escape.ts), once, before the page
+ * or the finding sees it.
+ */
+export const FIELD_MAX = {
+  eventId: 128,
+  eventName: 128,
+  eventSource: 128,
+  region: 32,
+  sourceIp: 64,
+  userAgent: 256,
+  errorCode: 128,
+  errorMessage: 512,
+  accessKeyId: 128,
+} as const;
 
 export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
   const { detail } = event;
@@ -86,9 +102,9 @@ export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
   const kind = KIND_BY_DETAIL_TYPE.get(event['detail-type']);
   if (kind === undefined) return { ok: false, reason: 'unsupported-detail-type' };
 
-  // The schema guarantees one of the three; the root that acted comes first (for a cross-account call the
-  // recipient is the other account).
-  const accountId = (identity.accountId ?? detail.recipientAccountId ?? event.account) as string;
+  // The envelope account first: EventBridge sets it, a member account cannot (provenance.ts refuses an event
+  // whose root belongs to another account before it gets here). The schema guarantees one of the three.
+  const accountId = (event.account ?? identity.accountId ?? detail.recipientAccountId) as string;
   const failed = detail.errorCode !== undefined || detail.errorMessage !== undefined;
   // Sign-in events report their result under their own name: {"ConsoleLogin": "Failure"},
   // {"PasswordRecoveryRequested": "Success"}, ...
@@ -101,9 +117,9 @@ export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
 
   const activity: RootActivity = {
     accountId,
-    eventId: detail.eventID,
-    eventName: detail.eventName,
-    eventSource: detail.eventSource,
+    eventId: oneLine(detail.eventID, FIELD_MAX.eventId),
+    eventName: oneLine(detail.eventName, FIELD_MAX.eventName),
+    eventSource: oneLine(detail.eventSource, FIELD_MAX.eventSource),
     eventTime: detail.eventTime,
     kind,
     session: trueFalse(identity.sessionContext?.assumedRoot) ? 'assumed-root' : 'root-credentials',
@@ -112,13 +128,13 @@ export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
         ? 'failure'
         : 'success',
     mfaUsed: mfaFlag,
-    sourceIp: nonEmpty(detail.sourceIPAddress),
-    userAgent: nonEmpty(detail.userAgent),
-    region: detail.awsRegion,
+    sourceIp: optionalLine(detail.sourceIPAddress, FIELD_MAX.sourceIp),
+    userAgent: optionalLine(detail.userAgent, FIELD_MAX.userAgent),
+    region: oneLine(detail.awsRegion, FIELD_MAX.region),
   };
-  const errorCode = nonEmpty(detail.errorCode);
-  const errorMessage = nonEmpty(detail.errorMessage);
-  const accessKeyId = nonEmpty(identity.accessKeyId);
+  const errorCode = optionalLine(detail.errorCode, FIELD_MAX.errorCode);
+  const errorMessage = optionalLine(detail.errorMessage, FIELD_MAX.errorMessage);
+  const accessKeyId = optionalLine(identity.accessKeyId, FIELD_MAX.accessKeyId);
   if (errorCode) activity.errorCode = errorCode;
   if (errorMessage) activity.errorMessage = errorMessage;
   if (accessKeyId) activity.accessKeyId = accessKeyId;

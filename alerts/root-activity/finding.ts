@@ -80,7 +80,7 @@ function apiCallAction(a: RootActivity): AwsSecurityFinding['Action'] {
     ActionType: 'AWS_API_CALL',
     AwsApiCallAction: {
       Api: clip(a.eventName, API_NAME_MAX),
-      ServiceName: a.eventSource,
+      ServiceName: clip(a.eventSource, API_NAME_MAX),
       ...caller,
       FirstSeen: a.eventTime,
       LastSeen: a.eventTime,

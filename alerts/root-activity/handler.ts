@@ -5,6 +5,9 @@
  *
  *   parse ─invalid─▶ invalid-event queue, {status: 'invalid'}   (never throws: no retry storm on a bad shape)
  *     │
+ *   provenance ─forged─▶ log the accounts, ForgedEvents, {status: 'forged'}   (provenance.ts: the source is
+ *     │                  CloudTrail's and the root that acted belongs to the envelope account; never throws,
+ *     │                  never pages, never files a finding)
  *   classify ─not root activity─▶ {status: 'ignored'}            (defence against a misconfigured rule)
  *     │
  *   break-glass lookup (a failed read still alerts, as CRITICAL, and says so)
@@ -24,9 +27,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { ClientFactory } from '../../lib/clients';
 import { errorMessage } from '../../lib/errors';
+import { oneLine } from '../../lib/escape';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
-import { classifyRootActivity, type IgnoreReason, type RootActivity } from './classify';
+import { classifyRootActivity, FIELD_MAX, type IgnoreReason, type RootActivity } from './classify';
 import { type AlertConfig, importTargetFrom, loadAlertConfig } from './config';
 import {
   type AlertClients,
@@ -39,6 +43,7 @@ import { AlertDeliveryError, type InvalidAlertEventError } from './errors';
 import { eventSummary, parseRootActivityEvent } from './event';
 import { buildRootActivityFinding, rootActivityFindingId } from './finding';
 import { buildAlertMessage } from './message';
+import { type ForgeryEvidence, type ForgeryReason, provenanceOf } from './provenance';
 
 type Unit = Parameters<Metrics['addMetric']>[1];
 
@@ -77,6 +82,7 @@ export type RootActivityResult =
       messageId: string | undefined;
     }
   | { status: 'ignored'; eventId: string; reason: IgnoreReason }
+  | { status: 'forged'; eventId: string; reason: ForgeryReason }
   | { status: 'invalid'; eventId: string | undefined; reason: string };
 
 export type RootActivityHandler = (event: unknown, context?: Partial<Context>) => Promise<RootActivityResult>;
@@ -113,6 +119,20 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       detailType,
     });
     return { status: 'invalid', eventId: id, reason: error.message };
+  }
+
+  /**
+   * An event that claims root activity of an account other than the one that put it, or that no AWS service
+   * sent: logged with its accounts (never its content) and counted, neither paged nor filed. Not thrown: a
+   * retry would be refused the same way.
+   */
+  function refuseForged(eventId: string, evidence: ForgeryEvidence): RootActivityResult {
+    logger.error('Root activity event refused: it cannot come from the account it names', {
+      eventId,
+      ...evidence,
+    });
+    metrics.addMetric('ForgedEvents', MetricUnit.Count, 1);
+    return { status: 'forged', eventId, reason: evidence.reason };
   }
 
   function recordLatency(activity: RootActivity, alertedAt: Date): number {
@@ -206,8 +226,11 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       const parsed = parseRootActivityEvent(event);
       if (!parsed.ok) return await rejectInvalid(event, parsed.error);
 
-      const classified = classifyRootActivity(parsed.event);
       const eventId = parsed.event.detail.eventID;
+      const provenance = provenanceOf(parsed.event);
+      if (!provenance.ok) return refuseForged(oneLine(eventId, FIELD_MAX.eventId), provenance.evidence);
+
+      const classified = classifyRootActivity(parsed.event);
       if (!classified.ok) {
         // Reaching here means a rule matched more than root activity: worth a look, not a page.
         logger.warn('Event is not alertable root activity: ignored', { eventId, reason: classified.reason });

@@ -5,6 +5,7 @@
  * Message attributes let subscriptions filter (e.g. page only on CRITICAL).
  */
 import type { BreakGlassWindow } from '../../lib/break-glass';
+import { asciiLine, oneLine } from '../../lib/escape';
 import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
 import type { RootActivity } from './classify';
 import { activityLabel, activitySentence, isLongTermKey, mfaText } from './describe';
@@ -29,17 +30,22 @@ export interface AlertMessage {
   attributes: Record<string, { DataType: 'String'; StringValue: string }>;
 }
 
-/** SNS subjects must be printable ASCII; CloudTrail values are not guaranteed to be. */
-const toAscii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
+/**
+ * Bounds of the break-glass record's values in the body. They come from the window's request (typed by a
+ * person, stored in DynamoDB): made one safe line each, like every event value (lib/escape.ts).
+ */
+export const WINDOW_FIELD_MAX = { id: 128, time: 64, person: 256, reason: 512, lookupFailure: 512 } as const;
+/** A row's value (or a step) never runs past its line, whatever built the activity. */
+export const ROW_VALUE_MAX = 1024;
+/** SNS message attribute values: short, one line. */
+export const ATTRIBUTE_MAX = 256;
 
 export function alertSubject(activity: RootActivity, severity: AlertSeverity): string {
   const head = `${SUBJECT_PREFIX} ${severity} `;
   const tail = ` (${activity.outcome}) in ${activity.accountId}`;
   const room = SUBJECT_MAX - head.length - tail.length;
-  const label = toAscii(activityLabel(activity));
   // Cut the label, never the severity, outcome or account: those are what a filter or a reader needs.
-  const fitted = label.length <= room ? label : `${label.slice(0, room - 3)}...`;
-  return `${head}${fitted}${tail}`;
+  return asciiLine(`${head}${asciiLine(activityLabel(activity), room)}${tail}`, SUBJECT_MAX);
 }
 
 function sessionText(a: RootActivity): string {
@@ -58,7 +64,22 @@ function latencyText(eventTime: string, alertedAt: string): string {
   return `${alertedAt} (${seconds} s after the event)`;
 }
 
-function windowLines(window: BreakGlassWindow): string[] {
+/** The window's values as one safe line each: what the body and the next steps may quote. */
+function safeWindow(window: BreakGlassWindow) {
+  const { id, time, person, reason } = WINDOW_FIELD_MAX;
+  return {
+    ticketId: oneLine(window.ticketId, id),
+    windowId: oneLine(window.windowId, id),
+    startsAt: oneLine(window.startsAt, time),
+    endsAt: oneLine(window.endsAt, time),
+    approvers: window.approvers.map((a) => oneLine(a, person)).filter((a) => a !== ''),
+    requestedBy: window.requestedBy ? oneLine(window.requestedBy, person) : '',
+    reason: oneLine(window.reason, reason),
+  };
+}
+
+function windowLines(raw: BreakGlassWindow): string[] {
+  const window = safeWindow(raw);
   return [
     `  OPEN: ticket ${window.ticketId} (window ${window.windowId})`,
     `  From ${window.startsAt} until ${window.endsAt}`,
@@ -76,19 +97,20 @@ function breakGlassLines(status: BreakGlassStatus, a: RootActivity): string[] {
       return [`  None covers ${a.eventTime} for account ${a.accountId}: this root use was not expected.`];
     case 'lookup-failed':
       return [
-        `  UNKNOWN: the break-glass window lookup failed (${status.reason}).`,
+        `  UNKNOWN: the break-glass window lookup failed (${oneLine(status.reason, WINDOW_FIELD_MAX.lookupFailure)}).`,
         '  Treated as unexpected (CRITICAL) until someone checks the break-glass table.',
       ];
   }
 }
 
-const numbered = (steps: readonly string[]) => steps.map((s, i) => `${i + 1}. ${s}`);
+const numbered = (steps: readonly string[]) => steps.map((s, i) => `${i + 1}. ${oneLine(s, ROW_VALUE_MAX)}`);
 
 function nextSteps(a: RootActivity, status: BreakGlassStatus): string[] {
   const steps: string[] = [];
   if (status.state === 'open') {
+    const window = safeWindow(status.window);
     steps.push(
-      `Check that this matches the purpose of ticket ${status.window.ticketId}; the window closes at ${status.window.endsAt}.`,
+      `Check that this matches the purpose of ticket ${window.ticketId}; the window closes at ${window.endsAt}.`,
       'Anything the ticket does not explain: handle it as unexpected root use (see the runbook).',
     );
     return numbered(steps);
@@ -133,7 +155,7 @@ const KIND_TEXT: Readonly<Record<RootActivity['kind'], string>> = {
 };
 
 /** Pads labels so values line up in a monospace email client. */
-const row = (label: string, value: string) => `${`${label}:`.padEnd(19)}${value}`;
+const row = (label: string, value: string) => `${`${label}:`.padEnd(19)}${oneLine(value, ROW_VALUE_MAX)}`;
 
 export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
   const { activity: a, breakGlass } = input;
@@ -158,9 +180,9 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     row('Alert raised', latencyText(a.eventTime, input.alertedAt)),
   ];
   const body = [
-    `${severity}: ${activityLabel(a)} (${a.outcome}) in account ${a.accountId}.`,
+    oneLine(`${severity}: ${activityLabel(a)} (${a.outcome}) in account ${a.accountId}.`, ROW_VALUE_MAX),
     '',
-    activitySentence(a),
+    oneLine(activitySentence(a), ROW_VALUE_MAX),
     '',
     ...rows,
     '',
@@ -174,7 +196,10 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     '',
   ].join('\n');
 
-  const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: value });
+  const attribute = (value: string) => ({
+    DataType: 'String' as const,
+    StringValue: oneLine(value, ATTRIBUTE_MAX),
+  });
   return {
     subject: alertSubject(a, severity),
     body,

@@ -30,9 +30,15 @@ import {
   renderConformancePack,
   ruleParameterName,
 } from '../../conformance-packs/generate';
+import { parseComplianceChangeEvent } from '../../findings/compliance-event';
+import findingPatterns from '../../findings/patterns.json';
+import { acceptRule, CONFORMANCE_PACK_RULE_PATH } from '../../findings/rule-origin';
+import { matchesEventPattern } from '../../lib/event-pattern';
 import { COMMON_PARAMETERS } from '../../lib/rule-metadata';
 import { RULES } from '../../lib/rule-registry';
 import { loadDocuments } from '../../remediations/lib/documents';
+import { loadComplianceEvent, withDetail } from '../helpers/compliance-events';
+import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../helpers/constants';
 
 const PACK_PATH = join(resolve(__dirname, '../..'), 'conformance-packs', PACK_FILE);
 const committedText = readFileSync(PACK_PATH, 'utf8');
@@ -333,5 +339,59 @@ describe(`conformance-packs/${PACK_FILE}`, () => {
     const sub = JSON.stringify(committed.Resources).match(/\$\{([A-Za-z0-9]+)\}/g) ?? [];
     for (const s of sub) used.add(s.slice(2, -1));
     expect(Object.keys(committed.Parameters).filter((name) => !used.has(name))).toEqual([]);
+  });
+});
+
+describe('the rules of the committed pack, as the findings Lambda and patterns see them', () => {
+  const packRuleNames = Object.values(committed.Resources)
+    .filter((r) => r.Type === 'AWS::Config::ConfigRule')
+    .map((r) => String((r.Properties as { ConfigRuleName?: unknown }).ConfigRuleName));
+  const knownRuleIds = new Set(metadata.map((m) => m.id));
+  /** A compliance change as Config sends it for a rule of `name` and ARN path `rulePath` in `account`. */
+  const change = (name: string, rulePath: string, account: string) => {
+    const event = withDetail(loadComplianceEvent('non-compliant'), {
+      accountId: account,
+      configRuleName: name,
+    });
+    event.detail.configRuleARN = `arn:aws:config:eu-west-1:${account}:config-rule/${rulePath}`;
+    const parsed = parseComplianceChangeEvent(event);
+    if (!parsed.ok) throw parsed.error;
+    return parsed.event;
+  };
+  // What Config makes of a pack rule in a member account: suffixed name, service-linked ARN.
+  const inPack = (name: string) =>
+    change(
+      `${name}-conformance-pack-a1b2c3d4e`,
+      `${CONFORMANCE_PACK_RULE_PATH}config-rule-ab12cd`,
+      MEMBER_ACCOUNT,
+    );
+
+  it('holds one Config rule per registered rule', () => {
+    expect(packRuleNames.sort()).toEqual(metadata.map((m) => configRuleName(m.id)).sort());
+  });
+
+  it.each(packRuleNames)('accepts %s as Config names it in a member account, and forwards it', (name) => {
+    const event = inPack(name);
+
+    expect(acceptRule(event, SECURITY_TOOLING_ACCOUNT, knownRuleIds)).toEqual({
+      ok: true,
+      ruleId: name.replace(/^rootguard-/, ''),
+      origin: 'conformance-pack',
+    });
+    expect(matchesEventPattern(findingPatterns.complianceChange, event)).toBe(true);
+  });
+
+  it.each(packRuleNames)('refuses %s made by hand in a member account, and does not forward it', (name) => {
+    const event = change(name, 'config-rule-h4nd00', MEMBER_ACCOUNT);
+
+    expect(acceptRule(event, SECURITY_TOOLING_ACCOUNT, knownRuleIds)).toMatchObject({ ok: false });
+    expect(matchesEventPattern(findingPatterns.complianceChange, event)).toBe(false);
+  });
+
+  it.each(packRuleNames)('accepts %s as the central stack names it in the tooling account', (name) => {
+    const event = change(name, 'config-rule-own001', SECURITY_TOOLING_ACCOUNT);
+
+    expect(acceptRule(event, SECURITY_TOOLING_ACCOUNT, knownRuleIds)).toMatchObject({ ok: true });
+    expect(matchesEventPattern(findingPatterns.ownComplianceChange, event)).toBe(true);
   });
 });

@@ -52,6 +52,7 @@ interface ServerlessConfig {
   provider?: { runtime?: string; architecture?: string; timeout?: number; stackName?: string };
   functions?: Record<string, FunctionConfig>;
   resources?: {
+    Parameters?: Record<string, { AllowedPattern?: string; Default?: string }>;
     Conditions?: JsonObject;
     Resources?: Record<string, Resource>;
     Outputs?: Record<string, { Value?: Json; Condition?: string }>;
@@ -430,15 +431,17 @@ describe('serverless.yml root activity alert path', () => {
     expect(alertFunction.maximumRetryAttempts).toBe(2);
   });
 
-  it('admits other accounts to the central bus only through aws:PrincipalOrgID', () => {
-    const busPolicies = [
+  const busPolicyStatements = () =>
+    [
       ...resourcesOfType('AWS::Events::EventBusPolicy').filter(([, policy]) => onCentralBus(policy)),
       // The bus's own Policy property, if it is ever used instead.
       ...buses.filter(([, bus]) => bus.Properties?.Policy !== undefined),
-    ];
-    const statements = busPolicies
+    ]
       .flatMap(([id, policy]) => statementsUnder(policy, id))
       .map(({ statement }) => statement);
+
+  it('admits other accounts to the central bus only through aws:PrincipalOrgID', () => {
+    const statements = busPolicyStatements();
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement.Action).toBe('events:PutEvents');
@@ -446,18 +449,62 @@ describe('serverless.yml root activity alert path', () => {
       expect(stringEquals?.['aws:PrincipalOrgID']).toEqual({ Ref: 'OrganizationId' });
     }
   });
+
+  it('admits only the forwarding roles, by their exact names, to the central bus', () => {
+    for (const statement of busPolicyStatements()) {
+      const arnLike = objectAt(objectAt(statement, 'Condition'), 'ArnLike');
+      expect(arnLike?.['aws:PrincipalArn']).toEqual([
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${ForwardingRoleName}' },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${OrganizationsChangeForwardingRoleName}' },
+      ]);
+    }
+    const parameters = config.resources?.Parameters ?? {};
+    for (const name of ['ForwardingRoleName', 'OrganizationsChangeForwardingRoleName']) {
+      // An exact role name: no wildcard or path can widen the ArnLike above.
+      expect(parameters[name]?.AllowedPattern).toBe('^[\\w+=,.@-]{1,64}$');
+      expect(parameters[name]?.Default).toBe(`\${param:${name}}`);
+    }
+  });
+
+  it('pins the source of every central root activity pattern to what CloudTrail sends', () => {
+    const sources = Object.fromEntries(
+      centralRules.map(([, rule]) => {
+        const pattern = resolveFileReference(rule.Properties?.EventPattern);
+        return [patternKeyOf(rule), isObject(pattern) ? pattern.source : undefined];
+      }),
+    );
+    expect(sources).toEqual({
+      rootConsoleSignIn: ['aws.signin'],
+      rootApiCall: [{ prefix: 'aws.' }],
+      rootConsoleAction: [{ prefix: 'aws.' }],
+    });
+  });
 });
 
 describe('serverless.yml compliance findings', () => {
   const fn = config.functions?.[COMPLIANCE_FUNCTION];
   const rules = eventRules.filter(([, rule]) => targetsFindings(rule));
-  // The pattern itself lives in findings/patterns.json (the member StackSet forwards with the same one).
-  const EXPECTED_PATTERN = {
+  // The patterns live in findings/patterns.json (the member StackSet forwards with complianceChange).
+  const BASE_PATTERN = {
     source: ['aws.config'],
     'detail-type': ['Config Rules Compliance Change'],
-    detail: {
-      messageType: ['ComplianceChangeNotification'],
-      configRuleName: [{ prefix: 'rootguard-' }],
+  };
+  const EXPECTED_PATTERNS: Record<string, unknown> = {
+    // Member accounts: only the rules Config made for the conformance pack (findings/rule-origin.ts).
+    complianceChange: {
+      ...BASE_PATTERN,
+      detail: {
+        messageType: ['ComplianceChangeNotification'],
+        configRuleName: [{ wildcard: 'rootguard-*-conformance-pack-*' }],
+        configRuleARN: [{ wildcard: '*:config-rule/aws-service-rule/config-conforms.amazonaws.com/*' }],
+      },
+    },
+    // This account's own bus: its own rootguard-<id> rules too.
+    ownComplianceChange: {
+      ...BASE_PATTERN,
+      detail: { messageType: ['ComplianceChangeNotification'], configRuleName: [{ prefix: 'rootguard-' }] },
     },
   };
   const role = roleOf(fn);
@@ -477,10 +524,11 @@ describe('serverless.yml compliance findings', () => {
   });
 
   it.each(rules)('rule %s matches compliance changes of rootguard rules only', (_id, rule) => {
+    const key = onCentralBus(rule) ? 'complianceChange' : 'ownComplianceChange';
     // An osls variable reference, not a JS template: the pattern is read from the one shared file.
-    const FILE_REFERENCE = ['$', '{file(./findings/patterns.json):complianceChange}'].join('');
+    const FILE_REFERENCE = ['$', `{file(./findings/patterns.json):${key}}`].join('');
     expect(rule.Properties?.EventPattern).toBe(FILE_REFERENCE);
-    expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(EXPECTED_PATTERN);
+    expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(EXPECTED_PATTERNS[key]);
     for (const { metadata } of RULES) expect(configRuleName(metadata.id).startsWith('rootguard-')).toBe(true);
   });
 

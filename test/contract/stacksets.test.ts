@@ -503,6 +503,23 @@ describe('management-account.yaml', () => {
     expect(management.Parameters.OrgSnapshotRoleName?.Default).toBe('rootguard-prod-org-snapshot');
   });
 
+  it('forwards Organizations changes with a role of the fixed name the central bus admits', () => {
+    const role = management.Resources.OrganizationsChangeForwardingRole;
+    expect(role?.Properties.RoleName).toEqual({ Ref: 'OrganizationsChangeForwardingRoleName' });
+    expect(role?.Properties.Path ?? '/').toBe('/');
+    const central = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+      params: { default: Record<string, string> };
+    };
+    // The central bus policy names both roles by these defaults (serverless.yml params).
+    expect(central.params.default.OrganizationsChangeForwardingRoleName).toBe(
+      management.Parameters.OrganizationsChangeForwardingRoleName?.Default,
+    );
+    expect(central.params.default.ForwardingRoleName).toBe(member.Parameters.ForwardingRoleName?.Default);
+    expect(management.Parameters.OrganizationsChangeForwardingRoleName?.AllowedPattern).toBe(
+      member.Parameters.ForwardingRoleName?.AllowedPattern,
+    );
+  });
+
   it('forwards exactly the Organizations changes of org-snapshot/patterns.json to the central bus', () => {
     const rule = management.Resources.OrganizationsChangeRule;
     expect(rule?.Properties.EventPattern).toEqual(organizationsPatterns.organizationsChange);

@@ -10,8 +10,12 @@ import type { RelatedRequirementsLookup } from '../../findings/compliance-findin
 import type { FindingsConfig } from '../../findings/config';
 import { SECURITY_TOOLING_ACCOUNT } from './constants';
 
+/** The suffix Config gave the pack's rules in the sample events: `<name>-conformance-pack-<suffix>`. */
+export const PACK_SUFFIX = '-conformance-pack-k2m8x0q4z';
+export const packRuleName = (ruleId: string) => `rootguard-${ruleId}${PACK_SUFFIX}`;
+
 export const COMPLIANCE_EVENTS = [
-  /** root-hardware-mfa fails in the member account: its first result (no oldEvaluationResult). */
+  /** root-hardware-mfa (the organization pack's rule) fails in the member account: its first result. */
   'non-compliant',
   /** root-hardware-mfa passes again in the member account, after NON_COMPLIANT. */
   'compliant',
@@ -23,7 +27,13 @@ export const COMPLIANCE_EVENTS = [
   'conformance-pack',
 ] as const;
 
-export type ComplianceEventName = (typeof COMPLIANCE_EVENTS)[number];
+/**
+ * The attacker: a Config rule he created by hand in his member account, named like rootguard's
+ * (rootguard-root-user-idle, an ordinary rule ARN), reporting COMPLIANT after NON_COMPLIANT.
+ */
+export const HAND_MADE_RULE_EVENT = 'hand-made-rule';
+
+export type ComplianceEventName = (typeof COMPLIANCE_EVENTS)[number] | typeof HAND_MADE_RULE_EVENT;
 
 export interface ComplianceEventJson {
   id: string;
@@ -92,6 +102,11 @@ export function withDetail(
   if (changes.region) {
     copy.region = changes.region;
     d.awsRegion = changes.region;
+  }
+  // The rule's ARN names its account and Region too (config-rule ARN: arn:aws:config:<region>:<account>:...).
+  if (typeof d.configRuleARN === 'string') {
+    const [arn, partition, service, , , ...rest] = d.configRuleARN.split(':');
+    d.configRuleARN = [arn, partition, service, d.awsRegion, d.awsAccountId, ...rest].join(':');
   }
   if (changes.configRuleName) d.configRuleName = changes.configRuleName;
   return copy;

@@ -14,7 +14,7 @@ import type { AlertConfig } from '../../alerts/root-activity/config';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
 import type { AlertMetrics } from '../../alerts/root-activity/handler';
 import type { BreakGlassWindow } from '../../lib/break-glass';
-import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from './constants';
+import { MEMBER_ACCOUNT, OTHER_ACCOUNT, rootArn, SECURITY_TOOLING_ACCOUNT } from './constants';
 
 /**
  * Events the alert must raise: root sign-ins (success and failure), root API calls (read-only ones and
@@ -176,4 +176,38 @@ export async function putAllEvents(
     failed += out.FailedEntryCount ?? 0;
   }
   return failed;
+}
+
+/** The attacker: an administrator of one member account. His victim: another member account. */
+export const ATTACKER_ACCOUNT = OTHER_ACCOUNT;
+export const VICTIM_ACCOUNT = MEMBER_ACCOUNT;
+/** A source no AWS service uses: what PutEvents lets anybody but AWS write. */
+export const FORGED_SOURCE = 'attacker.forge';
+
+/**
+ * The same CloudTrail record as it would read had it happened in `accountId`: the envelope account, the
+ * root's identity and the recipient all name it. What an account's own forwarding delivers.
+ */
+export function asAccount(event: CloudTrailEvent, accountId: string): CloudTrailEvent {
+  const copy = structuredClone(event);
+  const detail = copy.detail as unknown as Record<string, unknown> & {
+    userIdentity: Record<string, unknown>;
+  };
+  copy.account = accountId;
+  detail.userIdentity.accountId = accountId;
+  detail.userIdentity.principalId = accountId;
+  detail.userIdentity.arn = rootArn(accountId);
+  if (detail.recipientAccountId !== undefined) detail.recipientAccountId = accountId;
+  return copy;
+}
+
+/**
+ * What the attacker can put on the central bus through a role he named like the forwarding role: any detail
+ * he likes (here the victim's root signing in), but EventBridge writes HIS account into the envelope.
+ */
+export function forgedEvent(
+  name: (typeof ALERTING_EVENTS)[number] = 'root-console-signin-success',
+  overrides: Partial<Pick<CloudTrailEvent, 'source' | 'account'>> = {},
+): CloudTrailEvent {
+  return { ...loadEvent(name), source: FORGED_SOURCE, account: ATTACKER_ACCOUNT, ...overrides };
 }

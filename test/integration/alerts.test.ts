@@ -44,8 +44,10 @@ import {
 } from '../helpers/emulator';
 import {
   ALERTING_EVENTS,
+  asAccount,
   breakGlassWindow,
   type CloudTrailEvent,
+  FORGED_SOURCE,
   loadEvent,
   NON_ALERTING_EVENTS,
   putAllEvents,
@@ -114,12 +116,21 @@ async function putEvents(list: readonly CloudTrailEvent[]): Promise<void> {
 
 const eventIdOf = (body: unknown) => (body as CloudTrailEvent).detail.eventID;
 
-/** Publishes the test events on the central bus and returns what its rules delivered. */
-async function deliveredByTheBus(): Promise<unknown[]> {
+/**
+ * Publishes the test events (each through `asSent`) on the central bus and returns what its rules delivered.
+ * moto leaves the envelope `account` out when it delivers to a queue; EventBridge always writes the sender's
+ * account there (never a value of the request), so it is put back as EventBridge would: the emulator's account.
+ */
+async function deliveredByTheBus(
+  asSent: (event: CloudTrailEvent) => CloudTrailEvent = (e) => e,
+): Promise<unknown[]> {
   const target = await createQueue('root-activity-target');
   await centralBusDeliveringTo(target.arn);
-  await putEvents(ALL_EVENTS.map(loadEvent));
-  return (await drain(target.url)).map((m) => JSON.parse(m.Body ?? 'null') as unknown);
+  await putEvents(ALL_EVENTS.map((name) => asSent(loadEvent(name))));
+  return (await drain(target.url)).map((m) => ({
+    ...(JSON.parse(m.Body ?? 'null') as CloudTrailEvent),
+    account: MOTO_DEFAULT_ACCOUNT,
+  }));
 }
 
 describe('root activity rules on the central bus', () => {
@@ -129,6 +140,12 @@ describe('root activity rules on the central bus', () => {
     expect(delivered.map(eventIdOf).sort()).toEqual(
       ALERTING_EVENTS.map((n) => loadEvent(n).detail.eventID).sort(),
     );
+  });
+
+  it('deliver nothing an attacker puts with a source of his own', async () => {
+    const delivered = await deliveredByTheBus((e) => ({ ...e, source: FORGED_SOURCE }));
+
+    expect(delivered).toEqual([]);
   });
 });
 
@@ -215,7 +232,8 @@ describe('alert handler on the emulator', () => {
 
   it('alerts every root event the bus delivers, and imports one finding per event', async () => {
     const { alerts, invoke } = await alertStack();
-    const delivered = await deliveredByTheBus();
+    // The emulator's account forwarding its own root activity.
+    const delivered = await deliveredByTheBus((e) => asAccount(e, MOTO_DEFAULT_ACCOUNT));
 
     const results = [];
     for (const event of delivered) results.push(await invoke(event));
@@ -233,12 +251,27 @@ describe('alert handler on the emulator', () => {
         `[rootguard] CRITICAL root console action billingconsole:CloseAccount (success) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root console sign-in (failure) in ${MEMBER_ACCOUNT}`,
         `[rootguard] CRITICAL root console sign-in (success) in ${MEMBER_ACCOUNT}`,
-      ].sort(),
+      ]
+        .map((subject) => subject.replace(MEMBER_ACCOUNT, MOTO_DEFAULT_ACCOUNT))
+        .sort(),
     );
     const findings = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
     expect(findings.map((f) => f.Id).sort()).toEqual(
-      delivered.map((e) => rootActivityFindingId(MEMBER_ACCOUNT, eventIdOf(e))).sort(),
+      delivered.map((e) => rootActivityFindingId(MOTO_DEFAULT_ACCOUNT, eventIdOf(e))).sort(),
     );
+  });
+
+  it("refuses, without paging or filing, root activity the sender's account did not have", async () => {
+    const { alerts, invoke } = await alertStack();
+    // The emulator's account putting root activity of MEMBER_ACCOUNT: the attacker with a forwarding role.
+    const delivered = await deliveredByTheBus();
+
+    const results = [];
+    for (const event of delivered) results.push(await invoke(event));
+
+    expect(results.map((r) => r.status)).toEqual(delivered.map(() => 'forged'));
+    expect(await notifications(alerts.url)).toEqual([]);
+    expect((await hub.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
   });
 
   it('alerts MEDIUM with the ticket when a break-glass window is recorded for the account', async () => {

@@ -16,7 +16,9 @@ import { importFindings } from '../../findings/import';
 import {
   type ComplianceEventJson,
   type ComplianceEventName,
+  HAND_MADE_RULE_EVENT,
   loadComplianceEvent,
+  packRuleName,
   SAMPLE_REQUIREMENTS,
   sampleRelatedRequirements,
   withDetail,
@@ -126,8 +128,10 @@ describe('compliance finding handler on the emulator', () => {
       clientFactory: emulatorClientFactory(EMULATOR_REGION),
       retryDelayMs: 0,
     });
-  const invoke = (name: ComplianceEventName) =>
-    handler()(loadComplianceEvent(name), { invokedFunctionArn: FUNCTION_ARN });
+  const invoke = (event: ComplianceEventName | ComplianceEventJson) =>
+    handler()(typeof event === 'string' ? loadComplianceEvent(event) : event, {
+      invokedFunctionArn: FUNCTION_ARN,
+    });
 
   it('imports the results of rootguard rules, conformance-pack names included, and ignores other rules', async () => {
     const results = [];
@@ -151,6 +155,23 @@ describe('compliance finding handler on the emulator', () => {
           `arn:aws:securityhub:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:product/${MOTO_DEFAULT_ACCOUNT}/default`,
       ),
     ).toBe(true);
+  });
+
+  it("keeps the pack's FAILED root-user-idle finding when a member's hand-made rule of that name passes", async () => {
+    const idleId = `rootguard/root-user-idle/${MEMBER_ACCOUNT}/eu-west-1`;
+    await invoke(
+      withDetail(loadComplianceEvent('non-compliant'), { configRuleName: packRuleName('root-user-idle') }),
+    );
+
+    const result = await invoke(HAND_MADE_RULE_EVENT);
+
+    expect(result).toMatchObject({ status: 'refused', configRuleName: 'rootguard-root-user-idle' });
+    expect(await findingsWithId(idleId)).toEqual([
+      expect.objectContaining({
+        Compliance: expect.objectContaining({ Status: 'FAILED' }),
+        Workflow: { Status: 'NEW' },
+      }),
+    ]);
   });
 
   it('keeps one finding when the same event is delivered twice', async () => {

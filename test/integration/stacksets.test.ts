@@ -83,6 +83,7 @@ import {
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../helpers/org-snapshot';
 import {
   ALERTING_EVENTS,
+  asAccount,
   type CloudTrailEvent,
   loadEvent,
   NON_ALERTING_EVENTS,
@@ -554,22 +555,22 @@ describe('member-forwarding.yaml as a stack set in every Region', () => {
       for (const region of FORWARDING_REGIONS) {
         // Each event goes on the bus of the Region CloudTrail recorded it in.
         const entries = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS]
-          .map(loadEvent)
+          .map((name) => asAccount(loadEvent(name), accountId))
           .filter((e) => e.region === region)
-          .map((e) =>
-            putEventsEntry(e, { Detail: JSON.stringify({ ...e.detail, recipientAccountId: accountId }) }),
-          );
+          .map((e) => putEventsEntry(e));
         const events = emulatorClient(EventBridgeClient, { accountId, region });
         expect(await putAllEvents(events, entries)).toBe(0);
       }
     }
     // moto matches a schedule-only rule (the heartbeat) against every event, which EventBridge never does:
-    // each event of the sign-in Region arrives twice here. Compared once each.
+    // each event of the sign-in Region arrives twice here. Compared once each. moto also leaves the envelope
+    // account out on delivery; EventBridge keeps the account the event happened in, here the member that put it
+    // (its recipient), and the alert checks it against the root's account.
     const delivered = [
       ...new Map(
         (await alertQueue.drain()).map((e) => [`${e.detail.recipientAccountId}/${e.detail.eventID}`, e]),
       ).values(),
-    ];
+    ].map((e) => ({ ...e, account: e.detail.recipientAccountId }));
 
     const expected = MEMBERS.flatMap((accountId) =>
       ALERTING_EVENTS.map((name) => `${accountId}/${loadEvent(name).detail.eventID}`),

@@ -1,7 +1,7 @@
 import { classifyRootActivity, type RootActivity } from '../../../alerts/root-activity/classify';
 import { activityLabel } from '../../../alerts/root-activity/describe';
 import { parseRootActivityEvent } from '../../../alerts/root-activity/event';
-import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
 import {
   type CloudTrailEvent,
   type EventName,
@@ -148,14 +148,21 @@ describe('classifyRootActivity', () => {
     expect(result.ok && activityLabel(result.activity)).toBe('root sign-in event PasswordRecoveryRequested');
   });
 
-  it('takes the account from recipientAccountId, then the envelope, when userIdentity has none', () => {
+  it('takes the account from the envelope, which a member account cannot set, before the detail', () => {
     const event = loadEvent('root-api-call');
-    delete (event.detail.userIdentity as Record<string, unknown>).accountId;
-    event.detail.recipientAccountId = '333333333333';
+    (event.detail.userIdentity as Record<string, unknown>).accountId = OTHER_ACCOUNT;
+    event.detail.recipientAccountId = OTHER_ACCOUNT;
 
-    expect(classify(event)).toMatchObject({ ok: true, activity: { accountId: '333333333333' } });
-    delete event.detail.recipientAccountId;
     expect(classify(event)).toMatchObject({ ok: true, activity: { accountId: MEMBER_ACCOUNT } });
+  });
+
+  it('falls back to the identity, then the recipient, when the envelope names no account', () => {
+    const { account: _dropped, ...event } = loadEvent('root-api-call');
+    event.detail.recipientAccountId = OTHER_ACCOUNT;
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { accountId: MEMBER_ACCOUNT } });
+    delete (event.detail.userIdentity as Record<string, unknown>).accountId;
+    expect(classify(event)).toMatchObject({ ok: true, activity: { accountId: OTHER_ACCOUNT } });
   });
 
   it('reads unknown MFA flags as not recorded, even ones named like Object properties', () => {

@@ -1,8 +1,7 @@
-import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchImportFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AlertDeliveryError } from '../../../alerts/root-activity/errors';
 import { rootActivityFindingId } from '../../../alerts/root-activity/finding';
 import { createRootActivityHandler, type RootActivityHandler } from '../../../alerts/root-activity/handler';
@@ -22,11 +21,10 @@ import {
   MetricsRecorder,
   SECURITY_HUB_REGION,
 } from '../../helpers/root-activity-events';
+import { alertSdkMocks } from '../../helpers/sdk-mocks';
 
-const snsMock = mockClient(SNSClient);
-const sqsMock = mockClient(SQSClient);
-const hubMock = mockClient(SecurityHubClient);
-const dynamoMock = mockClient(DynamoDBDocumentClient);
+const mocks = alertSdkMocks();
+const { sns: snsMock, sqs: sqsMock, hub: hubMock, dynamo: dynamoMock } = mocks;
 
 /** Four seconds after the sample sign-in (09:15:01Z). */
 const NOW = new Date('2026-11-20T09:15:04.250Z');
@@ -62,14 +60,7 @@ const importedFindings = () =>
   hubMock.commandCalls(BatchImportFindingsCommand).map((c) => c.args[0].input.Findings);
 
 beforeEach(() => {
-  snsMock.reset();
-  sqsMock.reset();
-  hubMock.reset();
-  dynamoMock.reset();
-  snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
-  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' });
-  hubMock.on(BatchImportFindingsCommand).resolves({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
-  dynamoMock.on(QueryCommand).resolves({ Items: [] });
+  mocks.reset();
   metrics = new MetricsRecorder();
   clientFactory = new ClientFactory({ region: ALERT_REGION });
 });

@@ -7,6 +7,7 @@ import { matchesEventPattern } from '../../../lib/event-pattern';
 import {
   ALERTING_EVENTS,
   type EventName,
+  FORGED_SOURCE,
   loadEvent,
   NON_ALERTING_EVENTS,
   REGIONAL_ROOT_API_CALLS,
@@ -34,6 +35,26 @@ describe('root activity event patterns', () => {
     ['root-console-action', 'rootConsoleAction'],
   ] as const)('delivers %s through exactly the %s rule', (name, rule) => {
     expect(matchingRules(name)).toEqual([rule]);
+  });
+
+  it('pins every pattern to what CloudTrail puts in source: aws.signin for sign-ins, an AWS service otherwise', () => {
+    expect(patterns.rootConsoleSignIn.source).toEqual(['aws.signin']);
+    expect(patterns.rootApiCall.source).toEqual([{ prefix: 'aws.' }]);
+    expect(patterns.rootConsoleAction.source).toEqual([{ prefix: 'aws.' }]);
+  });
+
+  it.each(ALERTING_EVENTS)('delivers nothing of %s once an attacker gives it a source of his own', (name) => {
+    expect(matchingRules(name)).toHaveLength(1);
+
+    const forged = { ...loadEvent(name), source: FORGED_SOURCE };
+
+    expect(Object.values(patterns).filter((p) => matchesEventPattern(p, forged))).toEqual([]);
+  });
+
+  it('delivers no sign-in under the source of another AWS service', () => {
+    const signIn = { ...loadEvent('root-console-signin-success'), source: 'aws.iam' };
+
+    expect(Object.values(patterns).filter((p) => matchesEventPattern(p, signIn))).toEqual([]);
   });
 
   it.each(NON_ALERTING_EVENTS)('does not deliver %s', (name) => {

@@ -24,7 +24,7 @@ describe('parseComplianceChangeEvent', () => {
     expect(parsed.event.detail).toMatchObject({
       awsAccountId: MEMBER_ACCOUNT,
       awsRegion: 'eu-west-1',
-      configRuleName: 'rootguard-root-hardware-mfa',
+      configRuleName: 'rootguard-root-hardware-mfa-conformance-pack-k2m8x0q4z',
       newEvaluationResult: { complianceType: 'COMPLIANT', resultRecordedTime: '2026-11-21T06:00:03.877Z' },
       oldEvaluationResult: { complianceType: 'NON_COMPLIANT' },
     });

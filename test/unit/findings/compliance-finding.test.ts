@@ -20,6 +20,7 @@ import {
   type ComplianceEventName,
   IMPORT_TARGET,
   loadComplianceEvent,
+  packRuleName,
   RUNBOOK_BASE_URL,
   SAMPLE_REQUIREMENTS,
   SECURITY_HUB_REGION,
@@ -101,14 +102,13 @@ describe('compliance finding', () => {
           StatusReasons: [
             {
               ReasonCode: 'NON_COMPLIANT',
-              Description:
-                'Config rule rootguard-root-hardware-mfa reported NON_COMPLIANT at 2026-11-20T06:00:04.512Z.',
+              Description: `Config rule ${packRuleName('root-hardware-mfa')} reported NON_COMPLIANT at 2026-11-20T06:00:04.512Z.`,
             },
           ],
         },
         ProductFields: {
-          'rootguard/ConfigRuleName': 'rootguard-root-hardware-mfa',
-          'rootguard/ConfigRuleArn': `arn:aws:config:eu-west-1:${MEMBER_ACCOUNT}:config-rule/config-rule-h4rdmf`,
+          'rootguard/ConfigRuleName': packRuleName('root-hardware-mfa'),
+          'rootguard/ConfigRuleArn': `arn:aws:config:eu-west-1:${MEMBER_ACCOUNT}:config-rule/aws-service-rule/config-conforms.amazonaws.com/config-rule-h4rdmf`,
           'rootguard/ComplianceType': 'NON_COMPLIANT',
           'rootguard/RemediationDocument': 'RootGuard-RequestHardwareMfa',
         },
@@ -130,7 +130,7 @@ describe('compliance finding', () => {
   it('takes the severity from rule.json while failing', () => {
     expect(mapped('conformance-pack').finding.Severity).toEqual({ Label: 'CRITICAL', Original: 'CRITICAL' });
     const userIdle = withDetail(loadComplianceEvent('non-compliant'), {
-      configRuleName: 'rootguard-root-user-idle',
+      configRuleName: packRuleName('root-user-idle'),
     });
     expect(getRule('root-user-idle').metadata.severity).toBe('HIGH');
     expect(mapped(userIdle).finding.Severity).toEqual({ Label: 'HIGH', Original: 'HIGH' });
@@ -149,13 +149,18 @@ describe('compliance finding', () => {
       expect(complianceFindingId('root-hardware-mfa', MEMBER_ACCOUNT, 'eu-west-1')).toBe(MFA_ID);
     });
 
-    it('is the same whether the rule came from a conformance pack or not', () => {
-      const plain = withDetail(loadComplianceEvent('conformance-pack'), {
+    it("is the same for the pack's rule and the tooling account's own rule of that id", () => {
+      const own = withDetail(loadComplianceEvent('hand-made-rule'), {
+        accountId: MEMBER_ACCOUNT,
         configRuleName: 'rootguard-root-access-keys',
       });
 
-      expect(mapped('conformance-pack').finding.Id).toBe(mapped(plain).finding.Id);
-      expect(mapped(plain).finding.Id).toBe(`rootguard/root-access-keys/${MEMBER_ACCOUNT}/eu-west-1`);
+      expect(
+        mapped(own, { target: { ...IMPORT_TARGET, importerAccountId: MEMBER_ACCOUNT } }).finding.Id,
+      ).toBe(mapped('conformance-pack').finding.Id);
+      expect(mapped('conformance-pack').finding.Id).toBe(
+        `rootguard/root-access-keys/${MEMBER_ACCOUNT}/eu-west-1`,
+      );
     });
 
     it('differs per account, region and rule, so none overwrites another', () => {
@@ -164,7 +169,7 @@ describe('compliance finding', () => {
         mapped(base).finding.Id,
         mapped(withDetail(base, { accountId: '999999999999' })).finding.Id,
         mapped(withDetail(base, { region: 'us-east-1' })).finding.Id,
-        mapped(withDetail(base, { configRuleName: 'rootguard-root-access-keys' })).finding.Id,
+        mapped(withDetail(base, { configRuleName: packRuleName('root-access-keys') })).finding.Id,
       ];
 
       expect(new Set(ids).size).toBe(4);
@@ -332,7 +337,7 @@ describe('compliance finding', () => {
       delete event.detail.newEvaluationResult.annotation;
 
       expect(mapped(event).finding.Description).toBe(
-        `rootguard rule root-hardware-mfa fails for account ${MEMBER_ACCOUNT} in eu-west-1 (Config rule rootguard-root-hardware-mfa gave no annotation).`,
+        `rootguard rule root-hardware-mfa fails for account ${MEMBER_ACCOUNT} in eu-west-1 (Config rule ${packRuleName('root-hardware-mfa')} gave no annotation).`,
       );
     });
   });
@@ -369,7 +374,7 @@ describe('compliance finding', () => {
 
     it('ignores a rootguard-prefixed rule this build does not know', () => {
       const event = withDetail(loadComplianceEvent('non-compliant'), {
-        configRuleName: 'rootguard-root-password-policy',
+        configRuleName: packRuleName('root-password-policy'),
       });
 
       expect(map(event)).toMatchObject({ kind: 'ignored', reason: 'unknown-rule' });

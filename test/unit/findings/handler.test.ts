@@ -1,9 +1,8 @@
 import {
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
-  SecurityHubClient,
+  type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { mockClient } from 'aws-sdk-client-mock';
 import { importTargetFrom, loadFindingsConfig } from '../../../findings/config';
 import {
   FindingImportError,
@@ -31,8 +30,9 @@ import {
 } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
+import { securityHubMock } from '../../helpers/sdk-mocks';
 
-const hubMock = mockClient(SecurityHubClient);
+const { hub: hubMock, reset: resetHub } = securityHubMock();
 
 /** One day and a few seconds after the compliant result was notified (06:00:04.402Z). */
 const NOW = new Date('2026-11-21T06:00:06.402Z');
@@ -65,9 +65,7 @@ const importedFindings = () =>
   hubMock.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings ?? []);
 
 beforeEach(() => {
-  hubMock.reset();
-  hubMock.on(BatchImportFindingsCommand).resolves({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
-  hubMock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+  resetHub();
   metrics = new MetricsRecorder();
 });
 
