@@ -955,6 +955,36 @@ describe('serverless.yml evaluation failures and refusals', () => {
   );
 });
 
+describe('serverless.yml trust boundary refusals', () => {
+  /** Every refusal metric the handlers emit when input crossing an account boundary fails a check. */
+  const REFUSAL_SOURCES: Record<string, string> = {
+    ForgedEvents: 'alerts/root-activity/handler.ts',
+    ForeignComplianceChanges: 'findings/handler.ts',
+    RemediationRefusals: 'remediations/lib/refusals.ts',
+    ForeignHeartbeats: 'heartbeat/record.ts',
+  };
+
+  it.each(Object.entries(REFUSAL_SOURCES))(
+    'pages the alert topic when %s (emitted by %s) counts',
+    (metric, file) => {
+      expect(readFileSync(join(ROOT, file), 'utf8')).toContain(`'${metric}'`);
+      const alarms = resourcesOfType('AWS::CloudWatch::Alarm').filter(([, alarm]) =>
+        JSON.stringify(alarm.Properties?.Metrics ?? []).includes(`"MetricName":"${metric}"`),
+      );
+      expect(alarms).toHaveLength(1);
+      const properties = alarms[0]?.[1].Properties;
+      expect(properties?.AlarmActions).toEqual([{ Ref: 'RootActivityAlertTopic' }]);
+      expect(JSON.stringify(properties?.Metrics)).toContain(
+        JSON.stringify({
+          Namespace: METRICS_NAMESPACE,
+          MetricName: metric,
+          Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        }),
+      );
+    },
+  );
+});
+
 describe('serverless.yml invocation by Config across the organization', () => {
   const ruleFunctions = ruleFolders.map((ruleId) => {
     const found = functionWithHandler(`rules/${ruleId}/handler.handler`);
