@@ -288,7 +288,8 @@ describe('the organization rollout at 5 and at 5,000 accounts', () => {
     const ous = Array.from({ length: 50 }, (_, i) =>
       fake.addOu(`ou-ab12-${String(i).padStart(8, '0')}`, large.rootId),
     );
-    large.members.forEach((account, i) => fake.addAccount(account, ous[i % ous.length] ?? large.rootId));
+    for (const [i, account] of large.members.entries())
+      fake.addAccount(account, ous[i % ous.length] ?? large.rootId);
     installFakeOrganizations(organizations, fake);
     const client = new OrganizationsClient({ region: REGION });
     const before = render(template, large);
