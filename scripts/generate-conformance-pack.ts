@@ -6,8 +6,8 @@
  *   npx tsx scripts/generate-conformance-pack.ts --check   exit 1 if the committed pack is out of date
  */
 import { generateConformancePack, PACK_FILE, renderConformancePack } from '../conformance-packs/generate';
-import { RULES } from '../lib/rule-registry';
 import { loadDocuments } from '../remediations/lib/documents';
+import { RULES } from '../rules';
 import { writeOrCheck } from './lib/write-or-check';
 
 const text = renderConformancePack(

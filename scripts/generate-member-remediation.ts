@@ -6,8 +6,9 @@
  *   npx tsx scripts/generate-member-remediation.ts           write both
  *   npx tsx scripts/generate-member-remediation.ts --check   exit 1 if the committed template is out of date
  */
-import { RULES } from '../lib/rule-registry';
+
 import { loadDocuments } from '../remediations/lib/documents';
+import { RULES } from '../rules';
 import {
   DOCUMENT_DIGESTS_FILE,
   generateMemberRemediation,

@@ -31,8 +31,8 @@ import {
   ruleParameterName,
 } from '../../conformance-packs/generate';
 import { COMMON_PARAMETERS } from '../../lib/rule-metadata';
-import { RULES } from '../../lib/rule-registry';
 import { loadDocuments } from '../../remediations/lib/documents';
+import { RULES } from '../../rules';
 
 const PACK_PATH = join(resolve(__dirname, '../..'), 'conformance-packs', PACK_FILE);
 const committedText = readFileSync(PACK_PATH, 'utf8');

@@ -16,11 +16,11 @@ import patterns from '../../alerts/root-activity/patterns.json';
 import { functionNameParameters } from '../../conformance-packs/generate';
 import findingPatterns from '../../findings/patterns.json';
 import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
-import { RULES } from '../../lib/rule-registry';
 import organizationsPatterns from '../../org-snapshot/patterns.json';
 import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../../remediations/lib/automation-execution';
 import { loadDocuments, remediationFolders } from '../../remediations/lib/documents';
+import { RULES } from '../../rules';
 import {
   FUNCTION_NAME_PREFIX,
   GENERATED_HEADER,
