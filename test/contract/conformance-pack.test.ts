@@ -78,7 +78,7 @@ const canBeBlank = (name: string): boolean => {
 };
 
 describe(`conformance-packs/${PACK_FILE}`, () => {
-  it('is the generator output for the current rules (run npx tsx scripts/generate-conformance-pack.ts)', () => {
+  it('is the generator output for the current rules (run npm run generate)', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(generated)));
     expect(committedText.startsWith(GENERATED_HEADER)).toBe(true);
   });

@@ -668,7 +668,7 @@ describe(`${MEMBER_REMEDIATION_FILE}`, () => {
   const remediationRole = roleOf(memberRemediation, 'RemediationRole');
   const reader = roleOf(memberRemediation, 'ExecutionReaderRole');
 
-  it('is the generator output for the current documents (run npx tsx scripts/generate-member-remediation.ts)', () => {
+  it('is the generator output for the current documents (run npm run generate)', () => {
     expect(memberRemediation).toEqual(JSON.parse(JSON.stringify(generated)));
     expect(renderMemberRemediation(generated)).toBe(committedText);
     expect(committedText.startsWith(GENERATED_HEADER)).toBe(true);
