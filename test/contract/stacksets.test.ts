@@ -575,10 +575,13 @@ describe('management-account.yaml', () => {
     ]);
   });
 
-  it('grants the root credentials role what root-session.ts calls as the management role', () => {
+  it('grants the root credentials role what the delete-root-* flow calls as the management role', () => {
     // IAM calls on the root user's credentials run inside the AssumeRoot session (the task policy allows
-    // them), not with this role: only iam:ListOrganizationsFeatures is made with it.
-    const imported = commandsImportedBy('remediations/lib/root-session.ts');
+    // them), not with this role: only iam:ListOrganizationsFeatures is made with it. The flow is the
+    // remediations/lib/root-*.ts modules (access check, session, inventory, plan, deletion, handler).
+    const imported = readdirSync(join(ROOT, 'remediations', 'lib'))
+      .filter((file) => /^root-.*\.ts$/.test(file))
+      .flatMap((file) => commandsImportedBy(`remediations/lib/${file}`));
     const inRootSession = imported.filter(
       (a) => a.startsWith('iam:') && a !== 'iam:ListOrganizationsFeatures',
     );
@@ -809,7 +812,7 @@ describe(`${MEMBER_REMEDIATION_FILE}`, () => {
 
   it('lets only the remediation Lambdas that check execution records assume the reader role', () => {
     // A remediation checks records when its handler reads them (executionRecordReader, directly, through
-    // automation-execution.ts's stepVerifier or through root-session.ts's createRootCredentialsHandler).
+    // automation-execution.ts's stepVerifier or through root-credentials-handler.ts's createRootCredentialsHandler).
     const checking = remediationFolders().filter((folder) => {
       const handler = join(ROOT, 'remediations', folder, 'handler.ts');
       if (!existsSync(handler)) return false;
