@@ -35,7 +35,7 @@
  * with clearOrgCache before each (checked on the warm-up organization), or the benchmark fails.
  *
  * evaluate: the pure evaluate cost per account: every rule over the facts of examples/sample-org.json,
- * replicated to 5,000 accounts (each copy with its own account id), through lib/rule-registry's
+ * replicated to 5,000 accounts (each copy with its own account id), through rules/index.ts's
  * evaluateFacts, against a baseline of JSON.parse of the same account's facts text.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -58,7 +58,7 @@ import {
 import { clearOrgCache, OrgReader } from '../lib/org-tree';
 import type { Partition } from '../lib/partition';
 import type { CollectContext, EvaluateContext } from '../lib/rule-handler';
-import { evaluateFacts } from '../lib/rule-registry';
+import { evaluateFacts } from '../rules';
 import { collect as collectDenyScp } from '../rules/root-deny-scp/collect';
 import {
   evaluate as evaluateDenyScp,

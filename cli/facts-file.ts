@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { breakGlassWindowSchema } from '../lib/break-glass';
 import { ACCOUNT_ID_PATTERN, PARTITIONS, type Partition } from '../lib/partition';
-import { RULE_IDS } from '../lib/rule-registry';
+import { RULE_IDS } from '../rules';
 import type { RootAccessKeysFacts } from '../rules/root-access-keys/evaluate';
 import type { RootActivityAlertingFacts } from '../rules/root-activity-alerting/evaluate';
 import type { RootDenyScpFacts } from '../rules/root-deny-scp/evaluate';
@@ -138,7 +138,7 @@ export const rootActivityAlertingFactsSchema = z.strictObject({
   }),
 });
 
-/** Facts schema per rule id. Every rule in lib/rule-registry.ts needs one (the contract tests check). */
+/** Facts schema per rule id. Every rule in rules/index.ts needs one (the contract tests check). */
 export const RULE_FACTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'root-hardware-mfa': rootHardwareMfaFactsSchema,
   'root-access-keys': rootAccessKeysFactsSchema,

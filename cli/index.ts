@@ -9,8 +9,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { RootGuardError } from '../lib/errors';
-import { RULE_IDS } from '../lib/rule-registry';
 import { version } from '../package.json';
+import { RULE_IDS } from '../rules';
 import { CliError } from './errors';
 import { formatJson, formatText } from './format';
 import { hasNonCompliant, scanFactsFile } from './scan';

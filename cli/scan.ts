@@ -6,7 +6,7 @@ import type { ComplianceType } from '../lib/evaluation';
 import { parseRuleParameters } from '../lib/parameters';
 import type { EvaluateContext } from '../lib/rule-handler';
 import type { RuleMetadata } from '../lib/rule-metadata';
-import { evaluateFacts, RULE_IDS, RULES } from '../lib/rule-registry';
+import { evaluateFacts, RULE_IDS, RULES } from '../rules';
 import { CliError } from './errors';
 import { type FactsFile, loadFactsFile } from './facts-file';
 

@@ -1,7 +1,7 @@
 /**
  * Builds the rootguard organization conformance pack from the rules' metadata (rule.json), so the pack never
  * drifts from the rules: `conformance-packs/rootguard-root-protection.yaml` is this function's output, written by
- * `scripts/generate-conformance-pack.ts` and checked by test/contract/conformance-pack.test.ts.
+ * `npm run generate` (scripts/generate.ts) and checked by test/contract/conformance-pack.test.ts.
  *
  * The remediation configurations follow the remediation documents (remediations/<folder>/document.yaml, read by the
  * caller with remediations/lib/documents.ts and passed in): every parameter of a rule's document gets a value or
@@ -511,9 +511,9 @@ export function generateConformancePack(
 
 export const GENERATED_HEADER = [
   '# rootguard organization conformance pack: every rootguard rule as a CUSTOM_LAMBDA Config rule with its',
-  '# remediation. GENERATED from rules/*/rule.json and remediations/*/document.yaml by',
-  '# scripts/generate-conformance-pack.ts: do not edit by hand; run `npx tsx scripts/generate-conformance-pack.ts`',
-  '# after changing a rule or a remediation document. Deployment: conformance-packs/README.md.',
+  '# remediation. GENERATED from rules/*/rule.json and remediations/*/document.yaml by scripts/generate.ts: do',
+  '# not edit by hand; run `npm run generate` after changing a rule or a remediation document. Deployment:',
+  '# conformance-packs/README.md.',
 ].join('\n');
 
 /** The template as committed: header, then YAML with long-form intrinsics only (plain YAML parsers read it). */

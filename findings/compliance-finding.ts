@@ -25,7 +25,7 @@
 import type { AwsSecurityFinding, ComplianceStatus, WorkflowStatus } from '@aws-sdk/client-securityhub';
 import { describeIssues, type EventIssue } from '../lib/event-validation';
 import type { RuleMetadata, Severity } from '../lib/rule-metadata';
-import { RULES_BY_ID } from '../lib/rule-registry';
+import { RULES_BY_ID } from '../rules';
 import { accountResource, clip, DESCRIPTION_MAX, findingBase, type ImportTarget, TITLE_MAX } from './asff';
 import {
   ACCOUNT_RESOURCE_TYPE,
@@ -305,7 +305,7 @@ export function buildComplianceFinding(input: BuildComplianceFindingInput): Comp
 export interface RecogniseOptions {
   /** The security tooling account (the importer): the only one whose own `rootguard-<id>` rules count. */
   toolingAccountId: string;
-  /** Default: the rule registry (lib/rule-registry.ts). */
+  /** Default: the rule registry (rules/index.ts). */
   rules?: RuleLookup;
   /** Default: every registered rule id. */
   knownRuleIds?: ReadonlySet<string>;

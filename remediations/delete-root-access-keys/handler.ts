@@ -8,15 +8,15 @@
  *   sts:AssumeRoot into the member account (IAMDeleteRootUserCredentials; a dry run IAMAuditRootUserCredentials)
  *   iam:ListAccessKeys (no UserName: root) → iam:DeleteAccessKey for each; a dry run lists them only
  *
- * The shared flow, its refusals and its errors are in remediations/lib/root-session.ts. Root signing
- * certificates, the password and MFA are left alone: RootGuard-DeleteRootCredentials removes those.
+ * The shared flow, its refusals and its errors are in remediations/lib/root-credentials-handler.ts. Root
+ * signing certificates, the password and MFA are left alone: RootGuard-DeleteRootCredentials removes those.
  */
 import {
   createRootCredentialsHandler,
   type RootCredentialsHandler,
   type RootCredentialsHandlerDeps,
   type RootCredentialsRemediation,
-} from '../lib/root-session';
+} from '../lib/root-credentials-handler';
 import { FOLDER, loadDeleteRootAccessKeysConfig } from './config';
 
 /** The document's approval step (document.yaml) and the rule a deletion must satisfy. */

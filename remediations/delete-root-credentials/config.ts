@@ -11,7 +11,7 @@
  * - DELETE_ROOT_CREDENTIALS_DOCUMENT_NAME: optional; only executions of this document may run the step.
  * - AWS_REGION: set by Lambda; the Regional STS endpoint AssumeRoot is sent to.
  */
-import { type RootCredentialsConfig, rootCredentialsRemediationConfig } from '../lib/root-session';
+import { type RootCredentialsConfig, rootCredentialsRemediationConfig } from '../lib/root-credentials-config';
 
 /** The folder of this remediation; the document name follows from it. */
 export const {

@@ -13,15 +13,16 @@
  *
  * Afterwards root has no credentials: nobody can sign in as root or call AWS as root until the management
  * account allows password recovery (IAMCreateRootUserPassword, which rootguard never uses). The shared flow,
- * its refusals and its errors are in remediations/lib/root-session.ts.
+ * its refusals and its errors are in remediations/lib/root-credentials-handler.ts.
  */
+
+import { ROOT_CREDENTIAL_KINDS } from '../lib/root-credential-inventory';
 import {
   createRootCredentialsHandler,
-  ROOT_CREDENTIAL_KINDS,
   type RootCredentialsHandler,
   type RootCredentialsHandlerDeps,
   type RootCredentialsRemediation,
-} from '../lib/root-session';
+} from '../lib/root-credentials-handler';
 import { FOLDER, loadDeleteRootCredentialsConfig } from './config';
 
 /** The document's approval step (document.yaml) and the rule a deletion must satisfy. */

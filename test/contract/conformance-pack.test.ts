@@ -35,8 +35,8 @@ import findingPatterns from '../../findings/patterns.json';
 import { acceptRule, CONFORMANCE_PACK_RULE_PATH } from '../../findings/rule-origin';
 import { matchesEventPattern } from '../../lib/event-pattern';
 import { COMMON_PARAMETERS } from '../../lib/rule-metadata';
-import { RULES } from '../../lib/rule-registry';
 import { loadDocuments } from '../../remediations/lib/documents';
+import { RULES } from '../../rules';
 import { loadComplianceEvent, withDetail } from '../helpers/compliance-events';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../helpers/constants';
 
@@ -84,7 +84,7 @@ const canBeBlank = (name: string): boolean => {
 };
 
 describe(`conformance-packs/${PACK_FILE}`, () => {
-  it('is the generator output for the current rules (run npx tsx scripts/generate-conformance-pack.ts)', () => {
+  it('is the generator output for the current rules (run npm run generate)', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(generated)));
     expect(committedText.startsWith(GENERATED_HEADER)).toBe(true);
   });

@@ -14,7 +14,7 @@ import {
   relatedRequirements,
   requirementsForRule,
 } from '../../lib/frameworks';
-import { RULE_IDS } from '../../lib/rule-registry';
+import { RULE_IDS } from '../../rules';
 
 const FRAMEWORKS_DIR = resolve(__dirname, '../../conformance-packs/frameworks');
 const files = readdirSync(FRAMEWORKS_DIR)

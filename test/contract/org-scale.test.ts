@@ -20,7 +20,7 @@ import { parse } from 'yaml';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { CachingOrgSnapshotReader } from '../../lib/org-snapshot-store';
 import { checkMembership } from '../../lib/rule-handler';
-import { RULE_IDS } from '../../lib/rule-registry';
+import { RULE_IDS } from '../../rules';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID, SECURITY_TOOLING_ACCOUNT } from '../helpers/constants';
 import { FakeOrganization, installFakeOrganizations } from '../helpers/fake-organizations';
 import { inProcessBuilder, MemoryLease, MemorySnapshotStore } from '../helpers/org-snapshot';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { RULE_FACTS_SCHEMAS } from '../../cli/facts-file';
 import { parseRuleParameters } from '../../lib/parameters';
 import { ruleMetadataSchema } from '../../lib/rule-metadata';
-import { RULE_IDS, RULES_BY_ID } from '../../lib/rule-registry';
+import { RULE_IDS, RULES_BY_ID } from '../../rules';
 
 const RULES_DIR = join(__dirname, '..', '..', 'rules');
 const REQUIRED_FILES = ['evaluate.ts', 'collect.ts', 'handler.ts', 'rule.json'];
@@ -36,7 +36,7 @@ describe('rule folders', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('lists exactly the rule folders in lib/rule-registry.ts', () => {
+  it('lists exactly the rule folders in rules/index.ts', () => {
     expect([...RULE_IDS].sort()).toEqual(ruleFolders);
   });
 

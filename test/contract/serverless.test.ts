@@ -20,10 +20,10 @@ import patterns from '../../alerts/root-activity/patterns.json';
 import { configRuleName, lambdaArnParameterName, PACK_FILE } from '../../conformance-packs/generate';
 import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/logger';
-import { RULES } from '../../lib/rule-registry';
 import { soleReference } from '../../remediations/lib/document-analysis';
 import { loadDocument, remediationFolders } from '../../remediations/lib/documents';
 import { documentName } from '../../remediations/lib/names';
+import { RULES } from '../../rules';
 
 const ROOT = resolve(__dirname, '../..');
 const RULES_DIR = join(ROOT, 'rules');

@@ -16,11 +16,11 @@ import patterns from '../../alerts/root-activity/patterns.json';
 import { functionNameParameters } from '../../conformance-packs/generate';
 import findingPatterns from '../../findings/patterns.json';
 import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
-import { RULES } from '../../lib/rule-registry';
 import organizationsPatterns from '../../org-snapshot/patterns.json';
 import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../../remediations/lib/automation-execution';
 import { loadDocuments, remediationFolders } from '../../remediations/lib/documents';
+import { RULES } from '../../rules';
 import {
   FUNCTION_NAME_PREFIX,
   GENERATED_HEADER,
@@ -592,10 +592,13 @@ describe('management-account.yaml', () => {
     ]);
   });
 
-  it('grants the root credentials role what root-session.ts calls as the management role', () => {
+  it('grants the root credentials role what the delete-root-* flow calls as the management role', () => {
     // IAM calls on the root user's credentials run inside the AssumeRoot session (the task policy allows
-    // them), not with this role: only iam:ListOrganizationsFeatures is made with it.
-    const imported = commandsImportedBy('remediations/lib/root-session.ts');
+    // them), not with this role: only iam:ListOrganizationsFeatures is made with it. The flow is the
+    // remediations/lib/root-*.ts modules (access check, session, inventory, plan, deletion, handler).
+    const imported = readdirSync(join(ROOT, 'remediations', 'lib'))
+      .filter((file) => /^root-.*\.ts$/.test(file))
+      .flatMap((file) => commandsImportedBy(`remediations/lib/${file}`));
     const inRootSession = imported.filter(
       (a) => a.startsWith('iam:') && a !== 'iam:ListOrganizationsFeatures',
     );
@@ -685,7 +688,7 @@ describe(`${MEMBER_REMEDIATION_FILE}`, () => {
   const remediationRole = roleOf(memberRemediation, 'RemediationRole');
   const reader = roleOf(memberRemediation, 'ExecutionReaderRole');
 
-  it('is the generator output for the current documents (run npx tsx scripts/generate-member-remediation.ts)', () => {
+  it('is the generator output for the current documents (run npm run generate)', () => {
     expect(memberRemediation).toEqual(JSON.parse(JSON.stringify(generated)));
     expect(renderMemberRemediation(generated)).toBe(committedText);
     expect(committedText.startsWith(GENERATED_HEADER)).toBe(true);
@@ -826,7 +829,7 @@ describe(`${MEMBER_REMEDIATION_FILE}`, () => {
 
   it('lets only the remediation Lambdas that check execution records assume the reader role', () => {
     // A remediation checks records when its handler reads them (executionRecordReader, directly, through
-    // automation-execution.ts's stepVerifier or through root-session.ts's createRootCredentialsHandler).
+    // automation-execution.ts's stepVerifier or through root-credentials-handler.ts's createRootCredentialsHandler).
     const checking = remediationFolders().filter((folder) => {
       const handler = join(ROOT, 'remediations', folder, 'handler.ts');
       if (!existsSync(handler)) return false;

@@ -2,9 +2,11 @@
  * Jest globalSetup for the integration project: starts a private moto_server on a free loopback port and
  * publishes its endpoint as MOTO_ENDPOINT (globalSetup env vars reach the test workers). Fake credentials
  * and a fixed region are set first, and AWS_PROFILE is removed, so no test can ever reach real AWS.
+ * Which moto_server runs (PATH, .venv-tools/, or installed there now) is scripts/lib/tools.ts's rule.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { ensureTools, ToolsUnavailableError } from '../../scripts/lib/tools';
 
 /** moto_server takes a few seconds to import its backends; a cold CI runner can be slow. */
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -17,13 +19,17 @@ declare global {
   var __MOTO_SERVER__: ChildProcess | undefined;
 }
 
-function assertMotoServerInstalled(): void {
-  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      'moto_server not found: install moto[server]==5.2.1 (pip install "moto[server]==5.2.1") so that ' +
-        '`moto_server` is on PATH; the integration tests run against it and never against real AWS.',
-    );
+/** The moto_server to run; without one, the one-line instruction and exit, before any test file is loaded. */
+async function motoServerPath(): Promise<string> {
+  try {
+    const { moto_server } = await ensureTools({ only: ['moto_server'] });
+    if (!moto_server) throw new Error('ensureTools returned no moto_server');
+    return moto_server.path;
+  } catch (error) {
+    if (!(error instanceof ToolsUnavailableError)) throw error;
+    // Thrown, Jest would wrap the line in a stack trace; the line alone says what to run.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
   }
 }
 
@@ -73,13 +79,13 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
 }
 
 /** Starts moto_server on a free port; resolves once it answers, rejects with its stderr if it does not. */
-async function startMotoServer(): Promise<{ child: ChildProcess; endpoint: string }> {
+async function startMotoServer(motoServer: string): Promise<{ child: ChildProcess; endpoint: string }> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { ...process.env };
   // MOTO_ACCOUNT_ID would override the x-moto-account-id header that tests use to pick an account.
   delete env.MOTO_ACCOUNT_ID;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(motoServer, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env,
   });
@@ -105,11 +111,11 @@ export default async function globalSetup(): Promise<void> {
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 
-  assertMotoServerInstalled();
+  const motoServer = await motoServerPath();
   let started: { child: ChildProcess; endpoint: string } | undefined;
   for (let attempt = 1; !started; attempt++) {
     try {
-      started = await startMotoServer();
+      started = await startMotoServer(motoServer);
     } catch (error) {
       // Another process may take the ephemeral port between freePort() and moto's bind: try a new port.
       if (attempt >= START_ATTEMPTS || !/exited/.test(String(error))) throw error;

@@ -59,7 +59,7 @@ import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { clearOrgCache } from '../../lib/org-tree';
 import { createRuleHandler } from '../../lib/rule-handler';
-import { RULES } from '../../lib/rule-registry';
+import { RULES } from '../../rules';
 import * as rootActivityAlerting from '../../rules/root-activity-alerting/collect';
 import { evaluate as evaluateRootActivityAlerting } from '../../rules/root-activity-alerting/evaluate';
 import rootActivityAlertingMetadata from '../../rules/root-activity-alerting/rule.json';

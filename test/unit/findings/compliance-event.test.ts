@@ -4,7 +4,7 @@ import {
   ruleIdFromConfigRuleName,
 } from '../../../findings/compliance-event';
 import { InvalidComplianceEventError } from '../../../findings/errors';
-import { RULE_IDS } from '../../../lib/rule-registry';
+import { RULE_IDS } from '../../../rules';
 import { COMPLIANCE_EVENTS, loadComplianceEvent } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
 

@@ -14,7 +14,7 @@ import {
   workflowUpdateFor,
 } from '../../../findings/compliance-finding';
 import { InvalidComplianceEventError } from '../../../findings/errors';
-import { getRule } from '../../../lib/rule-registry';
+import { getRule } from '../../../rules';
 import {
   type ComplianceEventJson,
   type ComplianceEventName,

@@ -15,7 +15,7 @@ import {
 } from '../../../remediations/lib/document-analysis';
 import { loadDocument } from '../../../remediations/lib/documents';
 import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
-import { rootCredentialsPayloadSchema } from '../../../remediations/lib/root-session';
+import { rootCredentialsPayloadSchema } from '../../../remediations/lib/root-credentials-handler';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
 import { EXECUTION_ID, MANAGEMENT_ROLE_ARN } from './root-session-fixtures';
 

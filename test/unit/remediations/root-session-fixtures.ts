@@ -1,5 +1,5 @@
 /**
- * Named values and builders for the delete-root-* tests (remediations/lib/root-session.ts and both handlers):
+ * Named values and builders for the delete-root-* tests (remediations/lib/root-*.ts and both handlers):
  * the organization, the management role, what AssumeRoot hands out, the root user's credentials as IAM lists
  * them, and the SSM execution record while a delete-root-* Lambda step runs.
  */
@@ -11,7 +11,7 @@ import {
   type StepExecution,
 } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import type { RootCredentialsConfig } from '../../../remediations/lib/root-session';
+import type { RootCredentialsConfig } from '../../../remediations/lib/root-credentials-config';
 import { approvalSettingsFor } from '../../helpers/approvers';
 import {
   MANAGEMENT_ACCOUNT,

@@ -19,20 +19,26 @@ import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
 import {
   CentralizedRootAccessDisabledError,
-  credentialSet,
-  deleteRootCredentials,
-  listRootCredentials,
-  loadRootCredentialsConfig,
   ManagementAccountTargetError,
-  mfaDeviceType,
   NotRootAccessAdministratorError,
-  openRootSession,
-  planRootCredentialDeletion,
+} from '../../../remediations/lib/root-access';
+import { deleteRootCredentials } from '../../../remediations/lib/root-credential-deletion';
+import {
+  listRootCredentials,
+  mfaDeviceType,
   ROOT_CREDENTIAL_KINDS,
   type RootCredentialInventory,
   type RootCredentialKind,
-  type RootSessionRequest,
+} from '../../../remediations/lib/root-credential-inventory';
+import {
+  credentialSet,
+  planRootCredentialDeletion,
   reportLines,
+} from '../../../remediations/lib/root-credential-plan';
+import { loadRootCredentialsConfig } from '../../../remediations/lib/root-credentials-config';
+import {
+  openRootSession,
+  type RootSessionRequest,
   rootSessionStsClient,
   rootTaskPolicyArn,
 } from '../../../remediations/lib/root-session';

@@ -23,8 +23,8 @@ import { ApprovalRuleError } from '../../../../remediations/lib/errors';
 import {
   CentralizedRootAccessDisabledError,
   ManagementAccountTargetError,
-  type RootCredentialsHandler,
-} from '../../../../remediations/lib/root-session';
+} from '../../../../remediations/lib/root-access';
+import type { RootCredentialsHandler } from '../../../../remediations/lib/root-credentials-handler';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { memberRunCases } from '../member-run-cases';

@@ -4,22 +4,25 @@
  * Only `rule.json` and `evaluate.ts` are imported, never `collect.ts` or `handler.ts`, so whatever uses the
  * registry (the CLI, offline evaluation of saved facts, reports) stays free of the AWS SDK and never needs
  * credentials. Adding a rule: one import pair and one `defineRule` line in RULES.
+ *
+ * It lives beside the rules, not in lib/: lib/ is the plumbing the rules stand on and never imports them
+ * (test/contract/layers.test.ts), so a Lambda that needs lib/ does not bundle every rule with it.
  */
 
-import { evaluate as evaluateRootAccessKeys } from '../rules/root-access-keys/evaluate';
-import rootAccessKeysMetadata from '../rules/root-access-keys/rule.json';
-import { evaluate as evaluateRootActivityAlerting } from '../rules/root-activity-alerting/evaluate';
-import rootActivityAlertingMetadata from '../rules/root-activity-alerting/rule.json';
-import { evaluate as evaluateRootDenyScp } from '../rules/root-deny-scp/evaluate';
-import rootDenyScpMetadata from '../rules/root-deny-scp/rule.json';
-import { evaluate as evaluateRootHardwareMfa } from '../rules/root-hardware-mfa/evaluate';
-import rootHardwareMfaMetadata from '../rules/root-hardware-mfa/rule.json';
-import { evaluate as evaluateRootUserIdle } from '../rules/root-user-idle/evaluate';
-import rootUserIdleMetadata from '../rules/root-user-idle/rule.json';
-import type { RuleEvaluation } from './evaluation';
-import { parseRuleParameters } from './parameters';
-import type { Evaluate, EvaluateContext } from './rule-handler';
-import { loadRuleMetadata, type RuleMetadata } from './rule-metadata';
+import type { RuleEvaluation } from '../lib/evaluation';
+import { parseRuleParameters } from '../lib/parameters';
+import type { Evaluate, EvaluateContext } from '../lib/rule-handler';
+import { loadRuleMetadata, type RuleMetadata } from '../lib/rule-metadata';
+import { evaluate as evaluateRootAccessKeys } from './root-access-keys/evaluate';
+import rootAccessKeysMetadata from './root-access-keys/rule.json';
+import { evaluate as evaluateRootActivityAlerting } from './root-activity-alerting/evaluate';
+import rootActivityAlertingMetadata from './root-activity-alerting/rule.json';
+import { evaluate as evaluateRootDenyScp } from './root-deny-scp/evaluate';
+import rootDenyScpMetadata from './root-deny-scp/rule.json';
+import { evaluate as evaluateRootHardwareMfa } from './root-hardware-mfa/evaluate';
+import rootHardwareMfaMetadata from './root-hardware-mfa/rule.json';
+import { evaluate as evaluateRootUserIdle } from './root-user-idle/evaluate';
+import rootUserIdleMetadata from './root-user-idle/rule.json';
 
 export interface RegisteredRule {
   metadata: RuleMetadata;

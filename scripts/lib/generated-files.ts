@@ -1,0 +1,51 @@
+/**
+ * Every file rootguard generates, with the text it should have now. The generators' logic stays with what they
+ * generate (conformance-packs/generate.ts, stacksets/generate-member-remediation.ts); this list is the one place
+ * that says which files exist and from what, for `npm run generate` (scripts/generate.ts) and for
+ * test/contract/generated.test.ts, which fails on a stale one.
+ */
+import { generateConformancePack, PACK_FILE, renderConformancePack } from '../../conformance-packs/generate';
+import { loadDocuments } from '../../remediations/lib/documents';
+import { RULES } from '../../rules';
+import {
+  DOCUMENT_DIGESTS_FILE,
+  generateMemberRemediation,
+  MEMBER_REMEDIATION_FILE,
+  memberRemediationDocuments,
+  renderDocumentDigests,
+  renderMemberRemediation,
+} from '../../stacksets/generate-member-remediation';
+
+/** The command that rewrites every generated file; named in stale-file messages and in the files' headers. */
+export const GENERATE_COMMAND = 'npm run generate';
+
+export interface GeneratedFile {
+  /** Relative to the repository root. */
+  file: string;
+  text: string;
+}
+
+/** Reads the rule registry and remediations/*\/document.yaml; writes nothing. */
+export function generatedFiles(): GeneratedFile[] {
+  const metadata = RULES.map((rule) => rule.metadata);
+  const documents = loadDocuments();
+  return [
+    {
+      // The organization conformance pack: every rule with its remediation configuration.
+      file: `conformance-packs/${PACK_FILE}`,
+      text: renderConformancePack(generateConformancePack(metadata, documents)),
+    },
+    {
+      // What a remediation needs in each member account: the documents the rules name, the Automation role.
+      file: `stacksets/${MEMBER_REMEDIATION_FILE}`,
+      text: renderMemberRemediation(
+        generateMemberRemediation(memberRemediationDocuments(metadata, documents)),
+      ),
+    },
+    {
+      // The digest of every document, which the remediation Lambdas compare with the version an execution ran.
+      file: DOCUMENT_DIGESTS_FILE,
+      text: renderDocumentDigests(documents),
+    },
+  ];
+}
