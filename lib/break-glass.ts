@@ -4,7 +4,7 @@
  * against the idle rule) but never silences it. Windows are kept after they end: each is audit evidence.
  * This module is pure; lib/break-glass-store.ts reads and writes them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN } from './partition';
 
 /** The longest window the runbook allows (4 hours). */

@@ -2,7 +2,7 @@
  * Parses the event Config sends to a custom-rule Lambda. `invokingEvent` and `ruleParameters` arrive as
  * JSON strings; both are decoded and validated here so a rule never sees a half-valid event.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidConfigEventError } from './errors';
 import { ACCOUNT_ID_PATTERN, type Partition, partitionForRegion, partitionFromArn } from './partition';
 

@@ -22,7 +22,7 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   awsCall,
   CollectError,

@@ -4,7 +4,7 @@
  * an unknown name, a malformed value or a missing required value is an InvalidRuleParametersError that
  * names the parameter, never a silent default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRuleParametersError } from './errors';
 import {
   allParameters,

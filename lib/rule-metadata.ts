@@ -3,7 +3,7 @@
  * rule.json is the single description of a rule: the handler validates parameters against it, the
  * conformance pack, serverless.yml and the Security Hub mapper read it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];

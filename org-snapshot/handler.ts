@@ -24,7 +24,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientFactory } from '../lib/clients';
 import { OrgSnapshotLeaseHeldError, RootGuardError } from '../lib/errors';
 import { InvalidEventError, parseEvent } from '../lib/event-validation';

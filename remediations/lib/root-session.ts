@@ -48,7 +48,7 @@ import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/clien
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseClientConfig, ClientFactory } from '../../lib/clients';
 import {
   AccessDeniedError,
