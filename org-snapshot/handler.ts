@@ -30,13 +30,12 @@ import { OrgSnapshotLeaseHeldError, RootGuardError } from '../lib/errors';
 import { InvalidEventError, parseEvent } from '../lib/event-validation';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { buildOrgSnapshot } from '../lib/org-snapshot';
+import { DynamoDbSnapshotLease, type SnapshotLease } from '../lib/org-snapshot-lease';
 import {
   DEFAULT_SNAPSHOT_KEY,
-  DynamoDbSnapshotLease,
   REBUILD_REQUEST_SOURCE,
   rebuildOrgSnapshot,
   S3SnapshotStore,
-  type SnapshotLease,
   type SnapshotStore,
 } from '../lib/org-snapshot-store';
 
