@@ -14,7 +14,7 @@
  * (compile-time check below), so a typo in a saved file is an error with its path, never a wrong verdict.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { breakGlassWindowSchema } from '../lib/break-glass';
 import { ACCOUNT_ID_PATTERN, PARTITIONS, type Partition } from '../lib/partition';
 import { RULE_IDS } from '../rules';

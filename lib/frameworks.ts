@@ -7,7 +7,7 @@
  * and one entry in FRAMEWORK_FILES.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import securityHubControls from '../conformance-packs/frameworks/aws-security-hub-controls.json';
 import cis140 from '../conformance-packs/frameworks/cis-aws-foundations-1.4.0.json';
 import cis300 from '../conformance-packs/frameworks/cis-aws-foundations-3.0.0.json';

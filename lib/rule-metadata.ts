@@ -3,7 +3,7 @@
  * rule.json is the single description of a rule: the handler validates parameters against it, the
  * conformance pack, serverless.yml and the Security Hub mapper read it.
  */
-import { z } from 'zod';
+import * as z from './zod-mini';
 
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -16,38 +16,32 @@ export const EXECUTION_FREQUENCIES = [
   'TwentyFour_Hours',
 ] as const;
 
-export const parameterDefinitionSchema = z
-  .object({
-    name: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'parameter names are PascalCase'),
-    type: z.enum(['String', 'Boolean', 'Integer', 'StringList']),
-    description: z.string().min(10),
-    default: z.string().optional(),
-    required: z.boolean().optional(),
-    /** For String and StringList items: a regular expression every value must match. */
-    pattern: z.string().optional(),
-    minimum: z.number().int().optional(),
-    maximum: z.number().int().optional(),
-  })
-  .strict();
+export const parameterDefinitionSchema = z.strictObject({
+  name: z.string().check(z.regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'parameter names are PascalCase')),
+  type: z.enum(['String', 'Boolean', 'Integer', 'StringList']),
+  description: z.string().check(z.minLength(10)),
+  default: z.optional(z.string()),
+  required: z.optional(z.boolean()),
+  /** For String and StringList items: a regular expression every value must match. */
+  pattern: z.optional(z.string()),
+  minimum: z.optional(z.number().check(z.int())),
+  maximum: z.optional(z.number().check(z.int())),
+});
 export type ParameterDefinition = z.infer<typeof parameterDefinitionSchema>;
 
-export const ruleMetadataSchema = z
-  .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]{2,62}$/),
-    title: z.string().min(10).max(256),
-    description: z.string().min(20),
-    severity: z.enum(SEVERITIES),
-    trigger: z
-      .object({
-        type: z.literal('Periodic'),
-        maximumExecutionFrequency: z.enum(EXECUTION_FREQUENCIES),
-      })
-      .strict(),
-    resourceType: z.literal('AWS::::Account'),
-    parameters: z.array(parameterDefinitionSchema),
-    remediation: z.object({ documentId: z.string().regex(/^RootGuard-[A-Za-z]+$/) }).strict(),
-  })
-  .strict();
+export const ruleMetadataSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{2,62}$/)),
+  title: z.string().check(z.minLength(10), z.maxLength(256)),
+  description: z.string().check(z.minLength(20)),
+  severity: z.enum(SEVERITIES),
+  trigger: z.strictObject({
+    type: z.literal('Periodic'),
+    maximumExecutionFrequency: z.enum(EXECUTION_FREQUENCIES),
+  }),
+  resourceType: z.literal('AWS::::Account'),
+  parameters: z.array(parameterDefinitionSchema),
+  remediation: z.strictObject({ documentId: z.string().check(z.regex(/^RootGuard-[A-Za-z]+$/)) }),
+});
 export type RuleMetadata = z.infer<typeof ruleMetadataSchema>;
 
 const IAM_ROLE_NAME = '^[\\w+=,.@-]{1,64}$';
