@@ -1,6 +1,6 @@
 /**
  * Framework mappings: which requirement of which framework version each rule helps prove. The mappings live in
- * `conformance-packs/frameworks/<framework>-<version>.json` (DESIGN.md, convention 4); rules never mention them.
+ * `conformance-packs/frameworks/<framework>-<version>.json` (ARCHITECTURE.md, convention 4); rules never mention them.
  *
  * Every file is imported statically here, so esbuild bundles them into any Lambda that imports this module and
  * nothing reads the file system at run time. No AWS SDK, no environment. Adding a framework file: one import
