@@ -1,6 +1,7 @@
 /**
- * The SDK mocks of the alert and findings Lambdas (aws-sdk-client-mock, at Client#send), with the answers of a
- * healthy account. Call `reset()` in `beforeEach`: every test starts from those answers.
+ * SDK mocks (aws-sdk-client-mock, at Client#send): `useSdkMocks` for any set of clients, reset before each test;
+ * and the mocks of the alert and findings Lambdas with the answers of a healthy account (call `reset()` in
+ * `beforeEach`: every test starts from those answers).
  */
 import {
   BatchImportFindingsCommand,
@@ -10,7 +11,25 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+
+type ClientClass = Parameters<typeof mockClient>[0];
+
+/**
+ * Mocks each client at Client#send (aws-sdk-client-mock) and resets every one of them before each test of the
+ * calling file, ahead of the file's own beforeEach: `const { sts, iam } = useSdkMocks({ sts: STSClient, iam: IAMClient })`.
+ */
+export function useSdkMocks<T extends Record<string, ClientClass>>(
+  clients: T,
+): { [K in keyof T]: AwsClientStub<T[K] extends { prototype: infer C } ? C : never> } {
+  const mocks = Object.fromEntries(
+    Object.entries(clients).map(([name, client]) => [name, mockClient(client)]),
+  );
+  beforeEach(() => {
+    for (const mock of Object.values(mocks)) mock.reset();
+  });
+  return mocks as { [K in keyof T]: AwsClientStub<T[K] extends { prototype: infer C } ? C : never> };
+}
 
 /** Security Hub accepting every import and workflow update. */
 export function securityHubMock() {

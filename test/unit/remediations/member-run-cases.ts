@@ -1,12 +1,24 @@
 /**
- * The member-account attack on both delete-root-* Lambdas, written once: an administrator of the member account
- * starts the document there and approves it with principals he controls (or changes the document). The Lambda
- * acts with management-account power, so such a run may only file a request in the tooling account.
+ * What both delete-root-* handler tests share, written once: the SDK mocks of an organization with centralized
+ * root access (reset before each test), the handler under test with its execution record, and the
+ * member-account attack: an administrator of the member account starts the document there and approves it with
+ * principals he controls (or changes the document). The Lambda acts with management-account power, so such a
+ * run may only file a request in the tooling account.
  */
-import type { IAMClient } from '@aws-sdk/client-iam';
-import { type SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
-import { AssumeRootCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { type FeatureType, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
+import { ClientFactory } from '../../../lib/clients';
+import type { RootCredentialsConfig } from '../../../remediations/lib/root-credentials-config';
+import type {
+  RootCredentialsHandler,
+  RootCredentialsHandlerDeps,
+} from '../../../remediations/lib/root-credentials-handler';
 import {
   ALICE_USER,
   BOB_USER,
@@ -15,24 +27,102 @@ import {
   MEMBER_ADMIN_APPROVER,
   REQUEST_EXECUTION_ID,
 } from '../../helpers/approvers';
-import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
 import { changedDocumentJson, givenDeployedDocuments } from '../../helpers/deployed-documents';
-import { EXECUTION_ID, type ExecutionOptions, stepPayload } from './root-session-fixtures';
+import { type RecordingMetrics, recordingMetrics } from '../../helpers/metrics';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
+import {
+  config,
+  EXECUTION_ID,
+  type ExecutionOptions,
+  executionNotFound,
+  executionRecord,
+  givenRecordIn,
+  MANAGEMENT_CREDENTIALS,
+  NOW,
+  ORGANIZATION,
+  READER_CREDENTIALS,
+  ROOT_SESSION_CREDENTIALS,
+  readerRoleArn,
+  stepPayload,
+} from './root-session-fixtures';
 
-export interface MemberRunSetup {
-  handler: () => (event: unknown) => Promise<unknown>;
-  /** Puts the execution record in the member account (read through the reader role). */
-  inMember: (options?: Partial<ExecutionOptions>) => void;
-  ssmMock: AwsClientStub<SSMClient>;
-  stsMock: AwsClientStub<STSClient>;
-  iamMock: AwsClientStub<IAMClient>;
+export interface DeleteRootHandlerOptions {
+  documentName: string;
+  create: (deps: RootCredentialsHandlerDeps) => RootCredentialsHandler;
+  /** Who approved the execution record of a healthy run. */
+  approvers: string[];
+  /** ListOrganizationsFeatures' EnabledFeatures. */
+  enabledFeatures: FeatureType[];
 }
 
-export function memberRunCases(documentName: string, setup: MemberRunSetup): void {
-  const { ssmMock, stsMock, iamMock } = setup;
+/**
+ * The SDK mocks, reset before each test to a healthy run: the documents as deployed, the execution record in the
+ * tooling account approved by `approvers`, the management role and the root session assumable, centralized root
+ * access on. Call at the top of the test file; the file's own beforeEach then describes the root user.
+ */
+export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
+  const mocks = useSdkMocks({ ssm: SSMClient, sts: STSClient, org: OrganizationsClient, iam: IAMClient });
+  const state = { metrics: recordingMetrics() };
+  const givenExecution = (execution: Partial<ExecutionOptions> = {}) =>
+    mocks.ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: executionRecord({
+        documentName: options.documentName,
+        approvers: options.approvers,
+        ...execution,
+      }),
+    });
+
+  beforeEach(() => {
+    state.metrics = recordingMetrics();
+    givenDeployedDocuments(mocks.ssm);
+    givenExecution();
+    mocks.sts.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
+    mocks.sts.on(AssumeRootCommand).resolves({ Credentials: ROOT_SESSION_CREDENTIALS });
+    mocks.org.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
+    mocks.iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolves({ OrganizationId: ORG_ID, EnabledFeatures: options.enabledFeatures });
+  });
+
+  return {
+    ...mocks,
+    givenExecution,
+    /** What the handler recorded in this test. */
+    get metrics(): RecordingMetrics {
+      return state.metrics;
+    },
+    handler: (overrides: Partial<RootCredentialsConfig> = {}) =>
+      options.create({
+        config: config(options.documentName, overrides),
+        clientFactory: new ClientFactory({ region: REGION }),
+        now: () => NOW,
+        metrics: state.metrics,
+      }),
+  };
+}
+
+export type DeleteRootHandlerSetup = ReturnType<typeof useDeleteRootHandler>;
+
+export function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteRootHandlerSetup): void {
+  const { ssm: ssmMock, sts: stsMock, iam: iamMock } = setup;
+  const { documentName } = options;
+  const readerAssumable = () =>
+    stsMock
+      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
+      .resolves({ Credentials: READER_CREDENTIALS });
+  /** Puts the execution record in the member account (read through the reader role). */
+  const inMember = (execution: Partial<ExecutionOptions> = {}) => {
+    readerAssumable();
+    givenRecordIn(
+      ssmMock,
+      'member',
+      executionRecord({ documentName, approvers: options.approvers, ...execution }),
+    );
+  };
 
   it('never deletes for a member-account record its administrator approved: it files a request in the tooling account', async () => {
-    setup.inMember({ executedBy: MEMBER_ADMIN, approvers: [MEMBER_ADMIN_APPROVER, ALICE_USER, BOB_USER] });
+    inMember({ executedBy: MEMBER_ADMIN, approvers: [MEMBER_ADMIN_APPROVER, ALICE_USER, BOB_USER] });
     ssmMock.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: REQUEST_EXECUTION_ID });
 
     const result = await setup.handler()(stepPayload('false'));
@@ -51,13 +141,23 @@ export function memberRunCases(documentName: string, setup: MemberRunSetup): voi
   });
 
   it('refuses a member-account run of a document changed there (approval taken out), filing nothing', async () => {
-    setup.inMember({ executedBy: MEMBER_ADMIN });
+    inMember({ executedBy: MEMBER_ADMIN });
     givenDeployedDocuments(ssmMock, changedDocumentJson(documentName));
 
     await expect(setup.handler()(stepPayload('false'))).rejects.toThrow(
       /is not the document rootguard deployed/,
     );
     expect(ssmMock).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+  });
+
+  it('deletes nothing when the member account does not know the execution either', async () => {
+    ssmMock.on(GetAutomationExecutionCommand).rejects(executionNotFound());
+    readerAssumable();
+
+    await expect(setup.handler()(stepPayload('false'))).rejects.toThrow(
+      /exists neither in this function's account/,
+    );
     expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
   });
 }
