@@ -1,7 +1,6 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
 import {
   AccessDeniedError,
@@ -26,10 +25,13 @@ import {
   SECURITY_TOOLING_ACCOUNT,
 } from '../../helpers/constants';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 
-const configMock = mockClient(ConfigServiceClient);
-const stsMock = mockClient(STSClient);
-const iamMock = mockClient(IAMClient);
+const { configMock, stsMock, iamMock } = useSdkMocks({
+  configMock: ConfigServiceClient,
+  stsMock: STSClient,
+  iamMock: IAMClient,
+});
 
 const RULE_ID = 'sample-root-rule';
 const ROLE_NAME = 'RootGuardExecutionRole';
@@ -86,9 +88,6 @@ const sentEvaluations = () =>
 const accessDenied = (message: string) => Object.assign(new Error(message), { name: 'AccessDenied' });
 
 beforeEach(() => {
-  configMock.reset();
-  stsMock.reset();
-  iamMock.reset();
   snapshotReader = staticOrgSnapshotReader(SNAPSHOT);
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   stsMock.on(AssumeRoleCommand).resolves({
