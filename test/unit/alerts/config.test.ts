@@ -1,6 +1,7 @@
 import { importTargetFrom, loadAlertConfig } from '../../../alerts/root-activity/config';
 import { InvalidAlertConfigError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler, handler } from '../../../alerts/root-activity/handler';
+import { coldStartCases } from '../../helpers/cold-start';
 import { SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { ALERT_CONFIG, FUNCTION_ARN } from '../../helpers/root-activity-events';
 
@@ -46,18 +47,13 @@ describe('loadAlertConfig', () => {
     );
   });
 
-  it('makes createRootActivityHandler fail at creation (cold start), not per event', () => {
-    const saved = process.env.ALERT_TOPIC_ARN;
-    delete process.env.ALERT_TOPIC_ARN;
-    try {
-      expect(() => createRootActivityHandler()).toThrow(InvalidAlertConfigError);
-    } finally {
-      if (saved !== undefined) process.env.ALERT_TOPIC_ARN = saved;
-    }
-  });
-
-  it('lets the module be imported without any environment (the default handler is built lazily)', () => {
-    expect(typeof handler).toBe('function');
+  coldStartCases({
+    factoryName: 'createRootActivityHandler',
+    create: createRootActivityHandler,
+    variable: 'ALERT_TOPIC_ARN',
+    error: InvalidAlertConfigError,
+    per: 'event',
+    handler,
   });
 });
 
