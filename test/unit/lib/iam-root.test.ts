@@ -4,7 +4,6 @@ import {
   ListVirtualMFADevicesCommand,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
-import { mockClient } from 'aws-sdk-client-mock';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import {
   getRootCredentialSummary,
@@ -13,9 +12,10 @@ import {
   type RootCredentialSummary,
 } from '../../../lib/iam-root';
 import { MEMBER_ACCOUNT, rootArn, userArn } from '../../helpers/constants';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 import { NO_ROOT_CREDENTIALS, summaryMap } from '../../helpers/summary';
 
-const iamMock = mockClient(IAMClient);
+const { iamMock } = useSdkMocks({ iamMock: IAMClient });
 const iam = new IAMClient({ region: 'us-east-1' });
 
 const ENABLE_DATE = new Date('2025-03-04T10:00:00.000Z');
@@ -48,10 +48,6 @@ const accessDenied = () =>
   Object.assign(new Error('User is not authorized to perform: iam:ListVirtualMFADevices'), {
     name: 'AccessDenied',
   });
-
-beforeEach(() => {
-  iamMock.reset();
-});
 
 describe('getRootCredentialSummary', () => {
   it('reads every root credential flag from the SummaryMap', async () => {

@@ -7,12 +7,12 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { clearOrgCache, ORG_CACHE_TTL_MS, OrgReader } from '../../../lib/org-tree';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, ORG_ROOT_ID } from '../../helpers/constants';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 
-const orgMock = mockClient(OrganizationsClient);
+const { orgMock } = useSdkMocks({ orgMock: OrganizationsClient });
 const client = new OrganizationsClient({ region: 'us-east-1' });
 
 const OU_WORKLOADS = 'ou-ab12-workload';
@@ -70,7 +70,6 @@ let now: number;
 const clock = () => now;
 
 beforeEach(() => {
-  orgMock.reset();
   clearOrgCache();
   now = START;
 });

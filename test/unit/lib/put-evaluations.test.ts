@@ -1,5 +1,4 @@
 import { ConfigServiceClient, type Evaluation, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { mockClient } from 'aws-sdk-client-mock';
 import { PutEvaluationsError } from '../../../lib/errors';
 import { compliant, MAX_ANNOTATION_LENGTH, nonCompliant, type RuleEvaluation } from '../../../lib/evaluation';
 import {
@@ -9,8 +8,9 @@ import {
   toConfigEvaluation,
 } from '../../../lib/put-evaluations';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, OTHER_ACCOUNT, RESULT_TOKEN } from '../../helpers/constants';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 
-const configMock = mockClient(ConfigServiceClient);
+const { configMock } = useSdkMocks({ configMock: ConfigServiceClient });
 const client = new ConfigServiceClient({ region: 'eu-west-1' });
 
 /** `count` distinct 12-digit account evaluations. */
@@ -34,7 +34,6 @@ const sentEvaluations = (call: number): Evaluation[] =>
   (configMock.commandCalls(PutEvaluationsCommand)[call]?.args[0].input.Evaluations ?? []) as Evaluation[];
 
 beforeEach(() => {
-  configMock.reset();
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
 });
 
