@@ -1,11 +1,16 @@
 /**
  * What the document tests of the remediations share: SSM's parameter substitution, the parameters a step
  * Payload takes, the check that none of them can carry a quote or a backslash into the JSON, and the cases
- * both request-* documents (one OpsItem Lambda step) must pass.
+ * both request-* documents (one OpsItem Lambda step) and their checklists must pass.
  */
 import { references } from '../../../remediations/lib/document-analysis';
 import type { RemediationDocument } from '../../../remediations/lib/documents';
-import { DEFAULT_SEVERITY, SEVERITY_PATTERN } from '../../../remediations/lib/ops-item';
+import {
+  DEFAULT_SEVERITY,
+  DESCRIPTION_MAX,
+  SEVERITY_PATTERN,
+  TITLE_MAX,
+} from '../../../remediations/lib/ops-item';
 import { requestPayloadSchema } from '../../../remediations/request-hardware-mfa/handler';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
 import { EXECUTION_ID } from './request-hardware-mfa/fixtures';
@@ -75,4 +80,12 @@ export function expectOneOpsItemStep(doc: RemediationDocument): void {
   expect(mainSteps.map((s) => [s.name, s.action])).toEqual([['OpenOpsItem', 'aws:invokeLambdaFunction']]);
   expect(mainSteps[0]).toMatchObject({ onFailure: 'Abort', isEnd: true });
   expect(doc.content.outputs).toEqual(['OpenOpsItem.Payload']);
+}
+
+/** The OpsItem text of a request-* checklist for MEMBER_ACCOUNT: names the account, fits CreateOpsItem's limits. */
+export function expectOpsItemText(description: string, title: string, expectedTitle: string): void {
+  expect(description).toContain(`AWS account ${MEMBER_ACCOUNT}`);
+  expect(description.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
+  expect(title).toBe(expectedTitle);
+  expect(title.length).toBeLessThanOrEqual(TITLE_MAX);
 }
