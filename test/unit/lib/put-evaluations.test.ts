@@ -8,6 +8,7 @@ import {
   toConfigEvaluation,
 } from '../../../lib/put-evaluations';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, OTHER_ACCOUNT, RESULT_TOKEN } from '../../helpers/constants';
+import { sentEvaluation } from '../../helpers/rule-harness';
 import { useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { configMock } = useSdkMocks({ configMock: ConfigServiceClient });
@@ -46,15 +47,7 @@ describe('putEvaluations', () => {
     expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
       ResultToken: RESULT_TOKEN,
       TestMode: false,
-      Evaluations: [
-        {
-          ComplianceResourceType: 'AWS::::Account',
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'NON_COMPLIANT',
-          Annotation: `Account ${MEMBER_ACCOUNT}: root has an access key.`,
-          OrderingTimestamp: new Date(NOTIFICATION_TIME),
-        },
-      ],
+      Evaluations: [sentEvaluation('NON_COMPLIANT', `Account ${MEMBER_ACCOUNT}: root has an access key.`)],
     });
   });
 
