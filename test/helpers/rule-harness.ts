@@ -97,6 +97,18 @@ export const sentEvaluation = (
   OrderingTimestamp: new Date(NOTIFICATION_TIME),
 });
 
+/** The annotation of an account whose read of `action` was denied (the SDK's message may be anything). */
+export const accessDeniedAnnotation = (action: string, accountId = MEMBER_ACCOUNT) =>
+  expect.stringMatching(
+    new RegExp(
+      `^Account ${accountId}: could not be evaluated, Access denied calling ${action} in account ${accountId} \\(AccessDenied: .*\\)\\.$`,
+    ),
+  );
+
+/** The annotation of an account whose read of `action` stayed throttled after the SDK's retries. */
+export const throttledAnnotation = (action: string, error: string, accountId = MEMBER_ACCOUNT) =>
+  `Account ${accountId}: could not be evaluated, Throttled calling ${action} in account ${accountId} after retries (${error}).`;
+
 /** An error as the SDK throws it: what lib/errors.ts recognises is the name. */
 export const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
