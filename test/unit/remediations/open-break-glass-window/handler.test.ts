@@ -33,6 +33,7 @@ import {
   type ExecutionOptions,
   executionRecord,
   REASON,
+  RECORDED_WINDOW,
   REQUESTER,
   stepPayload,
   TABLE,
@@ -78,19 +79,11 @@ const putItem = () => dynamoMock.commandCalls(PutCommand)[0]?.args[0].input;
 const published = () => snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
 
 /** The window as the table holds it after the happy path. */
-const storedWindow = () => {
-  const window = {
-    accountId: MEMBER_ACCOUNT,
-    windowId: EXECUTION_ID,
-    startsAt: APPROVED_AT.toISOString(),
-    endsAt: ENDS_AT,
-    reason: REASON,
-    ticketId: TICKET_ID,
-    approvers: [ALICE, BOB],
-    requestedBy: REQUESTER,
-  };
-  return { ...window, sk: sortKey(window), expiresAt: 1_800_000_000 };
-};
+const storedWindow = () => ({
+  ...RECORDED_WINDOW,
+  sk: sortKey(RECORDED_WINDOW),
+  expiresAt: 1_800_000_000,
+});
 
 beforeEach(() => {
   givenDeployedDocuments(ssmMock);
