@@ -2,7 +2,7 @@ import { importTargetFrom, loadAlertConfig } from '../../../alerts/root-activity
 import { InvalidAlertConfigError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler, handler } from '../../../alerts/root-activity/handler';
 import { coldStartCases } from '../../helpers/cold-start';
-import { SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
+import { expectImportTargetRead } from '../../helpers/import-target';
 import { ALERT_CONFIG, FUNCTION_ARN } from '../../helpers/root-activity-events';
 
 const ENV = {
@@ -59,17 +59,7 @@ describe('loadAlertConfig', () => {
 
 describe('importTargetFrom', () => {
   it('reads the account and partition from the invoked function ARN', () => {
-    expect(importTargetFrom(FUNCTION_ARN, 'eu-west-1')).toEqual({
-      partition: 'aws',
-      region: 'eu-west-1',
-      importerAccountId: SECURITY_TOOLING_ACCOUNT,
-    });
-    expect(
-      importTargetFrom(
-        `arn:aws-us-gov:lambda:us-gov-west-1:${SECURITY_TOOLING_ACCOUNT}:function:f`,
-        'us-gov-west-1',
-      ).partition,
-    ).toBe('aws-us-gov');
+    expectImportTargetRead(importTargetFrom, FUNCTION_ARN);
   });
 
   it.each([undefined, '', 'arn:aws:lambda:us-east-1::function:f'])('refuses %p', (arn) => {
