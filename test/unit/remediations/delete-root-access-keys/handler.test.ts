@@ -3,7 +3,6 @@ import {
   GetLoginProfileCommand,
   ListAccessKeysCommand,
   ListMFADevicesCommand,
-  ListOrganizationsFeaturesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { GetAutomationExecutionCommand } from '@aws-sdk/client-ssm';
@@ -16,12 +15,13 @@ import {
   ExecutionRecordError,
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
+import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import {
-  CentralizedRootAccessDisabledError,
-  ManagementAccountTargetError,
-} from '../../../../remediations/lib/root-access';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID } from '../../../helpers/constants';
-import { type DeleteRootHandlerOptions, memberRunCases, useDeleteRootHandler } from '../member-run-cases';
+  type DeleteRootHandlerOptions,
+  memberRunCases,
+  rootAccessRefusalCases,
+  useDeleteRootHandler,
+} from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -34,7 +34,6 @@ import {
   type ExecutionOptions,
   KEY_1,
   KEY_2,
-  MANAGEMENT_ROLE_ARN,
   NOW,
   REQUESTER,
   stepPayload,
@@ -221,36 +220,9 @@ describe('delete-root-access-keys handler', () => {
   });
 
   describe('centralized root access', () => {
-    it('refuses the management account, naming it, with no AssumeRoot', async () => {
-      givenExecution({ parameters: { AccountId: [MANAGEMENT_ACCOUNT] } });
-
-      const run = handler()(stepPayload('false', { accountId: MANAGEMENT_ACCOUNT }));
-
-      await expect(run).rejects.toThrow(ManagementAccountTargetError);
-      await expect(run).rejects.toThrow(/sts:AssumeRoot only reaches member accounts/);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    });
-
-    it('says how to enable it when it is off, with no AssumeRoot', async () => {
-      iamMock.on(ListOrganizationsFeaturesCommand).resolves({ OrganizationId: ORG_ID, EnabledFeatures: [] });
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(CentralizedRootAccessDisabledError);
-      await expect(run).rejects.toThrow(
-        /^centralized root access is not enabled: run aws iam enable-organizations-root-credentials-management from the management account/,
-      );
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    });
-
-    it('names the management role when AssumeRoot is denied', async () => {
-      stsMock.on(AssumeRootCommand).rejects(accessDenied('sts:AssumeRoot'));
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(AccessDeniedError);
-      await expect(run).rejects.toThrow(`${MANAGEMENT_ROLE_ARN} may not call sts:AssumeRoot`);
-    });
+    rootAccessRefusalCases(deleteRoot, [], () =>
+      expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand),
+    );
 
     it('calls with its own role when MANAGEMENT_ROLE_ARN is blank (delegated administrator)', async () => {
       await handler({ managementRoleArn: undefined })(stepPayload('false'));

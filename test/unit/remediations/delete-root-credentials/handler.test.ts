@@ -7,7 +7,6 @@ import {
   GetLoginProfileCommand,
   ListAccessKeysCommand,
   ListMFADevicesCommand,
-  ListOrganizationsFeaturesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRootCommand } from '@aws-sdk/client-sts';
@@ -15,12 +14,13 @@ import { AccessDeniedError } from '../../../../lib/errors';
 import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-credentials/config';
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
+import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import {
-  CentralizedRootAccessDisabledError,
-  ManagementAccountTargetError,
-} from '../../../../remediations/lib/root-access';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID } from '../../../helpers/constants';
-import { type DeleteRootHandlerOptions, memberRunCases, useDeleteRootHandler } from '../member-run-cases';
+  type DeleteRootHandlerOptions,
+  memberRunCases,
+  rootAccessRefusalCases,
+  useDeleteRootHandler,
+} from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -36,7 +36,6 @@ import {
   HARDWARE_MFA,
   KEY_1,
   KEY_2,
-  MANAGEMENT_ROLE_ARN,
   mfaDevices,
   NOW,
   noSuchEntity,
@@ -225,37 +224,7 @@ describe('delete-root-credentials handler', () => {
   });
 
   describe('refusals before any change', () => {
-    it('refuses the management account', async () => {
-      givenExecution({ parameters: { AccountId: [MANAGEMENT_ACCOUNT] } });
-
-      const run = handler()(stepPayload('false', { accountId: MANAGEMENT_ACCOUNT }));
-
-      await expect(run).rejects.toThrow(ManagementAccountTargetError);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-      expect(deletionCalls()).toEqual([]);
-    });
-
-    it('refuses when centralized root access is not enabled, saying how to enable it', async () => {
-      iamMock
-        .on(ListOrganizationsFeaturesCommand)
-        .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootSessions'] });
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(CentralizedRootAccessDisabledError);
-      await expect(run).rejects.toThrow(/aws iam enable-organizations-root-credentials-management/);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    });
-
-    it('names the role when AssumeRoot is denied', async () => {
-      stsMock.on(AssumeRootCommand).rejects(accessDenied('sts:AssumeRoot'));
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(AccessDeniedError);
-      await expect(run).rejects.toThrow(`${MANAGEMENT_ROLE_ARN} may not call sts:AssumeRoot`);
-      expect(deletionCalls()).toEqual([]);
-    });
+    rootAccessRefusalCases(deleteRoot, ['RootSessions'], () => expect(deletionCalls()).toEqual([]));
   });
 
   it('stops at a failed deletion, keeping MFA, and says what was removed before it', async () => {

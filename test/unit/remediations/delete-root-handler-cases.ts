@@ -1,7 +1,7 @@
 /**
  * What both delete-root-* handler tests share, written once: the SDK mocks of an organization with centralized
- * root access (reset before each test), the handler under test with its execution record, and the
- * member-account attack: an administrator of the member account starts the document there and approves it with
+ * root access (reset before each test), the handler under test with its execution record, the refusals of
+ * the root-access checks, and the member-account attack: an administrator of the member account starts the document there and approves it with
  * principals he controls (or changes the document). The Lambda acts with management-account power, so such a
  * run may only file a request in the tooling account.
  */
@@ -14,6 +14,11 @@ import {
 } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory } from '../../../lib/clients';
+import { AccessDeniedError } from '../../../lib/errors';
+import {
+  CentralizedRootAccessDisabledError,
+  ManagementAccountTargetError,
+} from '../../../remediations/lib/root-access';
 import type { RootCredentialsConfig } from '../../../remediations/lib/root-credentials-config';
 import type {
   RootCredentialsHandler,
@@ -27,11 +32,12 @@ import {
   MEMBER_ADMIN_APPROVER,
   REQUEST_EXECUTION_ID,
 } from '../../helpers/approvers';
-import { MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
+import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
 import { changedDocumentJson, givenDeployedDocuments } from '../../helpers/deployed-documents';
 import { type RecordingMetrics, recordingMetrics } from '../../helpers/metrics';
 import { useSdkMocks } from '../../helpers/sdk-mocks';
 import {
+  accessDenied,
   config,
   EXECUTION_ID,
   type ExecutionOptions,
@@ -39,6 +45,7 @@ import {
   executionRecord,
   givenRecordIn,
   MANAGEMENT_CREDENTIALS,
+  MANAGEMENT_ROLE_ARN,
   NOW,
   ORGANIZATION,
   READER_CREDENTIALS,
@@ -159,5 +166,51 @@ export function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteR
       /exists neither in this function's account/,
     );
     expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+  });
+}
+
+/**
+ * The root-access checks before any root session: the management account, centralized root access turned off
+ * (`disabledFeatures` left on), and a management role that may not call sts:AssumeRoot. `expectNothingDeleted`
+ * says, in the remediation's own terms, that no credential was touched.
+ */
+export function rootAccessRefusalCases(
+  setup: DeleteRootHandlerSetup,
+  disabledFeatures: FeatureType[],
+  expectNothingDeleted: () => void,
+): void {
+  it('refuses the management account, naming it, with no AssumeRoot', async () => {
+    setup.givenExecution({ parameters: { AccountId: [MANAGEMENT_ACCOUNT] } });
+
+    const run = setup.handler()(stepPayload('false', { accountId: MANAGEMENT_ACCOUNT }));
+
+    await expect(run).rejects.toThrow(ManagementAccountTargetError);
+    await expect(run).rejects.toThrow(/sts:AssumeRoot only reaches member accounts/);
+    expect(setup.sts).not.toHaveReceivedCommand(AssumeRootCommand);
+    expectNothingDeleted();
+  });
+
+  it('says how to enable centralized root access when it is off, with no AssumeRoot', async () => {
+    setup.iam
+      .on(ListOrganizationsFeaturesCommand)
+      .resolves({ OrganizationId: ORG_ID, EnabledFeatures: disabledFeatures });
+
+    const run = setup.handler()(stepPayload('false'));
+
+    await expect(run).rejects.toThrow(CentralizedRootAccessDisabledError);
+    await expect(run).rejects.toThrow(
+      /^centralized root access is not enabled: run aws iam enable-organizations-root-credentials-management from the management account/,
+    );
+    expect(setup.sts).not.toHaveReceivedCommand(AssumeRootCommand);
+  });
+
+  it('names the management role when AssumeRoot is denied', async () => {
+    setup.sts.on(AssumeRootCommand).rejects(accessDenied('sts:AssumeRoot'));
+
+    const run = setup.handler()(stepPayload('false'));
+
+    await expect(run).rejects.toThrow(AccessDeniedError);
+    await expect(run).rejects.toThrow(`${MANAGEMENT_ROLE_ARN} may not call sts:AssumeRoot`);
+    expectNothingDeleted();
   });
 }
