@@ -27,6 +27,7 @@ import type {
 import { type ScheduledEventOptions, scheduledEvent } from './config-events';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION } from './constants';
 import { type SnapshotOptions, unusedOrgSnapshot, useOrgSnapshot } from './org-snapshot';
+import { assumedRole } from './sdk-mocks';
 
 /** The ExecutionRoleName a test passes to make the handler assume a role in the evaluated account. */
 export const EXECUTION_ROLE_NAME = 'RootGuardExecutionRole';
@@ -36,7 +37,6 @@ export const ASSUMED_CREDENTIALS = {
   SecretAccessKey: 'assumed-secret',
   SessionToken: 'assumed-token',
 };
-const HOUR_MS = 60 * 60 * 1000;
 
 /** The evaluation context of MEMBER_ACCOUNT at the event's notification time. */
 export const EVALUATE_CONTEXT: EvaluateContext = {
@@ -150,9 +150,7 @@ export function useRuleHarness(handler: RuleHandler, options: RuleHarnessOptions
   beforeEach(() => {
     for (const mock of [config, sts, ...others]) mock.reset();
     config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-    sts.on(AssumeRoleCommand).resolves({
-      Credentials: { ...ASSUMED_CREDENTIALS, Expiration: new Date(Date.now() + HOUR_MS) },
-    });
+    sts.on(AssumeRoleCommand).resolves(assumedRole(ASSUMED_CREDENTIALS.AccessKeyId));
   });
 
   /** Every evaluation Config received, over every PutEvaluations call. */

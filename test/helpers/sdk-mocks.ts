@@ -15,6 +15,16 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 
 type ClientClass = Parameters<typeof mockClient>[0];
 
+/** What a mocked STS AssumeRole answers: temporary credentials with this access key id, valid for an hour. */
+export const assumedRole = (accessKeyId: string) => ({
+  Credentials: {
+    AccessKeyId: accessKeyId,
+    SecretAccessKey: 'assumed-secret',
+    SessionToken: 'assumed-token',
+    Expiration: new Date(Date.now() + 60 * 60 * 1000),
+  },
+});
+
 /**
  * Mocks each client at Client#send (aws-sdk-client-mock) and resets every one of them before each test of the
  * calling file, ahead of the file's own beforeEach: `const { sts, iam } = useSdkMocks({ sts: STSClient, iam: IAMClient })`.

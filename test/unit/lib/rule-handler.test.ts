@@ -26,7 +26,7 @@ import {
 } from '../../helpers/constants';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
 import { ASSUMED_CREDENTIALS, EXECUTION_ROLE_NAME, sentEvaluation } from '../../helpers/rule-harness';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { configMock, stsMock, iamMock } = useSdkMocks({
   configMock: ConfigServiceClient,
@@ -85,9 +85,7 @@ const accessDenied = (message: string) => Object.assign(new Error(message), { na
 beforeEach(() => {
   snapshotReader = staticOrgSnapshotReader(SNAPSHOT);
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-  stsMock.on(AssumeRoleCommand).resolves({
-    Credentials: { ...ASSUMED_CREDENTIALS, Expiration: new Date(Date.now() + 60 * 60 * 1000) },
-  });
+  stsMock.on(AssumeRoleCommand).resolves(assumedRole(ASSUMED_CREDENTIALS.AccessKeyId));
   clientFactory = new ClientFactory({ region: REGION });
   collect = jest.fn(async (_ctx: CollectContext<Params>) => ({ rootHasMfa: true }));
   evaluate = jest.fn((facts: Facts, _params: Params, ctx: EvaluateContext) => [

@@ -18,7 +18,7 @@ import {
   SNAPSHOT_ORGANIZATION,
 } from '../../helpers/org-snapshot';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { orgMock, stsMock } = useSdkMocks({ orgMock: OrganizationsClient, stsMock: STSClient });
 
@@ -153,14 +153,7 @@ describe('builderDepsFromEnv', () => {
   });
 
   it('reads Organizations through ORG_READ_ROLE_ARN when it is set', async () => {
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIAORGREAD',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    });
+    stsMock.on(AssumeRoleCommand).resolves(assumedRole('ASIAORGREAD'));
 
     const client = await builderDepsFromEnv({ ...env, ORG_READ_ROLE_ARN: ORG_READ_ROLE_ARN }).organizations();
 

@@ -37,7 +37,7 @@ import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ROOT_ID, REGION } from '../../.
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
 import { DENY_ROOT_SCP, PARTIAL_DENY_SCP } from '../../../helpers/scp';
-import { useSdkMocks } from '../../../helpers/sdk-mocks';
+import { assumedRole, useSdkMocks } from '../../../helpers/sdk-mocks';
 import { givenRecordIn, READER_CREDENTIALS } from '../root-session-fixtures';
 import {
   ALICE,
@@ -310,14 +310,7 @@ describe('attach-deny-root-scp handler', () => {
 
   it('acts through ORG_WRITE_ROLE_ARN when it is set', async () => {
     organization();
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIAORGWRITE',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    });
+    stsMock.on(AssumeRoleCommand).resolves(assumedRole('ASIAORGWRITE'));
 
     await handler({ ...CONFIG, orgWriteRoleArn: ORG_WRITE_ROLE_ARN })(recorded());
 
