@@ -50,27 +50,21 @@ const accessDenied = () =>
   });
 
 describe('getRootCredentialSummary', () => {
-  it('reads every root credential flag from the SummaryMap', async () => {
-    iamMock.on(GetAccountSummaryCommand).resolves({
-      SummaryMap: summaryMap({ mfa: true, accessKeys: true, password: true, signingCertificates: true }),
-    });
+  it.each([
+    [
+      'reads every root credential flag from the SummaryMap',
+      { mfa: true, accessKeys: true, password: true, signingCertificates: true },
+      true,
+    ],
+    ['reads 0 as absent', NO_ROOT_CREDENTIALS, false],
+  ])('%s', async (_scenario, credentials, present) => {
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: summaryMap(credentials) });
 
     await expect(getRootCredentialSummary(iam, MEMBER_ACCOUNT)).resolves.toEqual({
-      mfaEnabled: true,
-      accessKeysPresent: true,
-      signingCertificatesPresent: true,
-      passwordPresent: true,
-    });
-  });
-
-  it('reads 0 as absent', async () => {
-    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: summaryMap(NO_ROOT_CREDENTIALS) });
-
-    await expect(getRootCredentialSummary(iam, MEMBER_ACCOUNT)).resolves.toEqual({
-      mfaEnabled: false,
-      accessKeysPresent: false,
-      signingCertificatesPresent: false,
-      passwordPresent: false,
+      mfaEnabled: present,
+      accessKeysPresent: present,
+      signingCertificatesPresent: present,
+      passwordPresent: present,
     });
   });
 
