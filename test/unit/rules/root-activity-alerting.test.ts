@@ -31,6 +31,7 @@ import {
   ALERT_TOPIC_ARN,
   ALL_SIGN_INS_PATTERN,
   alarm,
+  alarmedFilterFacts,
   alarmsFor,
   alertingFacts,
   CENTRAL_BUS_ARN,
@@ -373,10 +374,7 @@ describe('root-activity-alerting', () => {
 
     describe('CloudWatch Logs metric filters', () => {
       it('returns COMPLIANT naming the CIS metric filter and its alarm that has an action', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
-        });
+        const facts = alarmedFilterFacts('RootAccountUsage', CIS_ROOT_USAGE_FILTER, 'RootAccountUsageAlarm');
 
         expect(judgeWithoutCentralBus(facts)).toEqual([
           compliant(
@@ -389,10 +387,7 @@ describe('root-activity-alerting', () => {
       it('recognises the CIS filter however it is spaced, parenthesised, quoted and ordered', () => {
         const rewritten =
           '{($.eventType!="AwsServiceEvent")&&(  $.userIdentity.invokedBy   NOT EXISTS)&&($.userIdentity.type=Root)}';
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootUsage', rewritten)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootUsageAlarm')])],
-        });
+        const facts = alarmedFilterFacts('RootUsage', rewritten, 'RootUsageAlarm');
 
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'feeds alarm RootUsageAlarm, which has an action',
@@ -400,10 +395,7 @@ describe('root-activity-alerting', () => {
       });
 
       it('counts a filter that only requires userIdentity.type Root, saying it is noisier than CIS', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootOnly', ROOT_ONLY_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootOnlyAlarm')])],
-        });
+        const facts = alarmedFilterFacts('RootOnly', ROOT_ONLY_FILTER, 'RootOnlyAlarm');
 
         expect(judgeWithoutCentralBus(facts)).toEqual([
           compliant(
@@ -414,15 +406,11 @@ describe('root-activity-alerting', () => {
       });
 
       it('names the one CIS exclusion a filter lacks', () => {
-        const facts = alertingFacts({
-          metricFilters: [
-            metricFilter(
-              'RootNoInvoked',
-              '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
-            ),
-          ],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAlarm')])],
-        });
+        const facts = alarmedFilterFacts(
+          'RootNoInvoked',
+          '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+          'RootAlarm',
+        );
 
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'the filter lacks the CIS exclusion eventType != AwsServiceEvent, so it is noisier',
@@ -512,15 +500,11 @@ describe('root-activity-alerting', () => {
       });
 
       it('does not count a filter that combines conditions with ||', () => {
-        const facts = alertingFacts({
-          metricFilters: [
-            metricFilter(
-              'RootOrAdmin',
-              '{ $.userIdentity.type = "Root" || $.userIdentity.userName = "admin" }',
-            ),
-          ],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootOrAdminAlarm')])],
-        });
+        const facts = alarmedFilterFacts(
+          'RootOrAdmin',
+          '{ $.userIdentity.type = "Root" || $.userIdentity.userName = "admin" }',
+          'RootOrAdminAlarm',
+        );
 
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'metric filter RootOrAdmin combines conditions with ||',
