@@ -15,6 +15,18 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 
 type ClientClass = Parameters<typeof mockClient>[0];
 
+/**
+ * The client a unit under test is handed (built for `region`) and its mock at Client#send, reset before each
+ * test: `const { client, mock: configMock } = useMockedClient(ConfigServiceClient, 'eu-west-1')`.
+ */
+export function useMockedClient<T extends object>(
+  ClientClass: (new (config: { region: string }) => T) & ClientClass,
+  region: string,
+): { client: T; mock: AwsClientStub<T> } {
+  const { mock } = useSdkMocks({ mock: ClientClass });
+  return { client: new ClientClass({ region }), mock: mock as unknown as AwsClientStub<T> };
+}
+
 /** What a mocked STS AssumeRole answers: temporary credentials with this access key id, valid for an hour. */
 export const assumedRole = (accessKeyId: string) => ({
   Credentials: {

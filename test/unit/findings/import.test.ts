@@ -8,10 +8,9 @@ import { FindingImportError, WorkflowUpdateError } from '../../../findings/error
 import { BATCH_MAX, chunk, importFindings, updateWorkflowStatus } from '../../../findings/import';
 import { AccessDeniedError } from '../../../lib/errors';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const { hubMock } = useSdkMocks({ hubMock: SecurityHubClient });
-const client = new SecurityHubClient({ region: 'eu-west-1' });
+const { client, mock: hubMock } = useMockedClient(SecurityHubClient, 'eu-west-1');
 const PRODUCT_ARN = 'arn:aws:securityhub:eu-west-1:444444444444:product/444444444444/default';
 
 /** Minimal findings: the importer only reads Id (and ProductArn for workflow updates). */

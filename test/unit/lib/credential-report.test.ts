@@ -26,10 +26,9 @@ import {
   rootRow,
   THREE_DAYS_AGO,
 } from '../../helpers/credential-report';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const { iamMock } = useSdkMocks({ iamMock: IAMClient });
-const iam = new IAMClient({ region: 'us-east-1' });
+const { client: iam, mock: iamMock } = useMockedClient(IAMClient, 'us-east-1');
 
 const NEVER_USED_CSV = credentialReportCsv([rootRow(MEMBER_ACCOUNT), iamUserRow(MEMBER_ACCOUNT, 'alice')]);
 const meta = { $metadata: {} };

@@ -12,11 +12,10 @@ import {
   type RootCredentialSummary,
 } from '../../../lib/iam-root';
 import { MEMBER_ACCOUNT, rootArn, userArn } from '../../helpers/constants';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 import { NO_ROOT_CREDENTIALS, summaryMap } from '../../helpers/summary';
 
-const { iamMock } = useSdkMocks({ iamMock: IAMClient });
-const iam = new IAMClient({ region: 'us-east-1' });
+const { client: iam, mock: iamMock } = useMockedClient(IAMClient, 'us-east-1');
 
 const ENABLE_DATE = new Date('2025-03-04T10:00:00.000Z');
 

@@ -31,10 +31,9 @@ import {
 import { FakeOrganization, installFakeOrganizations, PAGE_SIZE } from '../../helpers/fake-organizations';
 import { orgSnapshotFixture, SNAPSHOT_ORGANIZATION } from '../../helpers/org-snapshot';
 import { attached, DENY_ROOT_SCP, FULL_AWS_ACCESS_SCP, PARTIAL_DENY_SCP } from '../../helpers/scp';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const { orgMock } = useSdkMocks({ orgMock: OrganizationsClient });
-const client = new OrganizationsClient({ region: 'us-east-1' });
+const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
 const OU_WORKLOADS = 'ou-ab12-workload';
 const OU_PROD = 'ou-ab12-prod0001';
 const BUILD_STARTED = new Date(NOTIFICATION_TIME);

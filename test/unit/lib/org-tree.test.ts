@@ -10,10 +10,9 @@ import {
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { clearOrgCache, ORG_CACHE_TTL_MS, OrgReader } from '../../../lib/org-tree';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, ORG_ROOT_ID } from '../../helpers/constants';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const { orgMock } = useSdkMocks({ orgMock: OrganizationsClient });
-const client = new OrganizationsClient({ region: 'us-east-1' });
+const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
 
 const OU_WORKLOADS = 'ou-ab12-workload';
 const OU_PROD = 'ou-ab12-prod0001';

@@ -9,10 +9,9 @@ import {
 } from '../../../lib/put-evaluations';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, OTHER_ACCOUNT, RESULT_TOKEN } from '../../helpers/constants';
 import { sentEvaluation } from '../../helpers/rule-harness';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const { configMock } = useSdkMocks({ configMock: ConfigServiceClient });
-const client = new ConfigServiceClient({ region: 'eu-west-1' });
+const { client, mock: configMock } = useMockedClient(ConfigServiceClient, 'eu-west-1');
 
 /** `count` distinct 12-digit account evaluations. */
 function manyEvaluations(count: number): RuleEvaluation[] {
