@@ -9,11 +9,10 @@ import * as accessKeys from '../../../remediations/delete-root-access-keys/handl
 import * as credentialsConfig from '../../../remediations/delete-root-credentials/config';
 import * as credentials from '../../../remediations/delete-root-credentials/handler';
 import { isDestructive, stepsReachableWithoutApproval } from '../../../remediations/lib/document-analysis';
-import { loadDocument } from '../../../remediations/lib/documents';
 import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
 import { rootCredentialsPayloadSchema } from '../../../remediations/lib/root-credentials-handler';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
-import { payloadReferences, substitute } from './document-cases';
+import { documentUnderTest, payloadReferences, substitute } from './document-cases';
 import { EXECUTION_ID, MANAGEMENT_ROLE_ARN } from './root-session-fixtures';
 
 const cases = [
@@ -46,9 +45,7 @@ const cases = [
 ] as const;
 
 describe.each(cases)('$name', (c) => {
-  const doc = loadDocument(c.folder);
-  const { parameters, mainSteps } = doc.content;
-  const step = (name: string) => mainSteps.find((s) => s.name === name);
+  const { doc, parameters, mainSteps, step } = documentUnderTest(c.folder);
 
   it('is the document the Lambda accepts executions of', () => {
     expect(doc.name).toBe(c.name);

@@ -4,7 +4,7 @@
  * both request-* documents (one OpsItem Lambda step) and their checklists must pass.
  */
 import { references } from '../../../remediations/lib/document-analysis';
-import type { RemediationDocument } from '../../../remediations/lib/documents';
+import { loadDocument, type RemediationDocument } from '../../../remediations/lib/documents';
 import {
   DEFAULT_SEVERITY,
   DESCRIPTION_MAX,
@@ -14,6 +14,13 @@ import {
 import { requestPayloadSchema } from '../../../remediations/request-hardware-mfa/handler';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
 import { EXECUTION_ID } from './request-hardware-mfa/fixtures';
+
+/** The document of a remediation folder, its parameters and steps, and a step by name. */
+export function documentUnderTest(folder: string) {
+  const doc = loadDocument(folder);
+  const { parameters, mainSteps } = doc.content;
+  return { doc, parameters, mainSteps, step: (name: string) => mainSteps.find((s) => s.name === name) };
+}
 
 /** What SSM does to a step input: replace each {{ Name }} with its value. */
 export function substitute(text: string, values: Record<string, string>): string {

@@ -19,14 +19,16 @@ import {
   TARGET_ID_PATTERN,
 } from '../../../../remediations/attach-deny-root-scp/plan';
 import { stepsReachableWithoutApproval } from '../../../../remediations/lib/document-analysis';
-import { loadDocument } from '../../../../remediations/lib/documents';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
-import { expectPayloadParametersJsonSafe, payloadReferences, substitute } from '../document-cases';
+import {
+  documentUnderTest,
+  expectPayloadParametersJsonSafe,
+  payloadReferences,
+  substitute,
+} from '../document-cases';
 import { EXECUTION_ID, WORKLOADS_OU } from './fixtures';
 
-const doc = loadDocument(FOLDER);
-const { parameters, mainSteps } = doc.content;
-const step = (name: string) => mainSteps.find((s) => s.name === name);
+const { doc, parameters, mainSteps, step } = documentUnderTest(FOLDER);
 
 const defaults = {
   'automation:EXECUTION_ID': EXECUTION_ID,

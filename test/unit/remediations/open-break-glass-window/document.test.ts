@@ -3,19 +3,21 @@
  * approval step is the one the Lambda checks, and the Payload SSM builds is one the Lambda accepts.
  */
 import { MAX_WINDOW_MINUTES, REASON_PATTERN, TICKET_ID_PATTERN } from '../../../../lib/break-glass';
-import { loadDocument } from '../../../../remediations/lib/documents';
 import { DEFAULT_DOCUMENT_NAME, FOLDER } from '../../../../remediations/open-break-glass-window/config';
 import {
   APPROVAL_STEP,
   openWindowPayloadSchema,
   REQUIRED_APPROVERS,
 } from '../../../../remediations/open-break-glass-window/handler';
-import { expectPayloadParametersJsonSafe, payloadReferences, substitute } from '../document-cases';
+import {
+  documentUnderTest,
+  expectPayloadParametersJsonSafe,
+  payloadReferences,
+  substitute,
+} from '../document-cases';
 import { EXECUTION_ID, TICKET_ID } from './fixtures';
 
-const doc = loadDocument(FOLDER);
-const { parameters, mainSteps } = doc.content;
-const step = (name: string) => mainSteps.find((s) => s.name === name);
+const { doc, parameters, mainSteps, step } = documentUnderTest(FOLDER);
 const pattern = (name: string) => new RegExp(parameters[name]?.allowedPattern as string);
 
 describe('RootGuard-OpenBreakGlassWindow document', () => {

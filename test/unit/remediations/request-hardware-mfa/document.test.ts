@@ -1,14 +1,8 @@
-/**
- * RootGuard-RequestHardwareMfa and its Lambda agree: one Lambda step, patterns shared with the code, defaults for
- * everything a Config remediation does not pass, and a Payload the Lambda accepts.
- */
-import { loadDocument } from '../../../../remediations/lib/documents';
 import { DEFAULT_SEVERITY, SEVERITY_PATTERN } from '../../../../remediations/lib/ops-item';
 import { DEFAULT_DOCUMENT_NAME, FOLDER } from '../../../../remediations/request-hardware-mfa/config';
-import { expectOneOpsItemStep, requestDocumentCases } from '../document-cases';
+import { documentUnderTest, expectOneOpsItemStep, requestDocumentCases } from '../document-cases';
 
-const doc = loadDocument(FOLDER);
-const { parameters } = doc.content;
+const { doc, parameters } = documentUnderTest(FOLDER);
 
 describe('RootGuard-RequestHardwareMfa document', () => {
   it('is the document rule root-hardware-mfa names as its remediation', () => {
