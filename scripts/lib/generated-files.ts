@@ -5,6 +5,12 @@
  * test/contract/generated.test.ts, which fails on a stale one.
  */
 import { generateConformancePack, PACK_FILE, renderConformancePack } from '../../conformance-packs/generate';
+import {
+  generateRulesDeployment,
+  loadRuleDeclarations,
+  RULES_DEPLOYMENT_FILE,
+  renderRulesDeployment,
+} from '../../deploy/generate-rules';
 import { loadDocuments } from '../../remediations/lib/documents';
 import { RULES } from '../../rules';
 import {
@@ -29,7 +35,13 @@ export interface GeneratedFile {
 export function generatedFiles(): GeneratedFile[] {
   const metadata = RULES.map((rule) => rule.metadata);
   const documents = loadDocuments();
+  const declarations = loadRuleDeclarations(metadata);
   return [
+    {
+      // Per rule: function, role, Config permission and rule, output, stack parameters (serverless.yml includes it).
+      file: RULES_DEPLOYMENT_FILE,
+      text: renderRulesDeployment(generateRulesDeployment(declarations)),
+    },
     {
       // The organization conformance pack: every rule with its remediation configuration.
       file: `conformance-packs/${PACK_FILE}`,

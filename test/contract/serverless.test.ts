@@ -24,6 +24,7 @@ import { soleReference } from '../../remediations/lib/document-analysis';
 import { loadDocument, remediationFolders } from '../../remediations/lib/documents';
 import { documentName } from '../../remediations/lib/names';
 import { RULES } from '../../rules';
+import { loadServerlessConfig } from '../helpers/serverless-config';
 
 const ROOT = resolve(__dirname, '../..');
 const RULES_DIR = join(ROOT, 'rules');
@@ -59,7 +60,7 @@ interface ServerlessConfig {
   };
 }
 
-const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;
+const config = loadServerlessConfig() as ServerlessConfig;
 const functions = Object.entries(config.functions ?? {});
 const resources = config.resources?.Resources ?? {};
 
