@@ -83,7 +83,7 @@ const ASSUME_EXECUTION_ROLE: Cfn = {
 };
 
 /** A declared statement as IAM takes it; `Why` stays, rendered as a comment by renderRulesDeployment. */
-function statement(declared: IamStatementDeclaration): Cfn {
+export function statement(declared: IamStatementDeclaration): Cfn {
   const { Sid, Why, Action, Resource, Condition } = declared;
   return {
     ...(Why === undefined ? {} : { Why }),
@@ -224,6 +224,19 @@ export function generateRulesDeployment(rules: readonly RuleDeclaration[]): Rule
   return out;
 }
 
+/** Comment lines stay readable next to the hand-written ones (serverless.yml and the templates wrap near 110). */
+const COMMENT_WIDTH = 100;
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && `${lines[last]} ${word}`.length <= width) lines[last] = `${lines[last]} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /** Turns every statement's `Why` into a comment above it. */
 export function commentWhy(document: Document): Document {
   visit(document, {
@@ -231,16 +244,19 @@ export function commentWhy(document: Document): Document {
       const why = node.get('Why');
       if (typeof why !== 'string') return;
       node.delete('Why');
-      node.commentBefore = ` ${why}`;
+      node.commentBefore = wrap(why, COMMENT_WIDTH)
+        .map((line) => ` ${line}`)
+        .join('\n');
     },
   });
   return document;
 }
 
-export function renderYaml(value: unknown, header: string): string {
+/** YAML of `value`, statements' `Why` as comments; `header`, if any, as the file's opening comment. */
+export function renderYaml(value: unknown, header?: string): string {
   // YAML 1.1 quoting: osls's parser (js-yaml) would read an unquoted 2012-10-17 as a date.
   const document = commentWhy(new Document(value, { aliasDuplicateObjects: false, version: '1.1' }));
-  document.commentBefore = header;
+  if (header !== undefined) document.commentBefore = header;
   return document.toString({ lineWidth: 0 });
 }
 

@@ -4,6 +4,8 @@
  * that says which files exist and from what, for `npm run generate` (scripts/generate.ts) and for
  * test/contract/generated.test.ts, which fails on a stale one.
  */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { generateConformancePack, PACK_FILE, renderConformancePack } from '../../conformance-packs/generate';
 import {
   generateRulesDeployment,
@@ -13,6 +15,7 @@ import {
 } from '../../deploy/generate-rules';
 import { loadDocuments } from '../../remediations/lib/documents';
 import { RULES } from '../../rules';
+import { generateMemberAccount, MEMBER_ACCOUNT_FILE } from '../../stacksets/generate-member-account';
 import {
   DOCUMENT_DIGESTS_FILE,
   generateMemberRemediation,
@@ -31,7 +34,9 @@ export interface GeneratedFile {
   text: string;
 }
 
-/** Reads the rule registry and remediations/*\/document.yaml; writes nothing. */
+const ROOT = resolve(__dirname, '..', '..');
+
+/** Reads the rule registry, the rule folders, remediations/*\/document.yaml and the templates with generated blocks; writes nothing. */
 export function generatedFiles(): GeneratedFile[] {
   const metadata = RULES.map((rule) => rule.metadata);
   const documents = loadDocuments();
@@ -41,6 +46,11 @@ export function generatedFiles(): GeneratedFile[] {
       // Per rule: function, role, Config permission and rule, output, stack parameters (serverless.yml includes it).
       file: RULES_DEPLOYMENT_FILE,
       text: renderRulesDeployment(generateRulesDeployment(declarations)),
+    },
+    {
+      // The member execution role's trust list and reads, blocks inside the hand-written template.
+      file: MEMBER_ACCOUNT_FILE,
+      text: generateMemberAccount(readFileSync(join(ROOT, MEMBER_ACCOUNT_FILE), 'utf8'), declarations),
     },
     {
       // The organization conformance pack: every rule with its remediation configuration.

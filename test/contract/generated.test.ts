@@ -11,13 +11,14 @@ const ROOT = resolve(__dirname, '..', '..');
 const files = generatedFiles();
 
 describe('generated files', () => {
-  it('lists the rules deployment, the conformance pack, the member-remediation StackSet and the document digests', () => {
+  it('lists the rules deployment, the member-account blocks, the conformance pack, the member-remediation StackSet and the document digests', () => {
     // Prepare, Act: the list itself.
     const names = files.map((f) => f.file);
 
     // Assess
     expect(names).toEqual([
       'deploy/rules.generated.yml',
+      'stacksets/member-account.yaml',
       'conformance-packs/rootguard-root-protection.yaml',
       'stacksets/member-remediation.yaml',
       'remediations/lib/document-digests.ts',
