@@ -24,6 +24,7 @@ import {
   renderDocumentDigests,
   renderMemberRemediation,
 } from '../../stacksets/generate-member-remediation';
+import { generateReadme, README_FILE } from './readme-rules';
 
 /** The command that rewrites every generated file; named in stale-file messages and in the files' headers. */
 export const GENERATE_COMMAND = 'npm run generate';
@@ -51,6 +52,11 @@ export function generatedFiles(): GeneratedFile[] {
       // The member execution role's trust list and reads, blocks inside the hand-written template.
       file: MEMBER_ACCOUNT_FILE,
       text: generateMemberAccount(readFileSync(join(ROOT, MEMBER_ACCOUNT_FILE), 'utf8'), declarations),
+    },
+    {
+      // README's rule and parameter tables, blocks inside the hand-written README.
+      file: README_FILE,
+      text: generateReadme(readFileSync(join(ROOT, README_FILE), 'utf8'), metadata),
     },
     {
       // The organization conformance pack: every rule with its remediation configuration.
