@@ -24,6 +24,7 @@ import {
   renderDocumentDigests,
   renderMemberRemediation,
 } from '../../stacksets/generate-member-remediation';
+import { FACTS_SCHEMAS_FILE, renderFactsSchemas } from './facts-schemas';
 import { generateReadme, README_FILE } from './readme-rules';
 
 /** The command that rewrites every generated file; named in stale-file messages and in the files' headers. */
@@ -52,6 +53,11 @@ export function generatedFiles(): GeneratedFile[] {
       // The member execution role's trust list and reads, blocks inside the hand-written template.
       file: MEMBER_ACCOUNT_FILE,
       text: generateMemberAccount(readFileSync(join(ROOT, MEMBER_ACCOUNT_FILE), 'utf8'), declarations),
+    },
+    {
+      // The facts file's schema per rule: one import of each rule folder's facts.ts.
+      file: FACTS_SCHEMAS_FILE,
+      text: renderFactsSchemas(metadata.map((m) => m.id)),
     },
     {
       // README's rule and parameter tables, blocks inside the hand-written README.
