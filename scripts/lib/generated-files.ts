@@ -10,6 +10,7 @@ import { generateConformancePack, PACK_FILE, renderConformancePack } from '../..
 import {
   generateRulesDeployment,
   loadRuleDeclarations,
+  type RuleDeclaration,
   RULES_DEPLOYMENT_FILE,
   renderRulesDeployment,
 } from '../../deploy/generate-rules';
@@ -38,11 +39,16 @@ export interface GeneratedFile {
 
 const ROOT = resolve(__dirname, '..', '..');
 
-/** Reads the rule registry, the rule folders, remediations/*\/document.yaml and the templates with generated blocks; writes nothing. */
-export function generatedFiles(): GeneratedFile[] {
-  const metadata = RULES.map((rule) => rule.metadata);
+/** Every registered rule (rules/index.ts) with its rules/<id>/deploy.json. */
+export const registeredRules = (): RuleDeclaration[] => loadRuleDeclarations(RULES.map((rule) => rule.metadata));
+
+/**
+ * Reads remediations/*\/document.yaml and the templates with generated blocks; writes nothing. `declarations`:
+ * the registered rules, or (test/contract/adding-a-rule.test.ts) those plus a throwaway fixture rule.
+ */
+export function generatedFiles(declarations: readonly RuleDeclaration[] = registeredRules()): GeneratedFile[] {
+  const metadata = declarations.map((rule) => rule.metadata);
   const documents = loadDocuments();
-  const declarations = loadRuleDeclarations(metadata);
   return [
     {
       // Per rule: function, role, Config permission and rule, output, stack parameters (serverless.yml includes it).
