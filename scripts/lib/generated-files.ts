@@ -10,8 +10,8 @@ import { generateConformancePack, PACK_FILE, renderConformancePack } from '../..
 import {
   generateRulesDeployment,
   loadRuleDeclarations,
-  type RuleDeclaration,
   RULES_DEPLOYMENT_FILE,
+  type RuleDeclaration,
   renderRulesDeployment,
 } from '../../deploy/generate-rules';
 import { loadDocuments } from '../../remediations/lib/documents';
@@ -40,13 +40,16 @@ export interface GeneratedFile {
 const ROOT = resolve(__dirname, '..', '..');
 
 /** Every registered rule (rules/index.ts) with its rules/<id>/deploy.json. */
-export const registeredRules = (): RuleDeclaration[] => loadRuleDeclarations(RULES.map((rule) => rule.metadata));
+export const registeredRules = (): RuleDeclaration[] =>
+  loadRuleDeclarations(RULES.map((rule) => rule.metadata));
 
 /**
  * Reads remediations/*\/document.yaml and the templates with generated blocks; writes nothing. `declarations`:
  * the registered rules, or (test/contract/adding-a-rule.test.ts) those plus a throwaway fixture rule.
  */
-export function generatedFiles(declarations: readonly RuleDeclaration[] = registeredRules()): GeneratedFile[] {
+export function generatedFiles(
+  declarations: readonly RuleDeclaration[] = registeredRules(),
+): GeneratedFile[] {
   const metadata = declarations.map((rule) => rule.metadata);
   const documents = loadDocuments();
   return [
