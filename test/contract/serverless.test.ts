@@ -220,6 +220,17 @@ describe('serverless.yml', () => {
     expect(config.frameworkVersion).toBe('4');
   });
 
+  it('gives every stack parameter an osls param with a default (generated rule parameters included)', () => {
+    // A rule's stackParameters (rules/<id>/deploy.json) default to ${param:<Name>}: without an entry under
+    // params.default, `osls package` cannot resolve it.
+    const fromParams = Object.entries(config.resources?.Parameters ?? {})
+      .map(([name, parameter]) => [name, /^\$\{param:(\w+)\}$/.exec(parameter.Default ?? '')?.[1]] as const)
+      .filter(([, param]) => param !== undefined);
+    const missing = fromParams.filter(([, param]) => config.params?.default?.[param ?? ''] === undefined);
+    expect(fromParams.map(([name]) => name)).toContain('IgnoreSigningCertificates');
+    expect(missing).toEqual([]);
+  });
+
   it('runs every function on nodejs22.x', () => {
     expect(config.provider?.runtime).toBe('nodejs22.x');
     for (const [, fn] of functions) expect(fn.runtime ?? 'nodejs22.x').toBe('nodejs22.x');
