@@ -96,8 +96,9 @@ export function statement(declared: IamStatementDeclaration): Cfn {
 }
 
 function ruleFunction({ metadata, deployment }: RuleDeclaration): Cfn {
-  const { summary, timeout, memorySize, environment } = deployment.function;
+  const { summary, timeout, memorySize, environment, Why } = deployment.function;
   return {
+    ...(Why === undefined ? {} : { Why }),
     handler: `rules/${metadata.id}/handler.handler`,
     description: `rootguard ${metadata.id}: ${summary}`,
     role: { 'Fn::Sub': `\${${ruleRoleLogicalId(metadata.id)}.Arn}` },

@@ -106,6 +106,8 @@ export const ruleDeploymentSchema = z
       .object({
         /** After "rootguard <id>: " in the Lambda's description. */
         summary: z.string().min(10).max(200),
+        /** Why the settings differ from the provider's: a comment in the generated YAML. */
+        Why: z.string().optional(),
         /** Seconds; the provider default (serverless.yml) otherwise. */
         timeout: z.number().int().min(1).max(900).optional(),
         memorySize: z.number().int().min(128).max(10240).optional(),
