@@ -7,110 +7,69 @@
  * handler module, checks the handler export is a function and exits. Timed from spawn to exit, COLD_RUNS
  * times per case (interleaved, after one untimed run each), median reported, against a baseline of a bare
  * `node -e ""` in the same run: ratio = bundle cold start / bare node start. Each function runs with the
- * environment serverless.yml gives it (NODE_OPTIONS=--enable-source-maps among it), and once more without
- * source maps, since they are the one setting that changes what loading the bundle costs. The child also
- * reports the require alone (performance.now around `require`), i.e. time to handler ready.
+ * environment serverless.yml gives it and, where the build directory still holds the function's source map
+ * (.esbuild/.build, kept by keepOutputDirectory), once more from there with NODE_OPTIONS=--enable-source-maps:
+ * what shipping the map would cost (ARCHITECTURE.md, "Lean bundles"). The child also reports the require alone
+ * (performance.now around `require`), i.e. time to handler ready.
  *
- * The zips are read with node:zlib (a small reader of the zip central directory below), so nothing beyond
- * Node is needed. No zips: one row says so and how to build them.
+ * Before: each function's zip size, cold start and require as `main` built them on BEFORE_LEAN.date (source
+ * maps in the zip, --enable-source-maps, dist-cjs SDK, all of zod), printed as rows beside today's with the
+ * ratio. Those are recorded figures, not re-measured: their cold starts compare with today's through the bare
+ * `node` start of either run (the `vs base` column), since the machine's speed moves between runs.
+ *
+ * The zips are read with node:zlib (test/helpers/zip.ts, a small reader of the zip central directory), so
+ * nothing beyond Node is needed. No zips: one row says so and how to build them.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { inflateRawSync } from 'node:zlib';
+import { ZIP_BUDGET_BYTES } from '../test/helpers/packaged-service';
+import { extractZip, zipEntries } from '../test/helpers/zip';
 import type { Benchmark, BenchRow } from './harness';
 
 const REPO = join(__dirname, '..');
 const SERVERLESS_DIR = join(REPO, '.serverless');
 const PACKAGE_ARGS = ['osls', 'package', '--stage', 'ci', '--region', 'us-east-1'];
 const COLD_RUNS = 10;
+const BUILD_DIR = join(REPO, '.esbuild', '.build');
+
+interface RecordedFigures {
+  zipKiB: number;
+  /** p50 of COLD_RUNS, NODE_OPTIONS=--enable-source-maps as deployed then. */
+  coldStartMs: number;
+  requireMs: number;
+}
+
+/**
+ * `main` before lean bundles (d79fa04), `npm run bench bundle` on the machine the targets were set on
+ * (2 vCPU, node v20.20.2). Issue 12 part 3 set the targets: zip <= 250 KB, handler ready <= 150 ms.
+ */
+const BEFORE_LEAN = {
+  date: '2026-12-06',
+  bareNodeMs: 24.2,
+  functions: {
+    attachDenyRootScp: { zipKiB: 1417.1, coldStartMs: 159.9, requireMs: 129.2 },
+    complianceFindings: { zipKiB: 1473.3, coldStartMs: 158.4, requireMs: 126.6 },
+    deleteRootAccessKeys: { zipKiB: 1519.6, coldStartMs: 169.9, requireMs: 134.1 },
+    deleteRootCredentials: { zipKiB: 1520.0, coldStartMs: 167.3, requireMs: 135.4 },
+    heartbeatCheck: { zipKiB: 1631.0, coldStartMs: 186.6, requireMs: 149.5 },
+    heartbeatRecord: { zipKiB: 1628.3, coldStartMs: 183.3, requireMs: 148.6 },
+    openBreakGlassWindow: { zipKiB: 1503.5, coldStartMs: 163.7, requireMs: 134.6 },
+    orgSnapshot: { zipKiB: 1542.9, coldStartMs: 161.9, requireMs: 127.1 },
+    requestHardwareMfa: { zipKiB: 1331.5, coldStartMs: 156.8, requireMs: 122.5 },
+    rootAccessKeys: { zipKiB: 1900.9, coldStartMs: 226.4, requireMs: 186.3 },
+    rootActivityAlert: { zipKiB: 1634.8, coldStartMs: 166.7, requireMs: 136.3 },
+    rootActivityAlerting: { zipKiB: 2061.5, coldStartMs: 225.0, requireMs: 193.3 },
+    rootDenyScp: { zipKiB: 1793.3, coldStartMs: 207.7, requireMs: 171.2 },
+    rootHardwareMfa: { zipKiB: 1901.8, coldStartMs: 217.3, requireMs: 185.0 },
+    rootUserIdle: { zipKiB: 1946.5, coldStartMs: 218.4, requireMs: 184.6 },
+  } as Record<string, RecordedFigures | undefined>,
+};
+const BEFORE = `before lean bundles (main, recorded ${BEFORE_LEAN.date})`;
 /** Sources whose change makes the zips stale. */
 const SOURCE_DIRS = ['lib', 'rules', 'alerts', 'findings', 'remediations'];
-
-// ---- Reading a zip with node:zlib -------------------------------------------------------------------------
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  localHeaderOffset: number;
-}
-
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-
-/** The entries of a zip, from its central directory (no zip64: Lambda bundles stay far below 4 GiB). */
-function zipEntries(zip: Buffer): ZipEntry[] {
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === EOCD_SIGNATURE) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
-  const count = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
-  const entries: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw new Error(`bad central directory entry ${i}`);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const entry: ZipEntry = {
-      method: zip.readUInt16LE(at + 10),
-      compressedSize: zip.readUInt32LE(at + 20),
-      size: zip.readUInt32LE(at + 24),
-      localHeaderOffset: zip.readUInt32LE(at + 42),
-      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
-    };
-    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff) {
-      throw new Error(`${entry.name}: zip64 entries are not supported`);
-    }
-    entries.push(entry);
-    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-  }
-  return entries;
-}
-
-function entryData(zip: Buffer, entry: ZipEntry): Buffer {
-  const at = entry.localHeaderOffset;
-  if (zip.readUInt32LE(at) !== LOCAL_SIGNATURE) throw new Error(`${entry.name}: bad local header`);
-  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
-  const raw = zip.subarray(start, start + entry.compressedSize);
-  const data = entry.method === 0 ? raw : entry.method === 8 ? inflateRawSync(raw) : undefined;
-  if (!data) throw new Error(`${entry.name}: unsupported compression method ${entry.method}`);
-  if (data.length !== entry.size)
-    throw new Error(`${entry.name}: ${data.length} bytes, expected ${entry.size}`);
-  return data;
-}
-
-function extractZip(zip: Buffer, entries: readonly ZipEntry[], into: string): void {
-  for (const entry of entries) {
-    const relative = normalize(entry.name);
-    if (isAbsolute(relative) || relative.split(sep).includes('..')) {
-      throw new Error(`${entry.name}: refusing a path outside the extraction directory`);
-    }
-    const target = join(into, relative);
-    if (entry.name.endsWith('/')) {
-      mkdirSync(target, { recursive: true });
-      continue;
-    }
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, entryData(zip, entry));
-  }
-}
 
 // ---- The functions and their zips -------------------------------------------------------------------------
 
@@ -291,6 +250,9 @@ async function run(): Promise<BenchRow[]> {
     };
     const cases: ColdCase[] = [bare];
     const requireRows: ColdCase[] = [];
+    const recorded: BenchRow[] = [];
+    const bareBefore = `cold start: bare \`node -e ""\`, ${BEFORE}`;
+    recorded.push({ name: bareBefore, samples: [BEFORE_LEAN.bareNodeMs] });
     for (const fn of functions) {
       const zip = readFileSync(fn.zipPath);
       const entries = zipEntries(zip);
@@ -301,17 +263,24 @@ async function run(): Promise<BenchRow[]> {
       const moduleEntry = entries.find((e) => e.name === `${modulePath}.js`);
       if (!moduleEntry) throw new Error(`${fn.name}: ${modulePath}.js is not in ${fn.zipPath}`);
       const unzipped = entries.reduce((sum, e) => sum + e.size, 0);
+      const before = BEFORE_LEAN.functions[fn.name];
+      const zipBefore = `${fn.name}: zip, ${BEFORE}`;
+      if (before) rows.push({ name: zipBefore, samples: [before.zipKiB], unit: 'KiB' });
       rows.push(
-        { name: `${fn.name}: zip`, samples: [kib(zip.length)], unit: 'KiB' },
+        {
+          name: `${fn.name}: zip (budget ${kib(ZIP_BUDGET_BYTES).toFixed(1)} KiB = ${ZIP_BUDGET_BYTES / 1000} KB)`,
+          samples: [kib(zip.length)],
+          unit: 'KiB',
+          ...(before ? { baseline: zipBefore } : {}),
+        },
         { name: `${fn.name}: unzipped, all ${entries.length} files`, samples: [kib(unzipped)], unit: 'KiB' },
         { name: `${fn.name}: unzipped, ${modulePath}.js`, samples: [kib(moduleEntry.size)], unit: 'KiB' },
       );
 
       const args = ['-e', CHILD_SCRIPT, join(into, modulePath), fn.exportName];
       const lambdaEnv = childEnvironment({ AWS_REGION: 'us-east-1', ...fn.environment });
-      const withMaps = /--enable-source-maps/.test(fn.environment.NODE_OPTIONS ?? '');
       const deployed: ColdCase = {
-        name: `cold start: ${fn.name}, Lambda env${withMaps ? ' (--enable-source-maps)' : ''}`,
+        name: `cold start: ${fn.name}, Lambda env`,
         args,
         env: lambdaEnv,
         wallMs: [],
@@ -320,12 +289,18 @@ async function run(): Promise<BenchRow[]> {
       };
       cases.push(deployed);
       requireRows.push(deployed);
-      if (withMaps) {
-        const { NODE_OPTIONS: _dropped, ...noMaps } = lambdaEnv;
+      if (before) {
+        recorded.push(
+          { name: `cold start: ${fn.name}, ${BEFORE}`, samples: [before.coldStartMs], baseline: bareBefore },
+          { name: `require → handler ready: ${fn.name}, ${BEFORE}`, samples: [before.requireMs] },
+        );
+      }
+      // The map is not in the zip; the build directory keeps it beside the same bundle.
+      if (existsSync(join(BUILD_DIR, `${modulePath}.js.map`))) {
         cases.push({
-          name: `cold start: ${fn.name}, without source maps`,
-          args,
-          env: noMaps,
+          name: `cold start: ${fn.name}, with its source map and --enable-source-maps (not deployed)`,
+          args: ['-e', CHILD_SCRIPT, join(BUILD_DIR, modulePath), fn.exportName],
+          env: { ...lambdaEnv, NODE_OPTIONS: '--enable-source-maps' },
           wallMs: [],
           requireMs: [],
           baseline: bare.name,
@@ -342,10 +317,17 @@ async function run(): Promise<BenchRow[]> {
         if (requireMs !== undefined) c.requireMs.push(requireMs);
       }
     }
-    for (const c of cases)
+    rows.push(...recorded.filter((r) => r.name === bareBefore));
+    for (const c of cases) {
+      const before = recorded.find((r) => r.name === c.name.replace(', Lambda env', `, ${BEFORE}`));
+      if (before) rows.push(before);
       rows.push({ name: c.name, samples: c.wallMs, ...(c.baseline ? { baseline: c.baseline } : {}) });
+    }
     for (const c of requireRows) {
-      rows.push({ name: c.name.replace('cold start:', 'require → handler ready:'), samples: c.requireMs });
+      const name = c.name.replace('cold start:', 'require → handler ready:');
+      const before = recorded.find((r) => r.name === name.replace(', Lambda env', `, ${BEFORE}`));
+      if (before) rows.push(before);
+      rows.push({ name, samples: c.requireMs, ...(before ? { baseline: before.name } : {}) });
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -49,10 +49,10 @@ import pLimit from 'p-limit';
 import { ClientFactory } from '../lib/clients';
 import { CANONICAL_DENY_ROOT_POLICY } from '../lib/deny-root-policy';
 import type { RuleEvaluation } from '../lib/evaluation';
+import type { SnapshotLease } from '../lib/org-snapshot-lease';
 import {
   CachingOrgSnapshotReader,
   type OrgSnapshotReader,
-  type SnapshotLease,
   type SnapshotStore,
 } from '../lib/org-snapshot-store';
 import { clearOrgCache, OrgReader } from '../lib/org-tree';

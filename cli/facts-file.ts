@@ -15,7 +15,7 @@
  * wrong verdict.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId, isoTime } from '../lib/facts-schema';
 import { PARTITIONS, type Partition } from '../lib/partition';
 import { RULE_IDS } from '../rules';

@@ -1,7 +1,7 @@
 /**
  * Everything the central stack deploys per rule, generated from the rule's own folder (issue 12, part 1): rule.json
  * (id, trigger, title) and deploy.json (function settings, what its role reads, its stack parameters and Config rule
- * inputs; schema in lib/rule-metadata.ts). serverless.yml includes the result, deploy/rules.generated.yml, through
+ * inputs; schema in lib/rule-deployment.ts). serverless.yml includes the result, deploy/rules.generated.yml, through
  * `${file(...)}` in its `functions` and `resources` lists; the member accounts' execution role is generated from the
  * same declarations (stacksets/generate-member-account.ts). Pure: loading the declarations is the one I/O here.
  *
@@ -17,8 +17,8 @@ import {
   type IamStatementDeclaration,
   loadRuleDeployment,
   type RuleDeployment,
-  type RuleMetadata,
-} from '../lib/rule-metadata';
+} from '../lib/rule-deployment';
+import type { RuleMetadata } from '../lib/rule-metadata';
 
 export const RULES_DEPLOYMENT_FILE = 'deploy/rules.generated.yml';
 const RULES_DIR = resolve(__dirname, '..', 'rules');
@@ -100,6 +100,8 @@ function ruleFunction({ metadata, deployment }: RuleDeclaration): Cfn {
   return {
     ...(Why === undefined ? {} : { Why }),
     handler: `rules/${metadata.id}/handler.handler`,
+    // Only the bundle in the zip, as every function (serverless.yml custom.functionPackage says why).
+    package: self('custom.functionPackage.bundleOnly'),
     description: `rootguard ${metadata.id}: ${summary}`,
     role: { 'Fn::Sub': `\${${ruleRoleLogicalId(metadata.id)}.Arn}` },
     // biome-ignore lint/suspicious/noTemplateCurlyInString: an osls variable, resolved at package time

@@ -14,7 +14,7 @@
  * `rootguard-` prefix and that one optional suffix, then looking the rest up among the known rule ids;
  * nothing is guessed from a partial match.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ParseResult as EventParseResult, parseEvent, summaryField } from '../lib/event-validation';
 import { ACCOUNT_ID_PATTERN } from '../lib/partition';
 import { InvalidComplianceEventError } from './errors';

@@ -4,8 +4,9 @@
  * against the idle rule) but never silences it. Windows are kept after they end: each is audit evidence.
  * This module is pure; lib/break-glass-store.ts reads and writes them.
  */
-import { z } from 'zod';
+
 import { ACCOUNT_ID_PATTERN } from './partition';
+import * as z from './zod-mini';
 
 /** The longest window the runbook allows (4 hours). */
 export const MAX_WINDOW_MINUTES = 240;
@@ -13,29 +14,33 @@ export const MAX_WINDOW_MINUTES = 240;
 export const TICKET_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_.:/#-]{1,63}$';
 export const REASON_PATTERN = '^[^\\r\\n]{10,500}$';
 
-export const breakGlassWindowSchema = z
-  .object({
-    accountId: z.string().regex(ACCOUNT_ID_PATTERN),
-    /** The SSM Automation execution that opened it: unique, and the link to the approval record. */
-    windowId: z.string().min(1),
-    startsAt: z.iso.datetime({ offset: true }),
-    endsAt: z.iso.datetime({ offset: true }),
-    reason: z.string().regex(new RegExp(REASON_PATTERN)),
-    ticketId: z.string().regex(new RegExp(TICKET_ID_PATTERN)),
-    approvers: z.array(z.string().min(1)),
-    requestedBy: z.string().optional(),
-  })
-  .refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), 'endsAt must be after startsAt')
-  .refine(
-    (w) => Date.parse(w.endsAt) - Date.parse(w.startsAt) <= MAX_WINDOW_MINUTES * 60_000,
-    `a window lasts at most ${MAX_WINDOW_MINUTES} minutes`,
-  )
+export const breakGlassWindowSchema = z.pipe(
+  z
+    .object({
+      accountId: z.string().check(z.regex(ACCOUNT_ID_PATTERN)),
+      /** The SSM Automation execution that opened it: unique, and the link to the approval record. */
+      windowId: z.string().check(z.minLength(1)),
+      startsAt: z.iso.datetime({ offset: true }),
+      endsAt: z.iso.datetime({ offset: true }),
+      reason: z.string().check(z.regex(new RegExp(REASON_PATTERN))),
+      ticketId: z.string().check(z.regex(new RegExp(TICKET_ID_PATTERN))),
+      approvers: z.array(z.string().check(z.minLength(1))),
+      requestedBy: z.optional(z.string()),
+    })
+    .check(
+      z.refine((w) => Date.parse(w.endsAt) > Date.parse(w.startsAt), 'endsAt must be after startsAt'),
+      z.refine(
+        (w) => Date.parse(w.endsAt) - Date.parse(w.startsAt) <= MAX_WINDOW_MINUTES * 60_000,
+        `a window lasts at most ${MAX_WINDOW_MINUTES} minutes`,
+      ),
+    ),
   // One canonical form (UTC, milliseconds): the store compares these as strings in its sort key and filter.
-  .transform((w) => ({
+  z.transform((w) => ({
     ...w,
     startsAt: new Date(w.startsAt).toISOString(),
     endsAt: new Date(w.endsAt).toISOString(),
-  }));
+  })),
+);
 
 export type BreakGlassWindow = z.infer<typeof breakGlassWindowSchema>;
 

@@ -2,54 +2,55 @@
  * Parses the event Config sends to a custom-rule Lambda. `invokingEvent` and `ruleParameters` arrive as
  * JSON strings; both are decoded and validated here so a rule never sees a half-valid event.
  */
-import { z } from 'zod';
+
 import { InvalidConfigEventError } from './errors';
 import { ACCOUNT_ID_PATTERN, type Partition, partitionForRegion, partitionFromArn } from './partition';
+import * as z from './zod-mini';
 
-const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
+const accountId = z.string().check(z.regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id'));
+const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time'));
+const optionalString = z.optional(z.string());
+const nonEmpty = z.string().check(z.minLength(1));
+/** What the item (or its summary) may say about when and whose; everything else passes through. */
+const itemTimes = z.looseObject({
+  configurationItemCaptureTime: z.optional(isoTime),
+  awsAccountId: z.optional(accountId),
+});
 
 const scheduled = z.object({
   messageType: z.literal('ScheduledNotification'),
-  awsAccountId: accountId.optional(),
+  awsAccountId: z.optional(accountId),
   notificationCreationTime: isoTime,
 });
 
 const itemChange = z.object({
   messageType: z.literal('ConfigurationItemChangeNotification'),
   notificationCreationTime: isoTime,
-  configurationItem: z
-    .object({ configurationItemCaptureTime: isoTime.optional(), awsAccountId: accountId.optional() })
-    .passthrough()
-    .nullable(),
+  configurationItem: z.nullable(itemTimes),
 });
 
 const oversized = z.object({
   messageType: z.literal('OversizedConfigurationItemChangeNotification'),
   notificationCreationTime: isoTime,
-  configurationItemSummary: z
-    .object({ configurationItemCaptureTime: isoTime.optional(), awsAccountId: accountId.optional() })
-    .passthrough(),
+  configurationItemSummary: itemTimes,
 });
 
 export const invokingEventSchema = z.discriminatedUnion('messageType', [scheduled, itemChange, oversized]);
 export type InvokingEvent = z.infer<typeof invokingEventSchema>;
 
-export const configRuleEventSchema = z
-  .object({
-    version: z.string().optional(),
-    invokingEvent: z.string().min(2),
-    ruleParameters: z.string().optional(),
-    resultToken: z.string().min(1),
-    eventLeftScope: z.boolean().optional(),
-    executionRoleArn: z.string().optional(),
-    configRuleArn: z.string().optional(),
-    configRuleName: z.string().min(1),
-    configRuleId: z.string().optional(),
-    accountId,
-    evaluationMode: z.string().optional(),
-  })
-  .passthrough();
+export const configRuleEventSchema = z.looseObject({
+  version: optionalString,
+  invokingEvent: z.string().check(z.minLength(2)),
+  ruleParameters: optionalString,
+  resultToken: nonEmpty,
+  eventLeftScope: z.optional(z.boolean()),
+  executionRoleArn: optionalString,
+  configRuleArn: optionalString,
+  configRuleName: nonEmpty,
+  configRuleId: optionalString,
+  accountId,
+  evaluationMode: optionalString,
+});
 
 export const TEST_MODE_TOKEN = 'TESTMODE';
 
@@ -73,7 +74,7 @@ export interface ConfigRuleInvocation {
   configRuleArn: string | undefined;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 

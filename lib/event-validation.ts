@@ -3,7 +3,7 @@
  * in terms of fields and rules only, never the event's values. Shared by the root-activity alert and the
  * compliance-finding Lambda; each wraps the issues in its own error type.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { RootGuardError, type RootGuardErrorOptions } from './errors';
 
 /** What zod said about one malformed field: path and rule only, never the offending value. */

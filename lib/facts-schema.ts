@@ -2,7 +2,7 @@
  * What the per-rule facts schemas (rules/<id>/facts.ts) share: the account id and time formats of the facts file
  * and the root credential summary two rules read, plus the compile-time check that a schema matches its Facts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN } from './partition';
 
 export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id');

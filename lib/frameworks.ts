@@ -1,13 +1,13 @@
 /**
  * Framework mappings: which requirement of which framework version each rule helps prove. The mappings live in
- * `conformance-packs/frameworks/<framework>-<version>.json` (DESIGN.md, convention 4); rules never mention them.
+ * `conformance-packs/frameworks/<framework>-<version>.json` (ARCHITECTURE.md, convention 4); rules never mention them.
  *
  * Every file is imported statically here, so esbuild bundles them into any Lambda that imports this module and
  * nothing reads the file system at run time. No AWS SDK, no environment. Adding a framework file: one import
  * and one entry in FRAMEWORK_FILES.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import securityHubControls from '../conformance-packs/frameworks/aws-security-hub-controls.json';
 import cis140 from '../conformance-packs/frameworks/cis-aws-foundations-1.4.0.json';
 import cis300 from '../conformance-packs/frameworks/cis-aws-foundations-3.0.0.json';

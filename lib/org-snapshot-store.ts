@@ -16,10 +16,8 @@
  * fresh snapshot arrives in time the read fails with OrgSnapshotUnavailableError and the evaluation fails with
  * it (Config keeps its last result); it is never COMPLIANT by default.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClientFactory } from './clients';
 import {
   awsCall,
@@ -33,6 +31,7 @@ import {
 } from './errors';
 import { logger } from './logger';
 import { isOrganizationMember, type OrgSnapshot, parseOrgSnapshot } from './org-snapshot';
+import type { SnapshotLease } from './org-snapshot-lease';
 
 export const DEFAULT_SNAPSHOT_KEY = 'org-snapshot/v1.json';
 export const DEFAULT_MAX_AGE_MINUTES = 180;
@@ -42,9 +41,6 @@ export const UNKNOWN_ACCOUNT_REFRESH_AGE_MS = 15 * 60_000;
 /** A container asks for a rebuild at most this often. */
 export const REBUILD_REQUEST_INTERVAL_MS = 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 1_000;
-export const LEASE_PK = 'org-snapshot-lease';
-/** A build must finish within the lease: Lambda's longest timeout, so a live build never loses it. */
-export const LEASE_TTL_MS = 15 * 60_000;
 /** What a reader's async invoke of the builder carries (org-snapshot/handler.ts validates it). */
 export const REBUILD_REQUEST_SOURCE = 'rootguard.org-snapshot';
 
@@ -102,71 +98,6 @@ export class S3SnapshotStore implements SnapshotStore {
         }),
       ),
     );
-  }
-}
-
-// ---- The lease: one writer ------------------------------------------------------------------------------
-
-export interface SnapshotLease {
-  /** True when `owner` now holds the lease (it was free or expired). */
-  acquire(owner: string, now: Date): Promise<boolean>;
-  /** Gives the lease up if `owner` holds it; true when it did. */
-  release(owner: string): Promise<boolean>;
-}
-
-const isConditionFailure = (error: unknown) => errorName(error) === 'ConditionalCheckFailedException';
-
-/** One DynamoDB item (partition key `pk` = LEASE_PK) with its owner and expiry (epoch seconds, TTL-ready). */
-export class DynamoDbSnapshotLease implements SnapshotLease {
-  private readonly doc: DynamoDBDocumentClient;
-
-  constructor(
-    client: DynamoDBClient,
-    readonly tableName: string,
-    private readonly ttlMs = LEASE_TTL_MS,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client);
-  }
-
-  async acquire(owner: string, now: Date): Promise<boolean> {
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: LEASE_PK,
-            owner,
-            acquiredAt: now.toISOString(),
-            expiresAt: nowSeconds + Math.ceil(this.ttlMs / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw toCollectError(error, 'dynamodb:PutItem');
-    }
-  }
-
-  async release(owner: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: LEASE_PK },
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw toCollectError(error, 'dynamodb:DeleteItem');
-    }
   }
 }
 

@@ -22,7 +22,6 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import {
   awsCall,
   CollectError,
@@ -33,6 +32,7 @@ import {
 } from './errors';
 import type { OrganizationFacts, PolicyFacts, TargetPolicies, TargetType } from './org-tree';
 import { ACCOUNT_ID_PATTERN } from './partition';
+import * as z from './zod-mini';
 
 export const ORG_SNAPSHOT_VERSION = 1;
 /** Organizations nests OUs at most five deep under the root. */
@@ -40,35 +40,37 @@ export const MAX_OU_DEPTH = 5;
 /** Parents read at once: the build is a background job, and Organizations throttles at a few hundred TPS. */
 export const DEFAULT_BUILD_CONCURRENCY = 4;
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
+const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time'));
+const nonEmpty = () => z.string().check(z.minLength(1));
+const accountId = () => z.string().check(z.regex(ACCOUNT_ID_PATTERN));
 
 const organizationSchema = z.object({
-  id: z.string().min(1),
-  managementAccountId: z.string().regex(ACCOUNT_ID_PATTERN),
-  featureSet: z.string().min(1),
+  id: nonEmpty(),
+  managementAccountId: accountId(),
+  featureSet: nonEmpty(),
   scpEnabled: z.boolean(),
-}) satisfies z.ZodType<OrganizationFacts>;
+}) satisfies z.ZodMiniType<OrganizationFacts>;
 
 export const orgSnapshotSchema = z.object({
   version: z.literal(ORG_SNAPSHOT_VERSION),
   /** When the build started: anything that changed later may be missing. */
   builtAt: isoTime,
   /** Null when the reader's account is in no organization. */
-  organization: organizationSchema.nullable(),
-  rootId: z.string().min(1).nullable(),
+  organization: z.nullable(organizationSchema),
+  rootId: z.nullable(nonEmpty()),
   accounts: z.record(
-    z.string().regex(ACCOUNT_ID_PATTERN),
+    accountId(),
     z.object({
-      parentId: z.string().min(1),
-      name: z.string().optional(),
-      status: z.string().optional(),
+      parentId: nonEmpty(),
+      name: z.optional(z.string()),
+      status: z.optional(z.string()),
     }),
   ),
-  ous: z.record(z.string().min(1), z.object({ parentId: z.string().min(1), name: z.string().optional() })),
+  ous: z.record(nonEmpty(), z.object({ parentId: nonEmpty(), name: z.optional(z.string()) })),
   /** SCPs only, in the order ListPolicies gave them; targets are account, OU or root ids. */
   policies: z.record(
-    z.string().min(1),
-    z.object({ name: z.string(), content: z.string(), targets: z.array(z.string().min(1)) }),
+    nonEmpty(),
+    z.object({ name: z.string(), content: z.string(), targets: z.array(nonEmpty()) }),
   ),
 });
 

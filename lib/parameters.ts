@@ -4,7 +4,7 @@
  * an unknown name, a malformed value or a missing required value is an InvalidRuleParametersError that
  * names the parameter, never a silent default.
  */
-import { z } from 'zod';
+
 import { InvalidRuleParametersError } from './errors';
 import {
   allParameters,
@@ -12,49 +12,58 @@ import {
   type ParameterDefinition,
   type RuleMetadata,
 } from './rule-metadata';
+import * as z from './zod-mini';
 
 export type ParameterValue = string | number | boolean | string[];
 export type RuleParameters = Record<string, ParameterValue | undefined>;
 
-const rawValue = z.union([z.string(), z.number(), z.boolean()]);
+const text = z.pipe(
+  z.union([z.string(), z.number(), z.boolean()]),
+  z.transform((v) => String(v).trim()),
+);
 
-function valueSchema(def: ParameterDefinition): z.ZodType<ParameterValue> {
-  const text = rawValue.transform((v) => String(v).trim());
+function valueSchema(def: ParameterDefinition): z.ZodMiniType<ParameterValue> {
   const matches = (value: string) => def.pattern === undefined || new RegExp(def.pattern).test(value);
   switch (def.type) {
     case 'Boolean':
-      return text.pipe(
-        z
-          .string()
-          .regex(/^(true|false)$/i, 'expected true or false')
-          .transform((v) => v.toLowerCase() === 'true'),
+      return z.pipe(
+        text,
+        z.pipe(
+          z.string().check(z.regex(/^(true|false)$/i, 'expected true or false')),
+          z.transform((v) => v.toLowerCase() === 'true'),
+        ),
       );
     case 'Integer': {
-      let n = z.number().int();
-      if (def.minimum !== undefined) n = n.min(def.minimum);
-      if (def.maximum !== undefined) n = n.max(def.maximum);
-      return text.pipe(
-        z
-          .string()
-          .regex(/^-?\d+$/, 'expected a whole number')
-          .transform(Number)
-          .pipe(n),
+      const bounds = [
+        ...(def.minimum === undefined ? [] : [z.gte(def.minimum)]),
+        ...(def.maximum === undefined ? [] : [z.lte(def.maximum)]),
+      ];
+      return z.pipe(
+        text,
+        z.pipe(
+          z.pipe(z.string().check(z.regex(/^-?\d+$/, 'expected a whole number')), z.transform(Number)),
+          z.number().check(z.int(), ...bounds),
+        ),
       );
     }
     case 'StringList':
-      return text.pipe(
-        z
-          .string()
-          .transform((v) =>
-            v
-              .split(',')
-              .map((item) => item.trim())
-              .filter((item) => item.length > 0),
-          )
-          .pipe(z.array(z.string().refine(matches, `every item must match ${def.pattern}`))),
+      return z.pipe(
+        text,
+        z.pipe(
+          z.pipe(
+            z.string(),
+            z.transform((v) =>
+              v
+                .split(',')
+                .map((item) => item.trim())
+                .filter((item) => item.length > 0),
+            ),
+          ),
+          z.array(z.string().check(z.refine(matches, `every item must match ${def.pattern}`))),
+        ),
       );
     default:
-      return text.pipe(z.string().refine(matches, `must match ${def.pattern}`));
+      return z.pipe(text, z.string().check(z.refine(matches, `must match ${def.pattern}`)));
   }
 }
 

@@ -10,7 +10,7 @@
  * Before anything is done on the account's behalf, the membership guard (`checkMembership`) accepts only
  * invocations whose account, execution role and Config rule all belong to the organization (read from the
  * shared snapshot, lib/org-snapshot-store.ts) or all to this function's own account. Config's invoke
- * permission cannot be limited to the organization (DESIGN.md), so anyone's rule could call this function: a
+ * permission cannot be limited to the organization (ARCHITECTURE.md, decision 1), so anyone's rule could call this function: a
  * refused invocation gets no AssumeRole, no read and no evaluation, only a warning and ForeignInvocations.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';

@@ -3,7 +3,7 @@
  * rule.json is the single description of a rule: the handler validates parameters against it, the
  * conformance pack, serverless.yml and the Security Hub mapper read it.
  */
-import { z } from 'zod';
+import * as z from './zod-mini';
 
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -16,38 +16,32 @@ export const EXECUTION_FREQUENCIES = [
   'TwentyFour_Hours',
 ] as const;
 
-export const parameterDefinitionSchema = z
-  .object({
-    name: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'parameter names are PascalCase'),
-    type: z.enum(['String', 'Boolean', 'Integer', 'StringList']),
-    description: z.string().min(10),
-    default: z.string().optional(),
-    required: z.boolean().optional(),
-    /** For String and StringList items: a regular expression every value must match. */
-    pattern: z.string().optional(),
-    minimum: z.number().int().optional(),
-    maximum: z.number().int().optional(),
-  })
-  .strict();
+export const parameterDefinitionSchema = z.strictObject({
+  name: z.string().check(z.regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'parameter names are PascalCase')),
+  type: z.enum(['String', 'Boolean', 'Integer', 'StringList']),
+  description: z.string().check(z.minLength(10)),
+  default: z.optional(z.string()),
+  required: z.optional(z.boolean()),
+  /** For String and StringList items: a regular expression every value must match. */
+  pattern: z.optional(z.string()),
+  minimum: z.optional(z.number().check(z.int())),
+  maximum: z.optional(z.number().check(z.int())),
+});
 export type ParameterDefinition = z.infer<typeof parameterDefinitionSchema>;
 
-export const ruleMetadataSchema = z
-  .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]{2,62}$/),
-    title: z.string().min(10).max(256),
-    description: z.string().min(20),
-    severity: z.enum(SEVERITIES),
-    trigger: z
-      .object({
-        type: z.literal('Periodic'),
-        maximumExecutionFrequency: z.enum(EXECUTION_FREQUENCIES),
-      })
-      .strict(),
-    resourceType: z.literal('AWS::::Account'),
-    parameters: z.array(parameterDefinitionSchema),
-    remediation: z.object({ documentId: z.string().regex(/^RootGuard-[A-Za-z]+$/) }).strict(),
-  })
-  .strict();
+export const ruleMetadataSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{2,62}$/)),
+  title: z.string().check(z.minLength(10), z.maxLength(256)),
+  description: z.string().check(z.minLength(20)),
+  severity: z.enum(SEVERITIES),
+  trigger: z.strictObject({
+    type: z.literal('Periodic'),
+    maximumExecutionFrequency: z.enum(EXECUTION_FREQUENCIES),
+  }),
+  resourceType: z.literal('AWS::::Account'),
+  parameters: z.array(parameterDefinitionSchema),
+  remediation: z.strictObject({ documentId: z.string().check(z.regex(/^RootGuard-[A-Za-z]+$/)) }),
+});
 export type RuleMetadata = z.infer<typeof ruleMetadataSchema>;
 
 const IAM_ROLE_NAME = '^[\\w+=,.@-]{1,64}$';
@@ -70,82 +64,4 @@ export function allParameters(metadata: RuleMetadata): ParameterDefinition[] {
 
 export function loadRuleMetadata(raw: unknown): RuleMetadata {
   return ruleMetadataSchema.parse(raw);
-}
-
-// ---- rules/<id>/deploy.json: what deploying the rule needs, next to the rule (issue 12, part 1). Read only by
-// the generators (deploy/generate-rules.ts, stacksets/), never by a Lambda, so a rule's bundle does not carry it.
-
-/** A CloudFormation value: long-form intrinsics only (plain YAML parsers read the generated templates). */
-type CfnValue = null | boolean | number | string | CfnValue[] | { [key: string]: CfnValue };
-const cfnValueSchema: z.ZodType<CfnValue> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number(),
-    z.string(),
-    z.array(cfnValueSchema),
-    z.record(z.string(), cfnValueSchema),
-  ]),
-);
-
-const iamStatementSchema = z
-  .object({
-    Sid: z.string().regex(/^[A-Za-z0-9]+$/),
-    /** Why the statement is there, or why its Resource is as wide as it is: a comment in the generated YAML. */
-    Why: z.string().optional(),
-    Action: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, 'no wildcard actions')).min(1),
-    Resource: cfnValueSchema,
-    Condition: cfnValueSchema.optional(),
-  })
-  .strict();
-export type IamStatementDeclaration = z.infer<typeof iamStatementSchema>;
-
-export const ruleDeploymentSchema = z
-  .object({
-    function: z
-      .object({
-        /** After "rootguard <id>: " in the Lambda's description. */
-        summary: z.string().min(10).max(200),
-        /** Why the settings differ from the provider's: a comment in the generated YAML. */
-        Why: z.string().optional(),
-        /** Seconds; the provider default (serverless.yml) otherwise. */
-        timeout: z.number().int().min(1).max(900).optional(),
-        memorySize: z.number().int().min(128).max(10240).optional(),
-        /** Variables on top of the organization snapshot's, which every rule function gets. */
-        environment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), cfnValueSchema).default({}),
-      })
-      .strict(),
-    /**
-     * What the rule reads in the account it evaluates: granted to its own role (single-account mode, which reads
-     * its own account) and to the member accounts' execution role (stacksets/member-account.yaml). Statements of
-     * different rules with the same Sid are merged there, so one Sid must keep one Resource.
-     */
-    accountReads: z.array(iamStatementSchema),
-    /** What the rule's own role needs of the central stack in either mode (e.g. the break-glass table). */
-    stackAccess: z.array(iamStatementSchema).default([]),
-    /**
-     * The central stack's parameter for each of the rule's parameters (rule.json), without Type and Default
-     * (String, and the osls param of the same name). `unsetWhenBlank` adds the Has<Name> condition.
-     */
-    stackParameters: z
-      .record(
-        z.string(),
-        z
-          .object({
-            Description: z.string().min(10),
-            AllowedPattern: z.string().optional(),
-            AllowedValues: z.array(z.string()).optional(),
-            unsetWhenBlank: z.boolean().default(false),
-          })
-          .strict(),
-      )
-      .default({}),
-    /** The Config rule's InputParameters besides ExecutionRoleName, which every rule gets. */
-    configRuleInputs: z.record(z.string(), cfnValueSchema).default({}),
-  })
-  .strict();
-export type RuleDeployment = z.infer<typeof ruleDeploymentSchema>;
-
-export function loadRuleDeployment(raw: unknown): RuleDeployment {
-  return ruleDeploymentSchema.parse(raw);
 }

@@ -24,19 +24,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientFactory } from '../lib/clients';
 import { OrgSnapshotLeaseHeldError, RootGuardError } from '../lib/errors';
 import { InvalidEventError, parseEvent } from '../lib/event-validation';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { buildOrgSnapshot } from '../lib/org-snapshot';
+import { DynamoDbSnapshotLease, type SnapshotLease } from '../lib/org-snapshot-lease';
 import {
   DEFAULT_SNAPSHOT_KEY,
-  DynamoDbSnapshotLease,
   REBUILD_REQUEST_SOURCE,
   rebuildOrgSnapshot,
   S3SnapshotStore,
-  type SnapshotLease,
   type SnapshotStore,
 } from '../lib/org-snapshot-store';
 

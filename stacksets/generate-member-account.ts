@@ -6,7 +6,7 @@
  * `# <generated:...>` marker lines. Pure apart from nothing: the caller passes the template's current text.
  */
 import { type RuleDeclaration, renderYaml, statement } from '../deploy/generate-rules';
-import type { IamStatementDeclaration } from '../lib/rule-metadata';
+import type { IamStatementDeclaration } from '../lib/rule-deployment';
 import { replaceGeneratedBlock, yamlMarkers } from '../scripts/lib/generated-block';
 
 export const MEMBER_ACCOUNT_FILE = 'stacksets/member-account.yaml';

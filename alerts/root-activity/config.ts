@@ -3,7 +3,7 @@
  * handler is created (cold start) so a deployment mistake fails with one message naming every bad variable,
  * and the importing account, read from the invocation's function ARN.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ImportTarget, requireImportTarget } from '../../findings/asff';
 import { InvalidAlertConfigError } from './errors';
 import { DEFAULT_RUNBOOK } from './message';

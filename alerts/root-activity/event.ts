@@ -4,7 +4,7 @@
  * the alert, while a missing or mistyped field we rely on makes the event invalid (it is then parked on the
  * invalid-event queue, not half-alerted).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ParseResult as EventParseResult, parseEvent, summaryField } from '../../lib/event-validation';
 import { ACCOUNT_ID_PATTERN } from '../../lib/partition';
 import { InvalidAlertEventError } from './errors';

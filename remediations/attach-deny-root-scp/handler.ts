@@ -29,7 +29,7 @@
 
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientFactory } from '../../lib/clients';
 import { errorMessage } from '../../lib/errors';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';

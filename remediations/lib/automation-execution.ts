@@ -20,7 +20,7 @@ import {
   SSMClient,
   type StepExecution,
 } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ClientFactory } from '../../lib/clients';
 import { AccessDeniedError, awsCall, CollectError, errorName } from '../../lib/errors';
 import { partitionForRegion, roleArn } from '../../lib/partition';

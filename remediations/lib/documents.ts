@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentName } from './names';
 
 export { DOCUMENT_NAME_PREFIX, documentName, FOLDER_PATTERN } from './names';

@@ -2,7 +2,7 @@
  * Environment variables the remediation Lambdas share, as zod fields: serverless.yml sets them, each Lambda
  * validates them once at cold start and names every bad variable in one error.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLE_NAME_PATTERN } from './automation-execution';
 import { APPROVER_ARN_PATTERN, allowListPrincipals, MAX_APPROVERS } from './identity';
 

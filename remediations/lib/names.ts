@@ -5,7 +5,7 @@
  */
 
 export const DOCUMENT_NAME_PREFIX = 'RootGuard-';
-/** `<verb>-<noun>[-<more>]`, lower case: the folder convention of DESIGN.md. */
+/** `<verb>-<noun>[-<more>]`, lower case: the folder convention of ARCHITECTURE.md (convention 9). */
 export const FOLDER_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 export function documentName(folder: string): string {

@@ -27,7 +27,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientFactory } from '../../lib/clients';
 import { errorMessage } from '../../lib/errors';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';

@@ -5,7 +5,7 @@
  * excludes `"` and `\` may be substituted into a Payload; free text (a reason) would break the JSON and is
  * read from the execution record instead (automation-execution.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../../lib/partition';
 import { InvalidStepPayloadError } from './errors';
 

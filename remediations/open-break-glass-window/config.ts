@@ -3,7 +3,7 @@
  * once when the handler is created (cold start), so a deployment mistake fails every step with one message
  * naming every bad variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 

@@ -7,7 +7,7 @@
  *   account to read the execution record when AWS Config ran the document there (stacksets/member-remediation.yaml).
  * - AWS_REGION: set by Lambda.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
 import { executionReaderRoleNameVariable, requiredVariable, variableProblems } from '../lib/env';
 import { InvalidRemediationConfigError } from '../lib/errors';

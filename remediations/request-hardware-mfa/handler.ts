@@ -20,7 +20,7 @@
 
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientFactory } from '../../lib/clients';
 import { awsCall, errorMessage } from '../../lib/errors';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';

@@ -3,7 +3,7 @@
  * in a saved file is an error with its path, never a wrong verdict. Registered by the generated
  * cli/facts-schemas.generated.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Assert, type Exact, isoTime, rootCredentialSummarySchema } from '../../lib/facts-schema';
 import type { RootHardwareMfaFacts } from './evaluate';
 

@@ -10,9 +10,7 @@
  * accounts; and each of the 5,000 accounts, plus one that joins afterwards, must be admitted by the one Config grant
  * and by the membership guard with nothing rendered changing, while an account outside the organization is refused.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -24,6 +22,7 @@ import { RULE_IDS } from '../../rules';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID, SECURITY_TOOLING_ACCOUNT } from '../helpers/constants';
 import { FakeOrganization, installFakeOrganizations } from '../helpers/fake-organizations';
 import { inProcessBuilder, MemoryLease, MemorySnapshotStore } from '../helpers/org-snapshot';
+import { packagedService } from '../helpers/packaged-service';
 
 const ROOT = resolve(__dirname, '../..');
 const REGION = 'us-east-1';
@@ -61,22 +60,9 @@ function organizationOf(size: number): Organization {
 }
 
 /** The central stack as CloudFormation receives it: `osls package`, offline and without credentials. */
-function packageCentralStack(): JsonObject {
-  const out = mkdtempSync(join(tmpdir(), 'rootguard-org-scale-'));
-  try {
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION };
-    for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
-      delete env[name];
-    }
-    execFileSync(
-      'npx',
-      ['--no-install', 'osls', 'package', '--stage', STAGE, '--region', REGION, '--package', out],
-      { cwd: ROOT, env, stdio: 'pipe' },
-    );
-    return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+async function packageCentralStack(): Promise<JsonObject> {
+  const out = await packagedService(STAGE);
+  return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
 }
 
 /** The shell commands of a markdown section, continuation lines joined. */
@@ -220,8 +206,8 @@ describe('the organization rollout at 5 and at 5,000 accounts', () => {
   const small = organizationOf(5);
   const large = organizationOf(5_000);
 
-  beforeAll(() => {
-    template = packageCentralStack();
+  beforeAll(async () => {
+    template = await packageCentralStack();
   }, 180_000);
 
   it('renders the same templates, policies, parameters and targets for 5 and for 5,000 accounts', () => {

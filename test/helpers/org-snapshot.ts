@@ -11,14 +11,13 @@ import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, S3Client } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { OrgSnapshotLeaseHeldError } from '../../lib/errors';
 import type { OrgSnapshot } from '../../lib/org-snapshot';
+import { DynamoDbSnapshotLease, type SnapshotLease } from '../../lib/org-snapshot-lease';
 import {
   clearOrgSnapshotCache,
-  DynamoDbSnapshotLease,
   type OrgSnapshotReader,
   REBUILD_REQUEST_SOURCE,
   type RequestRebuild,
   S3SnapshotStore,
-  type SnapshotLease,
   type SnapshotStore,
 } from '../../lib/org-snapshot-store';
 import type { OrganizationFacts, PolicyFacts } from '../../lib/org-tree';

@@ -11,11 +11,10 @@ import {
   OrgSnapshotUnavailableError,
 } from '../../../lib/errors';
 import type { OrgSnapshot } from '../../../lib/org-snapshot';
+import { DynamoDbSnapshotLease, LEASE_PK } from '../../../lib/org-snapshot-lease';
 import {
   CachingOrgSnapshotReader,
   clearOrgSnapshotCache,
-  DynamoDbSnapshotLease,
-  LEASE_PK,
   lambdaRebuildTrigger,
   orgSnapshotReaderFromEnv,
   REBUILD_REQUEST_SOURCE,
