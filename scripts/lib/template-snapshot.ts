@@ -2,7 +2,7 @@
  * A normalized view of a packaged CloudFormation template: every resource's logical id and type, and every IAM
  * statement's actions (both branches of each Fn::If), keyed by where it sits. Moving resources between
  * serverless.yml and the generated deploy/rules.generated.yml must not change it; the integration test
- * test/integration/packaged-template.test.ts compares `osls package` output with the snapshot committed in
+ * test/contract/packaged-template.test.ts compares `osls package` output with the snapshot committed in
  * test/contract/fixtures/packaged-template.snapshot.json. Bundle hashes, descriptions and property values are
  * left out on purpose: they change with every build or wording fix and say nothing about what is granted.
  */
