@@ -6,20 +6,16 @@
  * org-scale.test.ts (test/helpers/packaged-service.ts), so this costs no second `osls package`.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { join } from 'node:path';
 import { packagedService, ZIP_BUDGET_BYTES } from '../helpers/packaged-service';
+import { loadServerlessConfig } from '../helpers/serverless-config';
 import { zipEntries } from '../helpers/zip';
 
-const ROOT = resolve(__dirname, '../..');
 const STAGE = 'orgscale';
 
+// serverless.yml as osls merges it: the generated rule functions included.
 const functions = Object.entries(
-  (
-    parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
-      functions: Record<string, { handler: string }>;
-    }
-  ).functions,
+  (loadServerlessConfig() as unknown as { functions: Record<string, { handler: string }> }).functions,
 ).map(([name, fn]) => ({ name, module: `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.js` }));
 
 describe('function zips', () => {

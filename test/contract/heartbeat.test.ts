@@ -11,13 +11,14 @@ import { parse } from 'yaml';
 import { HEARTBEAT_INTERVAL_MINUTES, HEARTBEAT_RULE_NAME } from '../../heartbeat/heartbeat';
 import patterns from '../../heartbeat/patterns.json';
 import { asArray, isObject, type JsonObject } from '../helpers/policy-walk';
+import { loadServerlessConfig } from '../helpers/serverless-config';
 
 const ROOT = resolve(__dirname, '../..');
 type Resources = Record<string, { Type: string; Condition?: string; Properties: JsonObject }>;
 const forwarding = parse(readFileSync(join(ROOT, 'stacksets/member-forwarding.yaml'), 'utf8')) as {
   Resources: Resources;
 };
-const serverless = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+const serverless = loadServerlessConfig() as unknown as {
   custom: { heartbeat: { pattern: string; checkErrorsAlarmName: string } };
   functions: Record<string, { handler: string; events?: { schedule?: { rate?: string } }[] }>;
   resources: { Resources: Resources };

@@ -1,17 +1,18 @@
 /**
- * Conventions every rule folder keeps (DESIGN.md, "Layout" and "Conventions"): four files, a valid rule.json
- * whose id is the folder name, default parameters that validate, a registry entry, a header on evaluate.ts,
+ * Conventions every rule folder keeps (ARCHITECTURE.md, "Layout" and "Conventions"): six files, a valid rule.json
+ * whose id is the folder name, a valid deploy.json with a stack parameter for each rule parameter it passes, default parameters that validate, a registry entry, a header on evaluate.ts,
  * a `handler` export, and an evaluate that stays pure.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULE_FACTS_SCHEMAS } from '../../cli/facts-file';
 import { parseRuleParameters } from '../../lib/parameters';
+import { ruleDeploymentSchema } from '../../lib/rule-deployment';
 import { ruleMetadataSchema } from '../../lib/rule-metadata';
 import { RULE_IDS, RULES_BY_ID } from '../../rules';
 
 const RULES_DIR = join(__dirname, '..', '..', 'rules');
-const REQUIRED_FILES = ['evaluate.ts', 'collect.ts', 'handler.ts', 'rule.json'];
+const REQUIRED_FILES = ['evaluate.ts', 'collect.ts', 'handler.ts', 'rule.json', 'deploy.json', 'facts.ts'];
 
 const ruleFolders = readdirSync(RULES_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -51,6 +52,21 @@ describe('rule folders', () => {
         ? []
         : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
       expect(problems).toEqual([]);
+    });
+
+    it('has a deploy.json that matches the deployment schema', () => {
+      const parsed = ruleDeploymentSchema.safeParse(JSON.parse(read(folder, 'deploy.json')));
+      const problems = parsed.success
+        ? []
+        : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      expect(problems).toEqual([]);
+    });
+
+    it('passes its Config rule only parameters rule.json declares', () => {
+      const metadata = ruleMetadataSchema.parse(readRuleJson(folder));
+      const deployment = ruleDeploymentSchema.parse(JSON.parse(read(folder, 'deploy.json')));
+      const declared = metadata.parameters.map((p) => p.name);
+      expect(Object.keys(deployment.configRuleInputs).filter((name) => !declared.includes(name))).toEqual([]);
     });
 
     it('is named after its id', () => {

@@ -24,6 +24,7 @@ import { soleReference } from '../../remediations/lib/document-analysis';
 import { loadDocument, remediationFolders } from '../../remediations/lib/documents';
 import { documentName } from '../../remediations/lib/names';
 import { RULES } from '../../rules';
+import { loadServerlessConfig } from '../helpers/serverless-config';
 
 const ROOT = resolve(__dirname, '../..');
 const RULES_DIR = join(ROOT, 'rules');
@@ -59,7 +60,7 @@ interface ServerlessConfig {
   };
 }
 
-const config = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;
+const config = loadServerlessConfig() as ServerlessConfig;
 const functions = Object.entries(config.functions ?? {});
 const resources = config.resources?.Resources ?? {};
 
@@ -217,6 +218,17 @@ function functionOfDocument(folder: string): [string, FunctionConfig] | undefine
 describe('serverless.yml', () => {
   it('targets the osls v4 configuration format', () => {
     expect(config.frameworkVersion).toBe('4');
+  });
+
+  it('gives every stack parameter an osls param with a default (generated rule parameters included)', () => {
+    // A rule's stackParameters (rules/<id>/deploy.json) default to ${param:<Name>}: without an entry under
+    // params.default, `osls package` cannot resolve it.
+    const fromParams = Object.entries(config.resources?.Parameters ?? {})
+      .map(([name, parameter]) => [name, /^\$\{param:(\w+)\}$/.exec(parameter.Default ?? '')?.[1]] as const)
+      .filter(([, param]) => param !== undefined);
+    const missing = fromParams.filter(([, param]) => config.params?.default?.[param ?? ''] === undefined);
+    expect(fromParams.map(([name]) => name)).toContain('IgnoreSigningCertificates');
+    expect(missing).toEqual([]);
   });
 
   it('runs every function on nodejs22.x', () => {

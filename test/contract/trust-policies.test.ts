@@ -20,6 +20,7 @@ import {
   statementsUnder,
   subText,
 } from '../helpers/policy-walk';
+import { loadServerlessConfig } from '../helpers/serverless-config';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -30,7 +31,10 @@ interface LoadedTemplate {
 }
 
 function load(file: string): LoadedTemplate {
-  const text = parse(readFileSync(join(ROOT, file), 'utf8')) as JsonObject;
+  // serverless.yml as osls merges it (its generated rule roles included).
+  const text = (
+    file === 'serverless.yml' ? loadServerlessConfig() : parse(readFileSync(join(ROOT, file), 'utf8'))
+  ) as JsonObject;
   // serverless.yml keeps its CloudFormation under `resources`; the StackSet templates at the top level.
   const cfn = isObject(text.resources) ? text.resources : text;
   return {

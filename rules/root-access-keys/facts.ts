@@ -1,0 +1,13 @@
+/**
+ * The facts file's schema of root-access-keys's facts (cli/facts-file.ts, `rootguard scan`): strict, so a typo
+ * in a saved file is an error with its path, never a wrong verdict. Registered by the generated
+ * cli/facts-schemas.generated.ts.
+ */
+import * as z from 'zod';
+import { type Assert, type Exact, rootCredentialSummarySchema } from '../../lib/facts-schema';
+import type { RootAccessKeysFacts } from './evaluate';
+
+export const factsSchema = z.strictObject({ summary: rootCredentialSummarySchema });
+
+/** Fails to compile when the schema drifts from the Facts interface in evaluate.ts. */
+export type FactsSchemaMatchesFacts = Assert<Exact<z.output<typeof factsSchema>, RootAccessKeysFacts>>;
