@@ -165,3 +165,15 @@ export function alertingFacts(options: FactsOptions = {}): RootActivityAlertingF
     },
   };
 }
+
+/** Facts where one metric filter, `filterName` with `filterPattern`, feeds one enabled alarm `alarmName`. */
+export function alarmedFilterFacts(
+  filterName: string,
+  filterPattern: string,
+  alarmName: string,
+): RootActivityAlertingFacts {
+  return alertingFacts({
+    metricFilters: [metricFilter(filterName, filterPattern)],
+    alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm(alarmName)])],
+  });
+}

@@ -6,47 +6,39 @@
  */
 import type { PolicyFacts, TargetPolicies, TargetType } from '../../lib/org-tree';
 
-const document = (...statements: object[]) =>
+/** An SCP document (the JSON text DescribePolicy returns) of these statements. */
+export const scpDocument = (...statements: object[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const document = scpDocument;
+
+/** The condition that names any account's root user. */
+const ANY_ROOT = { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } };
+/** Deny every action on every resource, under `condition`. */
+const denyAll = (condition: object) => ({ Effect: 'Deny', Action: '*', Resource: '*', Condition: condition });
+
+/** The canonical statement: every action denied to root, sts:AssumeRoot sessions kept working (DESIGN.md). */
+export const DENY_ROOT_STATEMENT = denyAll({ ...ANY_ROOT, Null: { 'aws:AssumedRoot': 'true' } });
 
 /** Deny everything to any account's root user, keeping sts:AssumeRoot sessions working (DESIGN.md). */
-export const DENY_ROOT_CONTENT = document({
-  Sid: 'DenyRootUser',
-  Effect: 'Deny',
-  Action: '*',
-  Resource: '*',
-  Condition: {
-    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
-    Null: { 'aws:AssumedRoot': 'true' },
-  },
-});
+export const DENY_ROOT_CONTENT = document({ Sid: 'DenyRootUser', ...DENY_ROOT_STATEMENT });
 
 /** An older copy of the same guardrail: StringLike, no AssumeRoot exemption. */
-export const LEGACY_DENY_ROOT_CONTENT = document({
-  Effect: 'Deny',
-  Action: '*',
-  Resource: '*',
-  Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
-});
+export const LEGACY_DENY_ROOT_CONTENT = document(
+  denyAll({ StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } }),
+);
 
 /** Targets root but denies only some actions. */
 export const PARTIAL_DENY_ROOT_CONTENT = document({
   Effect: 'Deny',
   Action: ['iam:*', 'organizations:*'],
   Resource: '*',
-  Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+  Condition: ANY_ROOT,
 });
 
 /** Targets root for every action, but only in one region. */
-export const NARROWED_DENY_ROOT_CONTENT = document({
-  Effect: 'Deny',
-  Action: '*',
-  Resource: '*',
-  Condition: {
-    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
-    StringEquals: { 'aws:RequestedRegion': 'us-east-1' },
-  },
-});
+export const NARROWED_DENY_ROOT_CONTENT = document(
+  denyAll({ ...ANY_ROOT, StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }),
+);
 
 /** The AWS-managed policy attached everywhere by default. */
 export const FULL_AWS_ACCESS_CONTENT = document({ Effect: 'Allow', Action: '*', Resource: '*' });

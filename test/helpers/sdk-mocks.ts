@@ -1,6 +1,7 @@
 /**
- * The SDK mocks of the alert and findings Lambdas (aws-sdk-client-mock, at Client#send), with the answers of a
- * healthy account. Call `reset()` in `beforeEach`: every test starts from those answers.
+ * SDK mocks (aws-sdk-client-mock, at Client#send): `useSdkMocks` for any set of clients, reset before each test;
+ * and the mocks of the alert and findings Lambdas with the answers of a healthy account (call `reset()` in
+ * `beforeEach`: every test starts from those answers).
  */
 import {
   BatchImportFindingsCommand,
@@ -10,7 +11,47 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+
+type ClientClass = Parameters<typeof mockClient>[0];
+
+/**
+ * The client a unit under test is handed (built for `region`) and its mock at Client#send, reset before each
+ * test: `const { client, mock: configMock } = useMockedClient(ConfigServiceClient, 'eu-west-1')`.
+ */
+export function useMockedClient<T extends object>(
+  ClientClass: (new (config: { region: string }) => T) & ClientClass,
+  region: string,
+): { client: T; mock: AwsClientStub<T> } {
+  const { mock } = useSdkMocks({ mock: ClientClass });
+  return { client: new ClientClass({ region }), mock: mock as unknown as AwsClientStub<T> };
+}
+
+/** What a mocked STS AssumeRole answers: temporary credentials with this access key id, valid for an hour. */
+export const assumedRole = (accessKeyId: string) => ({
+  Credentials: {
+    AccessKeyId: accessKeyId,
+    SecretAccessKey: 'assumed-secret',
+    SessionToken: 'assumed-token',
+    Expiration: new Date(Date.now() + 60 * 60 * 1000),
+  },
+});
+
+/**
+ * Mocks each client at Client#send (aws-sdk-client-mock) and resets every one of them before each test of the
+ * calling file, ahead of the file's own beforeEach: `const { sts, iam } = useSdkMocks({ sts: STSClient, iam: IAMClient })`.
+ */
+export function useSdkMocks<T extends Record<string, ClientClass>>(
+  clients: T,
+): { [K in keyof T]: AwsClientStub<T[K] extends { prototype: infer C } ? C : never> } {
+  const mocks = Object.fromEntries(
+    Object.entries(clients).map(([name, client]) => [name, mockClient(client)]),
+  );
+  beforeEach(() => {
+    for (const mock of Object.values(mocks)) mock.reset();
+  });
+  return mocks as { [K in keyof T]: AwsClientStub<T[K] extends { prototype: infer C } ? C : never> };
+}
 
 /** Security Hub accepting every import and workflow update. */
 export function securityHubMock() {

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ensureTools, ToolsUnavailableError } from '../../scripts/lib/tools';
+import { useFakeAwsEnvironment } from '../helpers/fake-aws-env';
 
 /** moto_server takes a few seconds to import its backends; a cold CI runner can be slow. */
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -103,13 +104,8 @@ async function startMotoServer(motoServer: string): Promise<{ child: ChildProces
 }
 
 export default async function globalSetup(): Promise<void> {
-  process.env.AWS_ACCESS_KEY_ID = 'testing';
-  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-  process.env.AWS_REGION = 'us-east-1';
+  useFakeAwsEnvironment('us-east-1');
   process.env.AWS_DEFAULT_REGION = 'us-east-1';
-  process.env.AWS_MAX_ATTEMPTS = '1';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
 
   const motoServer = await motoServerPath();
   let started: { child: ChildProcess; endpoint: string } | undefined;

@@ -1,7 +1,8 @@
 import { importTargetFrom, loadAlertConfig } from '../../../alerts/root-activity/config';
 import { InvalidAlertConfigError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler, handler } from '../../../alerts/root-activity/handler';
-import { SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
+import { coldStartCases } from '../../helpers/cold-start';
+import { expectImportTargetRead } from '../../helpers/import-target';
 import { ALERT_CONFIG, FUNCTION_ARN } from '../../helpers/root-activity-events';
 
 const ENV = {
@@ -46,34 +47,19 @@ describe('loadAlertConfig', () => {
     );
   });
 
-  it('makes createRootActivityHandler fail at creation (cold start), not per event', () => {
-    const saved = process.env.ALERT_TOPIC_ARN;
-    delete process.env.ALERT_TOPIC_ARN;
-    try {
-      expect(() => createRootActivityHandler()).toThrow(InvalidAlertConfigError);
-    } finally {
-      if (saved !== undefined) process.env.ALERT_TOPIC_ARN = saved;
-    }
-  });
-
-  it('lets the module be imported without any environment (the default handler is built lazily)', () => {
-    expect(typeof handler).toBe('function');
+  coldStartCases({
+    factoryName: 'createRootActivityHandler',
+    create: createRootActivityHandler,
+    variable: 'ALERT_TOPIC_ARN',
+    error: InvalidAlertConfigError,
+    per: 'event',
+    handler,
   });
 });
 
 describe('importTargetFrom', () => {
   it('reads the account and partition from the invoked function ARN', () => {
-    expect(importTargetFrom(FUNCTION_ARN, 'eu-west-1')).toEqual({
-      partition: 'aws',
-      region: 'eu-west-1',
-      importerAccountId: SECURITY_TOOLING_ACCOUNT,
-    });
-    expect(
-      importTargetFrom(
-        `arn:aws-us-gov:lambda:us-gov-west-1:${SECURITY_TOOLING_ACCOUNT}:function:f`,
-        'us-gov-west-1',
-      ).partition,
-    ).toBe('aws-us-gov');
+    expectImportTargetRead(importTargetFrom, FUNCTION_ARN);
   });
 
   it.each([undefined, '', 'arn:aws:lambda:us-east-1::function:f'])('refuses %p', (arn) => {

@@ -29,6 +29,7 @@ import {
   sampleRelatedRequirements,
 } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
+import { expectImportTargetRead } from '../../helpers/import-target';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
 import { securityHubMock } from '../../helpers/sdk-mocks';
 
@@ -315,17 +316,7 @@ describe('findings configuration', () => {
   });
 
   it('reads the importing account and partition from the function ARN', () => {
-    expect(importTargetFrom(FINDINGS_FUNCTION_ARN, 'eu-west-1')).toEqual({
-      partition: 'aws',
-      region: 'eu-west-1',
-      importerAccountId: SECURITY_TOOLING_ACCOUNT,
-    });
-    expect(
-      importTargetFrom(
-        `arn:aws-us-gov:lambda:us-gov-west-1:${SECURITY_TOOLING_ACCOUNT}:function:f`,
-        'us-gov-west-1',
-      ),
-    ).toMatchObject({ partition: 'aws-us-gov' });
+    expectImportTargetRead(importTargetFrom, FINDINGS_FUNCTION_ARN);
     expect(() => importTargetFrom('not-an-arn', 'eu-west-1')).toThrow(InvalidFindingsConfigError);
   });
 });

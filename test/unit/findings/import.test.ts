@@ -4,14 +4,13 @@ import {
   BatchUpdateFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { mockClient } from 'aws-sdk-client-mock';
 import { FindingImportError, WorkflowUpdateError } from '../../../findings/errors';
 import { BATCH_MAX, chunk, importFindings, updateWorkflowStatus } from '../../../findings/import';
 import { AccessDeniedError } from '../../../lib/errors';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const hubMock = mockClient(SecurityHubClient);
-const client = new SecurityHubClient({ region: 'eu-west-1' });
+const { client, mock: hubMock } = useMockedClient(SecurityHubClient, 'eu-west-1');
 const PRODUCT_ARN = 'arn:aws:securityhub:eu-west-1:444444444444:product/444444444444/default';
 
 /** Minimal findings: the importer only reads Id (and ProductArn for workflow updates). */
@@ -32,7 +31,6 @@ const updateCalls = () =>
   }));
 
 beforeEach(() => {
-  hubMock.reset();
   hubMock.on(BatchImportFindingsCommand).callsFake((input: { Findings: unknown[] }) => ({
     SuccessCount: input.Findings.length,
     FailedCount: 0,

@@ -5,7 +5,6 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { createSilenceCheck } from '../../../heartbeat/check';
 import { SilenceAlertError } from '../../../heartbeat/errors';
 import { createHeartbeatRecorder } from '../../../heartbeat/record';
@@ -21,14 +20,9 @@ import {
 } from '../../helpers/heartbeat';
 import { recordingMetrics } from '../../helpers/metrics';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 
-const dynamodbMock = mockClient(DynamoDBClient);
-const snsMock = mockClient(SNSClient);
-
-beforeEach(() => {
-  dynamodbMock.reset();
-  snsMock.reset();
-});
+const { dynamodbMock, snsMock } = useSdkMocks({ dynamodbMock: DynamoDBClient, snsMock: SNSClient });
 
 const store = () => new HeartbeatStore(new DynamoDBClient({}), HEARTBEAT_TABLE);
 const members = (...ids: string[]) => staticOrgSnapshotReader(orgSnapshotFixture({ members: ids }));

@@ -2,12 +2,12 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { mockClient } from 'aws-sdk-client-mock';
 import { baseClientConfig, ClientFactory, DEFAULT_MAX_ATTEMPTS } from '../../../lib/clients';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { MEMBER_ACCOUNT, REGION } from '../../helpers/constants';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 
-const stsMock = mockClient(STSClient);
+const { stsMock } = useSdkMocks({ stsMock: STSClient });
 
 const ROLE_ARN = `arn:aws:iam::${MEMBER_ACCOUNT}:role/RootGuardExecutionRole`;
 const SESSION = 'rootguard-root-mfa-enabled';
@@ -33,7 +33,6 @@ function stsReturns(accessKeyId: string, expiresInMs: number | undefined) {
 }
 
 beforeEach(() => {
-  stsMock.reset();
   now = START;
   jest.spyOn(Date, 'now').mockImplementation(() => now);
 });

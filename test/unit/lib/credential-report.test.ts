@@ -7,7 +7,6 @@ import {
   IAMClient,
   ReportGenerationLimitExceededException,
 } from '@aws-sdk/client-iam';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   fetchCredentialReport,
   MAX_POLL_DELAY_MS,
@@ -27,9 +26,9 @@ import {
   rootRow,
   THREE_DAYS_AGO,
 } from '../../helpers/credential-report';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const iamMock = mockClient(IAMClient);
-const iam = new IAMClient({ region: 'us-east-1' });
+const { client: iam, mock: iamMock } = useMockedClient(IAMClient, 'us-east-1');
 
 const NEVER_USED_CSV = credentialReportCsv([rootRow(MEMBER_ACCOUNT), iamUserRow(MEMBER_ACCOUNT, 'alice')]);
 const meta = { $metadata: {} };
@@ -37,10 +36,6 @@ const accessDenied = (message: string) => Object.assign(new Error(message), { na
 
 /** Root usage straight from CSV text. */
 const usageOf = (csv: string) => rootUsage(parseCredentialReport(csv, MEMBER_ACCOUNT), MEMBER_ACCOUNT);
-
-beforeEach(() => {
-  iamMock.reset();
-});
 
 describe('parseCredentialReport', () => {
   it('reads quoted fields holding commas and doubled quotes', () => {

@@ -4,7 +4,6 @@ import {
   ListVirtualMFADevicesCommand,
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
-import { mockClient } from 'aws-sdk-client-mock';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import {
   getRootCredentialSummary,
@@ -13,10 +12,10 @@ import {
   type RootCredentialSummary,
 } from '../../../lib/iam-root';
 import { MEMBER_ACCOUNT, rootArn, userArn } from '../../helpers/constants';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 import { NO_ROOT_CREDENTIALS, summaryMap } from '../../helpers/summary';
 
-const iamMock = mockClient(IAMClient);
-const iam = new IAMClient({ region: 'us-east-1' });
+const { client: iam, mock: iamMock } = useMockedClient(IAMClient, 'us-east-1');
 
 const ENABLE_DATE = new Date('2025-03-04T10:00:00.000Z');
 
@@ -49,32 +48,22 @@ const accessDenied = () =>
     name: 'AccessDenied',
   });
 
-beforeEach(() => {
-  iamMock.reset();
-});
-
 describe('getRootCredentialSummary', () => {
-  it('reads every root credential flag from the SummaryMap', async () => {
-    iamMock.on(GetAccountSummaryCommand).resolves({
-      SummaryMap: summaryMap({ mfa: true, accessKeys: true, password: true, signingCertificates: true }),
-    });
+  it.each([
+    [
+      'reads every root credential flag from the SummaryMap',
+      { mfa: true, accessKeys: true, password: true, signingCertificates: true },
+      true,
+    ],
+    ['reads 0 as absent', NO_ROOT_CREDENTIALS, false],
+  ])('%s', async (_scenario, credentials, present) => {
+    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: summaryMap(credentials) });
 
     await expect(getRootCredentialSummary(iam, MEMBER_ACCOUNT)).resolves.toEqual({
-      mfaEnabled: true,
-      accessKeysPresent: true,
-      signingCertificatesPresent: true,
-      passwordPresent: true,
-    });
-  });
-
-  it('reads 0 as absent', async () => {
-    iamMock.on(GetAccountSummaryCommand).resolves({ SummaryMap: summaryMap(NO_ROOT_CREDENTIALS) });
-
-    await expect(getRootCredentialSummary(iam, MEMBER_ACCOUNT)).resolves.toEqual({
-      mfaEnabled: false,
-      accessKeysPresent: false,
-      signingCertificatesPresent: false,
-      passwordPresent: false,
+      mfaEnabled: present,
+      accessKeysPresent: present,
+      signingCertificatesPresent: present,
+      passwordPresent: present,
     });
   });
 

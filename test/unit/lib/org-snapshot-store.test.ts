@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
 import {
   AccessDeniedError,
@@ -31,10 +30,13 @@ import {
   SNAPSHOT_KEY,
   s3Object,
 } from '../../helpers/org-snapshot';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 
-const s3Mock = mockClient(S3Client);
-const lambdaMock = mockClient(LambdaClient);
-const dynamoMock = mockClient(DynamoDBDocumentClient);
+const { s3Mock, lambdaMock, dynamoMock } = useSdkMocks({
+  s3Mock: S3Client,
+  lambdaMock: LambdaClient,
+  dynamoMock: DynamoDBDocumentClient,
+});
 
 const NOW = Date.parse(NOTIFICATION_TIME);
 const MINUTE = 60_000;
@@ -55,9 +57,6 @@ const storeObject = (snapshot: OrgSnapshot) =>
   s3Mock.on(GetObjectCommand).resolves(s3Object(JSON.stringify(snapshot)));
 
 beforeEach(() => {
-  s3Mock.reset();
-  lambdaMock.reset();
-  dynamoMock.reset();
   clearOrgSnapshotCache();
   now = NOW;
 });

@@ -6,7 +6,6 @@ import {
   ListTargetsForPolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   AccessDeniedError,
   CollectError,
@@ -32,9 +31,9 @@ import {
 import { FakeOrganization, installFakeOrganizations, PAGE_SIZE } from '../../helpers/fake-organizations';
 import { orgSnapshotFixture, SNAPSHOT_ORGANIZATION } from '../../helpers/org-snapshot';
 import { attached, DENY_ROOT_SCP, FULL_AWS_ACCESS_SCP, PARTIAL_DENY_SCP } from '../../helpers/scp';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const orgMock = mockClient(OrganizationsClient);
-const client = new OrganizationsClient({ region: 'us-east-1' });
+const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
 const OU_WORKLOADS = 'ou-ab12-workload';
 const OU_PROD = 'ou-ab12-prod0001';
 const BUILD_STARTED = new Date(NOTIFICATION_TIME);
@@ -55,10 +54,6 @@ function smallOrganization(organization = SNAPSHOT_ORGANIZATION): FakeOrganizati
 const build = (counter = { calls: 0 }) => buildOrgSnapshot(client, { now: () => BUILD_STARTED, counter });
 
 const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name });
-
-beforeEach(() => {
-  orgMock.reset();
-});
 
 describe('buildOrgSnapshot', () => {
   it('reads the organization top-down into accounts, OUs and SCPs with their targets, built at the start time', async () => {

@@ -7,13 +7,12 @@ import {
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { mockClient } from 'aws-sdk-client-mock';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { clearOrgCache, ORG_CACHE_TTL_MS, OrgReader } from '../../../lib/org-tree';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, ORG_ROOT_ID } from '../../helpers/constants';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const orgMock = mockClient(OrganizationsClient);
-const client = new OrganizationsClient({ region: 'us-east-1' });
+const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
 
 const OU_WORKLOADS = 'ou-ab12-workload';
 const OU_PROD = 'ou-ab12-prod0001';
@@ -70,7 +69,6 @@ let now: number;
 const clock = () => now;
 
 beforeEach(() => {
-  orgMock.reset();
   clearOrgCache();
   now = START;
 });

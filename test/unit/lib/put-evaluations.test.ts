@@ -1,5 +1,4 @@
 import { ConfigServiceClient, type Evaluation, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { mockClient } from 'aws-sdk-client-mock';
 import { PutEvaluationsError } from '../../../lib/errors';
 import { compliant, MAX_ANNOTATION_LENGTH, nonCompliant, type RuleEvaluation } from '../../../lib/evaluation';
 import {
@@ -9,9 +8,10 @@ import {
   toConfigEvaluation,
 } from '../../../lib/put-evaluations';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, OTHER_ACCOUNT, RESULT_TOKEN } from '../../helpers/constants';
+import { sentEvaluation } from '../../helpers/rule-harness';
+import { useMockedClient } from '../../helpers/sdk-mocks';
 
-const configMock = mockClient(ConfigServiceClient);
-const client = new ConfigServiceClient({ region: 'eu-west-1' });
+const { client, mock: configMock } = useMockedClient(ConfigServiceClient, 'eu-west-1');
 
 /** `count` distinct 12-digit account evaluations. */
 function manyEvaluations(count: number): RuleEvaluation[] {
@@ -34,7 +34,6 @@ const sentEvaluations = (call: number): Evaluation[] =>
   (configMock.commandCalls(PutEvaluationsCommand)[call]?.args[0].input.Evaluations ?? []) as Evaluation[];
 
 beforeEach(() => {
-  configMock.reset();
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
 });
 
@@ -47,15 +46,7 @@ describe('putEvaluations', () => {
     expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
       ResultToken: RESULT_TOKEN,
       TestMode: false,
-      Evaluations: [
-        {
-          ComplianceResourceType: 'AWS::::Account',
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'NON_COMPLIANT',
-          Annotation: `Account ${MEMBER_ACCOUNT}: root has an access key.`,
-          OrderingTimestamp: new Date(NOTIFICATION_TIME),
-        },
-      ],
+      Evaluations: [sentEvaluation('NON_COMPLIANT', `Account ${MEMBER_ACCOUNT}: root has an access key.`)],
     });
   });
 

@@ -1,7 +1,6 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
 import {
   AccessDeniedError,
@@ -26,19 +25,17 @@ import {
   SECURITY_TOOLING_ACCOUNT,
 } from '../../helpers/constants';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
+import { ASSUMED_CREDENTIALS, EXECUTION_ROLE_NAME, sentEvaluation } from '../../helpers/rule-harness';
+import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
-const configMock = mockClient(ConfigServiceClient);
-const stsMock = mockClient(STSClient);
-const iamMock = mockClient(IAMClient);
+const { configMock, stsMock, iamMock } = useSdkMocks({
+  configMock: ConfigServiceClient,
+  stsMock: STSClient,
+  iamMock: IAMClient,
+});
 
 const RULE_ID = 'sample-root-rule';
-const ROLE_NAME = 'RootGuardExecutionRole';
 const CAPTURE_TIME = '2026-11-20T05:42:17.000Z';
-const ASSUMED = {
-  AccessKeyId: 'ASIAASSUMED',
-  SecretAccessKey: 'assumed-secret',
-  SessionToken: 'assumed-token',
-};
 
 const METADATA = {
   id: RULE_ID,
@@ -86,14 +83,9 @@ const sentEvaluations = () =>
 const accessDenied = (message: string) => Object.assign(new Error(message), { name: 'AccessDenied' });
 
 beforeEach(() => {
-  configMock.reset();
-  stsMock.reset();
-  iamMock.reset();
   snapshotReader = staticOrgSnapshotReader(SNAPSHOT);
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-  stsMock.on(AssumeRoleCommand).resolves({
-    Credentials: { ...ASSUMED, Expiration: new Date(Date.now() + 60 * 60 * 1000) },
-  });
+  stsMock.on(AssumeRoleCommand).resolves(assumedRole(ASSUMED_CREDENTIALS.AccessKeyId));
   clientFactory = new ClientFactory({ region: REGION });
   collect = jest.fn(async (_ctx: CollectContext<Params>) => ({ rootHasMfa: true }));
   evaluate = jest.fn((facts: Facts, _params: Params, ctx: EvaluateContext) => [
@@ -116,15 +108,7 @@ describe('createRuleHandler', () => {
       expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
         ResultToken: RESULT_TOKEN,
         TestMode: false,
-        Evaluations: [
-          {
-            ComplianceResourceType: 'AWS::::Account',
-            ComplianceResourceId: MEMBER_ACCOUNT,
-            ComplianceType: 'COMPLIANT',
-            Annotation: `Account ${MEMBER_ACCOUNT}: root has MFA.`,
-            OrderingTimestamp: new Date(NOTIFICATION_TIME),
-          },
-        ],
+        Evaluations: [sentEvaluation('COMPLIANT', `Account ${MEMBER_ACCOUNT}: root has MFA.`)],
       });
       expect(result).toEqual({
         ruleId: RULE_ID,
@@ -243,13 +227,13 @@ describe('createRuleHandler', () => {
       const promise = handler()(
         scheduledEvent({
           accountId: MEMBER_ACCOUNT,
-          ruleParameters: { RequireHardware: 'yes', ExecutionRoleName: ROLE_NAME },
+          ruleParameters: { RequireHardware: 'yes', ExecutionRoleName: EXECUTION_ROLE_NAME },
         }),
       );
 
       await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
       });
       expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
     });
@@ -303,30 +287,38 @@ describe('createRuleHandler', () => {
   describe('cross-account execution', () => {
     it('assumes the execution role in the evaluated account and gives collect its credentials', async () => {
       await handler()(
-        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { ExecutionRoleName: ROLE_NAME } }),
+        scheduledEvent({
+          accountId: MEMBER_ACCOUNT,
+          ruleParameters: { ExecutionRoleName: EXECUTION_ROLE_NAME },
+        }),
       );
 
       expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
         RoleSessionName: `rootguard-${RULE_ID}`,
       });
       const ctx = collect.mock.calls[0]?.[0];
       expect(ctx?.accountCredentials).toMatchObject({
-        accessKeyId: ASSUMED.AccessKeyId,
-        secretAccessKey: ASSUMED.SecretAccessKey,
-        sessionToken: ASSUMED.SessionToken,
+        accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId,
+        secretAccessKey: ASSUMED_CREDENTIALS.SecretAccessKey,
+        sessionToken: ASSUMED_CREDENTIALS.SessionToken,
       });
-      expect(ctx?.params.ExecutionRoleName).toBe(ROLE_NAME);
+      expect(ctx?.params.ExecutionRoleName).toBe(EXECUTION_ROLE_NAME);
     });
 
     it('sends the evaluations with the assumed credentials', async () => {
       await handler()(
-        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { ExecutionRoleName: ROLE_NAME } }),
+        scheduledEvent({
+          accountId: MEMBER_ACCOUNT,
+          ruleParameters: { ExecutionRoleName: EXECUTION_ROLE_NAME },
+        }),
       );
 
       const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
-      await expect(client.config.credentials()).resolves.toMatchObject({ accessKeyId: ASSUMED.AccessKeyId });
+      await expect(client.config.credentials()).resolves.toMatchObject({
+        accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId,
+      });
     });
 
     it('builds the role ARN in the aws-cn partition and sends evaluations to the rule region', async () => {
@@ -335,12 +327,12 @@ describe('createRuleHandler', () => {
           accountId: MEMBER_ACCOUNT,
           partition: 'aws-cn',
           region: 'cn-north-1',
-          ruleParameters: { ExecutionRoleName: ROLE_NAME },
+          ruleParameters: { ExecutionRoleName: EXECUTION_ROLE_NAME },
         }),
       );
 
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws-cn:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+        RoleArn: `arn:aws-cn:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
       });
       expect(collect.mock.calls[0]?.[0]).toMatchObject({ partition: 'aws-cn', region: 'cn-north-1' });
       const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
@@ -351,11 +343,16 @@ describe('createRuleHandler', () => {
       stsMock.on(AssumeRoleCommand).rejects(accessDenied('not authorized to perform: sts:AssumeRole'));
 
       const promise = handler()(
-        scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { ExecutionRoleName: ROLE_NAME } }),
+        scheduledEvent({
+          accountId: MEMBER_ACCOUNT,
+          ruleParameters: { ExecutionRoleName: EXECUTION_ROLE_NAME },
+        }),
       );
 
       await expect(promise).rejects.toBeInstanceOf(AccessDeniedError);
-      await expect(promise).rejects.toThrow(`Cannot assume arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`);
+      await expect(promise).rejects.toThrow(
+        `Cannot assume arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+      );
       expect(collect).not.toHaveBeenCalled();
       expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
     });
@@ -390,7 +387,7 @@ describe('createRuleHandler', () => {
 });
 
 describe('the membership guard', () => {
-  const ROLE_PARAMS = { ExecutionRoleName: ROLE_NAME };
+  const ROLE_PARAMS = { ExecutionRoleName: EXECUTION_ROLE_NAME };
   const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-sample`;
   const invokedAs = (account: string) => ({
     invokedFunctionArn: FUNCTION_ARN.replace(SECURITY_TOOLING_ACCOUNT, account),

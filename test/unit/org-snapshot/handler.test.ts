@@ -1,6 +1,5 @@
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { AccessDeniedError, OrgSnapshotLeaseHeldError } from '../../../lib/errors';
 import { InvalidEventError } from '../../../lib/event-validation';
 import { REBUILD_REQUEST_SOURCE } from '../../../lib/org-snapshot-store';
@@ -19,9 +18,9 @@ import {
   SNAPSHOT_ORGANIZATION,
 } from '../../helpers/org-snapshot';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
+import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
-const orgMock = mockClient(OrganizationsClient);
-const stsMock = mockClient(STSClient);
+const { orgMock, stsMock } = useSdkMocks({ orgMock: OrganizationsClient, stsMock: STSClient });
 
 const EVENT_TIME = '2026-11-20T05:58:00Z';
 const BUILD_START = new Date(NOTIFICATION_TIME);
@@ -58,8 +57,6 @@ function builder() {
 const metric = (name: string) => metrics.named(name).map((m) => m.value);
 
 beforeEach(() => {
-  orgMock.reset();
-  stsMock.reset();
   const org = new FakeOrganization(SNAPSHOT_ORGANIZATION, ORG_ROOT_ID);
   org.addAccount(MEMBER_ACCOUNT, ORG_ROOT_ID);
   installFakeOrganizations(orgMock, org);
@@ -156,14 +153,7 @@ describe('builderDepsFromEnv', () => {
   });
 
   it('reads Organizations through ORG_READ_ROLE_ARN when it is set', async () => {
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIAORGREAD',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    });
+    stsMock.on(AssumeRoleCommand).resolves(assumedRole('ASIAORGREAD'));
 
     const client = await builderDepsFromEnv({ ...env, ORG_READ_ROLE_ARN: ORG_READ_ROLE_ARN }).organizations();
 

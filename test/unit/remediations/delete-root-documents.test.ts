@@ -8,25 +8,12 @@ import * as accessKeysConfig from '../../../remediations/delete-root-access-keys
 import * as accessKeys from '../../../remediations/delete-root-access-keys/handler';
 import * as credentialsConfig from '../../../remediations/delete-root-credentials/config';
 import * as credentials from '../../../remediations/delete-root-credentials/handler';
-import {
-  isDestructive,
-  references,
-  stepsReachableWithoutApproval,
-} from '../../../remediations/lib/document-analysis';
-import { loadDocument } from '../../../remediations/lib/documents';
+import { isDestructive, stepsReachableWithoutApproval } from '../../../remediations/lib/document-analysis';
 import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
 import { rootCredentialsPayloadSchema } from '../../../remediations/lib/root-credentials-handler';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { documentUnderTest, payloadReferences, substitute } from './document-cases';
 import { EXECUTION_ID, MANAGEMENT_ROLE_ARN } from './root-session-fixtures';
-
-/** What SSM does to a step input: replace each {{ Name }} with its value. */
-function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_all, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`no value for ${name}`);
-    return value;
-  });
-}
 
 const cases = [
   {
@@ -58,9 +45,7 @@ const cases = [
 ] as const;
 
 describe.each(cases)('$name', (c) => {
-  const doc = loadDocument(c.folder);
-  const { parameters, mainSteps } = doc.content;
-  const step = (name: string) => mainSteps.find((s) => s.name === name);
+  const { doc, parameters, mainSteps, step } = documentUnderTest(c.folder);
 
   it('is the document the Lambda accepts executions of', () => {
     expect(doc.name).toBe(c.name);
@@ -152,8 +137,7 @@ describe.each(cases)('$name', (c) => {
   );
 
   it('never substitutes DryRun into a Payload: each step fixes its own', () => {
-    const inPayload = references(doc.content).filter((r) => r.path.endsWith('.Payload'));
-    expect(inPayload.map((r) => r.target).sort()).toEqual([
+    expect(payloadReferences(doc).sort()).toEqual([
       'AccountId',
       'AccountId',
       'automation:EXECUTION_ID',

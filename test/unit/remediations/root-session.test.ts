@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
@@ -43,6 +42,7 @@ import {
   rootTaskPolicyArn,
 } from '../../../remediations/lib/root-session';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 import {
   AUDIT_POLICY,
   accessDenied,
@@ -62,9 +62,11 @@ import {
   VIRTUAL_MFA,
 } from './root-session-fixtures';
 
-const stsMock = mockClient(STSClient);
-const orgMock = mockClient(OrganizationsClient);
-const iamMock = mockClient(IAMClient);
+const { stsMock, orgMock, iamMock } = useSdkMocks({
+  stsMock: STSClient,
+  orgMock: OrganizationsClient,
+  iamMock: IAMClient,
+});
 
 const ENABLE = 'aws iam enable-organizations-root-credentials-management';
 const DISABLED = `centralized root access is not enabled: run ${ENABLE} from the management account`;
@@ -87,9 +89,6 @@ async function signedWith(call: { thisValue: unknown } | undefined): Promise<str
 }
 
 beforeEach(() => {
-  stsMock.reset();
-  orgMock.reset();
-  iamMock.reset();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
   stsMock.on(AssumeRootCommand).resolves({ Credentials: ROOT_SESSION_CREDENTIALS });
   orgMock.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });

@@ -16,7 +16,6 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../lib/clients';
 import { createAttachScpHandler } from '../../../remediations/attach-deny-root-scp/handler';
 import { createOpenWindowHandler } from '../../../remediations/open-break-glass-window/handler';
@@ -40,6 +39,7 @@ import {
   QUARANTINE_CONTENT,
   QUARANTINE_SCP,
 } from '../../helpers/scp';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
 import {
   attachRecord,
   CREATED_POLICY_ID,
@@ -54,9 +54,11 @@ import {
 import { opsItem, stepPayload as opsItemPayload, requestRecord } from './request-hardware-mfa/fixtures';
 import { READER_CREDENTIALS } from './root-session-fixtures';
 
-const orgMock = mockClient(OrganizationsClient);
-const ssmMock = mockClient(SSMClient);
-const stsMock = mockClient(STSClient);
+const { orgMock, ssmMock, stsMock } = useSdkMocks({
+  orgMock: OrganizationsClient,
+  ssmMock: SSMClient,
+  stsMock: STSClient,
+});
 const metrics = recordingMetrics();
 const REFUSALS = 'RemediationRefusals';
 
@@ -84,7 +86,6 @@ function recordedAttach(overrides: Record<string, unknown>, approvers?: string[]
 }
 
 beforeEach(() => {
-  for (const mock of [orgMock, ssmMock, stsMock]) mock.reset();
   metrics.recorded = [];
   givenDeployedDocuments(ssmMock);
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });

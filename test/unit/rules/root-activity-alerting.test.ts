@@ -3,14 +3,11 @@ import { join } from 'node:path';
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ClientFactory } from '../../../lib/clients';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { compliant, MAX_ANNOTATION_LENGTH, nonCompliant } from '../../../lib/evaluation';
 import { parseRuleParameters } from '../../../lib/parameters';
-import type { CollectContext, EvaluateContext } from '../../../lib/rule-handler';
+import type { EvaluateContext } from '../../../lib/rule-handler';
 import { loadRuleMetadata } from '../../../lib/rule-metadata';
 import { collect } from '../../../rules/root-activity-alerting/collect';
 import {
@@ -29,13 +26,12 @@ import {
 } from '../../../rules/root-activity-alerting/root-signin-event';
 import { analyseRootUsageFilter } from '../../../rules/root-activity-alerting/root-usage-filter';
 import ruleJson from '../../../rules/root-activity-alerting/rule.json';
-import { scheduledEvent } from '../../helpers/config-events';
-import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION } from '../../helpers/constants';
-import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
+import { MEMBER_ACCOUNT, REGION } from '../../helpers/constants';
 import {
   ALERT_TOPIC_ARN,
   ALL_SIGN_INS_PATTERN,
   alarm,
+  alarmedFilterFacts,
   alarmsFor,
   alertingFacts,
   CENTRAL_BUS_ARN,
@@ -57,34 +53,33 @@ import {
   SIGN_IN_REGION,
   UNSUPPORTED_PATTERN,
 } from '../../helpers/root-activity-alerting';
+import {
+  EVALUATE_CONTEXT as CTX,
+  collectContext,
+  sdkError,
+  sentEvaluation,
+  useRuleHarness,
+} from '../../helpers/rule-harness';
 
-const CTX: EvaluateContext = {
-  accountId: MEMBER_ACCOUNT,
-  partition: 'aws',
-  evaluationTime: NOTIFICATION_TIME,
-};
 const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 const readEvent = (name: string): unknown => JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
 const alertPatterns = JSON.parse(
   readFileSync(join(__dirname, '..', '..', '..', 'alerts', 'root-activity', 'patterns.json'), 'utf8'),
 ) as Record<string, unknown>;
 
-const eventBridgeMock = mockClient(EventBridgeClient);
-const logsMock = mockClient(CloudWatchLogsClient);
-const cloudWatchMock = mockClient(CloudWatchClient);
-const configMock = mockClient(ConfigServiceClient);
-const accountMock = mockClient(AccountClient);
+const rule = useRuleHarness(handler);
+const eventBridgeMock = rule.mock(EventBridgeClient);
+const logsMock = rule.mock(CloudWatchLogsClient);
+const cloudWatchMock = rule.mock(CloudWatchClient);
+const accountMock = rule.mock(AccountClient);
 
 /** ListRegions' answer for an account with these Regions enabled. */
 const enabled = (...regions: string[]) => ({
   Regions: regions.map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED' as const })),
 });
-useOrgSnapshot({ members: [MEMBER_ACCOUNT] });
 
 beforeEach(() => {
-  for (const mock of [eventBridgeMock, logsMock, cloudWatchMock, configMock, accountMock]) mock.reset();
   accountMock.on(ListRegionsCommand).resolves(enabled(SIGN_IN_REGION));
-  configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   eventBridgeMock.on(ListRulesCommand).resolves({ Rules: [] });
   eventBridgeMock.on(ListTargetsByRuleCommand).resolves({ Targets: [] });
   logsMock.on(DescribeMetricFiltersCommand).resolves({ metricFilters: [] });
@@ -379,10 +374,7 @@ describe('root-activity-alerting', () => {
 
     describe('CloudWatch Logs metric filters', () => {
       it('returns COMPLIANT naming the CIS metric filter and its alarm that has an action', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
-        });
+        const facts = alarmedFilterFacts('RootAccountUsage', CIS_ROOT_USAGE_FILTER, 'RootAccountUsageAlarm');
 
         expect(judgeWithoutCentralBus(facts)).toEqual([
           compliant(
@@ -395,10 +387,7 @@ describe('root-activity-alerting', () => {
       it('recognises the CIS filter however it is spaced, parenthesised, quoted and ordered', () => {
         const rewritten =
           '{($.eventType!="AwsServiceEvent")&&(  $.userIdentity.invokedBy   NOT EXISTS)&&($.userIdentity.type=Root)}';
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootUsage', rewritten)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootUsageAlarm')])],
-        });
+        const facts = alarmedFilterFacts('RootUsage', rewritten, 'RootUsageAlarm');
 
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'feeds alarm RootUsageAlarm, which has an action',
@@ -406,10 +395,7 @@ describe('root-activity-alerting', () => {
       });
 
       it('counts a filter that only requires userIdentity.type Root, saying it is noisier than CIS', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootOnly', ROOT_ONLY_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootOnlyAlarm')])],
-        });
+        const facts = alarmedFilterFacts('RootOnly', ROOT_ONLY_FILTER, 'RootOnlyAlarm');
 
         expect(judgeWithoutCentralBus(facts)).toEqual([
           compliant(
@@ -420,15 +406,11 @@ describe('root-activity-alerting', () => {
       });
 
       it('names the one CIS exclusion a filter lacks', () => {
-        const facts = alertingFacts({
-          metricFilters: [
-            metricFilter(
-              'RootNoInvoked',
-              '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
-            ),
-          ],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAlarm')])],
-        });
+        const facts = alarmedFilterFacts(
+          'RootNoInvoked',
+          '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+          'RootAlarm',
+        );
 
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'the filter lacks the CIS exclusion eventType != AwsServiceEvent, so it is noisier',
@@ -518,15 +500,11 @@ describe('root-activity-alerting', () => {
       });
 
       it('does not count a filter that combines conditions with ||', () => {
-        const facts = alertingFacts({
-          metricFilters: [
-            metricFilter(
-              'RootOrAdmin',
-              '{ $.userIdentity.type = "Root" || $.userIdentity.userName = "admin" }',
-            ),
-          ],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootOrAdminAlarm')])],
-        });
+        const facts = alarmedFilterFacts(
+          'RootOrAdmin',
+          '{ $.userIdentity.type = "Root" || $.userIdentity.userName = "admin" }',
+          'RootOrAdminAlarm',
+        );
 
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
           'metric filter RootOrAdmin combines conditions with ||',
@@ -731,23 +709,13 @@ describe('root-activity-alerting', () => {
     const context = (
       params: RootActivityAlertingParams = {},
       partition: EvaluateContext['partition'] = 'aws',
-    ): CollectContext<RootActivityAlertingParams> => ({
-      ...CTX,
-      partition,
-      region: REGION,
-      params,
-      clients: new ClientFactory({ region: REGION }),
-      accountCredentials: undefined,
-      orgSnapshot: unusedOrgSnapshot,
-    });
+    ) => collectContext(params, { partition });
 
     const regionOf = async (client: unknown) =>
       (client as { config: { region: () => Promise<string> } }).config.region();
 
     const accessDenied = () =>
-      Object.assign(new Error('User is not authorized to perform: events:ListRules'), {
-        name: 'AccessDeniedException',
-      });
+      sdkError('AccessDeniedException', 'User is not authorized to perform: events:ListRules');
 
     it('reads every ListRules page and counts targets over every ListTargetsByRule page', async () => {
       eventBridgeMock
@@ -993,11 +961,7 @@ describe('root-activity-alerting', () => {
   });
 
   describe('handler', () => {
-    const sent = () =>
-      configMock.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
-
-    const event = () =>
-      scheduledEvent({ accountId: MEMBER_ACCOUNT, ruleParameters: { CentralEventBusArn: CENTRAL_BUS_ARN } });
+    const invocation = { ruleParameters: { CentralEventBusArn: CENTRAL_BUS_ARN } };
 
     beforeEach(() => {
       eventBridgeMock.on(ListRulesCommand).resolves({
@@ -1014,17 +978,10 @@ describe('root-activity-alerting', () => {
     });
 
     it('sends COMPLIANT to Config for an account whose root sign-ins and API calls reach the central bus', async () => {
-      const result = await handler(event());
+      const { result, sent } = await rule.invoke(invocation);
 
       expect(result.evaluations[0]?.complianceType).toBe('COMPLIANT');
-      expect(sent()).toEqual([
-        expect.objectContaining({
-          ComplianceResourceType: 'AWS::::Account',
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'COMPLIANT',
-          OrderingTimestamp: new Date(NOTIFICATION_TIME),
-        }),
-      ]);
+      expect(sent).toEqual([sentEvaluation('COMPLIANT', expect.stringMatching(/^Account /))]);
     });
 
     it.each([
@@ -1033,12 +990,12 @@ describe('root-activity-alerting', () => {
     ] as const)(
       'sends NON_COMPLIANT "could not be evaluated", never COMPLIANT, and rejects with AccessDeniedError when %s is denied',
       async (action, call) => {
-        call().rejects(
-          Object.assign(new Error(`not authorized to perform ${action}`), { name: 'AccessDeniedException' }),
-        );
+        call().rejects(sdkError('AccessDeniedException', `not authorized to perform ${action}`));
 
-        await expect(handler(event())).rejects.toBeInstanceOf(AccessDeniedError);
-        expect(sent()).toEqual([
+        const { error, sent } = await rule.invokeRejected(invocation);
+
+        expect(error).toBeInstanceOf(AccessDeniedError);
+        expect(sent).toEqual([
           expect.objectContaining({
             ComplianceResourceId: MEMBER_ACCOUNT,
             ComplianceType: 'NON_COMPLIANT',

@@ -1,9 +1,6 @@
-import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ClientFactory } from '../../../lib/clients';
 import {
   InvalidRuleParametersError,
   MalformedOrgSnapshotError,
@@ -11,7 +8,7 @@ import {
 } from '../../../lib/errors';
 import type { OrganizationFacts, PolicyFacts } from '../../../lib/org-tree';
 import { parseRuleParameters } from '../../../lib/parameters';
-import type { CollectContext, EvaluateContext } from '../../../lib/rule-handler';
+import type { EvaluateContext } from '../../../lib/rule-handler';
 import { loadRuleMetadata } from '../../../lib/rule-metadata';
 import { collect } from '../../../rules/root-deny-scp/collect';
 import {
@@ -21,18 +18,24 @@ import {
 } from '../../../rules/root-deny-scp/evaluate';
 import { handler } from '../../../rules/root-deny-scp/handler';
 import metadata from '../../../rules/root-deny-scp/rule.json';
-import { scheduledEvent } from '../../helpers/config-events';
 import {
   MANAGEMENT_ACCOUNT,
   MEMBER_ACCOUNT,
-  NOTIFICATION_TIME,
   ORG_ID,
   ORG_ROOT_ID,
   OTHER_ACCOUNT,
-  REGION,
   RESULT_TOKEN,
 } from '../../helpers/constants';
-import { orgSnapshotFixture, s3Object, useOrgSnapshot } from '../../helpers/org-snapshot';
+import { orgSnapshotFixture, SNAPSHOT_ORGANIZATION, s3Object } from '../../helpers/org-snapshot';
+import {
+  accountEvaluation as account,
+  EVALUATE_CONTEXT as CTX,
+  collectContext,
+  deployedIn,
+  judgeOne,
+  sentEvaluation as sent,
+  useRuleHarness,
+} from '../../helpers/rule-harness';
 import {
   attached,
   DENY_ROOT_POLICY_ID,
@@ -45,10 +48,6 @@ import {
   SECOND_DENY_ROOT_POLICY_ID,
 } from '../../helpers/scp';
 
-const orgMock = mockClient(OrganizationsClient);
-const configMock = mockClient(ConfigServiceClient);
-const stsMock = mockClient(STSClient);
-
 /** MEMBER_ACCOUNT → OU_1 → OU_2 → ORG_ROOT_ID; SIBLING_OU hangs off OU_2 next to OU_1. */
 const OU_1 = 'ou-ab12-11111111';
 const OU_2 = 'ou-ab12-22222222';
@@ -57,19 +56,9 @@ const MISSING_POLICY_ID = 'p-required01';
 /** Older than the snapshot's default maximum age (180 minutes). */
 const STALE_BUILT_AT = new Date(Date.now() - 4 * 60 * 60 * 1000).toISOString();
 
-const CTX: EvaluateContext = {
-  accountId: MEMBER_ACCOUNT,
-  partition: 'aws',
-  evaluationTime: NOTIFICATION_TIME,
-};
 const NO_PARAMS: RootDenyScpParams = {};
 
-const ORGANIZATION: OrganizationFacts = {
-  id: ORG_ID,
-  managementAccountId: MANAGEMENT_ACCOUNT,
-  featureSet: 'ALL',
-  scpEnabled: true,
-};
+const ORGANIZATION: OrganizationFacts = SNAPSHOT_ORGANIZATION;
 
 /** Facts for MEMBER_ACCOUNT with `policies` at each level of its chain (account, OU_1, OU_2, root). */
 function chainFacts(levels: {
@@ -90,18 +79,8 @@ function chainFacts(levels: {
   };
 }
 
-const judge = (facts: RootDenyScpFacts, params = NO_PARAMS, ctx = CTX) => {
-  const [evaluation, ...rest] = evaluate(facts, params, ctx);
-  expect(rest).toEqual([]);
-  return evaluation;
-};
-
-const account = (complianceType: string, annotation: string, accountId = MEMBER_ACCOUNT) => ({
-  complianceResourceType: 'AWS::::Account',
-  complianceResourceId: accountId,
-  complianceType,
-  annotation,
-});
+const judge = (facts: RootDenyScpFacts, params = NO_PARAMS, ctx = CTX) =>
+  judgeOne(evaluate, facts, params, ctx);
 
 const NO_DENY_ROOT = `Account ${MEMBER_ACCOUNT}: no SCP on the account, its OUs or the organization root denies all actions to root.`;
 const denyRootOn = (where: string, id = DENY_ROOT_POLICY_ID, name = 'DenyRootUser') =>
@@ -272,52 +251,15 @@ const DENY_ROOT_TWO_LEVELS_UP = {
   [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP],
 };
 
-const store = useOrgSnapshot(() => treeSnapshot(DENY_ROOT_TWO_LEVELS_UP));
-
-const sentEvaluations = () =>
-  configMock.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
-
-const sent = (
-  complianceType: string,
-  annotation: string | ReturnType<typeof expect.stringMatching>,
-  accountId = MEMBER_ACCOUNT,
-) => ({
-  ComplianceResourceType: 'AWS::::Account',
-  ComplianceResourceId: accountId,
-  ComplianceType: complianceType,
-  Annotation: annotation,
-  OrderingTimestamp: new Date(NOTIFICATION_TIME),
-});
-
-const event = (ruleParameters?: Record<string, unknown>, accountId = MEMBER_ACCOUNT) =>
-  scheduledEvent({ accountId, ...(ruleParameters ? { ruleParameters } : {}) });
-
-/** A Lambda context of a function deployed in `accountId` (single-account mode when it is the evaluated one). */
-const deployedIn = (accountId: string) => ({
-  invokedFunctionArn: `arn:aws:lambda:${REGION}:${accountId}:function:rootguard-root-deny-scp`,
-});
-
-beforeEach(() => {
-  orgMock.reset();
-  configMock.reset();
-  stsMock.reset();
-  configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-});
+const rule = useRuleHarness(handler, { orgSnapshot: () => treeSnapshot(DENY_ROOT_TWO_LEVELS_UP) });
+const orgMock = rule.mock(OrganizationsClient);
 
 describe('root-deny-scp collect', () => {
-  const collectContext = (
-    snapshot = treeSnapshot(DENY_ROOT_TWO_LEVELS_UP),
-  ): CollectContext<RootDenyScpParams> => ({
-    ...CTX,
-    region: REGION,
-    params: NO_PARAMS,
-    clients: new ClientFactory({ region: REGION }),
-    accountCredentials: undefined,
-    orgSnapshot: async () => snapshot,
-  });
+  const context = () =>
+    collectContext(NO_PARAMS, { orgSnapshot: async () => treeSnapshot(DENY_ROOT_TWO_LEVELS_UP) });
 
   it('returns the SCPs by attachment point from the snapshot, the account first and the organization root last', async () => {
-    await expect(collect(collectContext())).resolves.toEqual({
+    await expect(collect(context())).resolves.toEqual({
       organization: ORGANIZATION,
       accountInOrganization: true,
       chain: [
@@ -331,7 +273,7 @@ describe('root-deny-scp collect', () => {
   });
 
   it('reports an account the snapshot does not list as outside the organization, with no chain', async () => {
-    await expect(collect({ ...collectContext(), accountId: OTHER_ACCOUNT })).resolves.toEqual({
+    await expect(collect({ ...context(), accountId: OTHER_ACCOUNT })).resolves.toEqual({
       organization: ORGANIZATION,
       accountInOrganization: false,
       chain: [],
@@ -341,48 +283,47 @@ describe('root-deny-scp collect', () => {
 
 describe('root-deny-scp handler', () => {
   it('sends COMPLIANT naming the policy id and the OU when the deny-root SCP is two levels up', async () => {
-    await expect(handler(event())).resolves.toMatchObject({
-      ruleId: 'root-deny-scp',
-      accountId: MEMBER_ACCOUNT,
+    await expect(rule.invoke()).resolves.toMatchObject({
+      result: { ruleId: 'root-deny-scp', accountId: MEMBER_ACCOUNT },
     });
 
-    expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+    expect(rule.config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
       ResultToken: RESULT_TOKEN,
       TestMode: false,
     });
-    expect(sentEvaluations()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
+    expect(rule.sent()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
   });
 
   it('reads the snapshot object once and calls no Organizations API', async () => {
-    await handler(event());
+    await rule.invoke();
 
-    expect(store.s3Mock).toHaveReceivedCommandTimes(GetObjectCommand, 1);
+    expect(rule.org.s3Mock).toHaveReceivedCommandTimes(GetObjectCommand, 1);
     expect(orgMock).not.toHaveReceivedAnyCommand();
-    expect(stsMock).not.toHaveReceivedAnyCommand();
+    expect(rule.sts).not.toHaveReceivedAnyCommand();
   });
 
   it('names a policy attached at several levels once, at the nearest', async () => {
-    store.set(
+    rule.org.set(
       treeSnapshot({ ...DENY_ROOT_TWO_LEVELS_UP, [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP, DENY_ROOT_SCP] }),
     );
 
-    await handler(event());
+    await rule.invoke();
 
-    expect(sentEvaluations()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
+    expect(rule.sent()).toEqual([sent('COMPLIANT', denyRootOn(`OU ${OU_2}`))]);
   });
 
   it('sends NON_COMPLIANT when only a sibling OU has a deny-root SCP', async () => {
-    store.set(treeSnapshot({ [SIBLING_OU]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP] }));
+    rule.org.set(treeSnapshot({ [SIBLING_OU]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP] }));
 
-    await handler(event());
+    await rule.invoke();
 
-    expect(sentEvaluations()).toEqual([sent('NON_COMPLIANT', NO_DENY_ROOT)]);
+    expect(rule.sent()).toEqual([sent('NON_COMPLIANT', NO_DENY_ROOT)]);
   });
 
   it('sends NOT_APPLICABLE for the management account', async () => {
-    await handler(event(undefined, MANAGEMENT_ACCOUNT));
+    await rule.invoke({ accountId: MANAGEMENT_ACCOUNT });
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'NOT_APPLICABLE',
         `Account ${MANAGEMENT_ACCOUNT}: is the management account of ${ORG_ID}; SCPs never apply to it.`,
@@ -392,11 +333,11 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT for its own account when the snapshot saw no organization (single-account mode)', async () => {
-    store.set(treeSnapshot({}, null));
+    rule.org.set(treeSnapshot({}, null));
 
-    await expect(handler(event(), deployedIn(MEMBER_ACCOUNT))).resolves.toBeDefined();
+    await expect(rule.invoke({ context: deployedIn(MEMBER_ACCOUNT) })).resolves.toBeDefined();
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'NON_COMPLIANT',
         `Account ${MEMBER_ACCOUNT}: is in no AWS Organization, so no SCP can deny its root user.`,
@@ -405,9 +346,9 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT "not a member" for its own account when the organization does not list it', async () => {
-    await handler(event(undefined, OTHER_ACCOUNT), deployedIn(OTHER_ACCOUNT));
+    await rule.invoke({ accountId: OTHER_ACCOUNT, context: deployedIn(OTHER_ACCOUNT) });
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'NON_COMPLIANT',
         `Account ${OTHER_ACCOUNT}: is not a member of organization ${ORG_ID}, which rootguard reads.`,
@@ -417,17 +358,19 @@ describe('root-deny-scp handler', () => {
   });
 
   it('refuses, sending nothing, another account the organization does not list', async () => {
-    await expect(handler(event(undefined, OTHER_ACCOUNT))).resolves.toMatchObject({ evaluations: [] });
+    await expect(rule.invoke({ accountId: OTHER_ACCOUNT })).resolves.toMatchObject({
+      result: { evaluations: [] },
+    });
 
-    expect(configMock).not.toHaveReceivedAnyCommand();
+    expect(rule.config).not.toHaveReceivedAnyCommand();
   });
 
   it('sends NON_COMPLIANT when the SCP policy type is not enabled', async () => {
-    store.set(treeSnapshot(DENY_ROOT_TWO_LEVELS_UP, { ...ORGANIZATION, scpEnabled: false }));
+    rule.org.set(treeSnapshot(DENY_ROOT_TWO_LEVELS_UP, { ...ORGANIZATION, scpEnabled: false }));
 
-    await handler(event());
+    await rule.invoke();
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'NON_COMPLIANT',
         `Account ${MEMBER_ACCOUNT}: the SCP policy type is not enabled in organization ${ORG_ID}.`,
@@ -436,16 +379,16 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT when the organization has consolidated billing only', async () => {
-    store.set(
+    rule.org.set(
       orgSnapshotFixture({
         organization: { ...ORGANIZATION, featureSet: 'CONSOLIDATED_BILLING', scpEnabled: false },
         members: [MEMBER_ACCOUNT],
       }),
     );
 
-    await handler(event());
+    await rule.invoke();
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'NON_COMPLIANT',
         `Account ${MEMBER_ACCOUNT}: organization ${ORG_ID} has no "all features", so SCPs are unavailable.`,
@@ -454,13 +397,13 @@ describe('root-deny-scp handler', () => {
   });
 
   it('counts only RequiredPolicyIds, naming the required deny-root SCP even when another is nearer', async () => {
-    store.set(
+    rule.org.set(
       treeSnapshot({ [OU_1]: [DENY_ROOT_SCP], [ORG_ROOT_ID]: [FULL_AWS_ACCESS_SCP, LEGACY_DENY_ROOT_SCP] }),
     );
 
-    await handler(event({ RequiredPolicyIds: SECOND_DENY_ROOT_POLICY_ID }));
+    await rule.invoke({ ruleParameters: { RequiredPolicyIds: SECOND_DENY_ROOT_POLICY_ID } });
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'COMPLIANT',
         denyRootOn(`the organization root ${ORG_ROOT_ID}`, SECOND_DENY_ROOT_POLICY_ID, 'LegacyDenyRoot'),
@@ -469,9 +412,11 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT when the deny-root SCP is not among RequiredPolicyIds', async () => {
-    await handler(event({ RequiredPolicyIds: `${MISSING_POLICY_ID},${SECOND_DENY_ROOT_POLICY_ID}` }));
+    await rule.invoke({
+      ruleParameters: { RequiredPolicyIds: `${MISSING_POLICY_ID},${SECOND_DENY_ROOT_POLICY_ID}` },
+    });
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent(
         'NON_COMPLIANT',
         `Account ${MEMBER_ACCOUNT}: SCP ${DENY_ROOT_POLICY_ID} (DenyRootUser) on OU ${OU_2} denies root but is not in RequiredPolicyIds (${MISSING_POLICY_ID}, ${SECOND_DENY_ROOT_POLICY_ID}).`,
@@ -480,27 +425,27 @@ describe('root-deny-scp handler', () => {
   });
 
   it('rejects with OrgSnapshotUnavailableError and sends nothing when the stored snapshot is stale and no builder can be asked', async () => {
-    store.set({ ...treeSnapshot(DENY_ROOT_TWO_LEVELS_UP), builtAt: STALE_BUILT_AT });
+    rule.org.set({ ...treeSnapshot(DENY_ROOT_TWO_LEVELS_UP), builtAt: STALE_BUILT_AT });
 
-    await expect(handler(event())).rejects.toBeInstanceOf(OrgSnapshotUnavailableError);
+    await expect(rule.invoke()).rejects.toBeInstanceOf(OrgSnapshotUnavailableError);
 
-    expect(configMock).not.toHaveReceivedAnyCommand();
+    expect(rule.config).not.toHaveReceivedAnyCommand();
   });
 
   it('rejects with MalformedOrgSnapshotError and sends nothing when the stored object is not a snapshot', async () => {
-    store.s3Mock.on(GetObjectCommand).resolves(s3Object(JSON.stringify({ version: 2 })));
+    rule.org.s3Mock.on(GetObjectCommand).resolves(s3Object(JSON.stringify({ version: 2 })));
 
-    await expect(handler(event())).rejects.toBeInstanceOf(MalformedOrgSnapshotError);
+    await expect(rule.invoke()).rejects.toBeInstanceOf(MalformedOrgSnapshotError);
 
-    expect(configMock).not.toHaveReceivedAnyCommand();
+    expect(rule.config).not.toHaveReceivedAnyCommand();
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for RequiredPolicyIds "policy-1"', async () => {
-    await expect(handler(event({ RequiredPolicyIds: 'policy-1' }))).rejects.toBeInstanceOf(
+    await expect(rule.invoke({ ruleParameters: { RequiredPolicyIds: 'policy-1' } })).rejects.toBeInstanceOf(
       InvalidRuleParametersError,
     );
     expect(orgMock).not.toHaveReceivedAnyCommand();
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       sent('NON_COMPLIANT', expect.stringContaining('RequiredPolicyIds="policy-1"')),
     ]);
   });

@@ -1,15 +1,12 @@
-import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { BreakGlassWindow } from '../../../lib/break-glass';
 import { sortKey } from '../../../lib/break-glass-store';
-import { ClientFactory } from '../../../lib/clients';
 import type { RootUsage } from '../../../lib/credential-report';
 import { AccessDeniedError, CollectError, InvalidRuleParametersError } from '../../../lib/errors';
 import { parseRuleParameters } from '../../../lib/parameters';
-import type { CollectContext, EvaluateContext } from '../../../lib/rule-handler';
 import { loadRuleMetadata } from '../../../lib/rule-metadata';
 import { BREAK_GLASS_TABLE_ENV, collect } from '../../../rules/root-user-idle/collect';
 import {
@@ -20,8 +17,7 @@ import {
 } from '../../../rules/root-user-idle/evaluate';
 import { handler } from '../../../rules/root-user-idle/handler';
 import metadata from '../../../rules/root-user-idle/rule.json';
-import { scheduledEvent } from '../../helpers/config-events';
-import { MEMBER_ACCOUNT, NOTIFICATION_TIME, OTHER_ACCOUNT, REGION } from '../../helpers/constants';
+import { MEMBER_ACCOUNT, NOTIFICATION_TIME, OTHER_ACCOUNT } from '../../helpers/constants';
 import {
   AFTER_NOTIFICATION,
   breakGlassWindow,
@@ -38,24 +34,23 @@ import {
   THREE_DAYS_AGO,
   TICKET_ID,
 } from '../../helpers/credential-report';
-import { unusedOrgSnapshot, useOrgSnapshot } from '../../helpers/org-snapshot';
+import {
+  ASSUMED_CREDENTIALS,
+  collectContext,
+  credentialsOfFirstCall,
+  EXECUTION_ROLE_NAME,
+  judgeOne,
+  sdkError,
+  sentEvaluation,
+  useRuleHarness,
+} from '../../helpers/rule-harness';
 
-const iamMock = mockClient(IAMClient);
-const dynamoMock = mockClient(DynamoDBDocumentClient);
-const configMock = mockClient(ConfigServiceClient);
-const stsMock = mockClient(STSClient);
-useOrgSnapshot({ members: [MEMBER_ACCOUNT, OTHER_ACCOUNT] });
+const rule = useRuleHarness(handler, { orgSnapshot: { members: [MEMBER_ACCOUNT, OTHER_ACCOUNT] } });
+const iamMock = rule.mock(IAMClient);
+const dynamoMock = rule.mock(DynamoDBDocumentClient);
 
 const TABLE = 'rootguard-break-glass-windows';
-const ROLE_NAME = 'RootGuardExecutionRole';
-const ASSUMED = { AccessKeyId: 'ASIAASSUMEDIDLE', SecretAccessKey: 'assumed-secret', SessionToken: 'token' };
 const DAY_MS = 86_400_000;
-
-const CTX: EvaluateContext = {
-  accountId: MEMBER_ACCOUNT,
-  partition: 'aws',
-  evaluationTime: NOTIFICATION_TIME,
-};
 const DEFAULT_PARAMS: RootUserIdleParams = { MaxDaysSinceLastUse: 90 };
 
 /** A never-used root user as rootUsage reads it from the helpers' default root row. */
@@ -80,11 +75,7 @@ function facts(
   };
 }
 
-const judge = (f: RootUserIdleFacts, params = DEFAULT_PARAMS) => {
-  const [evaluation, ...rest] = evaluate(f, params, CTX);
-  expect(rest).toEqual([]);
-  return evaluation;
-};
+const judge = (f: RootUserIdleFacts, params = DEFAULT_PARAMS) => judgeOne(evaluate, f, params);
 
 /** A window that starts an hour before `at` and lasts two hours. */
 const windowAround = (at: string, accountId = MEMBER_ACCOUNT) =>
@@ -268,20 +259,7 @@ function reportReturns(csv: string) {
   iamMock.on(GetCredentialReportCommand).resolves(getCredentialReportOutput(csv));
 }
 
-const sentEvaluations = () =>
-  configMock.commandCalls(PutEvaluationsCommand).flatMap((call) => call.args[0].input.Evaluations ?? []);
-
-const accessDenied = (message: string) => Object.assign(new Error(message), { name: 'AccessDenied' });
-
 beforeEach(() => {
-  iamMock.reset();
-  dynamoMock.reset();
-  configMock.reset();
-  stsMock.reset();
-  configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-  stsMock.on(AssumeRoleCommand).resolves({
-    Credentials: { ...ASSUMED, Expiration: new Date(Date.now() + 60 * 60 * 1000) },
-  });
   dynamoMock.on(QueryCommand).resolves({ Items: [] });
   process.env[BREAK_GLASS_TABLE_ENV] = TABLE;
 });
@@ -291,21 +269,12 @@ afterEach(() => {
 });
 
 describe('root-user-idle collect', () => {
-  const collectContext = (): CollectContext<RootUserIdleParams> => ({
-    ...CTX,
-    region: REGION,
-    params: DEFAULT_PARAMS,
-    clients: new ClientFactory({ region: REGION }),
-    accountCredentials: undefined,
-    orgSnapshot: unusedOrgSnapshot,
-  });
-
   it('returns the report time, root usage and the windows of the last MaxDaysSinceLastUse days', async () => {
     reportReturns(RECENT_PASSWORD_CSV);
     const window = windowAround(THREE_DAYS_AGO);
     dynamoMock.on(QueryCommand).resolves({ Items: [storedItem(window)] });
 
-    const result = await collect(collectContext(), { pollDelayMs: 0 });
+    const result = await collect(collectContext(DEFAULT_PARAMS), { pollDelayMs: 0 });
 
     expect(result).toEqual({
       report: {
@@ -331,7 +300,7 @@ describe('root-user-idle collect', () => {
     delete process.env[BREAK_GLASS_TABLE_ENV];
     reportReturns(RECENT_PASSWORD_CSV);
 
-    const result = await collect(collectContext(), { pollDelayMs: 0 });
+    const result = await collect(collectContext(DEFAULT_PARAMS), { pollDelayMs: 0 });
 
     expect(result.breakGlassWindowsRead).toBe(false);
     expect(result.breakGlassWindows).toEqual([]);
@@ -341,7 +310,7 @@ describe('root-user-idle collect', () => {
   it('queries windows up to a last use dated after the evaluation time', async () => {
     reportReturns(credentialReportCsv([rootRow(MEMBER_ACCOUNT, rootKey1UsedAt(AFTER_NOTIFICATION))]));
 
-    await collect(collectContext(), { pollDelayMs: 0 });
+    await collect(collectContext(DEFAULT_PARAMS), { pollDelayMs: 0 });
 
     const to = dynamoMock.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':to'];
     expect(to).toBe(`${new Date(Date.parse(AFTER_NOTIFICATION) + 60 * 60 * 1000).toISOString()}#\uffff`);
@@ -353,29 +322,23 @@ describe('root-user-idle collect', () => {
       .on(QueryCommand)
       .resolves({ Items: [{ ...storedItem(windowAround(THREE_DAYS_AGO)), ticketId: '' }] });
 
-    await expect(collect(collectContext(), { pollDelayMs: 0 })).rejects.toThrow(CollectError);
+    await expect(collect(collectContext(DEFAULT_PARAMS), { pollDelayMs: 0 })).rejects.toThrow(CollectError);
   });
 });
 
 describe('root-user-idle handler', () => {
-  const event = (ruleParameters?: Record<string, unknown>) =>
-    scheduledEvent({ accountId: MEMBER_ACCOUNT, ...(ruleParameters ? { ruleParameters } : {}) });
-
   it('sends COMPLIANT for a root user that has never been used', async () => {
     reportReturns(NEVER_USED_CSV);
 
-    const result = await handler(event());
+    const { result } = await rule.invoke();
 
     expect(result.evaluations[0]?.complianceType).toBe('COMPLIANT');
-    expect(configMock).toHaveReceivedCommandWith(PutEvaluationsCommand, {
+    expect(rule.config).toHaveReceivedCommandWith(PutEvaluationsCommand, {
       Evaluations: [
-        {
-          ComplianceResourceType: 'AWS::::Account',
-          ComplianceResourceId: MEMBER_ACCOUNT,
-          ComplianceType: 'COMPLIANT',
-          Annotation: `Account ${MEMBER_ACCOUNT}: root user has never been used (credential report of 2026-11-20).`,
-          OrderingTimestamp: new Date(NOTIFICATION_TIME),
-        },
+        sentEvaluation(
+          'COMPLIANT',
+          `Account ${MEMBER_ACCOUNT}: root user has never been used (credential report of 2026-11-20).`,
+        ),
       ],
     });
   });
@@ -384,9 +347,9 @@ describe('root-user-idle handler', () => {
     reportReturns(RECENT_PASSWORD_CSV);
     dynamoMock.on(QueryCommand).resolves({ Items: [storedItem(windowAround(THREE_DAYS_AGO))] });
 
-    await handler(event());
+    await rule.invoke();
 
-    const [sent] = sentEvaluations();
+    const [sent] = rule.sent();
     expect(sent?.ComplianceType).toBe('COMPLIANT');
     expect(sent?.Annotation).toContain(`inside the break-glass window for ticket ${TICKET_ID}`);
   });
@@ -394,9 +357,9 @@ describe('root-user-idle handler', () => {
   it('sends NON_COMPLIANT when root was used recently and no window covers it', async () => {
     reportReturns(RECENT_PASSWORD_CSV);
 
-    await handler(event());
+    await rule.invoke();
 
-    expect(sentEvaluations()).toEqual([
+    expect(rule.sent()).toEqual([
       expect.objectContaining({
         ComplianceType: 'NON_COMPLIANT',
         Annotation: `Account ${MEMBER_ACCOUNT}: root user was last used 3 days ago (2026-11-17, console password); limit is 90 days and no break-glass window covers that use.`,
@@ -407,26 +370,26 @@ describe('root-user-idle handler', () => {
   it('reads the report with the execution role and the windows with the Lambda’s own credentials', async () => {
     reportReturns(RECENT_PASSWORD_CSV);
 
-    await handler(event({ ExecutionRoleName: ROLE_NAME }));
+    await rule.invoke({ ruleParameters: { ExecutionRoleName: EXECUTION_ROLE_NAME } });
 
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${ROLE_NAME}`,
+    expect(rule.sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
     });
-    const iamClient = iamMock.commandCalls(GenerateCredentialReportCommand)[0]?.thisValue as IAMClient;
-    await expect(iamClient.config.credentials()).resolves.toMatchObject({ accessKeyId: ASSUMED.AccessKeyId });
-    const docClient = dynamoMock.commandCalls(QueryCommand)[0]?.thisValue as DynamoDBDocumentClient;
-    await expect(docClient.config.credentials()).resolves.not.toMatchObject({
-      accessKeyId: ASSUMED.AccessKeyId,
+    await expect(
+      credentialsOfFirstCall(iamMock.commandCalls(GenerateCredentialReportCommand)),
+    ).resolves.toMatchObject({ accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId });
+    await expect(credentialsOfFirstCall(dynamoMock.commandCalls(QueryCommand))).resolves.not.toMatchObject({
+      accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId,
     });
   });
 
   it('sends NON_COMPLIANT and rejects with AccessDeniedError when the report is denied, never COMPLIANT', async () => {
     iamMock
       .on(GenerateCredentialReportCommand)
-      .rejects(accessDenied('not authorized to perform: iam:GenerateCredentialReport'));
+      .rejects(sdkError('AccessDenied', 'not authorized to perform: iam:GenerateCredentialReport'));
 
-    await expect(handler(event())).rejects.toBeInstanceOf(AccessDeniedError);
-    const sent = sentEvaluations();
+    await expect(rule.invoke()).rejects.toBeInstanceOf(AccessDeniedError);
+    const sent = rule.sent();
     expect(sent).toHaveLength(1);
     expect(sent[0]?.ComplianceType).toBe('NON_COMPLIANT');
     expect(sent[0]?.Annotation).toMatch(
@@ -439,19 +402,19 @@ describe('root-user-idle handler', () => {
   it('sends NON_COMPLIANT and rejects with CollectError when the report has no root row', async () => {
     reportReturns(credentialReportCsv([iamUserRow(MEMBER_ACCOUNT, 'alice')]));
 
-    await expect(handler(event())).rejects.toBeInstanceOf(CollectError);
-    expect(sentEvaluations()[0]).toMatchObject({
+    await expect(rule.invoke()).rejects.toBeInstanceOf(CollectError);
+    expect(rule.sent()[0]).toMatchObject({
       ComplianceType: 'NON_COMPLIANT',
       Annotation: expect.stringContaining('has no <root_account> row'),
     });
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for MaxDaysSinceLastUse "abc"', async () => {
-    await expect(handler(event({ MaxDaysSinceLastUse: 'abc' }))).rejects.toBeInstanceOf(
+    await expect(rule.invoke({ ruleParameters: { MaxDaysSinceLastUse: 'abc' } })).rejects.toBeInstanceOf(
       InvalidRuleParametersError,
     );
     expect(iamMock).not.toHaveReceivedAnyCommand();
-    expect(sentEvaluations()[0]).toMatchObject({
+    expect(rule.sent()[0]).toMatchObject({
       ComplianceType: 'NON_COMPLIANT',
       Annotation: expect.stringContaining('MaxDaysSinceLastUse="abc"'),
     });

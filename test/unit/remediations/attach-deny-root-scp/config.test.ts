@@ -4,6 +4,7 @@ import {
 } from '../../../../remediations/attach-deny-root-scp/config';
 import { createAttachScpHandler, handler } from '../../../../remediations/attach-deny-root-scp/handler';
 import { InvalidRemediationConfigError } from '../../../../remediations/lib/errors';
+import { coldStartCases } from '../../../helpers/cold-start';
 import { ORG_WRITE_ROLE_ARN } from './fixtures';
 
 describe('loadAttachScpConfig', () => {
@@ -52,17 +53,12 @@ describe('loadAttachScpConfig', () => {
     expect(load).toThrow(/ORG_WRITE_ROLE_ARN: expected an IAM role ARN; AWS_REGION: is not set/);
   });
 
-  it('makes createAttachScpHandler fail at creation (cold start), not per step', () => {
-    const saved = process.env.AWS_REGION;
-    delete process.env.AWS_REGION;
-    try {
-      expect(() => createAttachScpHandler()).toThrow(InvalidRemediationConfigError);
-    } finally {
-      if (saved !== undefined) process.env.AWS_REGION = saved;
-    }
-  });
-
-  it('lets the module be imported without any environment (the default handler is built lazily)', () => {
-    expect(typeof handler).toBe('function');
+  coldStartCases({
+    factoryName: 'createAttachScpHandler',
+    create: createAttachScpHandler,
+    variable: 'AWS_REGION',
+    error: InvalidRemediationConfigError,
+    per: 'step',
+    handler,
   });
 });

@@ -18,23 +18,17 @@ import {
   POLICY_NAME_PATTERN,
   TARGET_ID_PATTERN,
 } from '../../../../remediations/attach-deny-root-scp/plan';
-import { references, stepsReachableWithoutApproval } from '../../../../remediations/lib/document-analysis';
-import { loadDocument } from '../../../../remediations/lib/documents';
+import { stepsReachableWithoutApproval } from '../../../../remediations/lib/document-analysis';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
+import {
+  documentUnderTest,
+  expectPayloadParametersJsonSafe,
+  payloadReferences,
+  substitute,
+} from '../document-cases';
 import { EXECUTION_ID, WORKLOADS_OU } from './fixtures';
 
-const doc = loadDocument(FOLDER);
-const { parameters, mainSteps } = doc.content;
-const step = (name: string) => mainSteps.find((s) => s.name === name);
-
-/** What SSM does to a step input: replace each {{ Name }} with its value. */
-function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_all, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`no value for ${name}`);
-    return value;
-  });
-}
+const { doc, parameters, mainSteps, step } = documentUnderTest(FOLDER);
 
 const defaults = {
   'automation:EXECUTION_ID': EXECUTION_ID,
@@ -146,16 +140,11 @@ describe('RootGuard-AttachDenyRootScp document', () => {
   });
 
   it('substitutes into the JSON Payloads only values whose pattern has no room for a quote or a backslash', () => {
-    const inPayload = references(doc.content)
-      .filter((r) => r.path.endsWith('.Payload'))
-      .map((r) => r.target)
-      .filter((name) => name in parameters);
+    const inPayload = payloadReferences(doc).filter((name) => name in parameters);
     expect(new Set(inPayload)).toEqual(
       new Set(['AccountId', 'TargetId', 'PolicyName', 'AllowOrganizationalTarget', 'DryRun']),
     );
-    for (const name of inPayload) {
-      expect(parameters[name]?.allowedPattern).not.toMatch(/\[\^|\.[*+{]|\\\\|"/);
-    }
+    expectPayloadParametersJsonSafe(doc);
   });
 
   it('has the approval step, approval count and DryRun default the Lambda checks in the execution record', () => {

@@ -32,7 +32,7 @@ import {
   ORG_ROOT_ID,
   OTHER_ACCOUNT,
 } from '../../../helpers/constants';
-import { FULL_AWS_ACCESS_SCP, policy } from '../../../helpers/scp';
+import { DENY_ROOT_STATEMENT, FULL_AWS_ACCESS_SCP, policy, scpDocument } from '../../../helpers/scp';
 
 export const WORKLOADS_OU = 'ou-ab12-workload';
 export const PROD_OU = 'ou-ab12-prod0001';
@@ -57,24 +57,11 @@ export const MEMBER_ANCESTRY = [
   { id: ORG_ROOT_ID, type: 'ROOT' as const },
 ];
 
-const document = (...statements: object[]) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: statements });
-
-const DENY_ROOT_STATEMENT = {
-  Effect: 'Deny',
-  Action: '*',
-  Resource: '*',
-  Condition: {
-    ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' },
-    Null: { 'aws:AssumedRoot': 'true' },
-  },
-};
-
 /** A guardrail bundle: denies root, and also stops accounts leaving the organization. */
 export const BUNDLE_SCP = policy(
   'p-bundle0001',
   'SecurityBaseline',
-  document(DENY_ROOT_STATEMENT, {
+  scpDocument(DENY_ROOT_STATEMENT, {
     Effect: 'Deny',
     Action: 'organizations:LeaveOrganization',
     Resource: '*',

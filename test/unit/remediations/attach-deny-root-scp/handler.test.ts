@@ -11,7 +11,6 @@ import {
   StartAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
 import { denyRootPolicyDocument } from '../../../../lib/deny-root-policy';
 import { AccessDeniedError } from '../../../../lib/errors';
@@ -38,6 +37,7 @@ import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ROOT_ID, REGION } from '../../.
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
 import { DENY_ROOT_SCP, PARTIAL_DENY_SCP } from '../../../helpers/scp';
+import { assumedRole, useSdkMocks } from '../../../helpers/sdk-mocks';
 import { givenRecordIn, READER_CREDENTIALS } from '../root-session-fixtures';
 import {
   ALICE,
@@ -58,9 +58,11 @@ import {
   WORKLOADS_OU,
 } from './fixtures';
 
-const orgMock = mockClient(OrganizationsClient);
-const stsMock = mockClient(STSClient);
-const ssmMock = mockClient(SSMClient);
+const { orgMock, stsMock, ssmMock } = useSdkMocks({
+  orgMock: OrganizationsClient,
+  stsMock: STSClient,
+  ssmMock: SSMClient,
+});
 
 const CONFIG: AttachScpConfig = {
   orgWriteRoleArn: undefined,
@@ -98,9 +100,6 @@ const writes = () => [
 ];
 
 beforeEach(() => {
-  orgMock.reset();
-  stsMock.reset();
-  ssmMock.reset();
   metrics.recorded = [];
   givenDeployedDocuments(ssmMock);
 });
@@ -311,14 +310,7 @@ describe('attach-deny-root-scp handler', () => {
 
   it('acts through ORG_WRITE_ROLE_ARN when it is set', async () => {
     organization();
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIAORGWRITE',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    });
+    stsMock.on(AssumeRoleCommand).resolves(assumedRole('ASIAORGWRITE'));
 
     await handler({ ...CONFIG, orgWriteRoleArn: ORG_WRITE_ROLE_ARN })(recorded());
 

@@ -1,17 +1,12 @@
 import {
   DeleteAccessKeyCommand,
   GetLoginProfileCommand,
-  IAMClient,
   ListAccessKeysCommand,
   ListMFADevicesCommand,
-  ListOrganizationsFeaturesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ClientFactory } from '../../../../lib/clients';
+import { GetAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError } from '../../../../lib/errors';
 import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-access-keys/config';
 import { createDeleteRootAccessKeysHandler } from '../../../../remediations/delete-root-access-keys/handler';
@@ -20,80 +15,40 @@ import {
   ExecutionRecordError,
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
+import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import {
-  CentralizedRootAccessDisabledError,
-  ManagementAccountTargetError,
-} from '../../../../remediations/lib/root-access';
-import type { RootCredentialsHandler } from '../../../../remediations/lib/root-credentials-handler';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
-import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
-import { memberRunCases } from '../member-run-cases';
+  type DeleteRootHandlerOptions,
+  memberRunCases,
+  rootAccessRefusalCases,
+  useDeleteRootHandler,
+} from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
   accessDenied,
   accessKeys,
   BOB,
-  config,
   DELETE_POLICY,
   decision,
   EXECUTION_ID,
   type ExecutionOptions,
-  executionRecord,
-  givenRecordIn,
   KEY_1,
   KEY_2,
-  MANAGEMENT_CREDENTIALS,
-  MANAGEMENT_ROLE_ARN,
   NOW,
-  ORGANIZATION,
-  READER_CREDENTIALS,
   REQUESTER,
-  ROOT_SESSION_CREDENTIALS,
-  readerRoleArn,
   stepPayload,
 } from '../root-session-fixtures';
 
-const ssmMock = mockClient(SSMClient);
-const stsMock = mockClient(STSClient);
-const orgMock = mockClient(OrganizationsClient);
-const iamMock = mockClient(IAMClient);
-
-const metrics = {
-  recorded: [] as number[],
-  addMetric: (_n: string, _u: unknown, v: number) => metrics.recorded.push(v),
-  publishStoredMetrics: () => undefined,
+const DELETE_ROOT: DeleteRootHandlerOptions = {
+  documentName: DEFAULT_DOCUMENT_NAME,
+  create: createDeleteRootAccessKeysHandler,
+  approvers: [ALICE],
+  enabledFeatures: ['RootCredentialsManagement'],
 };
-
-function handler(overrides = {}): RootCredentialsHandler {
-  return createDeleteRootAccessKeysHandler({
-    config: config(DEFAULT_DOCUMENT_NAME, overrides),
-    clientFactory: new ClientFactory({ region: REGION }),
-    now: () => NOW,
-    metrics,
-  });
-}
-
-const givenExecution = (options: Partial<ExecutionOptions> = {}) =>
-  ssmMock.on(GetAutomationExecutionCommand).resolves({
-    AutomationExecution: executionRecord({
-      documentName: DEFAULT_DOCUMENT_NAME,
-      approvers: [ALICE],
-      ...options,
-    }),
-  });
+const deleteRoot = useDeleteRootHandler(DELETE_ROOT);
+const { ssm: ssmMock, sts: stsMock, iam: iamMock, givenExecution, handler } = deleteRoot;
 
 beforeEach(() => {
-  for (const mock of [ssmMock, stsMock, orgMock, iamMock]) mock.reset();
-  givenDeployedDocuments(ssmMock);
-  metrics.recorded = [];
-  givenExecution();
-  stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
-  stsMock.on(AssumeRootCommand).resolves({ Credentials: ROOT_SESSION_CREDENTIALS });
-  orgMock.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
-  iamMock
-    .on(ListOrganizationsFeaturesCommand)
-    .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement'] });
   iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: accessKeys(KEY_1, KEY_2) });
   iamMock.on(DeleteAccessKeyCommand).resolves({});
 });
@@ -126,7 +81,7 @@ describe('delete-root-access-keys handler', () => {
       { AccessKeyId: KEY_1 },
       { AccessKeyId: KEY_2 },
     ]);
-    expect(metrics.recorded).toEqual([2]);
+    expect(deleteRoot.metrics.recorded.map((m) => m.value)).toEqual([2]);
   });
 
   it('touches nothing but access keys', async () => {
@@ -157,7 +112,7 @@ describe('delete-root-access-keys handler', () => {
       });
       expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, { TaskPolicyArn: { arn: AUDIT_POLICY } });
       expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
-      expect(metrics.recorded).toEqual([]);
+      expect(deleteRoot.metrics.recorded).toEqual([]);
     });
 
     it('needs no approval step in the record', async () => {
@@ -265,36 +220,9 @@ describe('delete-root-access-keys handler', () => {
   });
 
   describe('centralized root access', () => {
-    it('refuses the management account, naming it, with no AssumeRoot', async () => {
-      givenExecution({ parameters: { AccountId: [MANAGEMENT_ACCOUNT] } });
-
-      const run = handler()(stepPayload('false', { accountId: MANAGEMENT_ACCOUNT }));
-
-      await expect(run).rejects.toThrow(ManagementAccountTargetError);
-      await expect(run).rejects.toThrow(/sts:AssumeRoot only reaches member accounts/);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    });
-
-    it('says how to enable it when it is off, with no AssumeRoot', async () => {
-      iamMock.on(ListOrganizationsFeaturesCommand).resolves({ OrganizationId: ORG_ID, EnabledFeatures: [] });
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(CentralizedRootAccessDisabledError);
-      await expect(run).rejects.toThrow(
-        /^centralized root access is not enabled: run aws iam enable-organizations-root-credentials-management from the management account/,
-      );
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    });
-
-    it('names the management role when AssumeRoot is denied', async () => {
-      stsMock.on(AssumeRootCommand).rejects(accessDenied('sts:AssumeRoot'));
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(AccessDeniedError);
-      await expect(run).rejects.toThrow(`${MANAGEMENT_ROLE_ARN} may not call sts:AssumeRoot`);
-    });
+    rootAccessRefusalCases(deleteRoot, [], () =>
+      expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand),
+    );
 
     it('calls with its own role when MANAGEMENT_ROLE_ARN is blank (delegated administrator)', async () => {
       await handler({ managementRoleArn: undefined })(stepPayload('false'));
@@ -315,36 +243,5 @@ describe('delete-root-access-keys handler', () => {
 });
 
 describe('delete-root-access-keys handler, run by AWS Config in the member account', () => {
-  const inMember = (options: Partial<ExecutionOptions> = {}) => {
-    stsMock
-      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
-      .resolves({ Credentials: READER_CREDENTIALS });
-    givenRecordIn(
-      ssmMock,
-      'member',
-      executionRecord({ documentName: DEFAULT_DOCUMENT_NAME, approvers: [ALICE], ...options }),
-    );
-  };
-
-  memberRunCases('RootGuard-DeleteRootAccessKeys', {
-    handler: () => handler(),
-    inMember,
-    ssmMock,
-    stsMock,
-    iamMock,
-  });
-
-  it('deletes nothing when the member account does not know the execution either', async () => {
-    ssmMock
-      .on(GetAutomationExecutionCommand)
-      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
-    stsMock
-      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
-      .resolves({ Credentials: READER_CREDENTIALS });
-
-    await expect(handler()(stepPayload('false'))).rejects.toThrow(
-      /exists neither in this function's account/,
-    );
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-  });
+  memberRunCases(DELETE_ROOT, deleteRoot);
 });

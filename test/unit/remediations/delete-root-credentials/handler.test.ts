@@ -5,29 +5,22 @@ import {
   DeleteSigningCertificateCommand,
   DeleteVirtualMFADeviceCommand,
   GetLoginProfileCommand,
-  IAMClient,
   ListAccessKeysCommand,
   ListMFADevicesCommand,
-  ListOrganizationsFeaturesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ClientFactory } from '../../../../lib/clients';
+import { AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError } from '../../../../lib/errors';
 import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-credentials/config';
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
+import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import {
-  CentralizedRootAccessDisabledError,
-  ManagementAccountTargetError,
-} from '../../../../remediations/lib/root-access';
-import type { RootCredentialsHandler } from '../../../../remediations/lib/root-credentials-handler';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../../helpers/constants';
-import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
-import { memberRunCases } from '../member-run-cases';
+  type DeleteRootHandlerOptions,
+  memberRunCases,
+  rootAccessRefusalCases,
+  useDeleteRootHandler,
+} from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -36,34 +29,29 @@ import {
   BOB,
   CERT,
   certificates,
-  config,
   DELETE_POLICY,
   decision,
   EXECUTION_ID,
   type ExecutionOptions,
-  executionRecord,
-  givenRecordIn,
   HARDWARE_MFA,
   KEY_1,
   KEY_2,
-  MANAGEMENT_CREDENTIALS,
-  MANAGEMENT_ROLE_ARN,
   mfaDevices,
   NOW,
   noSuchEntity,
-  ORGANIZATION,
-  READER_CREDENTIALS,
   REQUESTER,
-  ROOT_SESSION_CREDENTIALS,
-  readerRoleArn,
   stepPayload,
   VIRTUAL_MFA,
 } from '../root-session-fixtures';
 
-const ssmMock = mockClient(SSMClient);
-const stsMock = mockClient(STSClient);
-const orgMock = mockClient(OrganizationsClient);
-const iamMock = mockClient(IAMClient);
+const DELETE_ROOT: DeleteRootHandlerOptions = {
+  documentName: DEFAULT_DOCUMENT_NAME,
+  create: createDeleteRootCredentialsHandler,
+  approvers: [ALICE, BOB],
+  enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
+};
+const deleteRoot = useDeleteRootHandler(DELETE_ROOT);
+const { sts: stsMock, iam: iamMock, givenExecution, handler } = deleteRoot;
 
 const DELETIONS = [
   DeleteAccessKeyCommand,
@@ -72,20 +60,6 @@ const DELETIONS = [
   DeactivateMFADeviceCommand,
   DeleteVirtualMFADeviceCommand,
 ];
-
-function handler(): RootCredentialsHandler {
-  return createDeleteRootCredentialsHandler({
-    config: config(DEFAULT_DOCUMENT_NAME),
-    clientFactory: new ClientFactory({ region: REGION }),
-    now: () => NOW,
-    metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined },
-  });
-}
-
-const givenExecution = (options: Partial<ExecutionOptions> = {}) =>
-  ssmMock
-    .on(GetAutomationExecutionCommand)
-    .resolves({ AutomationExecution: executionRecord({ documentName: DEFAULT_DOCUMENT_NAME, ...options }) });
 
 /** Root with a password, two access keys, a signing certificate, a virtual and a hardware MFA device. */
 function givenRootWithEveryCredential() {
@@ -113,15 +87,6 @@ const deletionCalls = () =>
     .map((command) => [command.constructor.name.replace(/Command$/, ''), command.input]);
 
 beforeEach(() => {
-  for (const mock of [ssmMock, stsMock, orgMock, iamMock]) mock.reset();
-  givenDeployedDocuments(ssmMock);
-  givenExecution();
-  stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
-  stsMock.on(AssumeRootCommand).resolves({ Credentials: ROOT_SESSION_CREDENTIALS });
-  orgMock.on(DescribeOrganizationCommand).resolves({ Organization: ORGANIZATION });
-  iamMock
-    .on(ListOrganizationsFeaturesCommand)
-    .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'] });
   givenRootWithEveryCredential();
 });
 
@@ -259,37 +224,7 @@ describe('delete-root-credentials handler', () => {
   });
 
   describe('refusals before any change', () => {
-    it('refuses the management account', async () => {
-      givenExecution({ parameters: { AccountId: [MANAGEMENT_ACCOUNT] } });
-
-      const run = handler()(stepPayload('false', { accountId: MANAGEMENT_ACCOUNT }));
-
-      await expect(run).rejects.toThrow(ManagementAccountTargetError);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-      expect(deletionCalls()).toEqual([]);
-    });
-
-    it('refuses when centralized root access is not enabled, saying how to enable it', async () => {
-      iamMock
-        .on(ListOrganizationsFeaturesCommand)
-        .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootSessions'] });
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(CentralizedRootAccessDisabledError);
-      await expect(run).rejects.toThrow(/aws iam enable-organizations-root-credentials-management/);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    });
-
-    it('names the role when AssumeRoot is denied', async () => {
-      stsMock.on(AssumeRootCommand).rejects(accessDenied('sts:AssumeRoot'));
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(AccessDeniedError);
-      await expect(run).rejects.toThrow(`${MANAGEMENT_ROLE_ARN} may not call sts:AssumeRoot`);
-      expect(deletionCalls()).toEqual([]);
-    });
+    rootAccessRefusalCases(deleteRoot, ['RootSessions'], () => expect(deletionCalls()).toEqual([]));
   });
 
   it('stops at a failed deletion, keeping MFA, and says what was removed before it', async () => {
@@ -319,36 +254,5 @@ describe('delete-root-credentials handler', () => {
 });
 
 describe('delete-root-credentials handler, run by AWS Config in the member account', () => {
-  const inMember = (options: Partial<ExecutionOptions> = {}) => {
-    stsMock
-      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
-      .resolves({ Credentials: READER_CREDENTIALS });
-    givenRecordIn(
-      ssmMock,
-      'member',
-      executionRecord({ documentName: DEFAULT_DOCUMENT_NAME, approvers: [ALICE, BOB], ...options }),
-    );
-  };
-
-  memberRunCases('RootGuard-DeleteRootCredentials', {
-    handler: () => handler(),
-    inMember,
-    ssmMock,
-    stsMock,
-    iamMock,
-  });
-
-  it('deletes nothing when the member account does not know the execution either', async () => {
-    ssmMock
-      .on(GetAutomationExecutionCommand)
-      .rejects(Object.assign(new Error('not found'), { name: 'AutomationExecutionNotFoundException' }));
-    stsMock
-      .on(AssumeRoleCommand, { RoleArn: readerRoleArn(MEMBER_ACCOUNT) })
-      .resolves({ Credentials: READER_CREDENTIALS });
-
-    await expect(handler()(stepPayload('false'))).rejects.toThrow(
-      /exists neither in this function's account/,
-    );
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-  });
+  memberRunCases(DELETE_ROOT, deleteRoot);
 });

@@ -10,7 +10,6 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
 import { AccessDeniedError } from '../../../../lib/errors';
 import {
@@ -21,6 +20,7 @@ import {
 import { ApprovalRuleError, ExecutionRecordError } from '../../../../remediations/lib/errors';
 import { MEMBER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import {
   ALICE,
   accessDenied,
@@ -35,8 +35,7 @@ import {
   readerRoleArn,
 } from '../root-session-fixtures';
 
-const ssmMock = mockClient(SSMClient);
-const stsMock = mockClient(STSClient);
+const { ssmMock, stsMock } = useSdkMocks({ ssmMock: SSMClient, stsMock: STSClient });
 const DOCUMENT = 'RootGuard-DeleteRootCredentials';
 
 const reader = (options: { readerRoleName?: string | undefined; region?: string } = {}) =>
@@ -53,9 +52,7 @@ async function signedWith(call: { thisValue: unknown } | undefined): Promise<str
 }
 
 beforeEach(() => {
-  ssmMock.reset();
   givenDeployedDocuments(ssmMock);
-  stsMock.reset();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: READER_CREDENTIALS });
 });
 

@@ -4,6 +4,7 @@ import {
   loadOpenWindowConfig,
 } from '../../../../remediations/open-break-glass-window/config';
 import { createOpenWindowHandler, handler } from '../../../../remediations/open-break-glass-window/handler';
+import { coldStartCases } from '../../../helpers/cold-start';
 import { ALERT_TOPIC_ARN, TABLE } from './fixtures';
 
 const ENV = { BREAK_GLASS_TABLE: TABLE, ALERT_TOPIC_ARN, AWS_REGION: 'us-east-1' };
@@ -35,17 +36,12 @@ describe('loadOpenWindowConfig', () => {
     );
   });
 
-  it('makes createOpenWindowHandler fail at creation (cold start), not per step', () => {
-    const saved = process.env.BREAK_GLASS_TABLE;
-    delete process.env.BREAK_GLASS_TABLE;
-    try {
-      expect(() => createOpenWindowHandler()).toThrow(InvalidRemediationConfigError);
-    } finally {
-      if (saved !== undefined) process.env.BREAK_GLASS_TABLE = saved;
-    }
-  });
-
-  it('lets the module be imported without any environment (the default handler is built lazily)', () => {
-    expect(typeof handler).toBe('function');
+  coldStartCases({
+    factoryName: 'createOpenWindowHandler',
+    create: createOpenWindowHandler,
+    variable: 'BREAK_GLASS_TABLE',
+    error: InvalidRemediationConfigError,
+    per: 'step',
+    handler,
   });
 });

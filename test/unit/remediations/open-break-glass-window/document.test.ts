@@ -3,29 +3,22 @@
  * approval step is the one the Lambda checks, and the Payload SSM builds is one the Lambda accepts.
  */
 import { MAX_WINDOW_MINUTES, REASON_PATTERN, TICKET_ID_PATTERN } from '../../../../lib/break-glass';
-import { references } from '../../../../remediations/lib/document-analysis';
-import { loadDocument } from '../../../../remediations/lib/documents';
 import { DEFAULT_DOCUMENT_NAME, FOLDER } from '../../../../remediations/open-break-glass-window/config';
 import {
   APPROVAL_STEP,
   openWindowPayloadSchema,
   REQUIRED_APPROVERS,
 } from '../../../../remediations/open-break-glass-window/handler';
+import {
+  documentUnderTest,
+  expectPayloadParametersJsonSafe,
+  payloadReferences,
+  substitute,
+} from '../document-cases';
 import { EXECUTION_ID, TICKET_ID } from './fixtures';
 
-const doc = loadDocument(FOLDER);
-const { parameters, mainSteps } = doc.content;
-const step = (name: string) => mainSteps.find((s) => s.name === name);
+const { doc, parameters, mainSteps, step } = documentUnderTest(FOLDER);
 const pattern = (name: string) => new RegExp(parameters[name]?.allowedPattern as string);
-
-/** What SSM does to a step input: replace each {{ Name }} with its value. */
-function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_all, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`no value for ${name}`);
-    return value;
-  });
-}
 
 describe('RootGuard-OpenBreakGlassWindow document', () => {
   it('is the document the Lambda accepts executions of', () => {
@@ -92,13 +85,8 @@ describe('RootGuard-OpenBreakGlassWindow document', () => {
   });
 
   it('never substitutes free text into the JSON Payload (the Lambda reads Reason from the record)', () => {
-    const inPayload = references(doc.content)
-      .filter((r) => r.path.endsWith('.Payload'))
-      .map((r) => r.target);
-    expect(inPayload).not.toContain('Reason');
+    expect(payloadReferences(doc)).not.toContain('Reason');
     // Every value that is substituted is one whose pattern has no room for a quote or a backslash.
-    for (const name of inPayload.filter((n) => n in parameters)) {
-      expect(parameters[name]?.allowedPattern).not.toMatch(/\[\^|\.[*+{]|\\\\|"/);
-    }
+    expectPayloadParametersJsonSafe(doc);
   });
 });

@@ -4,6 +4,7 @@
  * document sends.
  */
 import type { AutomationExecution, StepExecution } from '@aws-sdk/client-ssm';
+import type { BreakGlassWindow } from '../../../../lib/break-glass';
 import type { OpenWindowConfig } from '../../../../remediations/open-break-glass-window/config';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../../helpers/constants';
 
@@ -25,6 +26,18 @@ export const ENDS_AT = '2026-11-20T10:00:00.000Z';
 export const TICKET_ID = 'CHG-4711';
 /** Quotes and a backslash: the reason a JSON payload could not carry, read from the record instead. */
 export const REASON = 'Close the account: root must accept the final invoice ("billing" \\ finance).';
+
+/** The window the happy path records: approved by ALICE and BOB at APPROVED_AT, for DURATION_MINUTES. */
+export const RECORDED_WINDOW: BreakGlassWindow = {
+  accountId: MEMBER_ACCOUNT,
+  windowId: EXECUTION_ID,
+  startsAt: APPROVED_AT.toISOString(),
+  endsAt: ENDS_AT,
+  reason: REASON,
+  ticketId: TICKET_ID,
+  approvers: [ALICE, BOB],
+  requestedBy: REQUESTER,
+};
 
 export const CONFIG: OpenWindowConfig = {
   breakGlassTable: TABLE,

@@ -6,7 +6,6 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { sortKey } from '../../../../lib/break-glass-store';
 import { ClientFactory } from '../../../../lib/clients';
 import { AccessDeniedError, CollectError } from '../../../../lib/errors';
@@ -21,6 +20,7 @@ import {
 } from '../../../../remediations/open-break-glass-window/handler';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import {
   ALERT_TOPIC_ARN,
   ALICE,
@@ -33,6 +33,7 @@ import {
   type ExecutionOptions,
   executionRecord,
   REASON,
+  RECORDED_WINDOW,
   REQUESTER,
   stepPayload,
   TABLE,
@@ -40,9 +41,11 @@ import {
   WINDOW_REGION,
 } from './fixtures';
 
-const ssmMock = mockClient(SSMClient);
-const snsMock = mockClient(SNSClient);
-const dynamoMock = mockClient(DynamoDBDocumentClient);
+const { ssmMock, snsMock, dynamoMock } = useSdkMocks({
+  ssmMock: SSMClient,
+  snsMock: SNSClient,
+  dynamoMock: DynamoDBDocumentClient,
+});
 
 /** Some seconds after the approval: the Lambda's own clock, used only when the record has no approval time. */
 const NOW = new Date('2026-11-20T08:30:04.000Z');
@@ -76,25 +79,14 @@ const putItem = () => dynamoMock.commandCalls(PutCommand)[0]?.args[0].input;
 const published = () => snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
 
 /** The window as the table holds it after the happy path. */
-const storedWindow = () => {
-  const window = {
-    accountId: MEMBER_ACCOUNT,
-    windowId: EXECUTION_ID,
-    startsAt: APPROVED_AT.toISOString(),
-    endsAt: ENDS_AT,
-    reason: REASON,
-    ticketId: TICKET_ID,
-    approvers: [ALICE, BOB],
-    requestedBy: REQUESTER,
-  };
-  return { ...window, sk: sortKey(window), expiresAt: 1_800_000_000 };
-};
+const storedWindow = () => ({
+  ...RECORDED_WINDOW,
+  sk: sortKey(RECORDED_WINDOW),
+  expiresAt: 1_800_000_000,
+});
 
 beforeEach(() => {
-  ssmMock.reset();
   givenDeployedDocuments(ssmMock);
-  snsMock.reset();
-  dynamoMock.reset();
   givenExecution();
   snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
   dynamoMock.on(QueryCommand).resolves({ Items: [] });

@@ -1,10 +1,10 @@
-import { DESCRIPTION_MAX, TITLE_MAX } from '../../../../remediations/lib/ops-item';
 import {
   HARDWARE_MFA_TASK,
   opsItemDescription,
   opsItemTitle,
 } from '../../../../remediations/request-hardware-mfa/checklist';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
+import { expectOpsItemText } from '../document-cases';
 
 describe('the hardware MFA checklist', () => {
   const description = opsItemDescription(MEMBER_ACCOUNT);
@@ -22,12 +22,11 @@ describe('the hardware MFA checklist', () => {
   });
 
   it('names the account and fits the CreateOpsItem limits', () => {
-    expect(description).toContain(`AWS account ${MEMBER_ACCOUNT}`);
-    expect(description.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
-    expect(opsItemTitle(MEMBER_ACCOUNT)).toBe(
+    expectOpsItemText(
+      description,
+      opsItemTitle(MEMBER_ACCOUNT),
       `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`,
     );
-    expect(opsItemTitle(MEMBER_ACCOUNT).length).toBeLessThanOrEqual(TITLE_MAX);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   createRequestHardwareMfaHandler,
   handler,
 } from '../../../../remediations/request-hardware-mfa/handler';
+import { coldStartCases } from '../../../helpers/cold-start';
 
 describe('loadRequestHardwareMfaConfig', () => {
   it('reads the region', () => {
@@ -23,17 +24,12 @@ describe('loadRequestHardwareMfaConfig', () => {
     );
   });
 
-  it('makes createRequestHardwareMfaHandler fail at creation (cold start), not per step', () => {
-    const saved = process.env.AWS_REGION;
-    delete process.env.AWS_REGION;
-    try {
-      expect(() => createRequestHardwareMfaHandler()).toThrow(InvalidRemediationConfigError);
-    } finally {
-      if (saved !== undefined) process.env.AWS_REGION = saved;
-    }
-  });
-
-  it('lets the module be imported without any environment (the default handler is built lazily)', () => {
-    expect(typeof handler).toBe('function');
+  coldStartCases({
+    factoryName: 'createRequestHardwareMfaHandler',
+    create: createRequestHardwareMfaHandler,
+    variable: 'AWS_REGION',
+    error: InvalidRemediationConfigError,
+    per: 'step',
+    handler,
   });
 });

@@ -5,7 +5,6 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../../../lib/clients';
 import { AccessDeniedError } from '../../../../lib/errors';
 import { InvalidStepPayloadError } from '../../../../remediations/lib/errors';
@@ -23,6 +22,7 @@ import {
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
+import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import { READER_ROLE_NAME } from '../root-session-fixtures';
 import {
   CREATED_OPS_ITEM_ID,
@@ -41,9 +41,8 @@ const stepPayload = (overrides: Record<string, unknown> = {}) => {
   return lastPayload;
 };
 
-const ssmMock = mockClient(SSMClient);
+const { ssmMock, stsMock } = useSdkMocks({ ssmMock: SSMClient, stsMock: STSClient });
 
-const stsMock = mockClient(STSClient);
 const metrics = recordingMetrics();
 
 function handler(): RequestHardwareMfaHandler {
@@ -57,8 +56,6 @@ function handler(): RequestHardwareMfaHandler {
 const TITLE = `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`;
 
 beforeEach(() => {
-  ssmMock.reset();
-  stsMock.reset();
   metrics.recorded = [];
   givenDeployedDocuments(ssmMock);
   stsMock.on(GetCallerIdentityCommand).resolves({ Arn: LAMBDA_SESSION_ARN });

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DESCRIPTION_MAX, TITLE_MAX } from '../../../../remediations/lib/ops-item';
 import {
   FORWARDING_RULES,
   MEMBER_STACK_SET,
@@ -10,6 +9,7 @@ import {
   ROOT_ACTIVITY_FORWARDING_TASK,
 } from '../../../../remediations/request-root-activity-forwarding/checklist';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
+import { expectOpsItemText } from '../document-cases';
 
 type Template = {
   Parameters: Record<string, unknown>;
@@ -48,12 +48,11 @@ describe('the root activity forwarding checklist', () => {
   });
 
   it('names the account and fits the CreateOpsItem limits', () => {
-    expect(description).toContain(`AWS account ${MEMBER_ACCOUNT}`);
-    expect(description.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
-    expect(opsItemTitle(MEMBER_ACCOUNT)).toBe(
+    expectOpsItemText(
+      description,
+      opsItemTitle(MEMBER_ACCOUNT),
       `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`,
     );
-    expect(opsItemTitle(MEMBER_ACCOUNT).length).toBeLessThanOrEqual(TITLE_MAX);
   });
 
   it('names the rules member-forwarding.yaml and the parameter member-account.yaml really have', () => {
