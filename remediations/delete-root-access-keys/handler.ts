@@ -12,10 +12,9 @@
  * signing certificates, the password and MFA are left alone: RootGuard-DeleteRootCredentials removes those.
  */
 import {
-  createRootCredentialsHandler,
-  type RootCredentialsHandler,
   type RootCredentialsHandlerDeps,
   type RootCredentialsRemediation,
+  rootCredentialsLambda,
 } from '../lib/root-credentials-handler';
 import { FOLDER, loadDeleteRootAccessKeysConfig } from './config';
 
@@ -35,22 +34,8 @@ export const REMEDIATION: RootCredentialsRemediation = {
 
 export type DeleteRootAccessKeysDeps = Partial<RootCredentialsHandlerDeps>;
 
-export function createDeleteRootAccessKeysHandler(
-  deps: DeleteRootAccessKeysDeps = {},
-): RootCredentialsHandler {
-  return createRootCredentialsHandler(REMEDIATION, {
-    ...deps,
-    config: deps.config ?? loadDeleteRootAccessKeysConfig(),
-  });
-}
-
-let defaultHandler: RootCredentialsHandler | undefined;
-
-/**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment.
- */
-export const handler: RootCredentialsHandler = (event) => {
-  defaultHandler ??= createDeleteRootAccessKeysHandler();
-  return defaultHandler(event);
-};
+/** The creator (tests hand in their own configuration) and the Lambda entry point. */
+export const { create: createDeleteRootAccessKeysHandler, handler } = rootCredentialsLambda(
+  REMEDIATION,
+  loadDeleteRootAccessKeysConfig,
+);

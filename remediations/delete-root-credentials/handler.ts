@@ -18,10 +18,9 @@
 
 import { ROOT_CREDENTIAL_KINDS } from '../lib/root-credential-inventory';
 import {
-  createRootCredentialsHandler,
-  type RootCredentialsHandler,
   type RootCredentialsHandlerDeps,
   type RootCredentialsRemediation,
+  rootCredentialsLambda,
 } from '../lib/root-credentials-handler';
 import { FOLDER, loadDeleteRootCredentialsConfig } from './config';
 
@@ -41,22 +40,8 @@ export const REMEDIATION: RootCredentialsRemediation = {
 
 export type DeleteRootCredentialsDeps = Partial<RootCredentialsHandlerDeps>;
 
-export function createDeleteRootCredentialsHandler(
-  deps: DeleteRootCredentialsDeps = {},
-): RootCredentialsHandler {
-  return createRootCredentialsHandler(REMEDIATION, {
-    ...deps,
-    config: deps.config ?? loadDeleteRootCredentialsConfig(),
-  });
-}
-
-let defaultHandler: RootCredentialsHandler | undefined;
-
-/**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment.
- */
-export const handler: RootCredentialsHandler = (event) => {
-  defaultHandler ??= createDeleteRootCredentialsHandler();
-  return defaultHandler(event);
-};
+/** The creator (tests hand in their own configuration) and the Lambda entry point. */
+export const { create: createDeleteRootCredentialsHandler, handler } = rootCredentialsLambda(
+  REMEDIATION,
+  loadDeleteRootCredentialsConfig,
+);
