@@ -3,7 +3,8 @@
  * validates them once at cold start and names every bad variable in one error.
  */
 import * as z from 'zod';
-import { ROLE_NAME_PATTERN } from './automation-execution';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME, ROLE_NAME_PATTERN } from './automation-execution';
+import { InvalidRemediationConfigError } from './errors';
 import { APPROVER_ARN_PATTERN, allowListPrincipals, MAX_APPROVERS } from './identity';
 
 // serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
@@ -33,6 +34,30 @@ export const executionReaderRoleNameVariable = optionalVariable(
 /** `VARIABLE: problem`, one per zod issue. */
 export function variableProblems(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+/** AWS_REGION: set by Lambda. */
+export const regionVariable = requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region');
+
+/**
+ * The environment as `schema` reads it, or one InvalidRemediationConfigError naming every bad variable:
+ * `<remediation> is misconfigured: VARIABLE: problem; ...`.
+ */
+export function parseVariables<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+  remediation: string,
+): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new InvalidRemediationConfigError(
+    `${remediation} is misconfigured: ${variableProblems(parsed.error).join('; ')}`,
+  );
+}
+
+/** The member-account reader role, EXECUTION_READER_ROLE_NAME or its default. */
+export function executionReaderRoleName(parsed: { EXECUTION_READER_ROLE_NAME?: string | undefined }): string {
+  return parsed.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME;
 }
 
 const APPROVAL_TOPIC_ARN_PATTERN =
