@@ -17,31 +17,14 @@
  */
 
 import { ROOT_CREDENTIAL_KINDS } from '../lib/root-credential-inventory';
-import {
-  type RootCredentialsHandlerDeps,
-  type RootCredentialsRemediation,
-  rootCredentialsLambda,
-} from '../lib/root-credentials-handler';
-import { FOLDER, loadDeleteRootCredentialsConfig } from './config';
+import { deletionRemediation, rootCredentialsLambda } from '../lib/root-credentials-handler';
+import { CONFIG } from './config';
 
-/** The document's approval step (document.yaml) and the rule a deletion must satisfy. */
-export const APPROVAL_STEP = 'ApproveDeletion';
-export const REQUIRED_APPROVERS = 2;
-/** The document's DryRun default. */
-export const DEFAULT_DRY_RUN = true;
-
-export const REMEDIATION: RootCredentialsRemediation = {
-  folder: FOLDER,
-  scope: ROOT_CREDENTIAL_KINDS,
-  approvalStep: APPROVAL_STEP,
-  requiredApprovers: REQUIRED_APPROVERS,
-  defaultDryRun: DEFAULT_DRY_RUN,
-};
-
-export type DeleteRootCredentialsDeps = Partial<RootCredentialsHandlerDeps>;
+/** Two distinct approvers other than the requester; DryRun defaults to true (document.yaml). */
+export const REMEDIATION = deletionRemediation(CONFIG.folder, ROOT_CREDENTIAL_KINDS, 2);
 
 /** The creator (tests hand in their own configuration) and the Lambda entry point. */
 export const { create: createDeleteRootCredentialsHandler, handler } = rootCredentialsLambda(
   REMEDIATION,
-  loadDeleteRootCredentialsConfig,
+  CONFIG.load,
 );

@@ -64,6 +64,18 @@ export interface RootCredentialsRemediation {
   defaultDryRun: boolean;
 }
 
+/**
+ * A delete-root-* remediation. Both documents wait at ApproveDeletion and default to DryRun true (document.yaml);
+ * they differ in what they delete and in how many approvers a deletion needs.
+ */
+export function deletionRemediation(
+  folder: string,
+  scope: readonly RootCredentialKind[],
+  requiredApprovers: number,
+): RootCredentialsRemediation {
+  return { folder, scope, approvalStep: 'ApproveDeletion', requiredApprovers, defaultDryRun: true };
+}
+
 export interface RootCredentialsResult {
   /** deleted: this run removed something; nothing-to-delete: root held nothing in scope; dry-run: reported only. */
   status: 'deleted' | 'nothing-to-delete' | 'dry-run';

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError } from '../../../../lib/errors';
-import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-credentials/config';
+import { CONFIG } from '../../../../remediations/delete-root-credentials/config';
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
@@ -45,7 +45,7 @@ import {
 } from '../root-session-fixtures';
 
 const DELETE_ROOT: DeleteRootHandlerOptions = {
-  documentName: DEFAULT_DOCUMENT_NAME,
+  documentName: CONFIG.defaultDocumentName,
   create: createDeleteRootCredentialsHandler,
   approvers: [ALICE, BOB],
   enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
