@@ -4,7 +4,7 @@
  * compliance-finding Lambda; each wraps the issues in its own error type.
  */
 import type * as z from 'zod';
-import { RootGuardError, type RootGuardErrorOptions } from './errors';
+import { ItemizedError } from './errors';
 
 /** What zod said about one malformed field: path and rule only, never the offending value. */
 export interface EventIssue {
@@ -14,14 +14,7 @@ export interface EventIssue {
 }
 
 /** An event that does not have the expected shape; `issues` name fields and rules, never values. */
-export class InvalidEventError extends RootGuardError {
-  readonly issues: readonly EventIssue[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly EventIssue[] }) {
-    super(message, options);
-    this.issues = options.issues;
-  }
-}
+export class InvalidEventError extends ItemizedError<EventIssue> {}
 
 export type ParseResult<T, E> = { ok: true; event: T } | { ok: false; error: E };
 
