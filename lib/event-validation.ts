@@ -51,6 +51,44 @@ export function parseEvent<S extends z.ZodType, E>(
   return { ok: false, error: toError(describeIssues(issues), issues) };
 }
 
+/**
+ * A parser for one kind of event: `parseEvent` against `schema`, an invalid event wrapped in the kind's own
+ * error with the message `Not <what> of the expected shape (<issues>)`.
+ */
+export function eventParser<S extends z.ZodType, E>(
+  schema: S,
+  what: string,
+  InvalidError: new (message: string, options: { issues: EventIssue[] }) => E,
+): (raw: unknown) => ParseResult<z.output<S>, E> {
+  return (raw) =>
+    parseEvent(
+      schema,
+      raw,
+      (where, issues) => new InvalidError(`Not ${what} of the expected shape (${where})`, { issues }),
+    );
+}
+
+/**
+ * The envelope fields that are safe to log about an event that could not be parsed: they identify it (to find
+ * it on the invalid-event queue, say) without repeating its content. `id`, `detailType` and the named string
+ * fields of `detail`, each cut to MAX_SUMMARY_CHARS; absent ones left out.
+ */
+export function envelopeSummary<K extends string>(
+  raw: unknown,
+  detailFields: readonly K[] = [],
+): { id?: string; detailType?: string } & { [P in K]?: string } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const r = raw as Record<string, unknown>;
+  const detail =
+    typeof r.detail === 'object' && r.detail !== null ? (r.detail as Record<string, unknown>) : {};
+  const summary = [
+    ['id', summaryField(r.id)],
+    ['detailType', summaryField(r['detail-type'])],
+    ...detailFields.map((f) => [f, summaryField(detail[f])]),
+  ];
+  return Object.fromEntries(summary.filter(([, v]) => v !== undefined));
+}
+
 /** A string envelope field cut to MAX_SUMMARY_CHARS; undefined for anything else. */
 export function summaryField(value: unknown): string | undefined {
   return typeof value === 'string' ? value.slice(0, MAX_SUMMARY_CHARS) : undefined;
