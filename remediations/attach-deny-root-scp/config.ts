@@ -12,7 +12,9 @@
  *   allow-list and what a member-account run needs to file its request here (remediations/lib/env.ts).
  * - AWS_REGION: set by Lambda.
  */
+import { parseEnvironment } from '../../lib/env';
 import * as vars from '../lib/env';
+import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
 /** The folder of this remediation; the document name follows from it. */
@@ -44,7 +46,7 @@ const envSchema = vars.approvalSettingsSchema.extend({
 });
 
 export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): AttachScpConfig {
-  const e = vars.parseVariables(envSchema, env, FOLDER);
+  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
   return {
     orgWriteRoleArn: e.ORG_WRITE_ROLE_ARN,
     documentName: e[DOCUMENT_NAME_VARIABLE] ?? DEFAULT_DOCUMENT_NAME,

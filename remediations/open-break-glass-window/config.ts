@@ -4,7 +4,9 @@
  * naming every bad variable.
  */
 import * as z from 'zod';
+import { parseEnvironment } from '../../lib/env';
 import * as vars from '../lib/env';
+import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
 /** The folder of this remediation; the document name follows from it. */
@@ -38,7 +40,7 @@ const envSchema = z.object({
 });
 
 export function loadOpenWindowConfig(env: NodeJS.ProcessEnv = process.env): OpenWindowConfig {
-  const e = vars.parseVariables(envSchema, env, FOLDER);
+  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
   return {
     breakGlassTable: e.BREAK_GLASS_TABLE,
     alertTopicArn: e.ALERT_TOPIC_ARN,

@@ -8,7 +8,9 @@
  * - AWS_REGION: set by Lambda.
  */
 import * as z from 'zod';
+import { parseEnvironment } from '../../lib/env';
 import * as vars from '../lib/env';
+import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
 /** The folder of this remediation; the document name follows from it. */
@@ -27,6 +29,6 @@ const envSchema = z.object({
 });
 
 export function loadRequestHardwareMfaConfig(env: NodeJS.ProcessEnv = process.env): RequestHardwareMfaConfig {
-  const e = vars.parseVariables(envSchema, env, FOLDER);
+  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
   return { executionReaderRoleName: vars.executionReaderRoleName(e), region: e.AWS_REGION };
 }
