@@ -14,6 +14,7 @@ import { AccessDeniedError } from '../../../../lib/errors';
 import { CONFIG } from '../../../../remediations/delete-root-credentials/config';
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
+import { twoPersonRuleCases } from '../../../helpers/approvers';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import {
   type DeleteRootHandlerOptions,
@@ -206,21 +207,7 @@ describe('delete-root-credentials handler', () => {
       expect(deletionCalls()).toEqual([]);
     };
 
-    it('refuses one approver', async () => {
-      await refused({ approvers: [ALICE] }, /2 distinct approvers are required, 1 approved/);
-    });
-
-    it('refuses the same approver twice', async () => {
-      await refused({ approvers: [ALICE, ALICE] }, /2 distinct approvers are required, 1 approved/);
-    });
-
-    it("does not count the requester's own approval", async () => {
-      await refused({ approvers: [REQUESTER, ALICE] }, /not counted: the requester .*carol/);
-    });
-
-    it('counts only Approve decisions', async () => {
-      await refused({ decisions: [decision(ALICE), decision(BOB, 'Reject')] }, /1 approved/);
-    });
+    twoPersonRuleCases(refused, { alice: ALICE, bob: BOB, requester: REQUESTER, decision });
   });
 
   describe('refusals before any change', () => {
