@@ -45,6 +45,8 @@ export function clip(text: string, max: number): string {
 
 export const TITLE_MAX = 256;
 export const DESCRIPTION_MAX = 1024;
+/** A UserDefinedFields value. */
+export const USER_DEFINED_VALUE_MAX = 1024;
 
 /**
  * The importing account is the one the Lambda runs in: the 5th field of

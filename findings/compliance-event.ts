@@ -15,7 +15,7 @@
  * nothing is guessed from a partial match.
  */
 import * as z from 'zod';
-import { type ParseResult as EventParseResult, parseEvent, summaryField } from '../lib/event-validation';
+import { envelopeSummary, eventParser } from '../lib/event-validation';
 import { ACCOUNT_ID_PATTERN } from '../lib/partition';
 import { InvalidComplianceEventError } from './errors';
 
@@ -87,25 +87,15 @@ export type ComplianceChangeEvent = z.infer<typeof complianceChangeEventSchema>;
 export type ComplianceChangeDetail = z.infer<typeof complianceChangeDetailSchema>;
 export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
 
-export type ParseResult = EventParseResult<ComplianceChangeEvent, InvalidComplianceEventError>;
-
 /**
  * Validates a Config compliance change event. Never throws: an invalid event comes back as an
  * InvalidComplianceEventError whose message and issues name fields and rules, never the event's values.
  */
-export function parseComplianceChangeEvent(raw: unknown): ParseResult {
-  return parseEvent(
-    complianceChangeEventSchema,
-    raw,
-    (where, issues) =>
-      new InvalidComplianceEventError(
-        `Not a Config compliance change event of the expected shape (${where})`,
-        {
-          issues,
-        },
-      ),
-  );
-}
+export const parseComplianceChangeEvent = eventParser(
+  complianceChangeEventSchema,
+  'a Config compliance change event',
+  InvalidComplianceEventError,
+);
 
 /** `rootguard-<id>` exactly: the name the central stack gives its own rules (single-account mode). */
 export function ruleIdFromOwnRuleName(
@@ -148,15 +138,5 @@ export function ruleIdFromConfigRuleName(
  * The envelope fields that are safe to log about an event we could not parse or chose to ignore: they
  * identify it without repeating its content.
  */
-export function eventSummary(raw: unknown): { id?: string; detailType?: string; configRuleName?: string } {
-  if (typeof raw !== 'object' || raw === null) return {};
-  const r = raw as Record<string, unknown>;
-  const detail =
-    typeof r.detail === 'object' && r.detail !== null ? (r.detail as Record<string, unknown>) : {};
-  const summary = {
-    id: summaryField(r.id),
-    detailType: summaryField(r['detail-type']),
-    configRuleName: summaryField(detail.configRuleName),
-  };
-  return Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined));
-}
+export const eventSummary = (raw: unknown): { id?: string; detailType?: string; configRuleName?: string } =>
+  envelopeSummary(raw, ['configRuleName']);

@@ -26,7 +26,15 @@ import type { AwsSecurityFinding, ComplianceStatus, WorkflowStatus } from '@aws-
 import { describeIssues, type EventIssue } from '../lib/event-validation';
 import type { RuleMetadata, Severity } from '../lib/rule-metadata';
 import { RULES_BY_ID } from '../rules';
-import { accountResource, clip, DESCRIPTION_MAX, findingBase, type ImportTarget, TITLE_MAX } from './asff';
+import {
+  accountResource,
+  clip,
+  DESCRIPTION_MAX,
+  findingBase,
+  type ImportTarget,
+  TITLE_MAX,
+  USER_DEFINED_VALUE_MAX,
+} from './asff';
 import {
   ACCOUNT_RESOURCE_TYPE,
   type ComplianceChangeEvent,
@@ -44,7 +52,6 @@ export const RELATED_REQUIREMENT_MAX = 64;
 export const RELATED_REQUIREMENTS_MAX_ITEMS = 32;
 export const RECOMMENDATION_TEXT_MAX = 512;
 export const STATUS_REASON_MAX = 2048;
-export const USER_DEFINED_VALUE_MAX = 1024;
 export const PRODUCT_FIELD_VALUE_MAX = 2048;
 
 export const CIS_TYPE =

@@ -4,6 +4,7 @@
  * variable; and the importing account, read from the invocation's function ARN.
  */
 import * as z from 'zod';
+import { optionalVariable, parseEnvironment } from '../lib/env';
 import { type ImportTarget, requireImportTarget } from './asff';
 import { InvalidFindingsConfigError } from './errors';
 
@@ -18,28 +19,14 @@ export interface FindingsConfig {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
-// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
-const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
-
 const envSchema = z.object({
   AWS_REGION: z.string().regex(REGION, 'expected an AWS region'),
-  SECURITY_HUB_REGION: z.preprocess(
-    blankAsUnset,
-    z.string().regex(REGION, 'expected an AWS region').optional(),
-  ),
-  RUNBOOK_BASE_URL: z.preprocess(
-    blankAsUnset,
-    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  ),
+  SECURITY_HUB_REGION: optionalVariable(z.string().regex(REGION, 'expected an AWS region')),
+  RUNBOOK_BASE_URL: optionalVariable(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
 });
 
 export function loadFindingsConfig(env: NodeJS.ProcessEnv = process.env): FindingsConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new InvalidFindingsConfigError(`Compliance findings Lambda is misconfigured: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, InvalidFindingsConfigError, 'Compliance findings Lambda');
   return {
     region: e.AWS_REGION,
     securityHubRegion: e.SECURITY_HUB_REGION ?? e.AWS_REGION,

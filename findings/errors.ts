@@ -2,7 +2,7 @@
  * Typed errors of the Security Hub path (compliance findings and the shared importer). They extend lib's
  * RootGuardError so a log line or a Lambda failure names the account concerned and keeps the `cause`.
  */
-import { RootGuardError, type RootGuardErrorOptions } from '../lib/errors';
+import { ItemizedError, RootGuardError } from '../lib/errors';
 import { InvalidEventError } from '../lib/event-validation';
 
 export type { EventIssue } from '../lib/event-validation';
@@ -24,22 +24,15 @@ export interface RejectedFinding {
   errorMessage: string;
 }
 
-/** Security Hub kept rejecting findings after the one retry; `rejected` names each one and why. */
-export class FindingImportError extends RootGuardError {
-  readonly rejected: readonly RejectedFinding[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { rejected: readonly RejectedFinding[] }) {
-    super(message, options);
-    this.rejected = options.rejected;
+/** Security Hub still refused findings after the one retry; `rejected` names each one and why. */
+abstract class RejectedFindingsError extends ItemizedError<RejectedFinding> {
+  get rejected(): readonly RejectedFinding[] {
+    return this.issues;
   }
 }
+
+/** BatchImportFindings kept rejecting findings after the one retry. */
+export class FindingImportError extends RejectedFindingsError {}
 
 /** BatchUpdateFindings kept leaving findings unprocessed after the one retry. */
-export class WorkflowUpdateError extends RootGuardError {
-  readonly rejected: readonly RejectedFinding[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { rejected: readonly RejectedFinding[] }) {
-    super(message, options);
-    this.rejected = options.rejected;
-  }
-}
+export class WorkflowUpdateError extends RejectedFindingsError {}

@@ -22,6 +22,7 @@ import type { Context } from 'aws-lambda';
 import { ClientFactory } from '../lib/clients';
 import { errorMessage } from '../lib/errors';
 import { relatedRequirements } from '../lib/frameworks';
+import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { eventSummary } from './compliance-event';
 import {
@@ -207,14 +208,11 @@ export function createComplianceFindingHandler(deps: ComplianceFindingHandlerDep
   };
 }
 
-let defaultHandler: ComplianceFindingHandler | undefined;
+const defaultHandler = lazyHandler(() => createComplianceFindingHandler({ relatedRequirements }));
 
 /**
- * The Lambda entry point. Built on the first invocation (the cold start) rather than at import, so importing
- * this module never needs the environment; a bad environment fails every invocation with the same
- * InvalidFindingsConfigError until it is fixed.
+ * The Lambda entry point, built on the first invocation (lib/lazy-handler.ts); a bad environment fails every
+ * invocation with the same InvalidFindingsConfigError until it is fixed. Async, so that failure stays a
+ * rejected promise rather than a synchronous throw.
  */
-export const handler: ComplianceFindingHandler = async (event, context) => {
-  defaultHandler ??= createComplianceFindingHandler({ relatedRequirements });
-  return defaultHandler(event, context);
-};
+export const handler: ComplianceFindingHandler = async (event, context) => defaultHandler(event, context);

@@ -119,7 +119,7 @@ export async function importFindings(
   if (failedCount > 0) {
     throw new FindingImportError(
       `Security Hub rejected ${failedCount} finding(s) after one retry (${describeRejections(rejected)})`,
-      { accountId: options.accountId, rejected },
+      { accountId: options.accountId, issues: rejected },
     );
   }
   return summary;
@@ -187,7 +187,7 @@ export async function updateWorkflowStatus(
   if (rejected.length > 0) {
     throw new WorkflowUpdateError(
       `Security Hub left the workflow status of ${rejected.length} finding(s) unchanged after one retry (${describeRejections(rejected)})`,
-      { accountId: options.accountId, rejected },
+      { accountId: options.accountId, issues: rejected },
     );
   }
 }

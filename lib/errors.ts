@@ -18,6 +18,20 @@ export class RootGuardError extends Error {
   }
 }
 
+/**
+ * An error that lists what was wrong, item by item (a malformed event's fields, a step payload's fields, the
+ * findings Security Hub refused), so the handler that catches it can log or count each without parsing the
+ * message.
+ */
+export class ItemizedError<I> extends RootGuardError {
+  readonly issues: readonly I[];
+
+  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly I[] }) {
+    super(message, options);
+    this.issues = options.issues;
+  }
+}
+
 /** The Lambda was invoked with something that is not a Config custom-rule event. */
 export class InvalidConfigEventError extends RootGuardError {}
 

@@ -4,7 +4,7 @@
  * compliance-finding Lambda; each wraps the issues in its own error type.
  */
 import type * as z from 'zod';
-import { RootGuardError, type RootGuardErrorOptions } from './errors';
+import { ItemizedError } from './errors';
 
 /** What zod said about one malformed field: path and rule only, never the offending value. */
 export interface EventIssue {
@@ -14,14 +14,7 @@ export interface EventIssue {
 }
 
 /** An event that does not have the expected shape; `issues` name fields and rules, never values. */
-export class InvalidEventError extends RootGuardError {
-  readonly issues: readonly EventIssue[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly EventIssue[] }) {
-    super(message, options);
-    this.issues = options.issues;
-  }
-}
+export class InvalidEventError extends ItemizedError<EventIssue> {}
 
 export type ParseResult<T, E> = { ok: true; event: T } | { ok: false; error: E };
 
@@ -56,6 +49,44 @@ export function parseEvent<S extends z.ZodType, E>(
   if (parsed.success) return { ok: true, event: parsed.data };
   const issues = toIssues(parsed.error);
   return { ok: false, error: toError(describeIssues(issues), issues) };
+}
+
+/**
+ * A parser for one kind of event: `parseEvent` against `schema`, an invalid event wrapped in the kind's own
+ * error with the message `Not <what> of the expected shape (<issues>)`.
+ */
+export function eventParser<S extends z.ZodType, E>(
+  schema: S,
+  what: string,
+  InvalidError: new (message: string, options: { issues: EventIssue[] }) => E,
+): (raw: unknown) => ParseResult<z.output<S>, E> {
+  return (raw) =>
+    parseEvent(
+      schema,
+      raw,
+      (where, issues) => new InvalidError(`Not ${what} of the expected shape (${where})`, { issues }),
+    );
+}
+
+/**
+ * The envelope fields that are safe to log about an event that could not be parsed: they identify it (to find
+ * it on the invalid-event queue, say) without repeating its content. `id`, `detailType` and the named string
+ * fields of `detail`, each cut to MAX_SUMMARY_CHARS; absent ones left out.
+ */
+export function envelopeSummary<K extends string>(
+  raw: unknown,
+  detailFields: readonly K[] = [],
+): { id?: string; detailType?: string } & { [P in K]?: string } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const r = raw as Record<string, unknown>;
+  const detail =
+    typeof r.detail === 'object' && r.detail !== null ? (r.detail as Record<string, unknown>) : {};
+  const summary = [
+    ['id', summaryField(r.id)],
+    ['detailType', summaryField(r['detail-type'])],
+    ...detailFields.map((f) => [f, summaryField(detail[f])]),
+  ];
+  return Object.fromEntries(summary.filter(([, v]) => v !== undefined));
 }
 
 /** A string envelope field cut to MAX_SUMMARY_CHARS; undefined for anything else. */

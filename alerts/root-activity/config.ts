@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { type ImportTarget, requireImportTarget } from '../../findings/asff';
+import { optionalVariable, parseEnvironment } from '../../lib/env';
 import { InvalidAlertConfigError } from './errors';
 import { DEFAULT_RUNBOOK } from './message';
 
@@ -21,9 +22,6 @@ export interface AlertConfig {
   runbook: string;
 }
 
-// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
-const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
 const envSchema = z.object({
   ALERT_TOPIC_ARN: z
     .string()
@@ -31,17 +29,14 @@ const envSchema = z.object({
   INVALID_EVENT_QUEUE_URL: z.url({ protocol: /^https?$/, error: 'expected an SQS queue URL' }),
   BREAK_GLASS_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
   AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
-  SECURITY_HUB_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region')),
-  RUNBOOK_URL: optional(z.string().min(1)),
+  SECURITY_HUB_REGION: optionalVariable(
+    z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+  ),
+  RUNBOOK_URL: optionalVariable(z.string().min(1)),
 });
 
 export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new InvalidAlertConfigError(`Root activity alert is misconfigured: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, InvalidAlertConfigError, 'Root activity alert');
   return {
     topicArn: e.ALERT_TOPIC_ARN,
     invalidEventQueueUrl: e.INVALID_EVENT_QUEUE_URL,

@@ -5,7 +5,7 @@
  * invalid-event queue, not half-alerted).
  */
 import * as z from 'zod';
-import { type ParseResult as EventParseResult, parseEvent, summaryField } from '../../lib/event-validation';
+import { envelopeSummary, eventParser } from '../../lib/event-validation';
 import { ACCOUNT_ID_PATTERN } from '../../lib/partition';
 import { InvalidAlertEventError } from './errors';
 
@@ -78,29 +78,15 @@ export const rootActivityEventSchema = z
 export type RootActivityEvent = z.infer<typeof rootActivityEventSchema>;
 export type CloudTrailDetail = z.infer<typeof cloudTrailDetailSchema>;
 
-export type ParseResult = EventParseResult<RootActivityEvent, InvalidAlertEventError>;
-
 /**
  * Validates an EventBridge event carrying a CloudTrail record. Never throws: an invalid event comes back as
  * an InvalidAlertEventError whose message and issues name fields and rules, never the event's values.
  */
-export function parseRootActivityEvent(raw: unknown): ParseResult {
-  return parseEvent(
-    rootActivityEventSchema,
-    raw,
-    (where, issues) =>
-      new InvalidAlertEventError(`Not a CloudTrail event of the expected shape (${where})`, { issues }),
-  );
-}
+export const parseRootActivityEvent = eventParser(
+  rootActivityEventSchema,
+  'a CloudTrail event',
+  InvalidAlertEventError,
+);
 
-/**
- * The two envelope fields that are safe to log about an event we could not parse: they identify it (for
- * finding it on the invalid-event queue) without repeating its content.
- */
-export function eventSummary(raw: unknown): { id?: string; detailType?: string } {
-  if (typeof raw !== 'object' || raw === null) return {};
-  const r = raw as Record<string, unknown>;
-  const id = summaryField(r.id);
-  const detailType = summaryField(r['detail-type']);
-  return { ...(id === undefined ? {} : { id }), ...(detailType === undefined ? {} : { detailType }) };
-}
+/** The envelope fields safe to log about an event we could not parse (lib/event-validation.ts). */
+export const eventSummary = (raw: unknown): { id?: string; detailType?: string } => envelopeSummary(raw);

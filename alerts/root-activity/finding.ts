@@ -12,14 +12,7 @@
  *   carries the same values anyway.
  */
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import {
-  accountResource,
-  clip,
-  DESCRIPTION_MAX,
-  findingBase,
-  type ImportTarget,
-  TITLE_MAX,
-} from '../../findings/asff';
+import * as asff from '../../findings/asff';
 import { alertSeverity, type BreakGlassStatus } from './break-glass-status';
 import type { RootActivity } from './classify';
 import { activityLabel, activitySentence, mfaText } from './describe';
@@ -28,13 +21,12 @@ export const GENERATOR_ID = 'rootguard/root-activity';
 
 /** ASFF limits this module must respect (AwsSecurityFinding, Note and AwsApiCallAction in the API reference). */
 export const NOTE_MAX = 512;
-export const USER_DEFINED_VALUE_MAX = 1024;
 export const API_NAME_MAX = 128;
 
 export interface RootActivityFindingInput {
   activity: RootActivity;
   breakGlass: BreakGlassStatus;
-  target: ImportTarget;
+  target: asff.ImportTarget;
   /** The import time (ISO-8601): CreatedAt and UpdatedAt. */
   now: string;
 }
@@ -79,8 +71,8 @@ function apiCallAction(a: RootActivity): AwsSecurityFinding['Action'] {
   return {
     ActionType: 'AWS_API_CALL',
     AwsApiCallAction: {
-      Api: clip(a.eventName, API_NAME_MAX),
-      ServiceName: clip(a.eventSource, API_NAME_MAX),
+      Api: asff.clip(a.eventName, API_NAME_MAX),
+      ServiceName: asff.clip(a.eventSource, API_NAME_MAX),
       ...caller,
       FirstSeen: a.eventTime,
       LastSeen: a.eventTime,
@@ -105,7 +97,7 @@ function userDefinedFields(a: RootActivity, status: BreakGlassStatus): Record<st
   return Object.fromEntries(
     Object.entries(fields)
       .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
-      .map(([k, v]) => [k, clip(v, USER_DEFINED_VALUE_MAX)]),
+      .map(([k, v]) => [k, asff.clip(v, asff.USER_DEFINED_VALUE_MAX)]),
   );
 }
 
@@ -122,7 +114,7 @@ export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSe
   ].join(' ');
 
   const finding: AwsSecurityFinding = {
-    ...findingBase({
+    ...asff.findingBase({
       id: rootActivityFindingId(a.accountId, a.eventId),
       generatorId: GENERATOR_ID,
       target,
@@ -131,9 +123,12 @@ export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSe
       observedAt: a.eventTime,
       importedAt: now,
     }),
-    Title: clip(`${capitalize(activityLabel(a))} (${a.outcome}) in account ${a.accountId}`, TITLE_MAX),
-    Description: clip(description, DESCRIPTION_MAX),
-    Resources: [accountResource(target, a.accountId)],
+    Title: asff.clip(
+      `${capitalize(activityLabel(a))} (${a.outcome}) in account ${a.accountId}`,
+      asff.TITLE_MAX,
+    ),
+    Description: asff.clip(description, asff.DESCRIPTION_MAX),
+    Resources: [asff.accountResource(target, a.accountId)],
     Action: apiCallAction(a),
     UserDefinedFields: userDefinedFields(a, breakGlass),
     Workflow: { Status: 'NEW' },
@@ -143,7 +138,7 @@ export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSe
   // warning that nobody could check.
   if (breakGlass.state !== 'none') {
     finding.Note = {
-      Text: clip(breakGlassSentence(breakGlass), NOTE_MAX),
+      Text: asff.clip(breakGlassSentence(breakGlass), NOTE_MAX),
       UpdatedBy: GENERATOR_ID,
       UpdatedAt: now,
     };

@@ -28,6 +28,7 @@ import type { Context } from 'aws-lambda';
 import { ClientFactory } from '../../lib/clients';
 import { errorMessage } from '../../lib/errors';
 import { oneLine } from '../../lib/escape';
+import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
 import { classifyRootActivity, FIELD_MAX, type IgnoreReason, type RootActivity } from './classify';
@@ -246,14 +247,8 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
   };
 }
 
-let defaultHandler: RootActivityHandler | undefined;
-
 /**
- * The Lambda entry point. Built on the first invocation (the cold start) rather than at import, so that
- * importing this module (tests, the benchmark, the packager) never needs the environment; a bad
- * environment fails every invocation with the same InvalidAlertConfigError until it is fixed.
+ * The Lambda entry point, built on the first invocation (lib/lazy-handler.ts); a bad environment fails every
+ * invocation with the same InvalidAlertConfigError until it is fixed.
  */
-export const handler: RootActivityHandler = (event, context) => {
-  defaultHandler ??= createRootActivityHandler();
-  return defaultHandler(event, context);
-};
+export const handler: RootActivityHandler = lazyHandler(() => createRootActivityHandler());

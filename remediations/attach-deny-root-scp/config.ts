@@ -12,17 +12,8 @@
  *   allow-list and what a member-account run needs to file its request here (remediations/lib/env.ts).
  * - AWS_REGION: set by Lambda.
  */
-import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
-import {
-  type ApprovalSettings,
-  approvalSettings,
-  approvalSettingsSchema,
-  documentNameVariable,
-  executionReaderRoleNameVariable,
-  requiredVariable,
-  roleArnVariable,
-  variableProblems,
-} from '../lib/env';
+import { parseEnvironment } from '../../lib/env';
+import * as vars from '../lib/env';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
@@ -43,28 +34,24 @@ export interface AttachScpConfig {
   /** The role that reads an execution record in a member account (a Config remediation ran there). */
   executionReaderRoleName: string;
   /** The approver allow-list, and what a member-account run needs to file its request here. */
-  approvals: ApprovalSettings;
+  approvals: vars.ApprovalSettings;
   region: string;
 }
 
-const envSchema = approvalSettingsSchema.extend({
-  ORG_WRITE_ROLE_ARN: roleArnVariable,
-  [DOCUMENT_NAME_VARIABLE]: documentNameVariable,
-  EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
-  AWS_REGION: requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+const envSchema = vars.approvalSettingsSchema.extend({
+  ORG_WRITE_ROLE_ARN: vars.roleArnVariable,
+  [DOCUMENT_NAME_VARIABLE]: vars.documentNameVariable,
+  EXECUTION_READER_ROLE_NAME: vars.executionReaderRoleNameVariable,
+  AWS_REGION: vars.regionVariable,
 });
 
 export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): AttachScpConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = variableProblems(parsed.error).join('; ');
-    throw new InvalidRemediationConfigError(`attach-deny-root-scp is misconfigured: ${problems}`);
-  }
+  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
   return {
-    orgWriteRoleArn: parsed.data.ORG_WRITE_ROLE_ARN,
-    documentName: parsed.data[DOCUMENT_NAME_VARIABLE] ?? DEFAULT_DOCUMENT_NAME,
-    executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
-    approvals: approvalSettings(parsed.data),
-    region: parsed.data.AWS_REGION,
+    orgWriteRoleArn: e.ORG_WRITE_ROLE_ARN,
+    documentName: e[DOCUMENT_NAME_VARIABLE] ?? DEFAULT_DOCUMENT_NAME,
+    executionReaderRoleName: vars.executionReaderRoleName(e),
+    approvals: vars.approvalSettings(e),
+    region: e.AWS_REGION,
   };
 }

@@ -31,13 +31,13 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
 import { ClientFactory } from '../../lib/clients';
-import { errorMessage } from '../../lib/errors';
+import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
 import { partitionForRegion } from '../../lib/partition';
 import { stepVerifier } from '../lib/automation-execution';
 import { type FiledRequest, fileToolingRequest, startedBy } from '../lib/member-request';
-import { type RemediationMetrics, recordRefusal } from '../lib/refusals';
+import { type RemediationMetrics, remediationStep } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { type AttachResult, attachDenyRootScp } from './attach';
 import { type AttachScpConfig, FOLDER, loadAttachScpConfig } from './config';
@@ -129,66 +129,49 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
     return factory.client(OrganizationsClient, { credentials });
   }
 
-  return async (event) => {
-    try {
-      const payload = parseStepPayload(attachPayloadSchema, event, `${config.documentName} step`);
-      logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
-      const checked = await authorised(payload);
-      if (checked.where === 'member') {
-        // A member-account run only asks (member-request.ts): for its own account, account-level, nothing read
-        // from Organizations. TargetId, PolicyName and AllowOrganizationalTarget keep their defaults there.
-        const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
-          documentName: config.documentName,
-          accountId: payload.accountId,
-          memberExecutionId: payload.executionId,
-        });
-        logger.info('Member-account run: request filed', {
-          requestExecutionId: filed.requestExecutionId,
-          startedBy: startedBy(checked.requestedBy),
-        });
-        return filed;
-      }
-      clearOrgCache();
-      const client = await organizationsClient(payload.accountId);
-      const result = await attachDenyRootScp(
-        client,
-        {
-          accountId: payload.accountId,
-          targetId: payload.targetId,
-          allowOrganizationalTarget: payload.allowOrganizationalTarget,
-          policyName: payload.policyName,
-          dryRun: payload.dryRun,
-        },
-        { partition, namespace: config.orgWriteRoleArn ?? 'self' },
-      );
-      logger.info('Deny-root SCP remediation', {
-        status: result.status,
-        targetId: result.targetId,
-        policyId: result.policyId,
-        actions: result.actions,
-        dryRun: payload.dryRun,
-        approvers: checked.approvers,
-        requestedBy: checked.requestedBy,
+  return remediationStep(FOLDER, metrics, 'Deny-root SCP remediation failed', async (event) => {
+    const payload = parseStepPayload(attachPayloadSchema, event, `${config.documentName} step`);
+    logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
+    const checked = await authorised(payload);
+    if (checked.where === 'member') {
+      // A member-account run only asks (member-request.ts): for its own account, account-level, nothing read
+      // from Organizations. TargetId, PolicyName and AllowOrganizationalTarget keep their defaults there.
+      const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
+        documentName: config.documentName,
+        accountId: payload.accountId,
+        memberExecutionId: payload.executionId,
       });
-      return result;
-    } catch (error) {
-      if (!recordRefusal(error, metrics, FOLDER))
-        logger.error('Deny-root SCP remediation failed', { error: errorMessage(error) });
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.removeKeys(['accountId', 'executionId']);
+      logger.info('Member-account run: request filed', {
+        requestExecutionId: filed.requestExecutionId,
+        startedBy: startedBy(checked.requestedBy),
+      });
+      return filed;
     }
-  };
+    clearOrgCache();
+    const client = await organizationsClient(payload.accountId);
+    const result = await attachDenyRootScp(
+      client,
+      {
+        accountId: payload.accountId,
+        targetId: payload.targetId,
+        allowOrganizationalTarget: payload.allowOrganizationalTarget,
+        policyName: payload.policyName,
+        dryRun: payload.dryRun,
+      },
+      { partition, namespace: config.orgWriteRoleArn ?? 'self' },
+    );
+    logger.info('Deny-root SCP remediation', {
+      status: result.status,
+      targetId: result.targetId,
+      policyId: result.policyId,
+      actions: result.actions,
+      dryRun: payload.dryRun,
+      approvers: checked.approvers,
+      requestedBy: checked.requestedBy,
+    });
+    return result;
+  });
 }
 
-let defaultHandler: AttachScpHandler | undefined;
-
-/**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment.
- */
-export const handler: AttachScpHandler = (event) => {
-  defaultHandler ??= createAttachScpHandler();
-  return defaultHandler(event);
-};
+/** The Lambda entry point (lib/lazy-handler.ts: built on the first invocation). */
+export const handler: AttachScpHandler = lazyHandler(() => createAttachScpHandler());

@@ -11,14 +11,10 @@
  * - DELETE_ROOT_ACCESS_KEYS_DOCUMENT_NAME: optional; only executions of this document may run the step.
  * - AWS_REGION: set by Lambda; the Regional STS endpoint AssumeRoot is sent to.
  */
-import { type RootCredentialsConfig, rootCredentialsRemediationConfig } from '../lib/root-credentials-config';
+import { rootCredentialsRemediationConfig } from '../lib/root-credentials-config';
 
-/** The folder of this remediation; the document name follows from it. */
-export const {
-  folder: FOLDER,
-  defaultDocumentName: DEFAULT_DOCUMENT_NAME,
-  documentNameVariable: DOCUMENT_NAME_VARIABLE,
-  load: loadDeleteRootAccessKeysConfig,
-} = rootCredentialsRemediationConfig('delete-root-access-keys');
-
-export type DeleteRootAccessKeysConfig = RootCredentialsConfig;
+/**
+ * The folder of this remediation and, following from it, the document name, its variable and the loader
+ * (remediations/lib/root-credentials-config.ts).
+ */
+export const CONFIG = rootCredentialsRemediationConfig('delete-root-access-keys');

@@ -11,46 +11,14 @@
  * The shared flow, its refusals and its errors are in remediations/lib/root-credentials-handler.ts. Root
  * signing certificates, the password and MFA are left alone: RootGuard-DeleteRootCredentials removes those.
  */
-import {
-  createRootCredentialsHandler,
-  type RootCredentialsHandler,
-  type RootCredentialsHandlerDeps,
-  type RootCredentialsRemediation,
-} from '../lib/root-credentials-handler';
-import { FOLDER, loadDeleteRootAccessKeysConfig } from './config';
+import { deletionRemediation, rootCredentialsLambda } from '../lib/root-credentials-handler';
+import { CONFIG } from './config';
 
-/** The document's approval step (document.yaml) and the rule a deletion must satisfy. */
-export const APPROVAL_STEP = 'ApproveDeletion';
-export const REQUIRED_APPROVERS = 1;
-/** The document's DryRun default. */
-export const DEFAULT_DRY_RUN = true;
+/** One approver other than the requester; DryRun defaults to true (document.yaml). */
+export const REMEDIATION = deletionRemediation(CONFIG.folder, ['accessKeys'], 1);
 
-export const REMEDIATION: RootCredentialsRemediation = {
-  folder: FOLDER,
-  scope: ['accessKeys'],
-  approvalStep: APPROVAL_STEP,
-  requiredApprovers: REQUIRED_APPROVERS,
-  defaultDryRun: DEFAULT_DRY_RUN,
-};
-
-export type DeleteRootAccessKeysDeps = Partial<RootCredentialsHandlerDeps>;
-
-export function createDeleteRootAccessKeysHandler(
-  deps: DeleteRootAccessKeysDeps = {},
-): RootCredentialsHandler {
-  return createRootCredentialsHandler(REMEDIATION, {
-    ...deps,
-    config: deps.config ?? loadDeleteRootAccessKeysConfig(),
-  });
-}
-
-let defaultHandler: RootCredentialsHandler | undefined;
-
-/**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment.
- */
-export const handler: RootCredentialsHandler = (event) => {
-  defaultHandler ??= createDeleteRootAccessKeysHandler();
-  return defaultHandler(event);
-};
+/** The creator (tests hand in their own configuration) and the Lambda entry point. */
+export const { create: createDeleteRootAccessKeysHandler, handler } = rootCredentialsLambda(
+  REMEDIATION,
+  CONFIG.load,
+);

@@ -17,46 +17,14 @@
  */
 
 import { ROOT_CREDENTIAL_KINDS } from '../lib/root-credential-inventory';
-import {
-  createRootCredentialsHandler,
-  type RootCredentialsHandler,
-  type RootCredentialsHandlerDeps,
-  type RootCredentialsRemediation,
-} from '../lib/root-credentials-handler';
-import { FOLDER, loadDeleteRootCredentialsConfig } from './config';
+import { deletionRemediation, rootCredentialsLambda } from '../lib/root-credentials-handler';
+import { CONFIG } from './config';
 
-/** The document's approval step (document.yaml) and the rule a deletion must satisfy. */
-export const APPROVAL_STEP = 'ApproveDeletion';
-export const REQUIRED_APPROVERS = 2;
-/** The document's DryRun default. */
-export const DEFAULT_DRY_RUN = true;
+/** Two distinct approvers other than the requester; DryRun defaults to true (document.yaml). */
+export const REMEDIATION = deletionRemediation(CONFIG.folder, ROOT_CREDENTIAL_KINDS, 2);
 
-export const REMEDIATION: RootCredentialsRemediation = {
-  folder: FOLDER,
-  scope: ROOT_CREDENTIAL_KINDS,
-  approvalStep: APPROVAL_STEP,
-  requiredApprovers: REQUIRED_APPROVERS,
-  defaultDryRun: DEFAULT_DRY_RUN,
-};
-
-export type DeleteRootCredentialsDeps = Partial<RootCredentialsHandlerDeps>;
-
-export function createDeleteRootCredentialsHandler(
-  deps: DeleteRootCredentialsDeps = {},
-): RootCredentialsHandler {
-  return createRootCredentialsHandler(REMEDIATION, {
-    ...deps,
-    config: deps.config ?? loadDeleteRootCredentialsConfig(),
-  });
-}
-
-let defaultHandler: RootCredentialsHandler | undefined;
-
-/**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment.
- */
-export const handler: RootCredentialsHandler = (event) => {
-  defaultHandler ??= createDeleteRootCredentialsHandler();
-  return defaultHandler(event);
-};
+/** The creator (tests hand in their own configuration) and the Lambda entry point. */
+export const { create: createDeleteRootCredentialsHandler, handler } = rootCredentialsLambda(
+  REMEDIATION,
+  CONFIG.load,
+);

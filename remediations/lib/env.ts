@@ -3,15 +3,12 @@
  * validates them once at cold start and names every bad variable in one error.
  */
 import * as z from 'zod';
-import { ROLE_NAME_PATTERN } from './automation-execution';
+import { optionalVariable, requiredVariable } from '../../lib/env';
+import { DEFAULT_EXECUTION_READER_ROLE_NAME, ROLE_NAME_PATTERN } from './automation-execution';
 import { APPROVER_ARN_PATTERN, allowListPrincipals, MAX_APPROVERS } from './identity';
 
-// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
-export const optionalVariable = (schema: z.ZodString) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-// Environment values are always strings: a type error can only mean the variable is not set.
-export const requiredVariable = () => z.string({ error: 'is not set' });
+// The generic variable helpers live in lib/env.ts; the remediation configs read them from here with the rest.
+export { optionalVariable, requiredVariable, variableProblems } from '../../lib/env';
 
 const ROLE_ARN_PATTERN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
@@ -30,9 +27,12 @@ export const executionReaderRoleNameVariable = optionalVariable(
   z.string().regex(ROLE_NAME_PATTERN, 'expected an IAM role name'),
 );
 
-/** `VARIABLE: problem`, one per zod issue. */
-export function variableProblems(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+/** AWS_REGION: set by Lambda. */
+export const regionVariable = requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region');
+
+/** The member-account reader role, EXECUTION_READER_ROLE_NAME or its default. */
+export function executionReaderRoleName(parsed: { EXECUTION_READER_ROLE_NAME?: string | undefined }): string {
+  return parsed.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME;
 }
 
 const APPROVAL_TOPIC_ARN_PATTERN =

@@ -4,7 +4,7 @@
  * failure, so each names the execution and says what to fix. They extend lib's RootGuardError (account and
  * `cause` kept); AWS call failures stay lib's CollectError family (they name the IAM action).
  */
-import { RootGuardError, type RootGuardErrorOptions } from '../../lib/errors';
+import { ItemizedError, RootGuardError, type RootGuardErrorOptions } from '../../lib/errors';
 
 /** What zod said about one field of a step payload: path and rule only, never the value. */
 export interface PayloadIssue {
@@ -13,14 +13,7 @@ export interface PayloadIssue {
 }
 
 /** The step's Payload does not have the shape the Lambda expects: a document/handler mismatch. */
-export class InvalidStepPayloadError extends RootGuardError {
-  readonly issues: readonly PayloadIssue[];
-
-  constructor(message: string, options: RootGuardErrorOptions & { issues: readonly PayloadIssue[] }) {
-    super(message, options);
-    this.issues = options.issues;
-  }
-}
+export class InvalidStepPayloadError extends ItemizedError<PayloadIssue> {}
 
 /** The Lambda's environment is incomplete or malformed: a deployment mistake, reported at cold start. */
 export class InvalidRemediationConfigError extends RootGuardError {}

@@ -30,3 +30,31 @@ export function recordRefusal(error: unknown, metrics: RemediationMetrics, remed
   logger.warn('Remediation refused', { remediation, reason, error: errorMessage(error) });
   return true;
 }
+
+/** The logger keys remediation steps append (each its own few); all removed after every invocation. */
+const STEP_LOG_KEYS = ['accountId', 'executionId', 'windowId', 'remediation'];
+
+/**
+ * The frame every remediation step runs in: a refusal is logged and counted, any other failure logged with
+ * `failureMessage`, both rethrown (Automation fails the step); metrics are flushed and the step's logger keys
+ * removed either way, so a warm Lambda never carries them into the next invocation.
+ */
+export function remediationStep<R>(
+  folder: string,
+  metrics: RemediationMetrics,
+  failureMessage: string,
+  step: (event: unknown) => Promise<R>,
+): (event: unknown) => Promise<R> {
+  return async (event) => {
+    try {
+      return await step(event);
+    } catch (error) {
+      if (!recordRefusal(error, metrics, folder))
+        logger.error(failureMessage, { error: errorMessage(error) });
+      throw error;
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.removeKeys(STEP_LOG_KEYS);
+    }
+  };
+}

@@ -4,17 +4,7 @@
  * execution record is read, and the approver allow-list.
  */
 import { partitionForRegion, partitionFromArn } from '../../lib/partition';
-import { DEFAULT_EXECUTION_READER_ROLE_NAME } from './automation-execution';
-import {
-  type ApprovalSettings,
-  approvalSettings,
-  approvalSettingsSchema,
-  documentNameVariable,
-  executionReaderRoleNameVariable,
-  requiredVariable,
-  roleArnVariable,
-  variableProblems,
-} from './env';
+import * as vars from './env';
 import { InvalidRemediationConfigError } from './errors';
 import { documentName, documentNameEnvVar } from './names';
 import { REGION_PATTERN } from './root-session';
@@ -34,14 +24,14 @@ export interface RootCredentialsConfig {
    */
   executionReaderRoleName: string;
   /** The approver allow-list, and what a member-account run needs to file its request here. */
-  approvals: ApprovalSettings;
+  approvals: vars.ApprovalSettings;
   region: string;
 }
 
-const envSchema = approvalSettingsSchema.extend({
-  MANAGEMENT_ROLE_ARN: roleArnVariable,
-  EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
-  AWS_REGION: requiredVariable().regex(REGION_PATTERN, 'expected an AWS Region'),
+const envSchema = vars.approvalSettingsSchema.extend({
+  MANAGEMENT_ROLE_ARN: vars.roleArnVariable,
+  EXECUTION_READER_ROLE_NAME: vars.executionReaderRoleNameVariable,
+  AWS_REGION: vars.requiredVariable().regex(REGION_PATTERN, 'expected an AWS Region'),
 });
 
 /** Reads and validates the environment once, at cold start; every bad variable is named in one error. */
@@ -51,8 +41,8 @@ export function loadRootCredentialsConfig(
 ): RootCredentialsConfig {
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) problems.push(...variableProblems(parsed.error));
-  const name = documentNameVariable.safeParse(env[options.documentNameVariable]);
+  if (!parsed.success) problems.push(...vars.variableProblems(parsed.error));
+  const name = vars.documentNameVariable.safeParse(env[options.documentNameVariable]);
   if (!name.success)
     problems.push(...name.error.issues.map((i) => `${options.documentNameVariable}: ${i.message}`));
   if (parsed.success) {
@@ -71,8 +61,8 @@ export function loadRootCredentialsConfig(
   return {
     managementRoleArn: parsed.data.MANAGEMENT_ROLE_ARN,
     documentName: name.data ?? options.defaultDocumentName,
-    executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
-    approvals: approvalSettings(parsed.data),
+    executionReaderRoleName: vars.executionReaderRoleName(parsed.data),
+    approvals: vars.approvalSettings(parsed.data),
     region: parsed.data.AWS_REGION,
   };
 }

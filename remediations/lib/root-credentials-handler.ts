@@ -29,11 +29,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
 import { ClientFactory } from '../../lib/clients';
-import { errorMessage } from '../../lib/errors';
+import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from './automation-execution';
 import { type FiledRequest, fileToolingRequest, startedBy } from './member-request';
-import { type RemediationMetrics, recordRefusal } from './refusals';
+import { type RemediationMetrics, remediationStep } from './refusals';
 import { deleteRootCredentials } from './root-credential-deletion';
 import { listRootCredentials, type RootCredentialKind } from './root-credential-inventory';
 import {
@@ -62,6 +62,18 @@ export interface RootCredentialsRemediation {
   requiredApprovers: number;
   /** The document's DryRun default: what a record without a DryRun value means. */
   defaultDryRun: boolean;
+}
+
+/**
+ * A delete-root-* remediation. Both documents wait at ApproveDeletion and default to DryRun true (document.yaml);
+ * they differ in what they delete and in how many approvers a deletion needs.
+ */
+export function deletionRemediation(
+  folder: string,
+  scope: readonly RootCredentialKind[],
+  requiredApprovers: number,
+): RootCredentialsRemediation {
+  return { folder, scope, approvalStep: 'ApproveDeletion', requiredApprovers, defaultDryRun: true };
 }
 
 export interface RootCredentialsResult {
@@ -127,85 +139,89 @@ export function createRootCredentialsHandler(
     });
   }
 
-  return async (event) => {
-    try {
-      const payload = parseStepPayload(rootCredentialsPayloadSchema, event, `${config.documentName} step`);
-      const { executionId, accountId, dryRun } = payload;
-      logger.appendKeys({ accountId, executionId, remediation: remediation.folder });
-      const checked = await authorised(payload);
-      if (checked.where === 'member') {
-        // A member-account run only asks (member-request.ts): no root session is opened for it.
-        const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
-          documentName: config.documentName,
-          accountId,
-          memberExecutionId: executionId,
-        });
-        logger.info('Member-account run: request filed', {
-          requestExecutionId: filed.requestExecutionId,
-          startedBy: startedBy(checked.requestedBy),
-        });
-        return filed;
-      }
-      const { approvers, requestedBy } = checked;
-
-      const session = await openRootSession({
-        factory,
-        managementRoleArn: config.managementRoleArn,
+  return remediationStep(remediation.folder, metrics, 'Root credentials not removed', async (event) => {
+    const payload = parseStepPayload(rootCredentialsPayloadSchema, event, `${config.documentName} step`);
+    const { executionId, accountId, dryRun } = payload;
+    logger.appendKeys({ accountId, executionId, remediation: remediation.folder });
+    const checked = await authorised(payload);
+    if (checked.where === 'member') {
+      // A member-account run only asks (member-request.ts): no root session is opened for it.
+      const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
+        documentName: config.documentName,
         accountId,
-        // A dry run only reads: it never holds a session that could delete.
-        task: dryRun ? 'audit' : 'delete',
-        sessionName: `rootguard-${remediation.folder}`,
+        memberExecutionId: executionId,
       });
-      const inventory = await listRootCredentials(session.iam, scope, accountId);
-      const plan = planRootCredentialDeletion(inventory, scope);
-      const base = {
-        route: 'act' as const,
-        accountId,
-        executionId,
-        dryRun,
-        taskPolicyArn: session.taskPolicyArn,
-        approvers,
-        requestedBy,
-        checkedAt: now().toISOString(),
-      };
+      logger.info('Member-account run: request filed', {
+        requestExecutionId: filed.requestExecutionId,
+        startedBy: startedBy(checked.requestedBy),
+      });
+      return filed;
+    }
+    const { approvers, requestedBy } = checked;
 
-      if (dryRun) {
-        const report = reportLines(scope, plan, true);
-        logger.info('Dry run: root credentials reported, nothing deleted', { report });
-        return {
-          ...base,
-          status: 'dry-run',
-          deleted: credentialSet(scope, []),
-          wouldDelete: credentialSet(scope, plan),
-          report,
-          warnings: [],
-        };
-      }
+    const session = await openRootSession({
+      factory,
+      managementRoleArn: config.managementRoleArn,
+      accountId,
+      // A dry run only reads: it never holds a session that could delete.
+      task: dryRun ? 'audit' : 'delete',
+      sessionName: `rootguard-${remediation.folder}`,
+    });
+    const inventory = await listRootCredentials(session.iam, scope, accountId);
+    const plan = planRootCredentialDeletion(inventory, scope);
+    const base = {
+      route: 'act' as const,
+      accountId,
+      executionId,
+      dryRun,
+      taskPolicyArn: session.taskPolicyArn,
+      approvers,
+      requestedBy,
+      checkedAt: now().toISOString(),
+    };
 
-      const outcome = await deleteRootCredentials(session.iam, plan, accountId);
-      const report = [
-        ...reportLines(scope, outcome.done, false),
-        ...outcome.gone.map((a) => `root ${a.label} was already gone`),
-      ];
-      if (outcome.done.length > 0) {
-        metrics.addMetric('RootCredentialsDeleted', MetricUnit.Count, outcome.done.length);
-      }
-      logger.info('Root credentials removed', { report, warnings: outcome.warnings, approvers, requestedBy });
+    if (dryRun) {
+      const report = reportLines(scope, plan, true);
+      logger.info('Dry run: root credentials reported, nothing deleted', { report });
       return {
         ...base,
-        status: outcome.done.length > 0 ? 'deleted' : 'nothing-to-delete',
-        deleted: credentialSet(scope, outcome.done),
-        wouldDelete: credentialSet(scope, []),
+        status: 'dry-run',
+        deleted: credentialSet(scope, []),
+        wouldDelete: credentialSet(scope, plan),
         report,
-        warnings: outcome.warnings,
+        warnings: [],
       };
-    } catch (error) {
-      if (!recordRefusal(error, metrics, remediation.folder))
-        logger.error('Root credentials not removed', { error: errorMessage(error) });
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.removeKeys(['accountId', 'executionId', 'remediation']);
     }
-  };
+
+    const outcome = await deleteRootCredentials(session.iam, plan, accountId);
+    const report = [
+      ...reportLines(scope, outcome.done, false),
+      ...outcome.gone.map((a) => `root ${a.label} was already gone`),
+    ];
+    if (outcome.done.length > 0) {
+      metrics.addMetric('RootCredentialsDeleted', MetricUnit.Count, outcome.done.length);
+    }
+    logger.info('Root credentials removed', { report, warnings: outcome.warnings, approvers, requestedBy });
+    return {
+      ...base,
+      status: outcome.done.length > 0 ? 'deleted' : 'nothing-to-delete',
+      deleted: credentialSet(scope, outcome.done),
+      wouldDelete: credentialSet(scope, []),
+      report,
+      warnings: outcome.warnings,
+    };
+  });
+}
+
+/**
+ * One delete-root-* remediation's Lambda: its creator (the configuration read from the environment unless a test
+ * hands one in) and its entry point, built on the first invocation (lib/lazy-handler.ts).
+ */
+export function rootCredentialsLambda(
+  remediation: RootCredentialsRemediation,
+  loadConfig: () => RootCredentialsConfig,
+) {
+  const create = (deps: Partial<RootCredentialsHandlerDeps> = {}): RootCredentialsHandler =>
+    createRootCredentialsHandler(remediation, { ...deps, config: deps.config ?? loadConfig() });
+  return { create, handler: lazyHandler(() => create()) };
 }

@@ -4,6 +4,8 @@
  * naming every bad variable.
  */
 import * as z from 'zod';
+import { parseEnvironment } from '../../lib/env';
+import * as vars from '../lib/env';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
@@ -21,15 +23,11 @@ export interface OpenWindowConfig {
   region: string;
 }
 
-// serverless.yml renders an unset optional parameter as an empty string: treat it as absent.
-const optional = (schema: z.ZodString) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-// Environment values are always strings: a type error can only mean the variable is not set.
-const required = () => z.string({ error: 'is not set' });
-
 const envSchema = z.object({
-  BREAK_GLASS_TABLE: required().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
-  ALERT_TOPIC_ARN: optional(
+  BREAK_GLASS_TABLE: vars
+    .requiredVariable()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
+  ALERT_TOPIC_ARN: vars.optionalVariable(
     z
       .string()
       .regex(
@@ -37,19 +35,12 @@ const envSchema = z.object({
         'expected an SNS topic ARN',
       ),
   ),
-  OPEN_WINDOW_DOCUMENT_NAME: optional(
-    z.string().regex(/^[A-Za-z0-9_.-]{3,128}$/, 'expected an SSM document name'),
-  ),
-  AWS_REGION: required().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+  OPEN_WINDOW_DOCUMENT_NAME: vars.documentNameVariable,
+  AWS_REGION: vars.regionVariable,
 });
 
 export function loadOpenWindowConfig(env: NodeJS.ProcessEnv = process.env): OpenWindowConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new InvalidRemediationConfigError(`open-break-glass-window is misconfigured: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
   return {
     breakGlassTable: e.BREAK_GLASS_TABLE,
     alertTopicArn: e.ALERT_TOPIC_ARN,

@@ -34,7 +34,8 @@ import {
 } from '../../lib/break-glass';
 import { putWindow, queryWindows } from '../../lib/break-glass-store';
 import { ClientFactory } from '../../lib/clients';
-import { awsCall, errorMessage } from '../../lib/errors';
+import { awsCall } from '../../lib/errors';
+import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import {
   findStepExecution,
@@ -45,7 +46,7 @@ import {
 } from '../lib/automation-execution';
 import { deployedDocumentProblem } from '../lib/document-digest';
 import { ExecutionRecordError } from '../lib/errors';
-import { recordRefusal } from '../lib/refusals';
+import { remediationStep } from '../lib/refusals';
 import { accountIdField, executionIdField, integerField, parseStepPayload } from '../lib/step-payload';
 import { FOLDER, loadOpenWindowConfig, type OpenWindowConfig } from './config';
 import { buildWindowNotice } from './notice';
@@ -201,50 +202,31 @@ export function createOpenWindowHandler(deps: OpenWindowHandlerDeps = {}): OpenW
     created,
   });
 
-  return async (event) => {
-    try {
-      const payload = parseStepPayload(openWindowPayloadSchema, event, `${config.documentName} RecordWindow`);
-      logger.appendKeys({ accountId: payload.accountId, windowId: payload.executionId });
-      const window = await provenWindow(payload);
+  return remediationStep(FOLDER, metrics, 'Break-glass window not recorded', async (event) => {
+    const payload = parseStepPayload(openWindowPayloadSchema, event, `${config.documentName} RecordWindow`);
+    logger.appendKeys({ accountId: payload.accountId, windowId: payload.executionId });
+    const window = await provenWindow(payload);
 
-      const existing = await recordedAlready(window);
-      if (existing) {
-        logger.info('Break-glass window already recorded: nothing to do', { ticketId: existing.ticketId });
-        return result(existing, false);
-      }
-
-      // Announce first: a window may exist only once the security team has been told about it.
-      await announce(window);
-      const { created } = await putWindow(dynamodb, config.breakGlassTable, window);
-      if (created) metrics.addMetric('BreakGlassWindowsOpened', MetricUnit.Count, 1);
-      logger.info('Break-glass window recorded', {
-        ticketId: window.ticketId,
-        startsAt: window.startsAt,
-        endsAt: window.endsAt,
-        approvers: window.approvers,
-        requestedBy: window.requestedBy,
-        created,
-      });
-      return result(window, created);
-    } catch (error) {
-      if (!recordRefusal(error, metrics, FOLDER))
-        logger.error('Break-glass window not recorded', { error: errorMessage(error) });
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.removeKeys(['accountId', 'windowId']);
+    const existing = await recordedAlready(window);
+    if (existing) {
+      logger.info('Break-glass window already recorded: nothing to do', { ticketId: existing.ticketId });
+      return result(existing, false);
     }
-  };
+
+    // Announce first: a window may exist only once the security team has been told about it.
+    await announce(window);
+    const { created } = await putWindow(dynamodb, config.breakGlassTable, window);
+    if (created) metrics.addMetric('BreakGlassWindowsOpened', MetricUnit.Count, 1);
+    const opened = result(window, created);
+    // windowId and accountId are already the logger's keys.
+    const { windowId: _, accountId: __, ...logged } = opened;
+    logger.info('Break-glass window recorded', logged);
+    return opened;
+  });
 }
 
-let defaultHandler: OpenWindowHandler | undefined;
-
 /**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment; a bad environment fails every step with the same
- * InvalidRemediationConfigError until it is fixed.
+ * The Lambda entry point (lib/lazy-handler.ts: built on the first invocation); a bad environment fails every
+ * step with the same InvalidRemediationConfigError until it is fixed.
  */
-export const handler: OpenWindowHandler = (event) => {
-  defaultHandler ??= createOpenWindowHandler();
-  return defaultHandler(event);
-};
+export const handler: OpenWindowHandler = lazyHandler(() => createOpenWindowHandler());

@@ -8,8 +8,8 @@
  * - AWS_REGION: set by Lambda.
  */
 import * as z from 'zod';
-import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../lib/automation-execution';
-import { executionReaderRoleNameVariable, requiredVariable, variableProblems } from '../lib/env';
+import { parseEnvironment } from '../../lib/env';
+import * as vars from '../lib/env';
 import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
@@ -24,18 +24,11 @@ export interface RequestHardwareMfaConfig {
 }
 
 const envSchema = z.object({
-  EXECUTION_READER_ROLE_NAME: executionReaderRoleNameVariable,
-  AWS_REGION: requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
+  EXECUTION_READER_ROLE_NAME: vars.executionReaderRoleNameVariable,
+  AWS_REGION: vars.regionVariable,
 });
 
 export function loadRequestHardwareMfaConfig(env: NodeJS.ProcessEnv = process.env): RequestHardwareMfaConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = variableProblems(parsed.error).join('; ');
-    throw new InvalidRemediationConfigError(`request-hardware-mfa is misconfigured: ${problems}`);
-  }
-  return {
-    executionReaderRoleName: parsed.data.EXECUTION_READER_ROLE_NAME ?? DEFAULT_EXECUTION_READER_ROLE_NAME,
-    region: parsed.data.AWS_REGION,
-  };
+  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
+  return { executionReaderRoleName: vars.executionReaderRoleName(e), region: e.AWS_REGION };
 }

@@ -22,7 +22,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod';
 import { ClientFactory } from '../../lib/clients';
-import { awsCall, errorMessage } from '../../lib/errors';
+import { awsCall } from '../../lib/errors';
+import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from '../lib/automation-execution';
 import { normalizeIdentity } from '../lib/identity';
@@ -34,7 +35,7 @@ import {
   requestOpsItem,
   SEVERITIES,
 } from '../lib/ops-item';
-import { type RemediationMetrics, recordRefusal } from '../lib/refusals';
+import { type RemediationMetrics, remediationStep } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { ROOT_ACTIVITY_FORWARDING_TASK } from '../request-root-activity-forwarding/checklist';
 import { HARDWARE_MFA_TASK } from './checklist';
@@ -100,43 +101,26 @@ export function createRequestHardwareMfaHandler(
     return creator;
   };
 
-  return async (event) => {
-    try {
-      const payload = parseStepPayload(requestPayloadSchema, event, 'OpenOpsItem step');
-      logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
-      const task = OPS_ITEM_TASKS[payload.task] as OpsItemTask;
-      await (verifiers.get(task.id) as ReturnType<typeof stepVerifier>)(payload, {
-        parameters: {
-          Severity: { value: payload.severity, whenOmitted: DEFAULT_SEVERITY },
-          DryRun: { value: String(payload.dryRun), whenOmitted: DEFAULT_DRY_RUN },
-        },
-      });
-      const result = await requestOpsItem(ssm, task, { ...payload, creator: await ownRole() });
-      logger.info('OpsItem request', {
-        task: task.id,
-        status: result.status,
-        opsItemId: result.opsItemId,
-        dryRun: payload.dryRun,
-      });
-      return result;
-    } catch (error) {
-      if (!recordRefusal(error, metrics, FOLDER))
-        logger.error('OpsItem not opened', { error: errorMessage(error) });
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.removeKeys(['accountId', 'executionId']);
-    }
-  };
+  return remediationStep(FOLDER, metrics, 'OpsItem not opened', async (event) => {
+    const payload = parseStepPayload(requestPayloadSchema, event, 'OpenOpsItem step');
+    logger.appendKeys({ accountId: payload.accountId, executionId: payload.executionId });
+    const task = OPS_ITEM_TASKS[payload.task] as OpsItemTask;
+    await (verifiers.get(task.id) as ReturnType<typeof stepVerifier>)(payload, {
+      parameters: {
+        Severity: { value: payload.severity, whenOmitted: DEFAULT_SEVERITY },
+        DryRun: { value: String(payload.dryRun), whenOmitted: DEFAULT_DRY_RUN },
+      },
+    });
+    const result = await requestOpsItem(ssm, task, { ...payload, creator: await ownRole() });
+    logger.info('OpsItem request', {
+      task: task.id,
+      status: result.status,
+      opsItemId: result.opsItemId,
+      dryRun: payload.dryRun,
+    });
+    return result;
+  });
 }
 
-let defaultHandler: RequestHardwareMfaHandler | undefined;
-
-/**
- * The Lambda entry point. Built on the first invocation rather than at import, so importing this module
- * (tests, the packager) never needs the environment.
- */
-export const handler: RequestHardwareMfaHandler = (event) => {
-  defaultHandler ??= createRequestHardwareMfaHandler();
-  return defaultHandler(event);
-};
+/** The Lambda entry point (lib/lazy-handler.ts: built on the first invocation). */
+export const handler: RequestHardwareMfaHandler = lazyHandler(() => createRequestHardwareMfaHandler());

@@ -829,12 +829,12 @@ describe(`${MEMBER_REMEDIATION_FILE}`, () => {
 
   it('lets only the remediation Lambdas that check execution records assume the reader role', () => {
     // A remediation checks records when its handler reads them (executionRecordReader, directly, through
-    // automation-execution.ts's stepVerifier or through root-credentials-handler.ts's createRootCredentialsHandler).
+    // automation-execution.ts's stepVerifier or through root-credentials-handler.ts's rootCredentialsLambda).
     const checking = remediationFolders().filter((folder) => {
       const handler = join(ROOT, 'remediations', folder, 'handler.ts');
       if (!existsSync(handler)) return false;
       const source = readFileSync(handler, 'utf8');
-      return /executionRecordReader|stepVerifier|createRootCredentialsHandler/.test(source);
+      return /executionRecordReader|stepVerifier|rootCredentialsLambda/.test(source);
     });
     expect([...RECORD_READING_FOLDERS].sort()).toEqual(checking.sort());
     expect(trustStatements(reader)[0]?.Condition).toEqual({

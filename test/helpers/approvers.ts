@@ -61,3 +61,36 @@ export function expectToolingRequest(
     },
   });
 }
+
+/** The people of a two-person-rule test and how their decisions are recorded (the suite's fixtures). */
+export interface TwoPersonRuleFixtures {
+  alice: string;
+  bob: string;
+  requester: string;
+  decision: (approver: string, verdict?: string) => string;
+}
+
+/**
+ * The refusals of a step that needs two distinct allow-listed approvers other than the requester. `refused`
+ * runs the step with the recorded approvals and expects an ApprovalRuleError with the message, nothing done.
+ */
+export function twoPersonRuleCases(
+  refused: (recorded: { approvers?: string[]; decisions?: string[] }, message: RegExp) => Promise<void>,
+  { alice, bob, requester, decision }: TwoPersonRuleFixtures,
+): void {
+  it('refuses one approver', async () => {
+    await refused({ approvers: [alice] }, /2 distinct approvers are required, 1 approved/);
+  });
+
+  it('refuses the same approver twice', async () => {
+    await refused({ approvers: [alice, alice] }, /2 distinct approvers are required, 1 approved/);
+  });
+
+  it("does not count the requester's own approval", async () => {
+    await refused({ approvers: [requester, alice] }, /not counted: the requester .*carol/);
+  });
+
+  it('counts only Approve decisions', async () => {
+    await refused({ decisions: [decision(alice), decision(bob, 'Reject')] }, /1 approved/);
+  });
+}

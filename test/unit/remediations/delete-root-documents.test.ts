@@ -17,10 +17,10 @@ import { EXECUTION_ID, MANAGEMENT_ROLE_ARN } from './root-session-fixtures';
 
 const cases = [
   {
-    folder: accessKeysConfig.FOLDER,
+    folder: accessKeysConfig.CONFIG.folder,
     module: accessKeys,
-    config: accessKeysConfig,
-    load: accessKeysConfig.loadDeleteRootAccessKeysConfig,
+    config: accessKeysConfig.CONFIG,
+    load: accessKeysConfig.CONFIG.load,
     name: 'RootGuard-DeleteRootAccessKeys',
     functionParameter: 'DeleteRootAccessKeysFunctionName',
     functionName: 'rootguard-delete-root-access-keys',
@@ -30,10 +30,10 @@ const cases = [
     scope: ['accessKeys'],
   },
   {
-    folder: credentialsConfig.FOLDER,
+    folder: credentialsConfig.CONFIG.folder,
     module: credentials,
-    config: credentialsConfig,
-    load: credentialsConfig.loadDeleteRootCredentialsConfig,
+    config: credentialsConfig.CONFIG,
+    load: credentialsConfig.CONFIG.load,
     name: 'RootGuard-DeleteRootCredentials',
     functionParameter: 'DeleteRootCredentialsFunctionName',
     functionName: 'rootguard-delete-root-credentials',
@@ -49,7 +49,7 @@ describe.each(cases)('$name', (c) => {
 
   it('is the document the Lambda accepts executions of', () => {
     expect(doc.name).toBe(c.name);
-    expect(c.config.DEFAULT_DOCUMENT_NAME).toBe(c.name);
+    expect(c.config.defaultDocumentName).toBe(c.name);
     expect(c.module.REMEDIATION.folder).toBe(c.folder);
     expect(c.module.REMEDIATION.scope).toEqual(c.scope);
   });
@@ -58,7 +58,7 @@ describe.each(cases)('$name', (c) => {
     expect(mainSteps.map((s) => [s.name, s.action])).toEqual([
       [c.report, 'aws:invokeLambdaFunction'],
       ['ChooseDryRunOrDeletion', 'aws:branch'],
-      [c.module.APPROVAL_STEP, 'aws:approve'],
+      [c.module.REMEDIATION.approvalStep, 'aws:approve'],
       [c.remove, 'aws:invokeLambdaFunction'],
     ]);
     expect(step('ChooseDryRunOrDeletion')).toMatchObject({
@@ -66,7 +66,7 @@ describe.each(cases)('$name', (c) => {
       inputs: {
         Choices: [
           {
-            NextStep: c.module.APPROVAL_STEP,
+            NextStep: c.module.REMEDIATION.approvalStep,
             And: [
               { Variable: '{{ DryRun }}', StringEquals: 'false' },
               // A member-account run files a request in the report step (route "requested") and ends.
@@ -94,8 +94,8 @@ describe.each(cases)('$name', (c) => {
   });
 
   it(`asks for ${c.approvals} approval(s), aborting on rejection or timeout`, () => {
-    const approve = step(c.module.APPROVAL_STEP);
-    expect(c.module.REQUIRED_APPROVERS).toBe(c.approvals);
+    const approve = step(c.module.REMEDIATION.approvalStep);
+    expect(c.module.REMEDIATION.requiredApprovers).toBe(c.approvals);
     expect(approve?.inputs).toMatchObject({
       MinRequiredApprovals: c.approvals,
       Approvers: '{{ Approvers }}',
@@ -114,8 +114,7 @@ describe.each(cases)('$name', (c) => {
   });
 
   it('defaults DryRun to what the Lambda assumes when the record omits it', () => {
-    expect(parameters.DryRun?.default).toBe(String(c.module.DEFAULT_DRY_RUN));
-    expect(c.module.REMEDIATION.defaultDryRun).toBe(c.module.DEFAULT_DRY_RUN);
+    expect(parameters.DryRun?.default).toBe(String(c.module.REMEDIATION.defaultDryRun));
   });
 
   it.each([
@@ -160,7 +159,7 @@ describe.each(cases)('$name', (c) => {
         c.load({
           MANAGEMENT_ROLE_ARN: '',
           AWS_REGION: 'eu-west-1',
-          [c.config.DOCUMENT_NAME_VARIABLE]: 'Test-Doc',
+          [c.config.documentNameVariable]: 'Test-Doc',
         }),
       ).toMatchObject({
         managementRoleArn: undefined,

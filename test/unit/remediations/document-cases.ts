@@ -8,6 +8,7 @@ import { loadDocument, type RemediationDocument } from '../../../remediations/li
 import {
   DEFAULT_SEVERITY,
   DESCRIPTION_MAX,
+  type OpsItemTask,
   SEVERITY_PATTERN,
   TITLE_MAX,
 } from '../../../remediations/lib/ops-item';
@@ -89,10 +90,25 @@ export function expectOneOpsItemStep(doc: RemediationDocument): void {
   expect(doc.content.outputs).toEqual(['OpenOpsItem.Payload']);
 }
 
-/** The OpsItem text of a request-* checklist for MEMBER_ACCOUNT: names the account, fits CreateOpsItem's limits. */
-export function expectOpsItemText(description: string, title: string, expectedTitle: string): void {
-  expect(description).toContain(`AWS account ${MEMBER_ACCOUNT}`);
-  expect(description.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
-  expect(title).toBe(expectedTitle);
-  expect(title.length).toBeLessThanOrEqual(TITLE_MAX);
+/**
+ * The cases every request-* checklist answers, for MEMBER_ACCOUNT: it asks for each step of `asks` (what, text),
+ * names the account, has the expected title and fits CreateOpsItem's limits.
+ */
+export function checklistCases(
+  task: Pick<OpsItemTask, 'title' | 'description'>,
+  expected: { asks: [string, RegExp][]; title: string },
+): void {
+  const description = task.description(MEMBER_ACCOUNT);
+
+  it.each(expected.asks)('asks for %s', (_what, text) => {
+    expect(description).toMatch(text);
+  });
+
+  it('names the account and fits the CreateOpsItem limits', () => {
+    const title = task.title(MEMBER_ACCOUNT);
+    expect(description).toContain(`AWS account ${MEMBER_ACCOUNT}`);
+    expect(description.length).toBeLessThanOrEqual(DESCRIPTION_MAX);
+    expect(title).toBe(expected.title);
+    expect(title.length).toBeLessThanOrEqual(TITLE_MAX);
+  });
 }

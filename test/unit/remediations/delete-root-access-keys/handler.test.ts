@@ -8,7 +8,7 @@ import {
 import { GetAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError } from '../../../../lib/errors';
-import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-access-keys/config';
+import { CONFIG } from '../../../../remediations/delete-root-access-keys/config';
 import { createDeleteRootAccessKeysHandler } from '../../../../remediations/delete-root-access-keys/handler';
 import {
   ApprovalRuleError,
@@ -40,7 +40,7 @@ import {
 } from '../root-session-fixtures';
 
 const DELETE_ROOT: DeleteRootHandlerOptions = {
-  documentName: DEFAULT_DOCUMENT_NAME,
+  documentName: CONFIG.defaultDocumentName,
   create: createDeleteRootAccessKeysHandler,
   approvers: [ALICE],
   enabledFeatures: ['RootCredentialsManagement'],

@@ -11,9 +11,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError } from '../../../../lib/errors';
-import { DEFAULT_DOCUMENT_NAME } from '../../../../remediations/delete-root-credentials/config';
+import { CONFIG } from '../../../../remediations/delete-root-credentials/config';
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
+import { twoPersonRuleCases } from '../../../helpers/approvers';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import {
   type DeleteRootHandlerOptions,
@@ -45,7 +46,7 @@ import {
 } from '../root-session-fixtures';
 
 const DELETE_ROOT: DeleteRootHandlerOptions = {
-  documentName: DEFAULT_DOCUMENT_NAME,
+  documentName: CONFIG.defaultDocumentName,
   create: createDeleteRootCredentialsHandler,
   approvers: [ALICE, BOB],
   enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
@@ -206,21 +207,7 @@ describe('delete-root-credentials handler', () => {
       expect(deletionCalls()).toEqual([]);
     };
 
-    it('refuses one approver', async () => {
-      await refused({ approvers: [ALICE] }, /2 distinct approvers are required, 1 approved/);
-    });
-
-    it('refuses the same approver twice', async () => {
-      await refused({ approvers: [ALICE, ALICE] }, /2 distinct approvers are required, 1 approved/);
-    });
-
-    it("does not count the requester's own approval", async () => {
-      await refused({ approvers: [REQUESTER, ALICE] }, /not counted: the requester .*carol/);
-    });
-
-    it('counts only Approve decisions', async () => {
-      await refused({ decisions: [decision(ALICE), decision(BOB, 'Reject')] }, /1 approved/);
-    });
+    twoPersonRuleCases(refused, { alice: ALICE, bob: BOB, requester: REQUESTER, decision });
   });
 
   describe('refusals before any change', () => {

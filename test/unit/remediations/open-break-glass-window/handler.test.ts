@@ -18,6 +18,7 @@ import {
   createOpenWindowHandler,
   type OpenWindowHandler,
 } from '../../../../remediations/open-break-glass-window/handler';
+import { twoPersonRuleCases } from '../../../helpers/approvers';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { useSdkMocks } from '../../../helpers/sdk-mocks';
@@ -185,21 +186,7 @@ describe('open-break-glass-window handler', () => {
       expect(dynamoMock).not.toHaveReceivedCommand(PutCommand);
     };
 
-    it('rejects a window with one approver', async () => {
-      await rejects({ approvers: [ALICE] }, /2 distinct approvers are required, 1 approved/);
-    });
-
-    it('rejects a window approved twice by the same principal', async () => {
-      await rejects({ approvers: [ALICE, ALICE] }, /2 distinct approvers are required, 1 approved/);
-    });
-
-    it("does not count the requester's approval of their own request", async () => {
-      await rejects({ approvers: [REQUESTER, ALICE] }, /not counted: the requester .*carol/);
-    });
-
-    it('counts only Approve decisions', async () => {
-      await rejects({ decisions: [decision(ALICE), decision(BOB, 'Reject')] }, /1 approved/);
-    });
+    twoPersonRuleCases(rejects, { alice: ALICE, bob: BOB, requester: REQUESTER, decision });
 
     it('records every approver, including a third, when two others approved', async () => {
       const carl = ALICE.replace('alice', 'carl');

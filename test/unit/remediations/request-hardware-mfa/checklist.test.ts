@@ -4,29 +4,20 @@ import {
   opsItemTitle,
 } from '../../../../remediations/request-hardware-mfa/checklist';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
-import { expectOpsItemText } from '../document-cases';
+import { checklistCases } from '../document-cases';
 
 describe('the hardware MFA checklist', () => {
-  const description = opsItemDescription(MEMBER_ACCOUNT);
-
-  it.each([
-    ['two FIDO security keys', /two FIDO security keys/],
-    ['registering the primary key on root', /register the primary key/],
-    ['registering the backup key too', /Register the backup key on the same root user/],
-    ['storing the keys apart', /Store the two keys apart, in separate secure locations/],
-    ['dual-person retrieval', /Dual-person retrieval/],
-    ['documenting the procedure', /Document the procedure/],
-    ['removing virtual MFA', /Remove any virtual MFA device/],
-  ])('asks for %s', (_what, text) => {
-    expect(description).toMatch(text);
-  });
-
-  it('names the account and fits the CreateOpsItem limits', () => {
-    expectOpsItemText(
-      description,
-      opsItemTitle(MEMBER_ACCOUNT),
-      `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`,
-    );
+  checklistCases(HARDWARE_MFA_TASK, {
+    asks: [
+      ['two FIDO security keys', /two FIDO security keys/],
+      ['registering the primary key on root', /register the primary key/],
+      ['registering the backup key too', /Register the backup key on the same root user/],
+      ['storing the keys apart', /Store the two keys apart, in separate secure locations/],
+      ['dual-person retrieval', /Dual-person retrieval/],
+      ['documenting the procedure', /Document the procedure/],
+      ['removing virtual MFA', /Remove any virtual MFA device/],
+    ],
+    title: `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`,
   });
 });
 

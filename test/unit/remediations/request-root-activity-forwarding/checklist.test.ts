@@ -9,7 +9,7 @@ import {
   ROOT_ACTIVITY_FORWARDING_TASK,
 } from '../../../../remediations/request-root-activity-forwarding/checklist';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
-import { expectOpsItemText } from '../document-cases';
+import { checklistCases } from '../document-cases';
 
 type Template = {
   Parameters: Record<string, unknown>;
@@ -21,38 +21,29 @@ const member = template('member-account.yaml');
 const forwarding = template('member-forwarding.yaml');
 
 describe('the root activity forwarding checklist', () => {
-  const description = opsItemDescription(MEMBER_ACCOUNT);
-
-  it.each([
-    [
-      'checking the forwarding StackSet instances of the account',
-      /list-stack-instances --stack-set-name rootguard-member-forwarding --stack-instance-account 222222222222/,
+  checklistCases(ROOT_ACTIVITY_FORWARDING_TASK, {
+    asks: [
+      [
+        'checking the forwarding StackSet instances of the account',
+        /list-stack-instances --stack-set-name rootguard-member-forwarding --stack-instance-account 222222222222/,
+      ],
+      [
+        'checking the forwarding role with CentralEventBusArn',
+        /rootguard-member instance .*CentralEventBusArn/,
+      ],
+      [
+        'adding the missing Regions',
+        /create-stack-instances --stack-set-name rootguard-member-forwarding --regions/,
+      ],
+      [
+        'confirming the rules receive read-only calls in each Region',
+        /in each Region named: aws events describe-rule --name rootguard-root-api-call .*State ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS/,
+      ],
+      ['confirming the central bus target', /list-targets-by-rule .*central bus ARN/],
+      ['sending a test event', /Send a test event: aws events test-event-pattern/],
+      ['re-evaluating the Config rule', /Re-evaluate the root-activity-alerting Config rule/],
     ],
-    [
-      'checking the forwarding role with CentralEventBusArn',
-      /rootguard-member instance .*CentralEventBusArn/,
-    ],
-    [
-      'adding the missing Regions',
-      /create-stack-instances --stack-set-name rootguard-member-forwarding --regions/,
-    ],
-    [
-      'confirming the rules receive read-only calls in each Region',
-      /in each Region named: aws events describe-rule --name rootguard-root-api-call .*State ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS/,
-    ],
-    ['confirming the central bus target', /list-targets-by-rule .*central bus ARN/],
-    ['sending a test event', /Send a test event: aws events test-event-pattern/],
-    ['re-evaluating the Config rule', /Re-evaluate the root-activity-alerting Config rule/],
-  ])('asks for %s', (_what, text) => {
-    expect(description).toMatch(text);
-  });
-
-  it('names the account and fits the CreateOpsItem limits', () => {
-    expectOpsItemText(
-      description,
-      opsItemTitle(MEMBER_ACCOUNT),
-      `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`,
-    );
+    title: `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`,
   });
 
   it('names the rules member-forwarding.yaml and the parameter member-account.yaml really have', () => {
@@ -70,6 +61,9 @@ describe('the root activity forwarding checklist', () => {
       id: 'root-activity-forwarding',
       ruleId: 'root-activity-alerting',
     });
-    expect(ROOT_ACTIVITY_FORWARDING_TASK.description(MEMBER_ACCOUNT)).toBe(description);
+    expect(ROOT_ACTIVITY_FORWARDING_TASK.description(MEMBER_ACCOUNT)).toBe(
+      opsItemDescription(MEMBER_ACCOUNT),
+    );
+    expect(ROOT_ACTIVITY_FORWARDING_TASK.title(MEMBER_ACCOUNT)).toBe(opsItemTitle(MEMBER_ACCOUNT));
   });
 });
