@@ -4,7 +4,7 @@
  */
 import type { AwsSecurityFinding, SeverityLabel } from '@aws-sdk/client-securityhub';
 import { oneLine } from '../lib/escape';
-import { ACCOUNT_ID_PATTERN, type Partition, partitionForRegion, partitionFromArn } from '../lib/partition';
+import { accountOfArn, type Partition, partitionForRegion, partitionFromArn } from '../lib/partition';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 export const PRODUCT_NAME = 'rootguard';
@@ -57,8 +57,8 @@ export function importTargetFromFunctionArn(
   invokedFunctionArn: string | undefined,
   securityHubRegion: string,
 ): ImportTarget | undefined {
-  const importerAccountId = invokedFunctionArn?.split(':')[4];
-  if (importerAccountId === undefined || !ACCOUNT_ID_PATTERN.test(importerAccountId)) return undefined;
+  const importerAccountId = accountOfArn(invokedFunctionArn);
+  if (importerAccountId === undefined) return undefined;
   return {
     partition: partitionFromArn(invokedFunctionArn) ?? partitionForRegion(securityHubRegion),
     region: securityHubRegion,

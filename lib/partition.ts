@@ -25,3 +25,9 @@ export function roleArn(partition: Partition, accountId: string, roleName: strin
 }
 
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+/** The account field of an ARN (`arn:partition:service:region:account:resource`), if it is 12 digits. */
+export function accountOfArn(arn: string | undefined): string | undefined {
+  const account = arn?.split(':')[4];
+  return account !== undefined && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
+}

@@ -25,7 +25,7 @@ import { logger, metrics } from './logger';
 import { buildOrgSnapshot, isOrganizationMember, type OrgSnapshot } from './org-snapshot';
 import { type OrgSnapshotReader, orgSnapshotReaderFromEnv } from './org-snapshot-store';
 import { executionRoleNameOf, parseRuleParameters, type RuleParameters } from './parameters';
-import { ACCOUNT_ID_PATTERN, type Partition, roleArn } from './partition';
+import { accountOfArn, type Partition, roleArn } from './partition';
 import { putEvaluations } from './put-evaluations';
 import { loadRuleMetadata, type RuleMetadata } from './rule-metadata';
 
@@ -235,12 +235,6 @@ async function judge<F, P>(
 }
 
 // ---- The membership guard ----------------------------------------------------------------------------
-
-/** The account field of an ARN (`arn:partition:service:region:account:resource`), if it is 12 digits. */
-export function accountOfArn(arn: string | undefined): string | undefined {
-  const account = arn?.split(':')[4];
-  return account !== undefined && ACCOUNT_ID_PATTERN.test(account) ? account : undefined;
-}
 
 export type Membership =
   | { accepted: true; snapshot: OrgSnapshot | undefined }
