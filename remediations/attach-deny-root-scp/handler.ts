@@ -36,7 +36,7 @@ import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
 import { partitionForRegion } from '../../lib/partition';
 import { stepVerifier } from '../lib/automation-execution';
-import { type FiledRequest, fileToolingRequest, startedBy } from '../lib/member-request';
+import { type FiledRequest, fileToolingRequest } from '../lib/member-request';
 import { type RemediationMetrics, remediationStep } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { type AttachResult, attachDenyRootScp } from './attach';
@@ -136,16 +136,12 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
     if (checked.where === 'member') {
       // A member-account run only asks (member-request.ts): for its own account, account-level, nothing read
       // from Organizations. TargetId, PolicyName and AllowOrganizationalTarget keep their defaults there.
-      const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
+      return fileToolingRequest(factory.client(SSMClient), config.approvals, {
         documentName: config.documentName,
         accountId: payload.accountId,
         memberExecutionId: payload.executionId,
+        requestedBy: checked.requestedBy,
       });
-      logger.info('Member-account run: request filed', {
-        requestExecutionId: filed.requestExecutionId,
-        startedBy: startedBy(checked.requestedBy),
-      });
-      return filed;
     }
     clearOrgCache();
     const client = await organizationsClient(payload.accountId);

@@ -22,6 +22,7 @@
  */
 import { type SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { awsCall, CollectError } from '../../lib/errors';
+import { logger } from '../../lib/logger';
 import type { ApprovalSettings } from './env';
 import { InvalidRemediationConfigError } from './errors';
 
@@ -41,18 +42,21 @@ export interface RequestToFile {
   documentName: string;
   accountId: string;
   memberExecutionId: string;
-  /** Document parameters beyond AutomationAssumeRole, AccountId, DryRun, Approvers and ApprovalNotificationArn. */
-  parameters?: Record<string, string[]>;
+  /** Who started the member-account run, as its record says (the execution record's ExecutedBy): logged only. */
+  requestedBy: string | undefined;
 }
 
 /** Who a member-account run was started by, as far as the record says: logged, never trusted. */
-export function startedBy(executedBy: string | undefined): 'aws-config' | 'other' {
+function startedBy(executedBy: string | undefined): 'aws-config' | 'other' {
   return /:assumed-role\/AWSServiceRoleForConfig(Remediation)?\//.test(executedBy ?? '')
     ? 'aws-config'
     : 'other';
 }
 
-/** Starts the tooling-account execution that stands for a member-account run (idempotent per member run). */
+/**
+ * Starts the tooling-account execution that stands for a member-account run (idempotent per member run) and
+ * logs it.
+ */
 export async function fileToolingRequest(
   ssm: SSMClient,
   settings: ApprovalSettings,
@@ -77,7 +81,6 @@ export async function fileToolingRequest(
         DocumentName: documentName,
         ClientToken: memberExecutionId,
         Parameters: {
-          ...request.parameters,
           AutomationAssumeRole: [settings.automationRoleArn as string],
           AccountId: [accountId],
           DryRun: ['false'],
@@ -93,6 +96,10 @@ export async function fileToolingRequest(
       accountId,
     });
   }
+  logger.info('Member-account run: request filed', {
+    requestExecutionId: out.AutomationExecutionId,
+    startedBy: startedBy(request.requestedBy),
+  });
   return {
     status: 'requested',
     route: 'requested',

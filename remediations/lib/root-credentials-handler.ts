@@ -32,7 +32,7 @@ import { ClientFactory } from '../../lib/clients';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from './automation-execution';
-import { type FiledRequest, fileToolingRequest, startedBy } from './member-request';
+import { type FiledRequest, fileToolingRequest } from './member-request';
 import { type RemediationMetrics, remediationStep } from './refusals';
 import { deleteRootCredentials } from './root-credential-deletion';
 import { listRootCredentials, type RootCredentialKind } from './root-credential-inventory';
@@ -146,16 +146,12 @@ export function createRootCredentialsHandler(
     const checked = await authorised(payload);
     if (checked.where === 'member') {
       // A member-account run only asks (member-request.ts): no root session is opened for it.
-      const filed = await fileToolingRequest(factory.client(SSMClient), config.approvals, {
+      return fileToolingRequest(factory.client(SSMClient), config.approvals, {
         documentName: config.documentName,
         accountId,
         memberExecutionId: executionId,
+        requestedBy: checked.requestedBy,
       });
-      logger.info('Member-account run: request filed', {
-        requestExecutionId: filed.requestExecutionId,
-        startedBy: startedBy(checked.requestedBy),
-      });
-      return filed;
     }
     const { approvers, requestedBy } = checked;
 
