@@ -9,6 +9,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { errorMessage } from '../lib/errors';
+import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
 import { heartbeatWiringFromEnv } from './config';
@@ -69,9 +70,4 @@ export function createSilenceCheck(deps: CheckDeps) {
     });
 }
 
-let check: ReturnType<typeof createSilenceCheck> | undefined;
-
-export const handler = () => {
-  check ??= createSilenceCheck(heartbeatWiringFromEnv());
-  return check();
-};
+export const handler = lazyHandler(() => createSilenceCheck(heartbeatWiringFromEnv()));

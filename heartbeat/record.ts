@@ -7,6 +7,7 @@
  * thrown: nothing would be gained by retrying it.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { isOrganizationMember } from '../lib/org-snapshot';
 import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
@@ -57,9 +58,4 @@ export function createHeartbeatRecorder(deps: RecorderDeps) {
     });
 }
 
-let recorder: ReturnType<typeof createHeartbeatRecorder> | undefined;
-
-export const handler = (event: unknown) => {
-  recorder ??= createHeartbeatRecorder(heartbeatWiringFromEnv());
-  return recorder(event);
-};
+export const handler = lazyHandler(() => createHeartbeatRecorder(heartbeatWiringFromEnv()));

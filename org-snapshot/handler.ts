@@ -28,6 +28,7 @@ import * as z from 'zod';
 import { ClientFactory } from '../lib/clients';
 import { OrgSnapshotLeaseHeldError, RootGuardError } from '../lib/errors';
 import { InvalidEventError, parseEvent } from '../lib/event-validation';
+import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { buildOrgSnapshot } from '../lib/org-snapshot';
 import { DynamoDbSnapshotLease, type SnapshotLease } from '../lib/org-snapshot-lease';
@@ -203,10 +204,7 @@ export function builderDepsFromEnv(env: NodeJS.ProcessEnv = process.env): OrgSna
   };
 }
 
-let fromEnv: OrgSnapshotBuilderHandler | undefined;
-
 /** The Lambda entry point: dependencies read from the environment on first use, then reused while warm. */
-export const handler: OrgSnapshotBuilderHandler = (event, context) => {
-  fromEnv ??= createOrgSnapshotBuilder(builderDepsFromEnv());
-  return fromEnv(event, context);
-};
+export const handler: OrgSnapshotBuilderHandler = lazyHandler(() =>
+  createOrgSnapshotBuilder(builderDepsFromEnv()),
+);
