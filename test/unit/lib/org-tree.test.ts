@@ -42,13 +42,14 @@ function mockOrganization(scpStatus: 'ENABLED' | 'PENDING_DISABLE' | 'NOT_LISTED
 
 /** MEMBER_ACCOUNT → OU_PROD → OU_WORKLOADS → root. */
 function mockTree() {
-  orgMock
-    .on(ListParentsCommand, { ChildId: MEMBER_ACCOUNT })
-    .resolves({ Parents: [{ Id: OU_PROD, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: OU_PROD })
-    .resolves({ Parents: [{ Id: OU_WORKLOADS, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: OU_WORKLOADS })
-    .resolves({ Parents: [{ Id: ORG_ROOT_ID, Type: 'ROOT' }] });
+  const parentOf = [
+    [MEMBER_ACCOUNT, OU_PROD, 'ORGANIZATIONAL_UNIT'],
+    [OU_PROD, OU_WORKLOADS, 'ORGANIZATIONAL_UNIT'],
+    [OU_WORKLOADS, ORG_ROOT_ID, 'ROOT'],
+  ] as const;
+  for (const [child, parent, type] of parentOf) {
+    orgMock.on(ListParentsCommand, { ChildId: child }).resolves({ Parents: [{ Id: parent, Type: type }] });
+  }
 }
 
 function mockPolicies() {
