@@ -9,13 +9,18 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { clearOrgCache, ORG_CACHE_TTL_MS, OrgReader } from '../../../lib/org-tree';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, ORG_ROOT_ID } from '../../helpers/constants';
+import {
+  MANAGEMENT_ACCOUNT,
+  MEMBER_ACCOUNT,
+  ORG_ID,
+  ORG_ROOT_ID,
+  OU_PROD,
+  OU_WORKLOADS,
+} from '../../helpers/constants';
 import { useMockedClient } from '../../helpers/sdk-mocks';
 
 const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
 
-const OU_WORKLOADS = 'ou-ab12-workload';
-const OU_PROD = 'ou-ab12-prod0001';
 const POLICY_DENY_ROOT = 'p-denyroot1';
 const POLICY_FULL_ACCESS = 'p-FullAWSAccess';
 const START = Date.parse('2026-11-20T06:00:00.000Z');
