@@ -55,6 +55,24 @@ function handler(): RequestHardwareMfaHandler {
 
 const TITLE = `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`;
 
+/** What the handler returns when it opened the OpsItem of `task`, titled `title`. */
+const created = (task: string, title: string) => ({
+  status: 'created',
+  task,
+  accountId: MEMBER_ACCOUNT,
+  opsItemId: CREATED_OPS_ITEM_ID,
+  title,
+  message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${title}".`,
+});
+
+/** The fields every rootguard OpsItem has, with its title and checklist. */
+const expectedOpsItem = (title: string, description: string) => ({
+  Title: title,
+  Description: description,
+  Source: 'rootguard',
+  Category: 'Security',
+});
+
 beforeEach(() => {
   metrics.recorded = [];
   givenDeployedDocuments(ssmMock);
@@ -71,21 +89,11 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
   it('opens one OpsItem with the hardware MFA checklist when none is open', async () => {
     const result = await handler()(stepPayload());
 
-    expect(result).toEqual({
-      status: 'created',
-      task: 'hardware-mfa',
-      accountId: MEMBER_ACCOUNT,
-      opsItemId: CREATED_OPS_ITEM_ID,
-      title: TITLE,
-      message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${TITLE}".`,
-    });
+    expect(result).toEqual(created('hardware-mfa', TITLE));
     expect(ssmMock).toHaveReceivedCommandTimes(CreateOpsItemCommand, 1);
     const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
-      Title: TITLE,
-      Description: opsItemDescription(MEMBER_ACCOUNT),
-      Source: 'rootguard',
-      Category: 'Security',
+      ...expectedOpsItem(TITLE, opsItemDescription(MEMBER_ACCOUNT)),
       Severity: '2',
       Priority: 2,
     });
@@ -196,21 +204,9 @@ describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard
   it('opens one OpsItem with the forwarding checklist, keyed on root-activity-alerting', async () => {
     const result = await forwarding();
 
-    expect(result).toEqual({
-      status: 'created',
-      task: 'root-activity-forwarding',
-      accountId: MEMBER_ACCOUNT,
-      opsItemId: CREATED_OPS_ITEM_ID,
-      title: FORWARDING_TITLE,
-      message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${FORWARDING_TITLE}".`,
-    });
+    expect(result).toEqual(created('root-activity-forwarding', FORWARDING_TITLE));
     const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({
-      Title: FORWARDING_TITLE,
-      Description: forwardingDescription(MEMBER_ACCOUNT),
-      Source: 'rootguard',
-      Category: 'Security',
-    });
+    expect(input).toMatchObject(expectedOpsItem(FORWARDING_TITLE, forwardingDescription(MEMBER_ACCOUNT)));
     expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-activity-alerting/${MEMBER_ACCOUNT}`);
     expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
       OpsItemFilters: [
