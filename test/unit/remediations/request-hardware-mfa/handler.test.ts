@@ -22,6 +22,7 @@ import {
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
+import { awsError, expectRejection } from '../../../helpers/rejection';
 import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import { READER_ROLE_NAME } from '../root-session-fixtures';
 import {
@@ -180,18 +181,20 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
   });
 
   it('names ssm:CreateOpsItem when the role may not create OpsItems', async () => {
-    ssmMock
-      .on(CreateOpsItemCommand)
-      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
-    const run = handler()(stepPayload());
-    await expect(run).rejects.toThrow(AccessDeniedError);
-    await expect(run).rejects.toThrow(/Access denied calling ssm:CreateOpsItem in account 222222222222/);
+    ssmMock.on(CreateOpsItemCommand).rejects(awsError('AccessDeniedException', 'no'));
+    await expectRejection(
+      handler()(stepPayload()),
+      AccessDeniedError,
+      /Access denied calling ssm:CreateOpsItem in account 222222222222/,
+    );
   });
 
   it('rejects a payload the document could not have sent', async () => {
-    const run = handler()(stepPayload({ severity: '5' }));
-    await expect(run).rejects.toThrow(InvalidStepPayloadError);
-    await expect(run).rejects.toThrow(/severity: expected an OpsItem severity, 1 to 4/);
+    await expectRejection(
+      handler()(stepPayload({ severity: '5' })),
+      InvalidStepPayloadError,
+      /severity: expected an OpsItem severity, 1 to 4/,
+    );
     expect(ssmMock.calls()).toHaveLength(0);
   });
 });
@@ -245,9 +248,11 @@ describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard
   });
 
   it('rejects a task it does not serve', async () => {
-    const run = handler()(stepPayload({ task: 'delete-everything' }));
-    await expect(run).rejects.toThrow(InvalidStepPayloadError);
-    await expect(run).rejects.toThrow(/task: expected one of hardware-mfa, root-activity-forwarding/);
+    await expectRejection(
+      handler()(stepPayload({ task: 'delete-everything' })),
+      InvalidStepPayloadError,
+      /task: expected one of hardware-mfa, root-activity-forwarding/,
+    );
     expect(ssmMock.calls()).toHaveLength(0);
   });
 
