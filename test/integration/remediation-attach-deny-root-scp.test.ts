@@ -33,6 +33,7 @@ import { givenDeployedDocuments } from '../helpers/deployed-documents';
 import {
   createEmulatedOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
+  expectEvaluation,
   judgeRootDenyScp,
 } from '../helpers/emulated-org';
 import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
@@ -122,9 +123,9 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     const { Tags } = await o.org.send(new ListTagsForResourceCommand({ ResourceId: first.policyId }));
     expect(Tags).toEqual([{ Key: 'app', Value: 'rootguard' }]);
 
-    const evaluation = await judge(o.accounts.prod);
-    expect(evaluation?.complianceType).toBe('COMPLIANT');
-    expect(evaluation?.annotation).toContain(
+    await expectEvaluation(
+      judge(o.accounts.prod),
+      'COMPLIANT',
       `${first.policyId} (${DEFAULT_POLICY_NAME}) on the account itself`,
     );
   });
@@ -147,9 +148,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     });
     expect(await customerScps(o.org)).toHaveLength(1);
     expect(await attachedScpIds(o.org, o.ous.sandbox)).toEqual([onAccount.policyId]);
-    const evaluation = await judge(o.accounts.sandbox);
-    expect(evaluation?.complianceType).toBe('COMPLIANT');
-    expect(evaluation?.annotation).toContain(`OU ${o.ous.sandbox}`);
+    await expectEvaluation(judge(o.accounts.sandbox), 'COMPLIANT', `OU ${o.ous.sandbox}`);
   });
 
   it('reuses a deny-root SCP someone created earlier instead of making a second copy', async () => {
