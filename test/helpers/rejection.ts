@@ -1,5 +1,5 @@
-/** An error as the SDK throws it for an AWS error code: `mock.on(Command).rejects(awsError('AccessDeniedException'))`. */
-export const awsError = (name: string, message = name): Error => Object.assign(new Error(message), { name });
+/** An error as the SDK throws it for an AWS error code: `mock.on(Command).rejects(sdkError('AccessDeniedException', 'no'))`. */
+export const sdkError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
 
 /** Expects `run` to reject with an error of class `type` whose message matches `message`. */
 export async function expectRejection(

@@ -21,7 +21,7 @@ import {
 import { twoPersonRuleCases } from '../../../helpers/approvers';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
-import { awsError, expectRejection } from '../../../helpers/rejection';
+import { expectRejection, sdkError } from '../../../helpers/rejection';
 import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import {
   ALERT_TOPIC_ARN,
@@ -273,7 +273,7 @@ describe('open-break-glass-window handler', () => {
     });
 
     it('names ssm:GetAutomationExecution when the role may not read the record', async () => {
-      ssmMock.on(GetAutomationExecutionCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+      ssmMock.on(GetAutomationExecutionCommand).rejects(sdkError('AccessDeniedException', 'not authorized'));
 
       await expectRejection(handler()(stepPayload()), AccessDeniedError, /ssm:GetAutomationExecution/);
     });
@@ -322,14 +322,14 @@ describe('open-break-glass-window handler', () => {
 
   describe('failures', () => {
     it('fails the step, recording nothing, when the notice cannot be published', async () => {
-      snsMock.on(PublishCommand).rejects(awsError('NotFoundException', 'topic gone'));
+      snsMock.on(PublishCommand).rejects(sdkError('NotFoundException', 'topic gone'));
 
       await expectRejection(handler()(stepPayload()), CollectError, /sns:Publish in account 222222222222/);
       expect(dynamoMock).not.toHaveReceivedCommand(PutCommand);
     });
 
     it('fails with a typed error naming dynamodb:PutItem when the write fails', async () => {
-      dynamoMock.on(PutCommand).rejects(awsError('InternalServerError', 'table busy'));
+      dynamoMock.on(PutCommand).rejects(sdkError('InternalServerError', 'table busy'));
 
       await expectRejection(
         handler()(stepPayload()),
@@ -339,13 +339,13 @@ describe('open-break-glass-window handler', () => {
     });
 
     it('names a missing write permission as access denied', async () => {
-      dynamoMock.on(PutCommand).rejects(awsError('AccessDeniedException', 'no'));
+      dynamoMock.on(PutCommand).rejects(sdkError('AccessDeniedException', 'no'));
 
       await expect(handler()(stepPayload())).rejects.toThrow(AccessDeniedError);
     });
 
     it('fails with a typed error naming dynamodb:Query when the lookup fails', async () => {
-      dynamoMock.on(QueryCommand).rejects(awsError('InternalServerError', 'down'));
+      dynamoMock.on(QueryCommand).rejects(sdkError('InternalServerError', 'down'));
 
       const run = handler()(stepPayload());
 

@@ -22,7 +22,7 @@ import {
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
-import { awsError, expectRejection } from '../../../helpers/rejection';
+import { expectRejection, sdkError } from '../../../helpers/rejection';
 import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import { READER_ROLE_NAME } from '../root-session-fixtures';
 import {
@@ -181,7 +181,7 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
   });
 
   it('names ssm:CreateOpsItem when the role may not create OpsItems', async () => {
-    ssmMock.on(CreateOpsItemCommand).rejects(awsError('AccessDeniedException', 'no'));
+    ssmMock.on(CreateOpsItemCommand).rejects(sdkError('AccessDeniedException', 'no'));
     await expectRejection(
       handler()(stepPayload()),
       AccessDeniedError,
