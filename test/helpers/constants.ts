@@ -6,6 +6,9 @@ export const SECURITY_TOOLING_ACCOUNT = '444444444444';
 
 export const ORG_ID = 'o-exampleorgid';
 export const ORG_ROOT_ID = 'r-ab12';
+/** Two OUs of the example organization: MEMBER_ACCOUNT sits in OU_PROD, inside OU_WORKLOADS. */
+export const OU_WORKLOADS = 'ou-ab12-workload';
+export const OU_PROD = 'ou-ab12-prod0001';
 
 export const REGION = 'eu-west-1';
 export const NOTIFICATION_TIME = '2026-11-20T06:00:00.000Z';

@@ -110,3 +110,14 @@ export async function judgeRootDenyScpByWalk(
   clearOrgCache();
   return (await rootDenyScpByWalk(new OrgReader(clients.client(OrganizationsClient)), accountId, params))[0];
 }
+
+/** Expects root-deny-scp's evaluation to be `complianceType`, its annotation naming each of `annotationParts`. */
+export async function expectEvaluation(
+  judged: Promise<{ complianceType: string; annotation?: string } | undefined>,
+  complianceType: string,
+  ...annotationParts: string[]
+): Promise<void> {
+  const evaluation = await judged;
+  expect(evaluation?.complianceType).toBe(complianceType);
+  for (const part of annotationParts) expect(evaluation?.annotation).toContain(part);
+}

@@ -7,6 +7,13 @@
  * `emulatorClientFactory(region, accountId)` add the header; without it, calls land in the default account.
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { ClientFactory, type ClientOptions } from '../../lib/clients';
 
 /** moto's default account: the one every request without an account header or assumed-role key lands in. */
@@ -125,4 +132,39 @@ export async function createBreakGlassTable(dynamodb: DynamoDBClient, tableName:
       ],
     }),
   );
+}
+
+/** A queue on the emulator: its URL and ARN, and a way to read everything that reached it. */
+export interface EmulatedQueue {
+  url: string;
+  arn: string;
+  /** Every message on the queue (moto delivers at once; a short poll ends when the queue is drained). */
+  drain(): Promise<Message[]>;
+}
+
+export async function createEmulatedQueue(sqs: SQSClient, name: string): Promise<EmulatedQueue> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  if (!QueueUrl || !Attributes?.QueueArn) throw new Error(`queue ${name} was not created`);
+  return {
+    url: QueueUrl,
+    arn: Attributes.QueueArn,
+    drain: async () => {
+      const messages: Message[] = [];
+      for (;;) {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        if (!out.Messages?.length) return messages;
+        messages.push(...out.Messages);
+      }
+    },
+  };
 }

@@ -110,7 +110,7 @@ export const throttledAnnotation = (action: string, error: string, accountId = M
   `Account ${accountId}: could not be evaluated, Throttled calling ${action} in account ${accountId} after retries (${error}).`;
 
 /** An error as the SDK throws it: what lib/errors.ts recognises is the name. */
-export const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name });
+export { sdkError } from './rejection';
 
 /** A Lambda context of a rule function deployed in `accountId` (single-account mode when it is the evaluated one). */
 export const deployedIn = (accountId: string): Partial<Context> => ({

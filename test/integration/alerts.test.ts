@@ -19,13 +19,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { BreakGlassStatus } from '../../alerts/root-activity/break-glass-status';
 import { classifyRootActivity } from '../../alerts/root-activity/classify';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
@@ -36,7 +30,9 @@ import { putWindow } from '../../lib/break-glass-store';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
 import {
   createBreakGlassTable,
+  createEmulatedQueue,
   EMULATOR_REGION,
+  type EmulatedQueue,
   emulatorClient,
   emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
@@ -70,31 +66,7 @@ beforeEach(async () => {
   hub = emulatorClient(SecurityHubClient);
 });
 
-async function createQueue(name: string): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const attributes = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  if (!QueueUrl || !attributes.Attributes?.QueueArn) throw new Error(`queue ${name} was not created`);
-  return { url: QueueUrl, arn: attributes.Attributes.QueueArn };
-}
-
-/** Every message on the queue (moto delivers at once; a short poll ends when the queue is drained). */
-async function drain(queueUrl: string): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (;;) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    if (!out.Messages?.length) return messages;
-    messages.push(...out.Messages);
-  }
-}
+const createQueue = (name: string): Promise<EmulatedQueue> => createEmulatedQueue(sqs, name);
 
 /** The central bus with the deployed patterns, verbatim, as one rule each, delivering to a queue. */
 async function centralBusDeliveringTo(queueArn: string): Promise<void> {
@@ -127,7 +99,7 @@ async function deliveredByTheBus(
   const target = await createQueue('root-activity-target');
   await centralBusDeliveringTo(target.arn);
   await putEvents(ALL_EVENTS.map((name) => asSent(loadEvent(name))));
-  return (await drain(target.url)).map((m) => ({
+  return (await target.drain()).map((m) => ({
     ...(JSON.parse(m.Body ?? 'null') as CloudTrailEvent),
     account: MOTO_DEFAULT_ACCOUNT,
   }));
@@ -219,8 +191,8 @@ describe('alert handler on the emulator', () => {
   }
 
   /** SNS notifications that reached the subscribed queue: subject, message and attributes. */
-  async function notifications(queueUrl: string) {
-    return (await drain(queueUrl)).map((m) => {
+  async function notifications(queue: EmulatedQueue) {
+    return (await queue.drain()).map((m) => {
       const n = JSON.parse(m.Body ?? '{}') as {
         Subject: string;
         Message: string;
@@ -239,7 +211,7 @@ describe('alert handler on the emulator', () => {
     for (const event of delivered) results.push(await invoke(event));
 
     expect(results.map((r) => r.status)).toEqual(delivered.map(() => 'alerted'));
-    const subjects = (await notifications(alerts.url)).map((n) => n.subject).sort();
+    const subjects = (await notifications(alerts)).map((n) => n.subject).sort();
     expect(subjects).toEqual(
       [
         `[rootguard] CRITICAL AssumeRoot session API call iam:DeleteLoginProfile (success) in ${MEMBER_ACCOUNT}`,
@@ -270,7 +242,7 @@ describe('alert handler on the emulator', () => {
     for (const event of delivered) results.push(await invoke(event));
 
     expect(results.map((r) => r.status)).toEqual(delivered.map(() => 'forged'));
-    expect(await notifications(alerts.url)).toEqual([]);
+    expect(await notifications(alerts)).toEqual([]);
     expect((await hub.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
   });
 
@@ -281,7 +253,7 @@ describe('alert handler on the emulator', () => {
     const result = await invoke(loadEvent('root-console-signin-success'));
 
     expect(result).toMatchObject({ status: 'alerted', severity: 'MEDIUM', breakGlass: 'open' });
-    const [notification] = await notifications(alerts.url);
+    const [notification] = await notifications(alerts);
     expect(notification).toMatchObject({
       subject: `[rootguard] MEDIUM root console sign-in (success) in ${MEMBER_ACCOUNT}`,
       severity: 'MEDIUM',
@@ -296,7 +268,7 @@ describe('alert handler on the emulator', () => {
     const result = await invoke(loadEvent('root-console-signin-success'));
 
     expect(result).toMatchObject({ severity: 'CRITICAL', breakGlass: 'lookup-failed' });
-    const [notification] = await notifications(alerts.url);
+    const [notification] = await notifications(alerts);
     expect(notification?.message).toContain(
       'UNKNOWN: the break-glass window lookup failed (Failed calling dynamodb:Query in account 222222222222 (ResourceNotFoundException',
     );
@@ -308,9 +280,9 @@ describe('alert handler on the emulator', () => {
 
     await expect(invoke(malformed)).resolves.toMatchObject({ status: 'invalid' });
 
-    const parked = await drain(invalid.url);
+    const parked = await invalid.drain();
     expect(parked.map((m) => JSON.parse(m.Body ?? 'null'))).toEqual([malformed]);
     expect(parked[0]?.MessageAttributes?.detailType?.StringValue).toBe('AWS Console Sign In via CloudTrail');
-    expect(await notifications(alerts.url)).toEqual([]);
+    expect(await notifications(alerts)).toEqual([]);
   });
 });

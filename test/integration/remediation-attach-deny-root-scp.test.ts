@@ -33,6 +33,7 @@ import { givenDeployedDocuments } from '../helpers/deployed-documents';
 import {
   createEmulatedOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
+  expectEvaluation,
   judgeRootDenyScp,
 } from '../helpers/emulated-org';
 import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
@@ -76,6 +77,12 @@ const request = (accountId: string, overrides: Partial<AttachRequest> = {}): Att
   allowOrganizationalTarget: overrides.allowOrganizationalTarget ?? overrides.targetId !== undefined,
 });
 
+/** Runs the remediation for `accountId` as a fresh invocation would: the organization read anew. */
+const attachFresh = (o: Org, accountId: string, overrides: Partial<AttachRequest> = {}) => {
+  clearOrgCache();
+  return attachDenyRootScp(o.org, request(accountId, overrides), OPTIONS);
+};
+
 const judge = (accountId: string, clients?: ClientFactory) => judgeRootDenyScp(accountId, {}, clients);
 
 /** Customer-managed SCPs in the organization (FullAWSAccess left out). */
@@ -101,10 +108,8 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     const o = await buildOrganization();
     expect((await judge(o.accounts.prod))?.complianceType).toBe('NON_COMPLIANT');
 
-    clearOrgCache();
-    const first = await attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS);
-    clearOrgCache();
-    const second = await attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS);
+    const first = await attachFresh(o, o.accounts.prod);
+    const second = await attachFresh(o, o.accounts.prod);
 
     expect(first).toMatchObject({
       status: 'attached',
@@ -122,23 +127,17 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     const { Tags } = await o.org.send(new ListTagsForResourceCommand({ ResourceId: first.policyId }));
     expect(Tags).toEqual([{ Key: 'app', Value: 'rootguard' }]);
 
-    const evaluation = await judge(o.accounts.prod);
-    expect(evaluation?.complianceType).toBe('COMPLIANT');
-    expect(evaluation?.annotation).toContain(
+    await expectEvaluation(
+      judge(o.accounts.prod),
+      'COMPLIANT',
       `${first.policyId} (${DEFAULT_POLICY_NAME}) on the account itself`,
     );
   });
 
   it('protects every account below the OU it attaches to, reusing the SCP it created before', async () => {
     const o = await buildOrganization();
-    clearOrgCache();
-    const onAccount = await attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS);
-    clearOrgCache();
-    const onSandboxOu = await attachDenyRootScp(
-      o.org,
-      request(o.accounts.sandbox, { targetId: o.ous.sandbox }),
-      OPTIONS,
-    );
+    const onAccount = await attachFresh(o, o.accounts.prod);
+    const onSandboxOu = await attachFresh(o, o.accounts.sandbox, { targetId: o.ous.sandbox });
 
     expect(onSandboxOu).toMatchObject({
       status: 'attached',
@@ -147,9 +146,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     });
     expect(await customerScps(o.org)).toHaveLength(1);
     expect(await attachedScpIds(o.org, o.ous.sandbox)).toEqual([onAccount.policyId]);
-    const evaluation = await judge(o.accounts.sandbox);
-    expect(evaluation?.complianceType).toBe('COMPLIANT');
-    expect(evaluation?.annotation).toContain(`OU ${o.ous.sandbox}`);
+    await expectEvaluation(judge(o.accounts.sandbox), 'COMPLIANT', `OU ${o.ous.sandbox}`);
   });
 
   it('reuses a deny-root SCP someone created earlier instead of making a second copy', async () => {
@@ -164,12 +161,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
     );
     const existingId = existing.Policy?.PolicySummary?.Id as string;
 
-    clearOrgCache();
-    const result = await attachDenyRootScp(
-      o.org,
-      request(o.accounts.prod, { targetId: o.ous.workloads }),
-      OPTIONS,
-    );
+    const result = await attachFresh(o, o.accounts.prod, { targetId: o.ous.workloads });
 
     expect(result).toMatchObject({
       status: 'attached',
@@ -182,13 +174,8 @@ describe('attach-deny-root-scp against an emulated organization', () => {
 
   it('writes nothing in a dry run and reports the plan', async () => {
     const o = await buildOrganization();
-    clearOrgCache();
 
-    const result = await attachDenyRootScp(
-      o.org,
-      request(o.accounts.prod, { dryRun: true, targetId: o.rootId }),
-      OPTIONS,
-    );
+    const result = await attachFresh(o, o.accounts.prod, { dryRun: true, targetId: o.rootId });
 
     expect(result).toMatchObject({ status: 'dry-run', policyId: undefined, targetId: o.rootId });
     expect(result.actions).toHaveLength(2);
@@ -198,9 +185,8 @@ describe('attach-deny-root-scp against an emulated organization', () => {
 
   it('refuses the management account, writes nothing, and the rule keeps it NOT_APPLICABLE', async () => {
     const o = await buildOrganization();
-    clearOrgCache();
 
-    const run = attachDenyRootScp(o.org, request(MANAGEMENT), OPTIONS);
+    const run = attachFresh(o, MANAGEMENT);
 
     await expect(run).rejects.toThrow(AttachRefusedError);
     await expect(run).rejects.toThrow(/SCPs never apply to the management account/);
@@ -210,9 +196,8 @@ describe('attach-deny-root-scp against an emulated organization', () => {
 
   it('refuses, and creates nothing, when the SCP policy type is not enabled', async () => {
     const o = await buildOrganization(false);
-    clearOrgCache();
 
-    await expect(attachDenyRootScp(o.org, request(o.accounts.prod), OPTIONS)).rejects.toMatchObject({
+    await expect(attachFresh(o, o.accounts.prod)).rejects.toMatchObject({
       reason: 'scp-disabled',
     });
     expect(await customerScps(o.org)).toEqual([]);

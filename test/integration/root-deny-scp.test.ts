@@ -15,6 +15,7 @@ import {
   attachScp as attach,
   createEmulatedOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
+  expectEvaluation,
   judgeFromSnapshot,
   judgeRootDenyScp,
 } from '../helpers/emulated-org';
@@ -70,27 +71,20 @@ describe('root-deny-scp against an emulated organization', () => {
   it('returns COMPLIANT for an account three OUs deep when the deny-root SCP is attached two levels up', async () => {
     const o = await buildOrganization();
     const policyId = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
-    const result = await judge(o.accounts.payments);
-    expect(result?.complianceType).toBe('COMPLIANT');
-    expect(result?.annotation).toContain(policyId);
-    expect(result?.annotation).toContain(`OU ${o.ous.workloads}`);
+    await expectEvaluation(judge(o.accounts.payments), 'COMPLIANT', policyId, `OU ${o.ous.workloads}`);
   });
 
   it('returns NON_COMPLIANT for an account in a sibling OU without the SCP', async () => {
     const o = await buildOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
-    const result = await judge(o.accounts.sandbox);
-    expect(result?.complianceType).toBe('NON_COMPLIANT');
-    expect(result?.annotation).toContain('no SCP');
+    await expectEvaluation(judge(o.accounts.sandbox), 'NON_COMPLIANT', 'no SCP');
   });
 
   it('returns COMPLIANT for every member when the SCP is attached to the organization root', async () => {
     const o = await buildOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
     for (const account of Object.values(o.accounts)) {
-      const result = await judge(account);
-      expect(result?.complianceType).toBe('COMPLIANT');
-      expect(result?.annotation).toContain(`organization root ${o.rootId}`);
+      await expectEvaluation(judge(account), 'COMPLIANT', `organization root ${o.rootId}`);
     }
   });
 
@@ -104,32 +98,29 @@ describe('root-deny-scp against an emulated organization', () => {
   it('returns NON_COMPLIANT with the reason when the only SCP above the account denies root some actions', async () => {
     const o = await buildOrganization();
     await attach(o.org, 'partial-deny', PARTIAL_DENY, o.ous.prod);
-    const result = await judge(o.accounts.payments);
-    expect(result?.complianceType).toBe('NON_COMPLIANT');
-    expect(result?.annotation).toContain('denies only iam:*, organizations:*');
+    await expectEvaluation(judge(o.accounts.payments), 'NON_COMPLIANT', 'denies only iam:*, organizations:*');
   });
 
   it('returns NOT_APPLICABLE for the management account even with the SCP on the root', async () => {
     const o = await buildOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
-    const result = await judge(MANAGEMENT);
-    expect(result?.complianceType).toBe('NOT_APPLICABLE');
+    await expectEvaluation(judge(MANAGEMENT), 'NOT_APPLICABLE');
   });
 
   it('returns NON_COMPLIANT when the SCP policy type is not enabled on the root', async () => {
     const o = await buildOrganization(false);
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
-    const result = await judge(o.accounts.payments);
-    expect(result?.complianceType).toBe('NON_COMPLIANT');
-    expect(result?.annotation).toContain('not enabled');
+    await expectEvaluation(judge(o.accounts.payments), 'NON_COMPLIANT', 'not enabled');
   });
 
   it('honours RequiredPolicyIds', async () => {
     const o = await buildOrganization();
     const other = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
-    const result = await judge(o.accounts.payments, { RequiredPolicyIds: ['p-abcdefgh12'] });
-    expect(result?.complianceType).toBe('NON_COMPLIANT');
-    expect(result?.annotation).toContain(`${other} (deny-root)`);
+    await expectEvaluation(
+      judge(o.accounts.payments, { RequiredPolicyIds: ['p-abcdefgh12'] }),
+      'NON_COMPLIANT',
+      `${other} (deny-root)`,
+    );
   });
 
   it('builds the snapshot through a read role in the management account from a tooling account', async () => {

@@ -42,13 +42,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { ListDocumentsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { classifyRootActivity } from '../../alerts/root-activity/classify';
 import type { AlertConfig } from '../../alerts/root-activity/config';
@@ -75,6 +69,7 @@ import {
 } from '../helpers/constants';
 import {
   createBreakGlassTable,
+  createEmulatedQueue,
   EMULATOR_REGION,
   emulatorClient,
   emulatorClientFactory,
@@ -298,25 +293,10 @@ const toolingTrust = (condition: Record<string, Record<string, unknown>>): Polic
 /** A queue in the tooling account and a way to read everything that reached it. */
 async function toolingQueue(name: string) {
   const sqs = emulatorClient(SQSClient, { accountId: SECURITY_TOOLING_ACCOUNT });
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  if (!QueueUrl || !Attributes?.QueueArn) throw new Error(`queue ${name} was not created`);
+  const queue = await createEmulatedQueue(sqs, name);
   return {
-    url: QueueUrl,
-    arn: Attributes.QueueArn,
-    drain: async () => {
-      const messages: Message[] = [];
-      for (;;) {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        );
-        if (!out.Messages?.length) break;
-        messages.push(...out.Messages);
-      }
-      return messages.map((m) => JSON.parse(m.Body ?? 'null') as CloudTrailEvent);
-    },
+    ...queue,
+    drain: async () => (await queue.drain()).map((m) => JSON.parse(m.Body ?? 'null') as CloudTrailEvent),
   };
 }
 

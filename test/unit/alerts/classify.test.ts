@@ -39,26 +39,33 @@ describe('classifyRootActivity', () => {
     });
   });
 
-  it('describes a failed root console sign-in without MFA, with the error', () => {
-    expect(activityOf('root-console-signin-failure')).toMatchObject({
-      kind: 'console-sign-in',
-      outcome: 'failure',
-      mfaUsed: false,
-      sourceIp: '203.0.113.77',
-      errorMessage: 'Failed authentication',
-    });
-  });
-
-  it('describes a root API call with the MFA of its console session', () => {
-    expect(activityOf('root-api-call')).toMatchObject({
-      kind: 'api-call',
-      session: 'root-credentials',
-      outcome: 'success',
-      mfaUsed: true,
-      eventName: 'CreateAccessKey',
-      eventSource: 'iam.amazonaws.com',
-      accessKeyId: 'ASIAEXAMPLEROOTSESS1',
-    });
+  it.each<{ name: string; event: EventName; expected: Partial<RootActivity> }>([
+    {
+      name: 'describes a failed root console sign-in without MFA, with the error',
+      event: 'root-console-signin-failure',
+      expected: {
+        kind: 'console-sign-in',
+        outcome: 'failure',
+        mfaUsed: false,
+        sourceIp: '203.0.113.77',
+        errorMessage: 'Failed authentication',
+      },
+    },
+    {
+      name: 'describes a root API call with the MFA of its console session',
+      event: 'root-api-call',
+      expected: {
+        kind: 'api-call',
+        session: 'root-credentials',
+        outcome: 'success',
+        mfaUsed: true,
+        eventName: 'CreateAccessKey',
+        eventSource: 'iam.amazonaws.com',
+        accessKeyId: 'ASIAEXAMPLEROOTSESS1',
+      },
+    },
+  ])('$name', ({ event, expected }) => {
+    expect(activityOf(event)).toMatchObject(expected);
   });
 
   it('labels a call from an sts:AssumeRoot session as assumed-root, not as a sign-in', () => {

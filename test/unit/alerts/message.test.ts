@@ -150,24 +150,34 @@ describe('alert body', () => {
     expect(body).toContain('eventName AssumeRoot, targetPrincipal 222222222222');
   });
 
-  it('inside a break-glass window: MEDIUM, with ticket, window end, approvers and reason', () => {
-    const { body, subject } = message('root-console-signin-success', OPEN);
+  it.each([
+    {
+      name: 'inside a break-glass window: MEDIUM, with ticket, window end, approvers and reason',
+      status: OPEN,
+      severity: 'MEDIUM',
+      bodyLines: [
+        'OPEN: ticket CHG-4711 (window exec-0123456789abcdef)',
+        'From 2026-11-20T08:30:00.000Z until 2026-11-20T10:30:00.000Z',
+        'Approved by: alice@example.com, bob@example.com',
+        'Requested by: carol@example.com',
+        'Reason: Close the account',
+        'the window closes at 2026-11-20T10:30:00.000Z',
+      ],
+    },
+    {
+      name: 'when the window lookup failed: CRITICAL, says so, and asks to check the table first',
+      status: LOOKUP_FAILED,
+      severity: 'CRITICAL',
+      bodyLines: [
+        'UNKNOWN: the break-glass window lookup failed (Failed calling dynamodb:Query',
+        '1. Check the break-glass table first',
+      ],
+    },
+  ])('$name', ({ status, severity, bodyLines }) => {
+    const { body, subject } = message('root-console-signin-success', status);
 
-    expect(subject).toContain('MEDIUM');
-    expect(body).toContain('OPEN: ticket CHG-4711 (window exec-0123456789abcdef)');
-    expect(body).toContain('From 2026-11-20T08:30:00.000Z until 2026-11-20T10:30:00.000Z');
-    expect(body).toContain('Approved by: alice@example.com, bob@example.com');
-    expect(body).toContain('Requested by: carol@example.com');
-    expect(body).toContain('Reason: Close the account');
-    expect(body).toContain('the window closes at 2026-11-20T10:30:00.000Z');
-  });
-
-  it('when the window lookup failed: CRITICAL, says so, and asks to check the table first', () => {
-    const { body, subject } = message('root-console-signin-success', LOOKUP_FAILED);
-
-    expect(subject).toContain('CRITICAL');
-    expect(body).toContain('UNKNOWN: the break-glass window lookup failed (Failed calling dynamodb:Query');
-    expect(body).toContain('1. Check the break-glass table first');
+    expect(subject).toContain(severity);
+    for (const line of bodyLines) expect(body).toContain(line);
   });
 
   it('uses the runbook it is given', () => {

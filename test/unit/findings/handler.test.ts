@@ -140,33 +140,35 @@ describe('compliance finding handler', () => {
     });
   });
 
-  it('imports a NOT_APPLICABLE result as NOT_AVAILABLE, RESOLVED and INFORMATIONAL', async () => {
-    const result = await invoke('not-applicable');
-
-    expect(result).toMatchObject({
-      status: 'imported',
-      ruleId: 'root-deny-scp',
-      complianceStatus: 'NOT_AVAILABLE',
-    });
-    expect(importedFindings()[0]).toMatchObject({
-      Compliance: { Status: 'NOT_AVAILABLE' },
-      Workflow: { Status: 'RESOLVED' },
-      Severity: { Label: 'INFORMATIONAL' },
-    });
-  });
-
-  it('recognises an organization conformance pack rule by its suffixed name', async () => {
-    const result = await invoke('conformance-pack');
-
-    expect(result).toMatchObject({
-      status: 'imported',
-      ruleId: 'root-access-keys',
-      findingId: `rootguard/root-access-keys/${MEMBER_ACCOUNT}/eu-west-1`,
-      complianceStatus: 'FAILED',
-    });
-    expect(importedFindings()[0]?.ProductFields).toMatchObject({
-      'rootguard/ConfigRuleName': 'rootguard-root-access-keys-conformance-pack-k2m8x0q4z',
-    });
+  it.each([
+    {
+      name: 'imports a NOT_APPLICABLE result as NOT_AVAILABLE, RESOLVED and INFORMATIONAL',
+      event: 'not-applicable',
+      result: { status: 'imported', ruleId: 'root-deny-scp', complianceStatus: 'NOT_AVAILABLE' },
+      finding: {
+        Compliance: { Status: 'NOT_AVAILABLE' },
+        Workflow: { Status: 'RESOLVED' },
+        Severity: { Label: 'INFORMATIONAL' },
+      },
+    },
+    {
+      name: 'recognises an organization conformance pack rule by its suffixed name',
+      event: 'conformance-pack',
+      result: {
+        status: 'imported',
+        ruleId: 'root-access-keys',
+        findingId: `rootguard/root-access-keys/${MEMBER_ACCOUNT}/eu-west-1`,
+        complianceStatus: 'FAILED',
+      },
+      finding: {
+        ProductFields: {
+          'rootguard/ConfigRuleName': 'rootguard-root-access-keys-conformance-pack-k2m8x0q4z',
+        },
+      },
+    },
+  ] as const)('$name', async ({ event, result, finding }) => {
+    expect(await invoke(event)).toMatchObject(result);
+    expect(importedFindings()[0]).toMatchObject(finding);
   });
 
   it('ignores a rule that is not rootguard’s, without calling Security Hub', async () => {

@@ -256,50 +256,41 @@ describe('fetchCredentialReport', () => {
     expect(pauses.reduce((a, b) => a + b, 0)).toBe(40_000);
   });
 
-  it('regenerates the report when GetCredentialReport says ReportNotPresent', async () => {
-    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
-    iamMock
-      .on(GetCredentialReportCommand)
-      .rejectsOnce(new CredentialReportNotPresentException({ message: 'no report', ...meta }))
-      .resolves(getCredentialReportOutput(NEVER_USED_CSV));
+  it.each([
+    {
+      name: 'regenerates the report when GetCredentialReport says ReportNotPresent',
+      generationStates: ['COMPLETE'],
+      getFailures: [new CredentialReportNotPresentException({ message: 'no report', ...meta })],
+      calls: { generate: 2, get: 2 },
+    },
+    {
+      name: 'regenerates the report when GetCredentialReport says ReportExpired',
+      generationStates: ['COMPLETE', 'STARTED', 'COMPLETE'],
+      getFailures: [new CredentialReportExpiredException({ message: 'expired', ...meta })],
+      calls: { generate: 3, get: 2 },
+    },
+    {
+      name: 'waits and asks again when GetCredentialReport says ReportInProgress',
+      generationStates: ['COMPLETE'],
+      getFailures: [
+        new CredentialReportNotReadyException({ message: 'in progress', ...meta }),
+        Object.assign(new Error('still in progress'), { name: 'ReportInProgress' }),
+      ],
+      calls: { generate: 3, get: 3 },
+    },
+  ] as const)('$name', async ({ generationStates, getFailures, calls }) => {
+    const generate = iamMock.on(GenerateCredentialReportCommand);
+    for (const State of generationStates.slice(0, -1)) generate.resolvesOnce({ State });
+    generate.resolves({ State: generationStates.at(-1) });
+    const get = iamMock.on(GetCredentialReportCommand);
+    for (const failure of getFailures) get.rejectsOnce(failure);
+    get.resolves(getCredentialReportOutput(NEVER_USED_CSV));
 
     const report = await fetchCredentialReport(iam, MEMBER_ACCOUNT, fast);
 
     expect(report.csv).toBe(NEVER_USED_CSV);
-    expect(iamMock).toHaveReceivedCommandTimes(GenerateCredentialReportCommand, 2);
-    expect(iamMock).toHaveReceivedCommandTimes(GetCredentialReportCommand, 2);
-  });
-
-  it('regenerates the report when GetCredentialReport says ReportExpired', async () => {
-    iamMock
-      .on(GenerateCredentialReportCommand)
-      .resolvesOnce({ State: 'COMPLETE' })
-      .resolvesOnce({ State: 'STARTED' })
-      .resolves({ State: 'COMPLETE' });
-    iamMock
-      .on(GetCredentialReportCommand)
-      .rejectsOnce(new CredentialReportExpiredException({ message: 'expired', ...meta }))
-      .resolves(getCredentialReportOutput(NEVER_USED_CSV));
-
-    const report = await fetchCredentialReport(iam, MEMBER_ACCOUNT, fast);
-
-    expect(report.csv).toBe(NEVER_USED_CSV);
-    expect(iamMock).toHaveReceivedCommandTimes(GenerateCredentialReportCommand, 3);
-    expect(iamMock).toHaveReceivedCommandTimes(GetCredentialReportCommand, 2);
-  });
-
-  it('waits and asks again when GetCredentialReport says ReportInProgress', async () => {
-    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
-    iamMock
-      .on(GetCredentialReportCommand)
-      .rejectsOnce(new CredentialReportNotReadyException({ message: 'in progress', ...meta }))
-      .rejectsOnce(Object.assign(new Error('still in progress'), { name: 'ReportInProgress' }))
-      .resolves(getCredentialReportOutput(NEVER_USED_CSV));
-
-    const report = await fetchCredentialReport(iam, MEMBER_ACCOUNT, fast);
-
-    expect(report.csv).toBe(NEVER_USED_CSV);
-    expect(iamMock).toHaveReceivedCommandTimes(GetCredentialReportCommand, 3);
+    expect(iamMock).toHaveReceivedCommandTimes(GenerateCredentialReportCommand, calls.generate);
+    expect(iamMock).toHaveReceivedCommandTimes(GetCredentialReportCommand, calls.get);
   });
 
   it('waits when too many reports are being generated', async () => {

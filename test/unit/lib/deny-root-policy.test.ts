@@ -282,34 +282,51 @@ describe('analyzeDenyRootPolicy', () => {
 });
 
 describe('wildcardMatch', () => {
-  it('matches a literal value exactly', () => {
-    expect(wildcardMatch('arn:aws:iam::222222222222:root', 'arn:aws:iam::222222222222:root')).toBe(true);
-    expect(wildcardMatch('arn:aws:iam::222222222222:root', 'arn:aws:iam::222222222222:root2')).toBe(false);
-  });
+  const ROOT = 'arn:aws:iam::222222222222:root';
+  type Case = [pattern: string, value: string, matches: boolean];
 
-  it('lets * match any run of characters, including none', () => {
-    expect(wildcardMatch('arn:aws:iam::*:root', 'arn:aws:iam::222222222222:root')).toBe(true);
-    expect(wildcardMatch('a*b', 'ab')).toBe(true);
-  });
-
-  it('lets ? match exactly one character', () => {
-    expect(wildcardMatch('ro?t', 'root')).toBe(true);
-    expect(wildcardMatch('ro?t', 'rot')).toBe(false);
-  });
-
-  it('anchors the pattern at both ends', () => {
-    expect(wildcardMatch('iam::*:root', 'arn:aws:iam::222222222222:root')).toBe(false);
-    expect(wildcardMatch('arn:aws:iam::*:root', 'arn:aws:iam::222222222222:root-admin')).toBe(false);
-  });
-
-  it('treats regular-expression characters literally', () => {
-    expect(wildcardMatch('a.b', 'axb')).toBe(false);
-    expect(wildcardMatch('a+(b)', 'a+(b)')).toBe(true);
-    expect(wildcardMatch('[ab]', 'a')).toBe(false);
-  });
-
-  it('is case-sensitive', () => {
-    expect(wildcardMatch('arn:aws:iam::*:ROOT', 'arn:aws:iam::222222222222:root')).toBe(false);
+  it.each<[string, Case[]]>([
+    [
+      'matches a literal value exactly',
+      [
+        [ROOT, ROOT, true],
+        [ROOT, `${ROOT}2`, false],
+      ],
+    ],
+    [
+      'lets * match any run of characters, including none',
+      [
+        ['arn:aws:iam::*:root', ROOT, true],
+        ['a*b', 'ab', true],
+      ],
+    ],
+    [
+      'lets ? match exactly one character',
+      [
+        ['ro?t', 'root', true],
+        ['ro?t', 'rot', false],
+      ],
+    ],
+    [
+      'anchors the pattern at both ends',
+      [
+        ['iam::*:root', ROOT, false],
+        ['arn:aws:iam::*:root', `${ROOT}-admin`, false],
+      ],
+    ],
+    [
+      'treats regular-expression characters literally',
+      [
+        ['a.b', 'axb', false],
+        ['a+(b)', 'a+(b)', true],
+        ['[ab]', 'a', false],
+      ],
+    ],
+    ['is case-sensitive', [['arn:aws:iam::*:ROOT', ROOT, false]]],
+  ])('%s', (_name, cases) => {
+    for (const [pattern, value, matches] of cases) {
+      expect(wildcardMatch(pattern, value)).toBe(matches);
+    }
   });
 });
 

@@ -27,6 +27,8 @@ import {
   ORG_ID,
   ORG_ROOT_ID,
   OTHER_ACCOUNT,
+  OU_PROD,
+  OU_WORKLOADS,
 } from '../../helpers/constants';
 import { FakeOrganization, installFakeOrganizations, PAGE_SIZE } from '../../helpers/fake-organizations';
 import { orgSnapshotFixture, SNAPSHOT_ORGANIZATION } from '../../helpers/org-snapshot';
@@ -34,8 +36,6 @@ import { attached, DENY_ROOT_SCP, FULL_AWS_ACCESS_SCP, PARTIAL_DENY_SCP } from '
 import { useMockedClient } from '../../helpers/sdk-mocks';
 
 const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
-const OU_WORKLOADS = 'ou-ab12-workload';
-const OU_PROD = 'ou-ab12-prod0001';
 const BUILD_STARTED = new Date(NOTIFICATION_TIME);
 
 /** root → OU_WORKLOADS → OU_PROD → MEMBER_ACCOUNT; DENY_ROOT on OU_WORKLOADS, FullAWSAccess on the root. */

@@ -9,13 +9,18 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
 import { clearOrgCache, ORG_CACHE_TTL_MS, OrgReader } from '../../../lib/org-tree';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, ORG_ROOT_ID } from '../../helpers/constants';
+import {
+  MANAGEMENT_ACCOUNT,
+  MEMBER_ACCOUNT,
+  ORG_ID,
+  ORG_ROOT_ID,
+  OU_PROD,
+  OU_WORKLOADS,
+} from '../../helpers/constants';
 import { useMockedClient } from '../../helpers/sdk-mocks';
 
 const { client, mock: orgMock } = useMockedClient(OrganizationsClient, 'us-east-1');
 
-const OU_WORKLOADS = 'ou-ab12-workload';
-const OU_PROD = 'ou-ab12-prod0001';
 const POLICY_DENY_ROOT = 'p-denyroot1';
 const POLICY_FULL_ACCESS = 'p-FullAWSAccess';
 const START = Date.parse('2026-11-20T06:00:00.000Z');
@@ -42,13 +47,14 @@ function mockOrganization(scpStatus: 'ENABLED' | 'PENDING_DISABLE' | 'NOT_LISTED
 
 /** MEMBER_ACCOUNT → OU_PROD → OU_WORKLOADS → root. */
 function mockTree() {
-  orgMock
-    .on(ListParentsCommand, { ChildId: MEMBER_ACCOUNT })
-    .resolves({ Parents: [{ Id: OU_PROD, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: OU_PROD })
-    .resolves({ Parents: [{ Id: OU_WORKLOADS, Type: 'ORGANIZATIONAL_UNIT' }] })
-    .on(ListParentsCommand, { ChildId: OU_WORKLOADS })
-    .resolves({ Parents: [{ Id: ORG_ROOT_ID, Type: 'ROOT' }] });
+  const parentOf = [
+    [MEMBER_ACCOUNT, OU_PROD, 'ORGANIZATIONAL_UNIT'],
+    [OU_PROD, OU_WORKLOADS, 'ORGANIZATIONAL_UNIT'],
+    [OU_WORKLOADS, ORG_ROOT_ID, 'ROOT'],
+  ] as const;
+  for (const [child, parent, type] of parentOf) {
+    orgMock.on(ListParentsCommand, { ChildId: child }).resolves({ Parents: [{ Id: parent, Type: type }] });
+  }
 }
 
 function mockPolicies() {

@@ -329,19 +329,22 @@ describe('mfaDeviceType', () => {
   });
 });
 
+/** An inventory with one of every kind of root credential (KEY_2 inactive). */
+const EVERY_KIND_OF_CREDENTIAL: RootCredentialInventory = {
+  password: true,
+  accessKeys: [
+    { accessKeyId: KEY_1, status: 'Active' },
+    { accessKeyId: KEY_2, status: 'Inactive' },
+  ],
+  signingCertificates: [{ certificateId: CERT, status: 'Active' }],
+  mfaDevices: [
+    { serialNumber: VIRTUAL_MFA, type: 'virtual' },
+    { serialNumber: HARDWARE_MFA, type: 'hardware' },
+  ],
+};
+
 describe('planRootCredentialDeletion (pure)', () => {
-  const everything: RootCredentialInventory = {
-    password: true,
-    accessKeys: [
-      { accessKeyId: KEY_1, status: 'Active' },
-      { accessKeyId: KEY_2, status: 'Inactive' },
-    ],
-    signingCertificates: [{ certificateId: CERT, status: 'Active' }],
-    mfaDevices: [
-      { serialNumber: VIRTUAL_MFA, type: 'virtual' },
-      { serialNumber: HARDWARE_MFA, type: 'hardware' },
-    ],
-  };
+  const everything = EVERY_KIND_OF_CREDENTIAL;
 
   it('removes keys, certificates, the password, then MFA last', () => {
     const plan = planRootCredentialDeletion(everything, ROOT_CREDENTIAL_KINDS);
@@ -429,15 +432,10 @@ describe('listRootCredentials', () => {
     const inventory = await listRootCredentials(iam(), ROOT_CREDENTIAL_KINDS, MEMBER_ACCOUNT);
 
     expect(inventory).toEqual({
-      password: true,
+      ...EVERY_KIND_OF_CREDENTIAL,
       accessKeys: [
         { accessKeyId: KEY_1, status: 'Active' },
         { accessKeyId: KEY_2, status: 'Active' },
-      ],
-      signingCertificates: [{ certificateId: CERT, status: 'Active' }],
-      mfaDevices: [
-        { serialNumber: VIRTUAL_MFA, type: 'virtual' },
-        { serialNumber: HARDWARE_MFA, type: 'hardware' },
       ],
     });
     expect(iamMock.commandCalls(ListAccessKeysCommand).map((c) => c.args[0].input)).toEqual([

@@ -186,62 +186,58 @@ describe('root-activity-alerting', () => {
         ]);
       });
 
-      it('returns NON_COMPLIANT when the rule matching root sign-ins is DISABLED', () => {
-        const facts = alertingFacts({
-          rules: [
-            apiRule(),
-            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'DISABLED' }),
-          ],
-        });
+      it.each([
+        {
+          name: 'returns NON_COMPLIANT when the rule matching root sign-ins is DISABLED',
+          signInRule: eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'DISABLED' }),
+          annotationContains: 'root sign-in rules are DISABLED in us-east-1',
+        },
+        {
+          name: 'does not count a rule for IAM user sign-ins only',
+          signInRule: eventBridgeRule('iam-user-signins', IAM_USER_SIGN_IN_PATTERN),
+          annotationContains: 'no rule forwards root console sign-ins in us-east-1',
+        },
+      ])('$name', ({ signInRule, annotationContains }) => {
+        const facts = alertingFacts({ rules: [apiRule(), signInRule] });
 
-        expect(judge(facts)[0]?.annotation).toContain('root sign-in rules are DISABLED in us-east-1');
-      });
-
-      it('counts a sign-in rule in state ENABLED: sign-ins are not read-only calls', () => {
-        const facts = alertingFacts({
-          rules: [
-            apiRule(),
-            eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'ENABLED' }),
-          ],
-        });
-
-        expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
-      });
-
-      it('does not count a rule for IAM user sign-ins only', () => {
-        const facts = alertingFacts({
-          rules: [apiRule(), eventBridgeRule('iam-user-signins', IAM_USER_SIGN_IN_PATTERN)],
-        });
-
-        expect(judge(facts)[0]?.annotation).toContain('no rule forwards root console sign-ins in us-east-1');
-      });
-
-      it('does not count a rule for root API calls as catching console sign-ins', () => {
-        const facts = alertingFacts({ rules: [apiRule()] });
-
-        expect(judge(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
+        expect(judge(facts)[0]?.annotation).toContain(annotationContains);
       });
 
       it.each([
-        ['a broad pattern for every sign-in', ALL_SIGN_INS_PATTERN],
-        [
-          'a prefix pattern on userIdentity.type that no text comparison would recognise',
-          ROOT_PREFIX_PATTERN,
-        ],
-      ])('counts %s, because it matches a root sign-in when evaluated', (_what, pattern) => {
-        const facts = alertingFacts({ rules: [apiRule(), eventBridgeRule('broad', pattern)] });
+        {
+          name: 'counts a sign-in rule in state ENABLED: sign-ins are not read-only calls',
+          signInRules: [eventBridgeRule('root-signin-alert', ROOT_SIGN_IN_PATTERN, { state: 'ENABLED' })],
+          expected: 'COMPLIANT',
+        },
+        {
+          name: 'does not count a rule for root API calls as catching console sign-ins',
+          signInRules: [],
+          expected: 'NON_COMPLIANT',
+        },
+        {
+          name: 'counts a broad pattern for every sign-in, because it matches a root sign-in when evaluated',
+          signInRules: [eventBridgeRule('broad', ALL_SIGN_INS_PATTERN)],
+          expected: 'COMPLIANT',
+        },
+        {
+          name: 'counts a prefix pattern on userIdentity.type that no text comparison would recognise, because it matches a root sign-in when evaluated',
+          signInRules: [eventBridgeRule('broad', ROOT_PREFIX_PATTERN)],
+          expected: 'COMPLIANT',
+        },
+        {
+          name: 'does not count a rule that only alerts on root sign-ins without MFA',
+          signInRules: [
+            eventBridgeRule('root-without-mfa', {
+              'detail-type': ['AWS Console Sign In via CloudTrail'],
+              detail: { userIdentity: { type: ['Root'] }, additionalEventData: { MFAUsed: ['No'] } },
+            }),
+          ],
+          expected: 'NON_COMPLIANT',
+        },
+      ])('$name', ({ signInRules, expected }) => {
+        const facts = alertingFacts({ rules: [apiRule(), ...signInRules] });
 
-        expect(judge(facts)[0]?.complianceType).toBe('COMPLIANT');
-      });
-
-      it('does not count a rule that only alerts on root sign-ins without MFA', () => {
-        const noMfaOnly = {
-          'detail-type': ['AWS Console Sign In via CloudTrail'],
-          detail: { userIdentity: { type: ['Root'] }, additionalEventData: { MFAUsed: ['No'] } },
-        };
-        const facts = alertingFacts({ rules: [apiRule(), eventBridgeRule('root-without-mfa', noMfaOnly)] });
-
-        expect(judge(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
+        expect(judge(facts)[0]?.complianceType).toBe(expected);
       });
 
       it('matches account and Region in the pattern against the evaluated account', () => {
@@ -384,14 +380,39 @@ describe('root-activity-alerting', () => {
         ]);
       });
 
-      it('recognises the CIS filter however it is spaced, parenthesised, quoted and ordered', () => {
-        const rewritten =
-          '{($.eventType!="AwsServiceEvent")&&(  $.userIdentity.invokedBy   NOT EXISTS)&&($.userIdentity.type=Root)}';
-        const facts = alarmedFilterFacts('RootUsage', rewritten, 'RootUsageAlarm');
+      it.each([
+        {
+          name: 'recognises the CIS filter however it is spaced, parenthesised, quoted and ordered',
+          filter: [
+            'RootUsage',
+            '{($.eventType!="AwsServiceEvent")&&(  $.userIdentity.invokedBy   NOT EXISTS)&&($.userIdentity.type=Root)}',
+            'RootUsageAlarm',
+          ],
+          annotationContains: 'feeds alarm RootUsageAlarm, which has an action',
+        },
+        {
+          name: 'names the one CIS exclusion a filter lacks',
+          filter: [
+            'RootNoInvoked',
+            '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+            'RootAlarm',
+          ],
+          annotationContains:
+            'the filter lacks the CIS exclusion eventType != AwsServiceEvent, so it is noisier',
+        },
+        {
+          name: 'does not count a filter that combines conditions with ||',
+          filter: [
+            'RootOrAdmin',
+            '{ $.userIdentity.type = "Root" || $.userIdentity.userName = "admin" }',
+            'RootOrAdminAlarm',
+          ],
+          annotationContains: 'metric filter RootOrAdmin combines conditions with ||',
+        },
+      ] as const)('$name', ({ filter: [filterName, pattern, alarmName], annotationContains }) => {
+        const facts = alarmedFilterFacts(filterName, pattern, alarmName);
 
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'feeds alarm RootUsageAlarm, which has an action',
-        );
+        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(annotationContains);
       });
 
       it('counts a filter that only requires userIdentity.type Root, saying it is noisier than CIS', () => {
@@ -403,18 +424,6 @@ describe('root-activity-alerting', () => {
             `metric filter RootOnly (${CLOUDTRAIL_LOG_GROUP}, us-east-1) feeds alarm RootOnlyAlarm; the filter lacks the CIS exclusions invokedBy NOT EXISTS and eventType != AwsServiceEvent, so it is noisier; counted for every Region, as on a multi-Region trail's log group`,
           ),
         ]);
-      });
-
-      it('names the one CIS exclusion a filter lacks', () => {
-        const facts = alarmedFilterFacts(
-          'RootNoInvoked',
-          '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
-          'RootAlarm',
-        );
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'the filter lacks the CIS exclusion eventType != AwsServiceEvent, so it is noisier',
-        );
       });
 
       it('names the CIS filter rather than a noisier one when both alert', () => {
@@ -496,18 +505,6 @@ describe('root-activity-alerting', () => {
         expect(result?.complianceType).toBe('NON_COMPLIANT');
         expect(result?.annotation).toContain(
           'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
-        );
-      });
-
-      it('does not count a filter that combines conditions with ||', () => {
-        const facts = alarmedFilterFacts(
-          'RootOrAdmin',
-          '{ $.userIdentity.type = "Root" || $.userIdentity.userName = "admin" }',
-          'RootOrAdminAlarm',
-        );
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'metric filter RootOrAdmin combines conditions with ||',
         );
       });
 

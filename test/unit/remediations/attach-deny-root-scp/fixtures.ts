@@ -31,11 +31,13 @@ import {
   ORG_ID,
   ORG_ROOT_ID,
   OTHER_ACCOUNT,
+  OU_PROD,
+  OU_WORKLOADS,
 } from '../../../helpers/constants';
 import { DENY_ROOT_STATEMENT, FULL_AWS_ACCESS_SCP, policy, scpDocument } from '../../../helpers/scp';
 
-export const WORKLOADS_OU = 'ou-ab12-workload';
-export const PROD_OU = 'ou-ab12-prod0001';
+export const WORKLOADS_OU = OU_WORKLOADS;
+export const PROD_OU = OU_PROD;
 export const SANDBOX_OU = 'ou-ab12-sandbox1';
 export const EXECUTION_ID = '7c1f3a2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
 export const POLICY_NAME = 'RootGuardDenyRootUser';

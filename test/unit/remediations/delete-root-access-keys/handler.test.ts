@@ -152,16 +152,17 @@ describe('delete-root-access-keys handler', () => {
     expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
   });
 
-  describe('approval', () => {
-    const refused = async (options: Partial<ExecutionOptions>, message: RegExp) => {
-      givenExecution(options);
-      const run = handler()(stepPayload('false'));
-      await expect(run).rejects.toThrow(ExecutionRecordError);
-      await expect(run).rejects.toThrow(message);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-      expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
-    };
+  /** The execution is refused with `message`: no root session, no key deleted. */
+  const refused = async (options: Partial<ExecutionOptions>, message: RegExp) => {
+    givenExecution(options);
+    const run = handler()(stepPayload('false'));
+    await expect(run).rejects.toThrow(ExecutionRecordError);
+    await expect(run).rejects.toThrow(message);
+    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
+    expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
+  };
 
+  describe('approval', () => {
     it('is enough with one approver other than the requester', async () => {
       givenExecution({ approvers: [BOB] });
 
@@ -200,14 +201,8 @@ describe('delete-root-access-keys handler', () => {
       ['a finished execution (a replayed id)', { status: 'Success' }, /is Success, not InProgress/],
       ['another account in the record', { parameters: { AccountId: ['333333333333'] } }, /AccountId differs/],
     ])('refuses %s before any root session', async (_label, options, message) => {
-      givenExecution(options);
-
-      const run = handler()(stepPayload('false'));
-
-      await expect(run).rejects.toThrow(ExecutionRecordError);
-      await expect(run).rejects.toThrow(message);
+      await refused(options, message);
       expect(stsMock).not.toHaveReceivedCommand(AssumeRoleCommand);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
     });
 
     it('rejects a malformed payload before reading anything', async () => {

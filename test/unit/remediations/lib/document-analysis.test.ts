@@ -12,16 +12,15 @@ const approve: DocumentStep = {
   action: 'aws:approve',
   inputs: { Approvers: '{{ Approvers }}', MinRequiredApprovals: 2 },
 };
-const deleteKeys: DocumentStep = {
-  name: 'DeleteRootKeys',
-  action: 'aws:invokeLambdaFunction',
-  inputs: { FunctionName: '{{ FunctionName }}' },
-};
-const check: DocumentStep = {
-  name: 'Check',
-  action: 'aws:invokeLambdaFunction',
-  inputs: { FunctionName: 'f' },
-};
+function lambdaStep(
+  name: string,
+  inputs: DocumentStep['inputs'],
+  extra: Partial<DocumentStep> = {},
+): DocumentStep {
+  return { name, action: 'aws:invokeLambdaFunction', inputs, ...extra };
+}
+const deleteKeys = lambdaStep('DeleteRootKeys', { FunctionName: '{{ FunctionName }}' });
+const check = lambdaStep('Check', { FunctionName: 'f' });
 
 function doc(mainSteps: DocumentStep[], extra: Partial<AutomationDocument> = {}): AutomationDocument {
   return {
@@ -40,34 +39,25 @@ function doc(mainSteps: DocumentStep[], extra: Partial<AutomationDocument> = {})
 
 describe('unresolvedReferences', () => {
   it('accepts parameters, known system variables and earlier steps’ outputs, built-in or declared', () => {
-    const record: DocumentStep = {
-      name: 'Record',
-      action: 'aws:invokeLambdaFunction',
-      inputs: {
+    const record = lambdaStep(
+      'Record',
+      {
         FunctionName: '{{FunctionName}}',
         Payload: '{"id": "{{automation:EXECUTION_ID}}", "status": "{{ Approve.ApprovalStatus }}"}',
       },
-      outputs: [{ Name: 'WindowId', Selector: '$.Payload.windowId', Type: 'String' }],
-    };
+      { outputs: [{ Name: 'WindowId', Selector: '$.Payload.windowId', Type: 'String' }] },
+    );
     expect(
       unresolvedReferences(doc([approve, record], { outputs: ['Record.WindowId', 'Record.Payload'] })),
     ).toEqual([]);
   });
 
   it('names each reference that points nowhere, and where it is', () => {
-    const bad: DocumentStep = {
-      name: 'Bad',
-      action: 'aws:invokeLambdaFunction',
-      inputs: {
-        FunctionName: '{{ Missing }}',
-        Payload: '{{ global:NOPE }} {{ Later.Payload }} {{ Approve.Nothing }} {{ Ghost.Payload }} {{ssm:/x}}',
-      },
-    };
-    const later: DocumentStep = {
-      name: 'Later',
-      action: 'aws:invokeLambdaFunction',
-      inputs: { FunctionName: 'f' },
-    };
+    const bad = lambdaStep('Bad', {
+      FunctionName: '{{ Missing }}',
+      Payload: '{{ global:NOPE }} {{ Later.Payload }} {{ Approve.Nothing }} {{ Ghost.Payload }} {{ssm:/x}}',
+    });
+    const later = lambdaStep('Later', { FunctionName: 'f' });
     expect(unresolvedReferences(doc([approve, bad, later], { outputs: ['Bad.Missing'] }))).toEqual([
       'mainSteps[1].inputs.FunctionName: {{Missing}} names no parameter of this document',
       'mainSteps[1].inputs.Payload: unknown system variable {{global:NOPE}}',

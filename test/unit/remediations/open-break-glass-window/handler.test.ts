@@ -21,6 +21,7 @@ import {
 import { twoPersonRuleCases } from '../../../helpers/approvers';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
+import { expectRejection, sdkError } from '../../../helpers/rejection';
 import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import {
   ALERT_TOPIC_ARN,
@@ -179,9 +180,7 @@ describe('open-break-glass-window handler', () => {
   describe('two-person rule', () => {
     const rejects = async (options: ExecutionOptions, message: RegExp) => {
       givenExecution(options);
-      const run = handler()(stepPayload());
-      await expect(run).rejects.toThrow(ApprovalRuleError);
-      await expect(run).rejects.toThrow(message);
+      await expectRejection(handler()(stepPayload()), ApprovalRuleError, message);
       expect(snsMock).not.toHaveReceivedCommand(PublishCommand);
       expect(dynamoMock).not.toHaveReceivedCommand(PutCommand);
     };
@@ -208,10 +207,7 @@ describe('open-break-glass-window handler', () => {
       ['an execution id that is not one', { executionId: '{{automation:EXECUTION_ID}}' }, /executionId/],
       ['a ticket id with a quote', { ticketId: 'CHG"1' }, /ticketId/],
     ])('rejects %s before reading anything', async (_label, overrides, message) => {
-      const run = handler()(stepPayload(overrides));
-
-      await expect(run).rejects.toThrow(InvalidStepPayloadError);
-      await expect(run).rejects.toThrow(message);
+      await expectRejection(handler()(stepPayload(overrides)), InvalidStepPayloadError, message);
       expect(ssmMock).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
       expect(dynamoMock).not.toHaveReceivedCommand(PutCommand);
     });
@@ -256,10 +252,7 @@ describe('open-break-glass-window handler', () => {
     ])('refuses %s', async (_label, options, payload, message) => {
       givenExecution(options);
 
-      const run = handler()(stepPayload(payload));
-
-      await expect(run).rejects.toThrow(ExecutionRecordError);
-      await expect(run).rejects.toThrow(message);
+      await expectRejection(handler()(stepPayload(payload)), ExecutionRecordError, message);
       expect(dynamoMock).not.toHaveReceivedCommand(PutCommand);
     });
 
@@ -280,14 +273,9 @@ describe('open-break-glass-window handler', () => {
     });
 
     it('names ssm:GetAutomationExecution when the role may not read the record', async () => {
-      ssmMock
-        .on(GetAutomationExecutionCommand)
-        .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+      ssmMock.on(GetAutomationExecutionCommand).rejects(sdkError('AccessDeniedException', 'not authorized'));
 
-      const run = handler()(stepPayload());
-
-      await expect(run).rejects.toThrow(AccessDeniedError);
-      await expect(run).rejects.toThrow(/ssm:GetAutomationExecution/);
+      await expectRejection(handler()(stepPayload()), AccessDeniedError, /ssm:GetAutomationExecution/);
     });
   });
 
@@ -334,36 +322,30 @@ describe('open-break-glass-window handler', () => {
 
   describe('failures', () => {
     it('fails the step, recording nothing, when the notice cannot be published', async () => {
-      snsMock
-        .on(PublishCommand)
-        .rejects(Object.assign(new Error('topic gone'), { name: 'NotFoundException' }));
+      snsMock.on(PublishCommand).rejects(sdkError('NotFoundException', 'topic gone'));
 
-      const run = handler()(stepPayload());
-
-      await expect(run).rejects.toThrow(CollectError);
-      await expect(run).rejects.toThrow(/sns:Publish in account 222222222222/);
+      await expectRejection(handler()(stepPayload()), CollectError, /sns:Publish in account 222222222222/);
       expect(dynamoMock).not.toHaveReceivedCommand(PutCommand);
     });
 
     it('fails with a typed error naming dynamodb:PutItem when the write fails', async () => {
-      dynamoMock
-        .on(PutCommand)
-        .rejects(Object.assign(new Error('table busy'), { name: 'InternalServerError' }));
+      dynamoMock.on(PutCommand).rejects(sdkError('InternalServerError', 'table busy'));
 
-      const run = handler()(stepPayload());
-
-      await expect(run).rejects.toThrow(CollectError);
-      await expect(run).rejects.toThrow(/Failed calling dynamodb:PutItem in account 222222222222/);
+      await expectRejection(
+        handler()(stepPayload()),
+        CollectError,
+        /Failed calling dynamodb:PutItem in account 222222222222/,
+      );
     });
 
     it('names a missing write permission as access denied', async () => {
-      dynamoMock.on(PutCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+      dynamoMock.on(PutCommand).rejects(sdkError('AccessDeniedException', 'no'));
 
       await expect(handler()(stepPayload())).rejects.toThrow(AccessDeniedError);
     });
 
     it('fails with a typed error naming dynamodb:Query when the lookup fails', async () => {
-      dynamoMock.on(QueryCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
+      dynamoMock.on(QueryCommand).rejects(sdkError('InternalServerError', 'down'));
 
       const run = handler()(stepPayload());
 

@@ -22,6 +22,7 @@ import {
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
 import { recordingMetrics } from '../../../helpers/metrics';
+import { expectRejection, sdkError } from '../../../helpers/rejection';
 import { useSdkMocks } from '../../../helpers/sdk-mocks';
 import { READER_ROLE_NAME } from '../root-session-fixtures';
 import {
@@ -55,6 +56,24 @@ function handler(): RequestHardwareMfaHandler {
 
 const TITLE = `Protect the root user of ${MEMBER_ACCOUNT} with two hardware MFA devices`;
 
+/** What the handler returns when it opened the OpsItem of `task`, titled `title`. */
+const created = (task: string, title: string) => ({
+  status: 'created',
+  task,
+  accountId: MEMBER_ACCOUNT,
+  opsItemId: CREATED_OPS_ITEM_ID,
+  title,
+  message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${title}".`,
+});
+
+/** The fields every rootguard OpsItem has, with its title and checklist. */
+const expectedOpsItem = (title: string, description: string) => ({
+  Title: title,
+  Description: description,
+  Source: 'rootguard',
+  Category: 'Security',
+});
+
 beforeEach(() => {
   metrics.recorded = [];
   givenDeployedDocuments(ssmMock);
@@ -71,21 +90,11 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
   it('opens one OpsItem with the hardware MFA checklist when none is open', async () => {
     const result = await handler()(stepPayload());
 
-    expect(result).toEqual({
-      status: 'created',
-      task: 'hardware-mfa',
-      accountId: MEMBER_ACCOUNT,
-      opsItemId: CREATED_OPS_ITEM_ID,
-      title: TITLE,
-      message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${TITLE}".`,
-    });
+    expect(result).toEqual(created('hardware-mfa', TITLE));
     expect(ssmMock).toHaveReceivedCommandTimes(CreateOpsItemCommand, 1);
     const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
-      Title: TITLE,
-      Description: opsItemDescription(MEMBER_ACCOUNT),
-      Source: 'rootguard',
-      Category: 'Security',
+      ...expectedOpsItem(TITLE, opsItemDescription(MEMBER_ACCOUNT)),
       Severity: '2',
       Priority: 2,
     });
@@ -172,18 +181,20 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
   });
 
   it('names ssm:CreateOpsItem when the role may not create OpsItems', async () => {
-    ssmMock
-      .on(CreateOpsItemCommand)
-      .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
-    const run = handler()(stepPayload());
-    await expect(run).rejects.toThrow(AccessDeniedError);
-    await expect(run).rejects.toThrow(/Access denied calling ssm:CreateOpsItem in account 222222222222/);
+    ssmMock.on(CreateOpsItemCommand).rejects(sdkError('AccessDeniedException', 'no'));
+    await expectRejection(
+      handler()(stepPayload()),
+      AccessDeniedError,
+      /Access denied calling ssm:CreateOpsItem in account 222222222222/,
+    );
   });
 
   it('rejects a payload the document could not have sent', async () => {
-    const run = handler()(stepPayload({ severity: '5' }));
-    await expect(run).rejects.toThrow(InvalidStepPayloadError);
-    await expect(run).rejects.toThrow(/severity: expected an OpsItem severity, 1 to 4/);
+    await expectRejection(
+      handler()(stepPayload({ severity: '5' })),
+      InvalidStepPayloadError,
+      /severity: expected an OpsItem severity, 1 to 4/,
+    );
     expect(ssmMock.calls()).toHaveLength(0);
   });
 });
@@ -196,21 +207,9 @@ describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard
   it('opens one OpsItem with the forwarding checklist, keyed on root-activity-alerting', async () => {
     const result = await forwarding();
 
-    expect(result).toEqual({
-      status: 'created',
-      task: 'root-activity-forwarding',
-      accountId: MEMBER_ACCOUNT,
-      opsItemId: CREATED_OPS_ITEM_ID,
-      title: FORWARDING_TITLE,
-      message: `Opened OpsItem ${CREATED_OPS_ITEM_ID}: "${FORWARDING_TITLE}".`,
-    });
+    expect(result).toEqual(created('root-activity-forwarding', FORWARDING_TITLE));
     const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({
-      Title: FORWARDING_TITLE,
-      Description: forwardingDescription(MEMBER_ACCOUNT),
-      Source: 'rootguard',
-      Category: 'Security',
-    });
+    expect(input).toMatchObject(expectedOpsItem(FORWARDING_TITLE, forwardingDescription(MEMBER_ACCOUNT)));
     expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-activity-alerting/${MEMBER_ACCOUNT}`);
     expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
       OpsItemFilters: [
@@ -249,9 +248,11 @@ describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard
   });
 
   it('rejects a task it does not serve', async () => {
-    const run = handler()(stepPayload({ task: 'delete-everything' }));
-    await expect(run).rejects.toThrow(InvalidStepPayloadError);
-    await expect(run).rejects.toThrow(/task: expected one of hardware-mfa, root-activity-forwarding/);
+    await expectRejection(
+      handler()(stepPayload({ task: 'delete-everything' })),
+      InvalidStepPayloadError,
+      /task: expected one of hardware-mfa, root-activity-forwarding/,
+    );
     expect(ssmMock.calls()).toHaveLength(0);
   });
 
