@@ -45,6 +45,20 @@ function percent(value: number | null): string {
   return value === null ? '–' : `${value}%`;
 }
 
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): string[] {
+  const failures = report.failures ?? [];
+  if (failures.length === 0) return [];
+  const lines = [paint(`Accounts that could not be judged (${failures.length})`, 'bold')];
+  for (const f of failures) {
+    lines.push(`  ${paint('!', 'red')} ${paint(`[${f.name}]`, 'dim')} Account ${f.accountId}: ${f.error}`);
+  }
+  return [lines.join('\n')];
+}
+
 function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
   const ruleIds = report.rules.map((rule) => rule.id);
   const table = new Table({
@@ -57,6 +71,15 @@ function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): st
   };
   for (const row of report.accounts) {
     table.push([row.accountId, row.name, row.ouPath, ...ruleIds.map((id) => cell(row, id))]);
+  }
+  // scan --org: an account that could not be read is a row too, its error across the rule columns.
+  for (const failure of report.failures ?? []) {
+    table.push([
+      failure.accountId,
+      failure.name,
+      failure.ouPath,
+      { colSpan: ruleIds.length, content: paint(`FAILED: ${truncate(failure.error, 60)}`, 'red') },
+    ]);
   }
   return table.toString();
 }
@@ -114,7 +137,13 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
   const totals =
     `Totals: ${paint(`${t.compliant} compliant`, 'green')}, ` +
     `${paint(`${t.nonCompliant} non-compliant`, ...(t.nonCompliant > 0 ? (['red', 'bold'] as Style[]) : []))}, ` +
-    `${t.notApplicable} not applicable, ${t.noFacts} without facts.`;
+    `${t.notApplicable} not applicable, ${t.noFacts} without facts.` +
+    (report.failures
+      ? ` ${paint(`${report.failures.length} account${report.failures.length === 1 ? '' : 's'} could not be judged.`, ...(report.failures.length > 0 ? (['red', 'bold'] as Style[]) : []))}`
+      : '') +
+    (report.interrupted
+      ? ` ${paint(`Interrupted: ${report.interrupted.notJudged} account(s) not judged.`, 'yellow', 'bold')}`
+      : '');
   return [
     header,
     accountTable(report, paint),
@@ -122,6 +151,7 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
     summaryTable(report, paint),
     totals,
     findings(report, paint),
+    ...failedAccounts(report, paint),
   ].join('\n\n');
 }
 
@@ -135,6 +165,8 @@ export function formatJson(report: ScanReport): string {
       annotation,
     })),
     summary: report.summary,
+    ...(report.failures ? { failures: report.failures } : {}),
+    ...(report.interrupted ? { interrupted: report.interrupted } : {}),
   };
   return JSON.stringify(output, null, 2);
 }
