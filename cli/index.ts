@@ -56,6 +56,7 @@ interface ScanCommandOptions {
   concurrency: string;
   saveFacts?: string;
   region?: string;
+  param?: string[];
   rule?: string[];
   account?: string[];
   format: 'table' | 'json';
@@ -95,6 +96,10 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--concurrency <n>', 'with --org: accounts read at once', String(DEFAULT_CONCURRENCY))
     .option('--save-facts <file>', 'with --org: write the collected facts (scan --facts reads them back)')
     .option('--region <region>', 'with --org: the Region to read (default: AWS_REGION, else us-east-1)')
+    .option(
+      '--param <rule-id.Name=value...>',
+      'with --org: a rule parameter as Config would pass it, e.g. root-user-idle.MaxDaysSinceLastUse=30',
+    )
     .option('--rule <id...>', `only these rules (${RULE_IDS.join(', ')})`)
     .option('--account <id...>', 'only these accounts')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
@@ -119,6 +124,21 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     });
 
   return program;
+}
+
+/** `--param root-user-idle.MaxDaysSinceLastUse=30` → { 'root-user-idle': { MaxDaysSinceLastUse: '30' } }. */
+export function parseParams(values: readonly string[]): Record<string, Record<string, string>> {
+  const params: Record<string, Record<string, string>> = {};
+  for (const value of values) {
+    const match = /^([a-z0-9-]+)\.([A-Za-z0-9]+)=(.*)$/s.exec(value);
+    if (!match) throw new CliError(`--param ${value}: expected <rule-id>.<Name>=<value>`);
+    const [, ruleId, name, raw] = match as unknown as [string, string, string, string];
+    if (!RULE_IDS.includes(ruleId)) {
+      throw new CliError(`--param ${value}: unknown rule ${ruleId}; known rules: ${RULE_IDS.join(', ')}`);
+    }
+    params[ruleId] = { ...params[ruleId], [name]: raw };
+  }
+  return params;
 }
 
 async function scanOrg(options: ScanCommandOptions, io: CliIo): Promise<ScanReport> {
@@ -149,6 +169,7 @@ async function scanOrg(options: ScanCommandOptions, io: CliIo): Promise<ScanRepo
       ruleIds,
       roleName: options.roleName,
       concurrency,
+      ...(options.param?.length ? { ruleParameters: parseParams(options.param) } : {}),
     },
   );
   if (result.interrupted && io.progress) io.stderr('\n');
