@@ -208,7 +208,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   }
 }
 
-if (require.main === module) {
+/** The process entry: Ctrl-C handling, real stdout/stderr, exit code (cli/main.ts, the bin shim's bundle). */
+export function main(): void {
   const controller = new AbortController();
   // First Ctrl-C: stop the sweep and print what was judged; a second one ends the process at once.
   process.once('SIGINT', () => {
@@ -224,3 +225,5 @@ if (require.main === module) {
     if (code === EXIT_INTERRUPTED) process.exit(code);
   });
 }
+
+if (require.main === module) main();
