@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { COLLECTORS } from '../../../cli/collectors';
 import { loadFactsFile } from '../../../cli/facts-file';
-import { type CliIo, EXIT_INTERRUPTED, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
+import {
+  type CliIo,
+  EXIT_INTERRUPTED,
+  EXIT_NON_COMPLIANT,
+  EXIT_OK,
+  parseParams,
+  run,
+} from '../../../cli/index';
 import {
   describeFailure,
   formatProgress,
@@ -118,6 +125,21 @@ describe('the pure parts', () => {
       'rootguard: 100/100 accounts · 0 failed · 25.0 accounts/s',
     );
     expect(formatProgress({ total: 10_000, done: 10, failed: 0, elapsedMs: 1000 })).toContain('ETA 16m39s');
+  });
+
+  it('reads --param <rule-id>.<Name>=<value> as Config-style rule parameters', () => {
+    expect(
+      parseParams([
+        'root-user-idle.MaxDaysSinceLastUse=30',
+        'root-activity-alerting.ForwardingRegions=us-east-1,eu-west-1',
+        'root-user-idle.ExecutionRoleName=',
+      ]),
+    ).toEqual({
+      'root-user-idle': { MaxDaysSinceLastUse: '30', ExecutionRoleName: '' },
+      'root-activity-alerting': { ForwardingRegions: 'us-east-1,eu-west-1' },
+    });
+    expect(() => parseParams(['MaxDaysSinceLastUse=30'])).toThrow('expected <rule-id>.<Name>=<value>');
+    expect(() => parseParams(['root-nope.X=1'])).toThrow('unknown rule root-nope');
   });
 
   it('keeps an error on one line', () => {
@@ -265,6 +287,16 @@ describe('rootguard scan --org', () => {
     await run(['node', 'rootguard', 'scan', '--facts', saved, '--format', 'json'], o.cliIo());
     const replayed = JSON.parse(o.out.join(''));
     expect(replayed.results).toEqual(live.results);
+  });
+
+  it('fails on a bad parameter before reading anything', async () => {
+    const o = output();
+    const code = await run(
+      ['node', 'rootguard', 'scan', '--org', '--param', 'root-user-idle.MaxDaysSinceLastUse=forever'],
+      o.cliIo(),
+    );
+    expect(code).toBe(1);
+    expect(o.err.join('')).toContain('MaxDaysSinceLastUse');
   });
 
   it('exits 2 with --fail-on-noncompliant, and needs exactly one of --facts and --org', async () => {
