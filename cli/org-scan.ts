@@ -234,7 +234,8 @@ export async function scanOrganization(io: OrgScanIo, options: OrgScanOptions = 
     );
     const evaluateContext: EvaluateContext = { accountId, partition, evaluationTime };
     const facts: Record<string, unknown> = {};
-    await Promise.all(
+    // Every rule's read is let finish before the account is given up, so no call outlives the sweep.
+    const reads = await Promise.allSettled(
       rules.map(async (rule) => {
         const ctx: CollectContext<unknown> = {
           ...evaluateContext,
@@ -251,6 +252,8 @@ export async function scanOrganization(io: OrgScanIo, options: OrgScanOptions = 
         }
       }),
     );
+    const failed = reads.find((read): read is PromiseRejectedResult => read.status === 'rejected');
+    if (failed) throw failed.reason;
     // Registry order, as a facts file lists them.
     const ordered = Object.fromEntries(rules.map((rule) => [rule.id, facts[rule.id]]));
     return { accountId, name: target.name, ouPath: target.ouPath, partition, facts: ordered };

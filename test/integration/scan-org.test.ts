@@ -52,6 +52,9 @@ type Fault = 'AccessDenied' | 'Throttling';
 type Stack = { add(mw: (next: any) => (args: any) => Promise<any>, opts: Record<string, unknown>): void };
 const stackOf = (client: unknown) => (client as { middlewareStack: Stack }).middlewareStack;
 
+/** Every client the sweeps built, destroyed after the tests so no keep-alive socket outlives them. */
+const built: Array<{ destroy(): void }> = [];
+
 /**
  * The clients of one account's sweep: the caller's (management) clients carry moto's account header; clients
  * built with the account's assumed-role credentials reach that account, and carry `fault` when given.
@@ -76,6 +79,7 @@ class SweepClientFactory extends ClientFactory {
     const client = super.client(ctor as never, opts) as C;
     if (this.wired.has(client as object)) return client;
     this.wired.add(client as object);
+    built.push(client as unknown as { destroy(): void });
     if (!opts.credentials) selectAccount(client, MANAGEMENT);
     if (client instanceof STSClient) strictSts(client);
     if (opts.credentials && this.fault) {
@@ -108,6 +112,7 @@ function strictSts(sts: STSClient): void {
       if (arn) {
         const [, , , , account, resource] = arn.split(':') as string[];
         const iam = emulatorClient(IAMClient, { accountId: account });
+        built.push(iam);
         try {
           await iam.send(new GetRoleCommand({ RoleName: (resource ?? '').replace(/^role\//, '') }));
         } catch {
@@ -135,7 +140,8 @@ interface Organization {
 }
 
 async function buildOrganization(): Promise<Organization> {
-  const { rootId, ou, account } = await createEmulatedOrganization();
+  const { org: organizations, rootId, ou, account } = await createEmulatedOrganization();
+  built.push(organizations);
   const workloads = await ou(rootId, 'Workloads');
   const prod = await ou(workloads, 'Prod');
   const payments = await ou(prod, 'Payments');
@@ -148,7 +154,9 @@ async function buildOrganization(): Promise<Organization> {
   const [noRole, denied, throttled] = [accounts[7], accounts[20], accounts[33]] as [string, string, string];
   for (const id of accounts) {
     if (id === noRole) continue;
-    await emulatorClient(IAMClient, { accountId: id }).send(
+    const iam = emulatorClient(IAMClient, { accountId: id });
+    built.push(iam);
+    await iam.send(
       new CreateRoleCommand({
         RoleName: ROLE,
         AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
@@ -181,7 +189,10 @@ describe('rootguard scan --org on moto_server', () => {
     org = await buildOrganization();
     dir = mkdtempSync(join(tmpdir(), 'rootguard-scan-org-'));
   }, 120_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const client of built) client.destroy();
+  });
 
   const cli = (out: string[], err: string[] = []): CliIo => ({
     stdout: (t) => out.push(t),
