@@ -24,12 +24,49 @@ function painter(color: boolean) {
     color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
 }
 
+/** Short, so the account table fits 120 columns with five rules (the legend under it spells them out). */
 export const VERDICT_LABELS: Record<Verdict, string> = {
-  COMPLIANT: 'COMPLIANT',
-  NON_COMPLIANT: 'NON_COMPLIANT',
+  COMPLIANT: 'ok',
+  NON_COMPLIANT: 'FAIL',
   NOT_APPLICABLE: 'N/A',
   NO_FACTS: 'no facts',
 };
+
+/** The text report's width: tables and wrapped reasons fit it. */
+export const TEXT_WIDTH = 120;
+const NAME_WIDTH = 16;
+const OU_PATH_WIDTH = 24;
+
+/** A rule column's header: the id without `root-`, one word a line. */
+export function ruleHeader(ruleId: string): string {
+  return ruleId
+    .replace(/^root-/, '')
+    .split('-')
+    .join('\n');
+}
+
+/** Wraps `text` at spaces to `width`, continuation lines indented by `indent`. Long words are left whole. */
+export function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    const limit = lines.length === 0 ? width : width - indent.length;
+    if (candidate.length > limit && line !== '') {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
+}
+
+/** Keeps the end of an OU path, where the account's own OU is. */
+function truncateStart(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+}
 
 const VERDICT_STYLES: Record<Verdict, Style[]> = {
   COMPLIANT: ['green'],
@@ -45,10 +82,25 @@ function percent(value: number | null): string {
   return value === null ? '–' : `${value}%`;
 }
 
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): string[] {
+  const failures = report.failures ?? [];
+  if (failures.length === 0) return [];
+  const lines = [paint(`Accounts that could not be judged (${failures.length})`, 'bold')];
+  for (const f of failures) {
+    const line = wrap(`[${f.name}] Account ${f.accountId}: ${f.error}`, TEXT_WIDTH - 4, '    ');
+    lines.push(`  ${paint('!', 'red')} ${line}`);
+  }
+  return [lines.join('\n')];
+}
+
 function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
   const ruleIds = report.rules.map((rule) => rule.id);
   const table = new Table({
-    head: ['Account', 'Name', 'OU path', ...ruleIds].map((h) => paint(h, 'bold')),
+    head: ['Account', 'Name', 'OU path', ...ruleIds.map(ruleHeader)].map((h) => paint(h, 'bold')),
     style: TABLE_STYLE,
   });
   const cell = (row: AccountRow, ruleId: string) => {
@@ -56,9 +108,28 @@ function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): st
     return paint(VERDICT_LABELS[verdict], ...VERDICT_STYLES[verdict]);
   };
   for (const row of report.accounts) {
-    table.push([row.accountId, row.name, row.ouPath, ...ruleIds.map((id) => cell(row, id))]);
+    table.push([
+      row.accountId,
+      truncate(row.name, NAME_WIDTH),
+      truncateStart(row.ouPath, OU_PATH_WIDTH),
+      ...ruleIds.map((id) => cell(row, id)),
+    ]);
   }
-  return table.toString();
+  // scan --org: an account that could not be read is a row too, its error across the rule columns.
+  for (const failure of report.failures ?? []) {
+    table.push([
+      failure.accountId,
+      truncate(failure.name, NAME_WIDTH),
+      truncateStart(failure.ouPath, OU_PATH_WIDTH),
+      // The whole error is under "Accounts that could not be judged".
+      {
+        colSpan: ruleIds.length,
+        content: paint(`FAILED: ${truncate(failure.error, 11 * ruleIds.length - 11)}`, 'red'),
+      },
+    ]);
+  }
+  const legend = paint('ok = COMPLIANT · FAIL = NON_COMPLIANT · N/A = NOT_APPLICABLE', 'dim');
+  return `${table.toString()}\n${legend}`;
 }
 
 function summaryTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
@@ -91,9 +162,13 @@ function findings(report: ScanReport, paint: ReturnType<typeof painter>): string
   for (const rule of report.rules) {
     const mine = failing.filter((r) => r.ruleId === rule.id);
     if (mine.length === 0) continue;
-    lines.push('', `${paint(rule.id, 'bold')} (${rule.severity}): ${rule.title}`);
+    lines.push(
+      '',
+      `${paint(rule.id, 'bold')} ${wrap(`(${rule.severity}): ${rule.title}`, TEXT_WIDTH - rule.id.length - 1, '  ')}`,
+    );
     for (const result of mine) {
-      lines.push(`  ${paint('✗', 'red')} ${paint(`[${result.accountName}]`, 'dim')} ${result.annotation}`);
+      const line = wrap(`[${result.accountName}] ${result.annotation}`, TEXT_WIDTH - 4, '    ');
+      lines.push(`  ${paint('✗', 'red')} ${line}`);
     }
   }
   return lines.join('\n');
@@ -114,7 +189,13 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
   const totals =
     `Totals: ${paint(`${t.compliant} compliant`, 'green')}, ` +
     `${paint(`${t.nonCompliant} non-compliant`, ...(t.nonCompliant > 0 ? (['red', 'bold'] as Style[]) : []))}, ` +
-    `${t.notApplicable} not applicable, ${t.noFacts} without facts.`;
+    `${t.notApplicable} not applicable, ${t.noFacts} without facts.` +
+    (report.failures
+      ? ` ${paint(`${report.failures.length} account${report.failures.length === 1 ? '' : 's'} could not be judged.`, ...(report.failures.length > 0 ? (['red', 'bold'] as Style[]) : []))}`
+      : '') +
+    (report.interrupted
+      ? ` ${paint(`Interrupted: ${report.interrupted.notJudged} account(s) not judged.`, 'yellow', 'bold')}`
+      : '');
   return [
     header,
     accountTable(report, paint),
@@ -122,6 +203,7 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
     summaryTable(report, paint),
     totals,
     findings(report, paint),
+    ...failedAccounts(report, paint),
   ].join('\n\n');
 }
 
@@ -135,6 +217,8 @@ export function formatJson(report: ScanReport): string {
       annotation,
     })),
     summary: report.summary,
+    ...(report.failures ? { failures: report.failures } : {}),
+    ...(report.interrupted ? { interrupted: report.interrupted } : {}),
   };
   return JSON.stringify(output, null, 2);
 }

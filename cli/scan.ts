@@ -60,6 +60,8 @@ export interface ScanSummary {
   organizationId: string;
   evaluationTime: string;
   accounts: number;
+  /** `scan --org` only: accounts that could not be read (not counted in `accounts`). */
+  accountsFailed?: number;
   rules: RuleSummary[];
   totals: ScanTotals;
 }
@@ -72,6 +74,17 @@ export interface ScanReport {
   /** Every evaluation, accounts in file order and rules in registry order. */
   results: ScanResult[];
   summary: ScanSummary;
+  /** `scan --org` only: the accounts that could not be read, each with its error. */
+  failures?: ScanFailure[];
+  /** `scan --org` only: set when the sweep was interrupted; `notJudged` accounts were left out. */
+  interrupted?: { notJudged: number };
+}
+
+export interface ScanFailure {
+  accountId: string;
+  name: string;
+  ouPath: string;
+  error: string;
 }
 
 const SEVERITY_OF_VERDICT: Record<ComplianceType, number> = {
@@ -193,6 +206,7 @@ export function scanFactsFile(path: string, options: ScanOptions = {}): ScanRepo
   return scanFacts(loadFactsFile(path), options);
 }
 
+/** A NON_COMPLIANT result, or an account that could not be read (a failed read is never compliant). */
 export function hasNonCompliant(report: ScanReport): boolean {
-  return report.summary.totals.nonCompliant > 0;
+  return report.summary.totals.nonCompliant > 0 || (report.failures?.length ?? 0) > 0;
 }
