@@ -1,70 +1,53 @@
 /**
- * A key custody register for tests (shape: lib/custody-register-types.ts): two member accounts with a primary
- * and a backup hardware device at different sites, and the management account with its attestation. Builders
- * return fresh objects, so a test may break one field without touching another test's register.
+ * A whole key custody register for tests (shape: lib/custody-register-types.ts), built from the entry builders of
+ * test/helpers/mfa-devices.ts: two member accounts, each with a primary and a backup hardware device at different
+ * sites, and the management account with its attestation. Every call returns a fresh register, so a test may
+ * break one field without touching another test's register.
  */
 import { stringify } from 'yaml';
-import type { CustodyAccount, CustodyDevice, CustodyRegister } from '../../lib/custody-register-types';
+import type { CustodyRegister } from '../../lib/custody-register-types';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, OTHER_ACCOUNT } from './constants';
+import { CUSTODY_CHECK_DAY, custodyDevice, fidoSerial, totpSerial } from './mfa-devices';
 
 export const CUSTODY_SERIALS = {
-  memberPrimary: `arn:aws:iam::${MEMBER_ACCOUNT}:u2f/root/primary-key-AbCdEf`,
-  memberBackup: 'GAHT12345678',
-  otherPrimary: `arn:aws:iam::${OTHER_ACCOUNT}:u2f/root/primary-key-GhIjKl`,
-  otherBackup: `arn:aws:iam::${OTHER_ACCOUNT}:u2f/root/backup-key-MnOpQr`,
-  managementPrimary: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:u2f/root/primary-key-StUvWx`,
-  managementBackup: 'GAHT87654321',
+  memberPrimary: fidoSerial(MEMBER_ACCOUNT, 'primary'),
+  memberBackup: totpSerial(1),
+  otherPrimary: fidoSerial(OTHER_ACCOUNT, 'primary'),
+  otherBackup: fidoSerial(OTHER_ACCOUNT, 'backup'),
+  managementPrimary: fidoSerial(MANAGEMENT_ACCOUNT, 'primary'),
+  managementBackup: totpSerial(2),
 } as const;
 
-/** The date of the last custody check of every device in the fixture. */
-export const LAST_CUSTODY_CHECK = '2026-10-01';
-
-export function custodyDevice(overrides: Partial<CustodyDevice> = {}): CustodyDevice {
-  return {
-    serialNumber: CUSTODY_SERIALS.memberPrimary,
-    kind: 'fido',
-    custodian: 'Security on-call lead',
-    site: 'Frankfurt office safe',
-    lastCustodyCheck: LAST_CUSTODY_CHECK,
-    status: 'active',
-    ...overrides,
-  };
-}
+export const PRIMARY_SITE = 'Frankfurt office safe';
+export const BACKUP_SITE = 'Berlin bank vault';
 
 export function custodyRegister(): CustodyRegister {
-  const account = (accountId: string, devices: CustodyDevice[]): CustodyAccount => ({ accountId, devices });
+  const backup = { custodian: 'CISO office' };
   return {
     version: 1,
     accounts: [
-      account(MEMBER_ACCOUNT, [
-        custodyDevice(),
-        custodyDevice({
-          serialNumber: CUSTODY_SERIALS.memberBackup,
-          kind: 'hardware-totp',
-          custodian: 'CISO office',
-          site: 'Berlin bank vault',
-        }),
-      ]),
-      account(OTHER_ACCOUNT, [
-        custodyDevice({ serialNumber: CUSTODY_SERIALS.otherPrimary }),
-        custodyDevice({
-          serialNumber: CUSTODY_SERIALS.otherBackup,
-          custodian: 'CISO office',
-          site: 'Berlin bank vault',
-        }),
-      ]),
       {
-        ...account(MANAGEMENT_ACCOUNT, [
-          custodyDevice({ serialNumber: CUSTODY_SERIALS.managementPrimary }),
-          custodyDevice({
-            serialNumber: CUSTODY_SERIALS.managementBackup,
-            kind: 'hardware-totp',
-            custodian: 'CISO office',
-            site: 'Berlin bank vault',
-          }),
-        ]),
+        accountId: MEMBER_ACCOUNT,
+        devices: [
+          custodyDevice(CUSTODY_SERIALS.memberPrimary, PRIMARY_SITE),
+          custodyDevice(CUSTODY_SERIALS.memberBackup, BACKUP_SITE, backup),
+        ],
+      },
+      {
+        accountId: OTHER_ACCOUNT,
+        devices: [
+          custodyDevice(CUSTODY_SERIALS.otherPrimary, PRIMARY_SITE),
+          custodyDevice(CUSTODY_SERIALS.otherBackup, BACKUP_SITE, backup),
+        ],
+      },
+      {
+        accountId: MANAGEMENT_ACCOUNT,
+        devices: [
+          custodyDevice(CUSTODY_SERIALS.managementPrimary, PRIMARY_SITE),
+          custodyDevice(CUSTODY_SERIALS.managementBackup, BACKUP_SITE, backup),
+        ],
         attestation: {
-          date: LAST_CUSTODY_CHECK,
+          date: CUSTODY_CHECK_DAY,
           signedOffBy: 'CISO',
           hardwareDevices: 2,
           noVirtualDevices: true,

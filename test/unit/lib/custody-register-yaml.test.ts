@@ -100,7 +100,7 @@ describe('parseCustodyRegister', () => {
     ],
     [
       'an all-digit serial left unquoted',
-      'serialNumber: GAHT12345678',
+      `serialNumber: ${CUSTODY_SERIALS.memberBackup}`,
       'serialNumber: 12345678901',
       { path: 'accounts[0].devices[1].serialNumber', line: 11, message: /as text \(quote it in YAML/ },
     ],

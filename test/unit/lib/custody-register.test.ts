@@ -5,7 +5,8 @@ import {
 } from '../../../lib/custody-register';
 import type { CustodyRegister } from '../../../lib/custody-register-types';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
-import { CUSTODY_SERIALS, custodyDevice, custodyRegister } from '../../helpers/custody-register';
+import { CUSTODY_SERIALS, custodyRegister } from '../../helpers/custody-register';
+import { custodyDevice } from '../../helpers/mfa-devices';
 
 const SOURCE = 'custody-register.yaml';
 
@@ -298,7 +299,7 @@ describe('validateCustodyRegister', () => {
 
   it('refuses a serial listed twice in one account, at the second entry', () => {
     const register = broken((r) => {
-      r.accounts[0].devices.push(custodyDevice({ custodian: 'someone else', site: 'elsewhere' }));
+      r.accounts[0].devices.push(custodyDevice(CUSTODY_SERIALS.memberPrimary, 'elsewhere'));
     });
 
     expect(issuesOf(register)).toEqual([
