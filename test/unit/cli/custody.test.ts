@@ -12,7 +12,6 @@ import { argv, captureIo } from '../../helpers/cli-io';
 import {
   MANAGEMENT_ACCOUNT,
   MEMBER_ACCOUNT,
-  NOTIFICATION_TIME,
   ORG_ID,
   OTHER_ACCOUNT,
   REGION,
