@@ -291,6 +291,16 @@ describe('parseCustodyRegister', () => {
     });
   });
 
+  it.each([
+    ['Windows line ends', (text: string) => text.replace(/\n/g, '\r\n')],
+    ['a byte order mark', (text: string) => `\uFEFF${text}`],
+  ])('reads a register with %s and counts its lines the same', (_name, encode) => {
+    expect(parseCustodyRegister(encode(REGISTER), SOURCE)).toEqual(parseCustodyRegister(REGISTER, SOURCE));
+    expect(issuesOf(encode(edit(REGISTER, 'date: 2026-10-01', 'date: 2026-02-30')))).toEqual([
+      { path: 'accounts[1].attestation.date', line: 20, message: 'not a calendar date' },
+    ]);
+  });
+
   it('names the source in the error message', () => {
     expect(() => parseCustodyRegister(edit(REGISTER, 'kind: fido', 'kind: virtual'), SOURCE)).toThrow(
       `custody register ${SOURCE} is invalid: ${SOURCE}:6 accounts[0].devices[0].kind: virtual does not match the serial, which is a fido device's`,
