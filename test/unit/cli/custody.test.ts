@@ -205,7 +205,7 @@ describe('rootguard custody diff --facts', () => {
       `Account ${MEMBER_ACCOUNT}: missing: register lists ${CUSTODY_SERIALS.memberBackup} (${BACKUP_SITE}) as active but it is not on root.`,
     );
     expect(out).toContain(
-      `Account ${OTHER_ACCOUNT}: same site: all 2 active hardware devices are kept at one site (${PRIMARY_SITE}).`,
+      `Account ${OTHER_ACCOUNT}: same site: primary and backup are kept at one site (${PRIMARY_SITE}).`,
     );
     expect(out).toContain(
       `Account ${OTHER_ACCOUNT}: stale: custody check of ${CUSTODY_SERIALS.otherBackup} is 322 days old (limit 180).`,
