@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -7,6 +7,8 @@ import { BACKUP_MFA_RULE_ID, type CustodyDiffReport } from '../../../cli/custody
 import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
 import { ClientFactory } from '../../../lib/clients';
 import type { CustodyRegister } from '../../../lib/custody-register-types';
+import { AccessDeniedError } from '../../../lib/errors';
+import type { OrgSnapshot } from '../../../lib/org-snapshot';
 import { RULE_IDS } from '../../../rules';
 import { argv, captureIo } from '../../helpers/cli-io';
 import {
@@ -128,6 +130,22 @@ describe('rootguard custody check', () => {
       `${file}:10 accounts[0].devices[0].status: Invalid option: expected one of "active"|"retired"|"lost"`,
       `rootguard: custody register ${file} is invalid (2 problems); nothing in it is used until every one is fixed`,
     ]);
+  });
+
+  it("accepts the README's example register", async () => {
+    // Prepare: the first yaml block of the README's "Key custody register" section.
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Key custody register\n'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const io = captureIo();
+
+    // Act
+    const code = await run(argv('custody', 'check', writeFile('readme.yaml', example)), io);
+
+    // Assess
+    expect(io.err()).toBe('');
+    expect(code).toBe(EXIT_OK);
+    expect(io.out()).toContain('OK, 2 accounts, 3 devices');
   });
 
   it('names the document when the problem has no line', async () => {
@@ -442,7 +460,8 @@ describe('rootguard custody diff --facts', () => {
     expect(io.err()).toContain(`${register}:1 version: Invalid input: expected 1`);
   });
 
-  // Until the root-backup-mfa rule is registered, --org has no collect to read devices with.
+  // Until the root-backup-mfa rule is registered, --org has no collect to read devices with; once it is, the
+  // sweep under "custody diff --org" runs instead.
   (RULE_IDS.includes(BACKUP_MFA_RULE_ID) ? it.skip : it)(
     'says --org needs the root-backup-mfa rule',
     async () => {
@@ -452,6 +471,86 @@ describe('rootguard custody diff --facts', () => {
 
       expect(code).toBe(EXIT_ERROR);
       expect(io.err()).toContain(`reads the devices with the ${BACKUP_MFA_RULE_ID} rule's collect`);
+    },
+  );
+});
+
+describe('rootguard custody diff --org', () => {
+  const SNAPSHOT: OrgSnapshot = {
+    version: 1,
+    builtAt: EVALUATION_TIME,
+    organization: {
+      id: ORG_ID,
+      managementAccountId: MANAGEMENT_ACCOUNT,
+      featureSet: 'ALL',
+      scpEnabled: true,
+    },
+    rootId: 'r-ab12',
+    ous: {},
+    accounts: Object.fromEntries(
+      [MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, OTHER_ACCOUNT].map((id) => [
+        id,
+        { parentId: 'r-ab12', name: `account-${id.slice(0, 3)}`, status: 'ACTIVE' },
+      ]),
+    ),
+    policies: {},
+  };
+
+  /** Assumes every execution role but OTHER_ACCOUNT's, without AWS. */
+  class FakeRoles extends ClientFactory {
+    override async assumeRole(arn: string, _session: string, accountId?: string) {
+      if (accountId === OTHER_ACCOUNT) {
+        throw new AccessDeniedError(`Cannot assume ${arn}: check that the role exists`, {
+          action: 'sts:AssumeRole',
+          accountId,
+        });
+      }
+      return { accessKeyId: `AKIA${accountId}`, secretAccessKey: 'x' };
+    }
+  }
+
+  (RULE_IDS.includes(BACKUP_MFA_RULE_ID) ? it : it.skip)(
+    "reads each account with the rule's collect and compares what it lists",
+    async () => {
+      // Prepare: root-backup-mfa facts as its collect returns them; a stranger's key on the member's root.
+      const inventories: Record<string, Inventory> = {
+        ...MATCHING,
+        [MEMBER_ACCOUNT]: listed(CUSTODY_SERIALS.memberPrimary, CUSTODY_SERIALS.memberBackup, UNKNOWN_KEY),
+      };
+      const collect = async (ctx: { accountId: string }) => ({
+        summary: { mfaEnabled: true, accessKeysPresent: false, signingCertificatesPresent: false },
+        inventory: inventories[ctx.accountId],
+        register: { status: 'not-configured' },
+      });
+      const io = captureIo({
+        orgScanIo: () => ({
+          clients: new FakeRoles({ region: REGION }),
+          readSnapshot: async () => SNAPSHOT,
+          collectors: { [BACKUP_MFA_RULE_ID]: collect as never },
+          now: () => CUSTODY_NOW,
+        }),
+      });
+
+      // Act
+      const code = await run(
+        argv('custody', 'diff', writeRegister(), '--org', '--format', 'json', '--fail-on-difference'),
+        io,
+      );
+
+      // Assess
+      expect(io.err()).toBe('');
+      expect(code).toBe(EXIT_NON_COMPLIANT);
+      const report: CustodyDiffReport = JSON.parse(io.out());
+      expect(report.inventories).toBe('the organization (live)');
+      expect(report.accounts.map((a) => [a.accountId, a.comparison, a.inventory])).toEqual([
+        [MANAGEMENT_ACCOUNT, 'attested', 'unavailable'],
+        [MEMBER_ACCOUNT, 'compared', 'listed'],
+        [OTHER_ACCOUNT, 'not-compared', 'failed'],
+      ]);
+      expect(report.accounts[1]?.findings).toEqual([
+        expect.objectContaining({ kind: 'unknown-device', serialNumber: UNKNOWN_KEY }),
+      ]);
+      expect(report.accounts[2]?.note).toMatch(/^could not be read: .*Cannot assume/);
     },
   );
 });
