@@ -17,9 +17,9 @@ const ANSI = {
   reset: '\u001b[0m',
 } as const;
 
-type Style = Exclude<keyof typeof ANSI, 'reset'>;
+export type Style = Exclude<keyof typeof ANSI, 'reset'>;
 
-function painter(color: boolean) {
+export function painter(color: boolean) {
   return (text: string, ...styles: Style[]) =>
     color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
 }
@@ -76,13 +76,13 @@ const VERDICT_STYLES: Record<Verdict, Style[]> = {
 };
 
 /** No colour from cli-table3 itself (styling is ours, and only when asked for); no rule between rows. */
-const TABLE_STYLE = { head: [], border: [], compact: true };
+export const TABLE_STYLE = { head: [], border: [], compact: true };
 
 function percent(value: number | null): string {
   return value === null ? '–' : `${value}%`;
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

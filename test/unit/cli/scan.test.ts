@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { CliError } from '../../../cli/errors';
 import { type FactsFile, loadFactsFile, parseFactsFile } from '../../../cli/facts-file';
 import { formatJson, formatText } from '../../../cli/format';
-import { type CliIo, EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
+import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
 import { hasNonCompliant, percentCompliant, scanFacts, scanFactsFile, type Verdict } from '../../../cli/scan';
 import { InvalidRuleParametersError } from '../../../lib/errors';
+import { argv, captureIo } from '../../helpers/cli-io';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
@@ -94,24 +95,6 @@ function annotation(accountId: string, ruleId: string): string {
   if (!result) throw new Error(`no result for ${accountId} ${ruleId}`);
   return result.annotation;
 }
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    color: false,
-    out: () => out,
-    err: () => err,
-  };
-}
-
-const argv = (...args: string[]) => ['node', 'rootguard', ...args];
 
 describe('scanning the sample organization', () => {
   const report = scanFacts(sampleFile());
