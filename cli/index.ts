@@ -15,12 +15,14 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { RootGuardError } from '../lib/errors';
 import { version } from '../package.json';
+import type { ReportLiveIo } from '../report/sources/live';
 import { RULE_IDS } from '../rules';
 import { CliError } from './errors';
 import { formatJson, formatText } from './format';
 // cli/org-scan.ts (and with it the AWS SDK) is loaded only by `scan --org`: `scan --facts` stays offline.
 import type { OrgScanIo } from './org-scan';
 import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME } from './org-scan-defaults';
+import { registerReportCommand } from './report';
 import { hasNonCompliant, type ScanReport, scanFacts, scanFactsFile } from './scan';
 
 export const EXIT_OK = 0;
@@ -39,6 +41,8 @@ export interface CliIo {
   signal?: AbortSignal;
   /** The --org sweep's I/O (tests); default: the SDK's default credentials and region. */
   orgScanIo?: (region: string | undefined) => OrgScanIo;
+  /** `report`'s live reads (tests); default: the SDK's default credentials and region. */
+  reportLiveIo?: (region: string | undefined) => ReportLiveIo;
 }
 
 export const processIo = (): CliIo => ({
@@ -123,6 +127,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       else setExitCode(options.failOnNoncompliant && hasNonCompliant(report) ? EXIT_NON_COMPLIANT : EXIT_OK);
     });
 
+  registerReportCommand(program, io, setExitCode);
   return program;
 }
 
