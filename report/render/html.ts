@@ -132,7 +132,7 @@ function cards(data: ReportData): Card[] {
       path: 'mtta.meanMs',
       value: data.mtta.meanMs,
       format: 'duration',
-      target: `target < ${formatDuration(data.mtta.targetMs)}`,
+      target: `target < ${data.mtta.targetMs / 60_000} min`,
       met: data.mtta.meetsTarget,
     },
     {
@@ -340,7 +340,7 @@ ${figure('activity.duplicatesIgnored', data.activity.duplicatesIgnored, 'count')
 <table><tbody>
 ${mttaList}
 <tr><th>Paged events</th><td class="n">${figure('mtta.count', mtta.count, 'count')}</td></tr>
-<tr><th>At or over ${escapeHtml(formatDuration(mtta.targetMs))}</th><td class="n">${figure('mtta.overTarget', mtta.overTarget, 'count')}</td></tr>
+<tr><th>At or over ${mtta.targetMs / 60_000} min</th><td class="n">${figure('mtta.overTarget', mtta.overTarget, 'count')}</td></tr>
 <tr><th>Paged without a recorded latency</th><td class="n">${figure('mtta.pagedWithoutLatency', mtta.pagedWithoutLatency, 'count')}</td></tr>
 </tbody></table></section>
 
