@@ -127,10 +127,11 @@ export async function reportSampleOrg(outDir: string, ...extra: string[]) {
       'node',
       'rootguard',
       'report',
+      // Relative, as a user types them: the report shows its sources as given.
       '--facts',
-      SAMPLE_ORG,
+      relative(process.cwd(), SAMPLE_ORG),
       '--ledger',
-      SAMPLE_LEDGER,
+      relative(process.cwd(), SAMPLE_LEDGER),
       '--out',
       outDir,
       ...extra,

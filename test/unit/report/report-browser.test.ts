@@ -157,7 +157,7 @@ describe('the HTML report in Chromium', () => {
 
     // Act
     const { page, trouble } = await openReport(chromium, written.html);
-    const text = await page.innerText('body');
+    const text = (await page.textContent('body')) ?? '';
     const injected = await page.$$eval(
       'script, img, iframe, object, [onerror], [onload]',
       (els) => els.length,
