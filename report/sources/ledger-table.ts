@@ -15,9 +15,15 @@ const RECORD_FIELDS = Object.keys(ledgerRecordSchema.shape);
 
 export class LedgerTableError extends CliError {}
 
+export interface LedgerTableReadOptions {
+  /** Items per Scan page (default: DynamoDB's 1 MB pages); the integration test makes it small to get many pages. */
+  pageSize?: number;
+}
+
 export async function readLedgerTable(
   client: DynamoDBDocumentClient,
   tableName: string,
+  options: LedgerTableReadOptions = {},
 ): Promise<LedgerRecord[]> {
   const action = 'dynamodb:Scan';
   type Key = Record<string, unknown>;
@@ -25,7 +31,7 @@ export async function readLedgerTable(
     action,
     async (ExclusiveStartKey) => {
       const out = await awsCall(action, undefined, () =>
-        client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey })),
+        client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey, Limit: options.pageSize })),
       );
       return { items: out.Items, next: out.LastEvaluatedKey };
     },

@@ -10,7 +10,7 @@ import { ClientFactory } from '../../lib/clients';
 import type { LedgerRecord } from '../../lib/root-activity-ledger';
 import type { ReportAccount, RuleEvaluationRecord } from '../kpi';
 import { readAggregatorCompliance } from './aggregator';
-import { readLedgerTable } from './ledger-table';
+import { type LedgerTableReadOptions, readLedgerTable } from './ledger-table';
 import { accountsFromOrganization } from './organization';
 
 export interface ReportLiveIo {
@@ -20,11 +20,11 @@ export interface ReportLiveIo {
 }
 
 /** Live reads through `clients` (tests hand in a factory pointed at moto_server). */
-export function liveIo(clients: ClientFactory): ReportLiveIo {
+export function liveIo(clients: ClientFactory, ledgerOptions: LedgerTableReadOptions = {}): ReportLiveIo {
   return {
     readAggregator: (name) => readAggregatorCompliance(clients.client(ConfigServiceClient), name),
     readLedgerTable: (name) =>
-      readLedgerTable(DynamoDBDocumentClient.from(clients.client(DynamoDBClient)), name),
+      readLedgerTable(DynamoDBDocumentClient.from(clients.client(DynamoDBClient)), name, ledgerOptions),
     readOrganization: () => accountsFromOrganization(clients.client(OrganizationsClient)),
   };
 }
