@@ -4,11 +4,15 @@ import {
   GetAggregateComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { RepeatedPageTokenError } from '../../../lib/errors';
 import { readAggregatorCompliance } from '../../../report/sources/aggregator';
 import { LedgerFileError, parseLedgerLines } from '../../../report/sources/ledger-file';
 import { LedgerTableError, readLedgerTable } from '../../../report/sources/ledger-table';
+import { accountsFromOrganization } from '../../../report/sources/organization';
+import { FakeOrganization, installFakeOrganizations } from '../../helpers/fake-organizations';
+import { SNAPSHOT_ORGANIZATION } from '../../helpers/org-snapshot';
 import { ledgerRecord } from '../../helpers/report-fixtures';
 import { useSdkMocks } from '../../helpers/sdk-mocks';
 
@@ -188,5 +192,32 @@ describe('ledger table', () => {
 
     // Act / Assess
     await expect(readLedgerTable(client, 'rootguard-ledger')).rejects.toThrow(RepeatedPageTokenError);
+  });
+});
+
+describe('organization accounts', () => {
+  const { organizations } = useSdkMocks({ organizations: OrganizationsClient });
+
+  it('names every account with its OU path, read top-down once', async () => {
+    // Prepare
+    const org = new FakeOrganization(SNAPSHOT_ORGANIZATION, 'r-ab12');
+    org.addOu('ou-ab12-workloads', 'r-ab12');
+    org.addOu('ou-ab12-prod', 'ou-ab12-workloads');
+    org.addAccount('222222222222', 'ou-ab12-prod');
+    installFakeOrganizations(organizations, org);
+
+    // Act
+    const { organization, accounts } = await accountsFromOrganization(
+      new OrganizationsClient({ region: 'us-east-1' }),
+    );
+
+    // Assess
+    expect(organization.id).toBe(SNAPSHOT_ORGANIZATION.id);
+    expect(accounts).toContainEqual(
+      expect.objectContaining({ accountId: '222222222222', ouPath: expect.stringMatching(/^Root\/.+\/.+$/) }),
+    );
+    expect(accounts).toContainEqual(
+      expect.objectContaining({ accountId: SNAPSHOT_ORGANIZATION.managementAccountId, ouPath: 'Root' }),
+    );
   });
 });
