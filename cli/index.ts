@@ -26,6 +26,7 @@ import type { ClientFactory } from '../lib/clients';
 import { InvalidCustodyRegisterError } from '../lib/custody-register';
 import { RootGuardError } from '../lib/errors';
 import { version } from '../package.json';
+import type { ReportLiveIo } from '../report/sources/live';
 import { RULE_IDS } from '../rules';
 import {
   BACKUP_MFA_RULE_ID,
@@ -48,6 +49,7 @@ import { formatJson, formatText } from './format';
 // cli/org-scan.ts (and with it the AWS SDK) is loaded only by `scan --org`: `scan --facts` stays offline.
 import type { OrgScanIo } from './org-scan';
 import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME } from './org-scan-defaults';
+import { registerReportCommand } from './report';
 import { hasNonCompliant, type ScanReport, scanFacts, scanFactsFile } from './scan';
 
 export const EXIT_OK = 0;
@@ -68,6 +70,8 @@ export interface CliIo {
   orgScanIo?: (region: string | undefined) => OrgScanIo;
   /** The clients of `custody publish` (tests: the emulator); default: the SDK's default credentials and region. */
   clientFactory?: (region: string | undefined) => ClientFactory;
+  /** `report`'s live reads (tests); default: the SDK's default credentials and region. */
+  reportLiveIo?: (region: string | undefined) => ReportLiveIo;
 }
 
 export const processIo = (): CliIo => ({
@@ -154,6 +158,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
 
   addCustodyCommands(program, io, setExitCode);
 
+  registerReportCommand(program, io, setExitCode);
   return program;
 }
 
