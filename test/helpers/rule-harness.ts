@@ -15,6 +15,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../lib/clients';
+import { InvalidRuleParametersError } from '../../lib/errors';
 import type { RuleEvaluation } from '../../lib/evaluation';
 import type { OrgSnapshot } from '../../lib/org-snapshot';
 import type {
@@ -108,6 +109,18 @@ export const accessDeniedAnnotation = (action: string, accountId = MEMBER_ACCOUN
 /** The annotation of an account whose read of `action` stayed throttled after the SDK's retries. */
 export const throttledAnnotation = (action: string, error: string, accountId = MEMBER_ACCOUNT) =>
   `Account ${accountId}: could not be evaluated, Throttled calling ${action} in account ${accountId} after retries (${error}).`;
+
+/**
+ * What a run with bad rule parameters must end in: the handler rejects with InvalidRuleParametersError, and
+ * Config got one NON_COMPLIANT evaluation with `annotation` (an exact text or a matcher), never COMPLIANT.
+ */
+export function expectParametersRefused(
+  { error, sent }: { error: unknown; sent: Evaluation[] },
+  annotation: Annotation,
+): void {
+  expect(error).toBeInstanceOf(InvalidRuleParametersError);
+  expect(sent).toEqual([sentEvaluation('NON_COMPLIANT', annotation)]);
+}
 
 /** An error as the SDK throws it: what lib/errors.ts recognises is the name. */
 export { sdkError } from './rejection';

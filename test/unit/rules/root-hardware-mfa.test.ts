@@ -1,12 +1,7 @@
 import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { GetAccountSummaryCommand, IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import {
-  AccessDeniedError,
-  InvalidConfigEventError,
-  InvalidRuleParametersError,
-  ThrottlingError,
-} from '../../../lib/errors';
+import { AccessDeniedError, InvalidConfigEventError, ThrottlingError } from '../../../lib/errors';
 import { collect } from '../../../rules/root-hardware-mfa/collect';
 import { evaluate, type RootHardwareMfaFacts } from '../../../rules/root-hardware-mfa/evaluate';
 import { handler } from '../../../rules/root-hardware-mfa/handler';
@@ -25,6 +20,7 @@ import {
   collectContext,
   credentialsOfFirstCall,
   EXECUTION_ROLE_NAME,
+  expectParametersRefused,
   judgeOne,
   sdkError,
   sentEvaluation as sent,
@@ -244,13 +240,10 @@ describe('root-hardware-mfa handler', () => {
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for an unknown parameter', async () => {
-    await expect(rule.invoke({ ruleParameters: { RequireHardware: 'true' } })).rejects.toBeInstanceOf(
-      InvalidRuleParametersError,
-    );
+    const outcome = await rule.invokeRejected({ ruleParameters: { RequireHardware: 'true' } });
+
+    expectParametersRefused(outcome, expect.stringContaining('unknown parameter(s) RequireHardware'));
     expect(iamMock).not.toHaveReceivedAnyCommand();
-    expect(rule.sent()).toEqual([
-      sent('NON_COMPLIANT', expect.stringContaining('unknown parameter(s) RequireHardware')),
-    ]);
   });
 
   it('retries the evaluations Config reports as failed and resolves once they are accepted', async () => {

@@ -39,6 +39,7 @@ import {
   collectContext,
   credentialsOfFirstCall,
   EXECUTION_ROLE_NAME,
+  expectParametersRefused,
   judgeOne,
   sdkError,
   sentEvaluation,
@@ -410,13 +411,9 @@ describe('root-user-idle handler', () => {
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for MaxDaysSinceLastUse "abc"', async () => {
-    await expect(rule.invoke({ ruleParameters: { MaxDaysSinceLastUse: 'abc' } })).rejects.toBeInstanceOf(
-      InvalidRuleParametersError,
-    );
+    const outcome = await rule.invokeRejected({ ruleParameters: { MaxDaysSinceLastUse: 'abc' } });
+
+    expectParametersRefused(outcome, expect.stringContaining('MaxDaysSinceLastUse="abc"'));
     expect(iamMock).not.toHaveReceivedAnyCommand();
-    expect(rule.sent()[0]).toMatchObject({
-      ComplianceType: 'NON_COMPLIANT',
-      Annotation: expect.stringContaining('MaxDaysSinceLastUse="abc"'),
-    });
   });
 });
