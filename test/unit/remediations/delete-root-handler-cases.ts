@@ -39,6 +39,8 @@ import { useSdkMocks } from '../../helpers/sdk-mocks';
 import {
   accessDenied,
   config,
+  DELETE_POLICY,
+  deletionCalls,
   EXECUTION_ID,
   type ExecutionOptions,
   executionNotFound,
@@ -49,10 +51,14 @@ import {
   NOW,
   ORGANIZATION,
   READER_CREDENTIALS,
+  REQUESTER,
   ROOT_SESSION_CREDENTIALS,
   readerRoleArn,
   stepPayload,
 } from './root-session-fixtures';
+
+// biome-ignore lint/suspicious/noExplicitAny: any error class, whatever its constructor takes.
+type ErrorClass = new (...args: any[]) => Error;
 
 export interface DeleteRootHandlerOptions {
   documentName: string;
@@ -80,6 +86,14 @@ export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
       }),
     });
 
+  const handler = (overrides: Partial<RootCredentialsConfig> = {}) =>
+    options.create({
+      config: config(options.documentName, overrides),
+      clientFactory: new ClientFactory({ region: REGION }),
+      now: () => NOW,
+      metrics: state.metrics,
+    });
+
   beforeEach(() => {
     state.metrics = recordingMetrics();
     givenDeployedDocuments(mocks.ssm);
@@ -95,17 +109,41 @@ export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
   return {
     ...mocks,
     givenExecution,
+    /** What the step returns once it deleted: `outcome` (deleted, wouldDelete, report) of a healthy run. */
+    deletedResult: (outcome: { deleted: object; wouldDelete: object; report: string[] }) => ({
+      route: 'act',
+      status: 'deleted',
+      accountId: MEMBER_ACCOUNT,
+      executionId: EXECUTION_ID,
+      dryRun: false,
+      taskPolicyArn: DELETE_POLICY,
+      ...outcome,
+      warnings: [],
+      approvers: options.approvers,
+      requestedBy: REQUESTER,
+      checkedAt: NOW.toISOString(),
+    }),
+    /** The run of `execution` is refused with `error` and `message`: no root session, nothing deleted. */
+    async refused(execution: Partial<ExecutionOptions>, error: ErrorClass, message: RegExp): Promise<void> {
+      givenExecution(execution);
+      const run = handler()(stepPayload('false'));
+      await expect(run).rejects.toThrow(error);
+      await expect(run).rejects.toThrow(message);
+      expect(mocks.sts).not.toHaveReceivedCommand(AssumeRootCommand);
+      expect(deletionCalls(mocks.iam)).toEqual([]);
+    },
+    /** The one root session was opened on MEMBER_ACCOUNT under `taskPolicyArn`, for the shortest time. */
+    expectRootSession: (taskPolicyArn: string) =>
+      expect(mocks.sts).toHaveReceivedCommandWith(AssumeRootCommand, {
+        TargetPrincipal: MEMBER_ACCOUNT,
+        TaskPolicyArn: { arn: taskPolicyArn },
+        DurationSeconds: 900,
+      }),
     /** What the handler recorded in this test. */
     get metrics(): RecordingMetrics {
       return state.metrics;
     },
-    handler: (overrides: Partial<RootCredentialsConfig> = {}) =>
-      options.create({
-        config: config(options.documentName, overrides),
-        clientFactory: new ClientFactory({ region: REGION }),
-        now: () => NOW,
-        metrics: state.metrics,
-      }),
+    handler,
   };
 }
 
