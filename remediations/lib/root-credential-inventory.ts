@@ -10,7 +10,8 @@ import {
   ListMFADevicesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { awsCall, CollectError, errorName, toCollectError } from '../../lib/errors';
+import { awsPages, errorName, toCollectError } from '../../lib/errors';
+import { nextMarker } from '../../lib/iam-root';
 
 /** Kinds of root credential, in the order they are removed: MFA last, so it guards whatever is left. */
 export const ROOT_CREDENTIAL_KINDS = ['accessKeys', 'signingCertificates', 'password', 'mfaDevices'] as const;
@@ -59,8 +60,8 @@ type Page = { IsTruncated?: boolean; Marker?: string };
 type PagedReader<T> = (iam: IAMClient, accountId: string) => Promise<T[]>;
 
 /**
- * The one reader of a Marker-paginated IAM list, for every kind: every page, each entry through `item` (an
- * entry without its id gives nothing and is skipped); a truncated page without a Marker is refused, not guessed.
+ * The one reader of a Marker-paginated IAM list, for every kind: every page (a truncated page without a Marker
+ * is refused, lib/iam-root.ts nextMarker), each entry through `item` (an entry without its id is skipped).
  */
 function pagedReader<P extends Page, E, T>(
   action: string,
@@ -70,19 +71,13 @@ function pagedReader<P extends Page, E, T>(
 ): PagedReader<T> {
   return async (iam, accountId) => {
     const all: T[] = [];
-    let marker: string | undefined;
-    do {
-      const page = await awsCall(action, accountId, () => fetch(iam, marker));
+    const read = (marker: string | undefined) => fetch(iam, marker);
+    for await (const page of awsPages(action, accountId, read, nextMarker(action, accountId))) {
       for (const entry of entries(page) ?? []) {
         const found = item(entry);
         if (found !== undefined) all.push(found);
       }
-      if (page.IsTruncated && !page.Marker) {
-        const reason = 'returned a truncated page without a Marker';
-        throw new CollectError(`${action} in account ${accountId} ${reason}`, { action, accountId });
-      }
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
+    }
     return all;
   };
 }
