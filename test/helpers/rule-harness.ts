@@ -76,7 +76,7 @@ type Annotation = string | ReturnType<typeof expect.stringMatching>;
 /** An account-level evaluation as a rule's evaluate returns it. */
 export const accountEvaluation = (
   complianceType: string,
-  annotation: string,
+  annotation: Annotation,
   accountId = MEMBER_ACCOUNT,
 ) => ({
   complianceResourceType: 'AWS::::Account',
@@ -85,18 +85,24 @@ export const accountEvaluation = (
   annotation,
 });
 
-/** The same evaluation as PutEvaluations carries it, at the event's notification time. */
+type Capitalised<T> = { [K in keyof T as Capitalize<K & string>]: T[K] };
+
+/** The same evaluation as PutEvaluations carries it (the same fields, capitalised), at the event's notification time. */
 export const sentEvaluation = (
   complianceType: string,
   annotation: Annotation,
   accountId = MEMBER_ACCOUNT,
-) => ({
-  ComplianceResourceType: 'AWS::::Account',
-  ComplianceResourceId: accountId,
-  ComplianceType: complianceType,
-  Annotation: annotation,
-  OrderingTimestamp: new Date(NOTIFICATION_TIME),
-});
+): Capitalised<ReturnType<typeof accountEvaluation>> & { OrderingTimestamp: Date } => {
+  const evaluation = accountEvaluation(complianceType, annotation, accountId);
+  const fields = Object.entries(evaluation).map(([key, value]) => [
+    key[0]?.toUpperCase() + key.slice(1),
+    value,
+  ]);
+  return {
+    ...(Object.fromEntries(fields) as Capitalised<typeof evaluation>),
+    OrderingTimestamp: new Date(NOTIFICATION_TIME),
+  };
+};
 
 /** The annotation of an account whose read of `action` was denied (the SDK's message may be anything). */
 export const accessDeniedAnnotation = (action: string, accountId = MEMBER_ACCOUNT) =>
