@@ -147,6 +147,15 @@ export async function credentialsOfFirstCall(
   return client.config.credentials();
 }
 
+/** The ARN of EXECUTION_ROLE_NAME in `accountId`: the role a rule assumes to read the evaluated account. */
+export const executionRoleArn = (accountId = MEMBER_ACCOUNT, partition = 'aws') =>
+  `arn:${partition}:iam::${accountId}:role/${EXECUTION_ROLE_NAME}`;
+
+/** Whether the first of a mock's `calls` was signed with the credentials AssumeRole handed out. */
+export async function signedByAssumedRole(calls: Array<{ thisValue: unknown }>): Promise<boolean> {
+  return (await credentialsOfFirstCall(calls)).accessKeyId === ASSUMED_CREDENTIALS.AccessKeyId;
+}
+
 /** One Config invocation: the scheduled event's options (account, Region, partition, parameters) and more. */
 export interface RuleInvocation extends Partial<ScheduledEventOptions> {
   /** The Lambda context (see `deployedIn`). */

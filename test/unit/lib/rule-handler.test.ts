@@ -25,7 +25,12 @@ import {
   SECURITY_TOOLING_ACCOUNT,
 } from '../../helpers/constants';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
-import { ASSUMED_CREDENTIALS, EXECUTION_ROLE_NAME, sentEvaluation } from '../../helpers/rule-harness';
+import {
+  ASSUMED_CREDENTIALS,
+  EXECUTION_ROLE_NAME,
+  executionRoleArn,
+  sentEvaluation,
+} from '../../helpers/rule-harness';
 import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { configMock, stsMock, iamMock } = useSdkMocks({
@@ -233,7 +238,7 @@ describe('createRuleHandler', () => {
 
       await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(),
       });
       expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
     });
@@ -295,7 +300,7 @@ describe('createRuleHandler', () => {
 
       expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(),
         RoleSessionName: `rootguard-${RULE_ID}`,
       });
       const ctx = collect.mock.calls[0]?.[0];
@@ -332,7 +337,7 @@ describe('createRuleHandler', () => {
       );
 
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws-cn:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(MEMBER_ACCOUNT, 'aws-cn'),
       });
       expect(collect.mock.calls[0]?.[0]).toMatchObject({ partition: 'aws-cn', region: 'cn-north-1' });
       const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
@@ -350,9 +355,7 @@ describe('createRuleHandler', () => {
       );
 
       await expect(promise).rejects.toBeInstanceOf(AccessDeniedError);
-      await expect(promise).rejects.toThrow(
-        `Cannot assume arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
-      );
+      await expect(promise).rejects.toThrow(`Cannot assume ${executionRoleArn()}`);
       expect(collect).not.toHaveBeenCalled();
       expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
     });
