@@ -72,9 +72,9 @@ export interface DeleteRootHandlerOptions {
 /**
  * The SDK mocks, reset before each test to a healthy run: the documents as deployed, the execution record in the
  * tooling account approved by `approvers`, the management role and the root session assumable, centralized root
- * access on. Call at the top of the test file; the file's own beforeEach then describes the root user.
+ * access on; the handler under test and the checks both handler tests make of it.
  */
-export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
+function deleteRootSetup(options: DeleteRootHandlerOptions) {
   const mocks = useSdkMocks({ ssm: SSMClient, sts: STSClient, org: OrganizationsClient, iam: IAMClient });
   const state = { metrics: recordingMetrics() };
   const givenExecution = (execution: Partial<ExecutionOptions> = {}) =>
@@ -147,9 +147,23 @@ export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
   };
 }
 
-export type DeleteRootHandlerSetup = ReturnType<typeof useDeleteRootHandler>;
+type DeleteRootHandlerSetup = ReturnType<typeof deleteRootSetup>;
 
-export function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteRootHandlerSetup): void {
+/**
+ * The SDK mocks, the handler and its checks (deleteRootSetup), and the shared cases, registered for this very
+ * handler: `memberRunCases()` and `rootAccessRefusalCases(disabledFeatures, expectNothingDeleted)`. Call at the
+ * top of the test file; the file's own beforeEach then describes the root user (givenRootHolds).
+ */
+export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
+  const setup = deleteRootSetup(options);
+  return Object.assign(setup, {
+    memberRunCases: () => memberRunCases(options, setup),
+    rootAccessRefusalCases: (disabledFeatures: FeatureType[], expectNothingDeleted: () => void) =>
+      rootAccessRefusalCases(setup, disabledFeatures, expectNothingDeleted),
+  });
+}
+
+function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteRootHandlerSetup): void {
   const { ssm: ssmMock, sts: stsMock, iam: iamMock } = setup;
   const { documentName } = options;
   const readerAssumable = () =>
@@ -212,7 +226,7 @@ export function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteR
  * (`disabledFeatures` left on), and a management role that may not call sts:AssumeRoot. `expectNothingDeleted`
  * says, in the remediation's own terms, that no credential was touched.
  */
-export function rootAccessRefusalCases(
+function rootAccessRefusalCases(
   setup: DeleteRootHandlerSetup,
   disabledFeatures: FeatureType[],
   expectNothingDeleted: () => void,

@@ -14,12 +14,7 @@ import {
   ExecutionRecordError,
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
-import {
-  type DeleteRootHandlerOptions,
-  memberRunCases,
-  rootAccessRefusalCases,
-  useDeleteRootHandler,
-} from '../delete-root-handler-cases';
+import { type DeleteRootHandlerOptions, useDeleteRootHandler } from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -201,7 +196,7 @@ describe('delete-root-access-keys handler', () => {
   });
 
   describe('centralized root access', () => {
-    rootAccessRefusalCases(deleteRoot, [], () =>
+    deleteRoot.rootAccessRefusalCases([], () =>
       expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand),
     );
 
@@ -224,5 +219,5 @@ describe('delete-root-access-keys handler', () => {
 });
 
 describe('delete-root-access-keys handler, run by AWS Config in the member account', () => {
-  memberRunCases(DELETE_ROOT, deleteRoot);
+  deleteRoot.memberRunCases();
 });

@@ -8,12 +8,7 @@ import { CONFIG } from '../../../../remediations/delete-root-credentials/config'
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
 import { twoPersonRuleCases } from '../../../helpers/approvers';
-import {
-  type DeleteRootHandlerOptions,
-  memberRunCases,
-  rootAccessRefusalCases,
-  useDeleteRootHandler,
-} from '../delete-root-handler-cases';
+import { type DeleteRootHandlerOptions, useDeleteRootHandler } from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
@@ -152,7 +147,7 @@ describe('delete-root-credentials handler', () => {
   });
 
   describe('refusals before any change', () => {
-    rootAccessRefusalCases(deleteRoot, ['RootSessions'], () => expect(deletionCalls()).toEqual([]));
+    deleteRoot.rootAccessRefusalCases(['RootSessions'], () => expect(deletionCalls()).toEqual([]));
   });
 
   it('stops at a failed deletion, keeping MFA, and says what was removed before it', async () => {
@@ -182,5 +177,5 @@ describe('delete-root-credentials handler', () => {
 });
 
 describe('delete-root-credentials handler, run by AWS Config in the member account', () => {
-  memberRunCases(DELETE_ROOT, deleteRoot);
+  deleteRoot.memberRunCases();
 });
