@@ -17,9 +17,9 @@ import {
 } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
-import { securityHubMock } from '../../helpers/sdk-mocks';
+import { useSecurityHubMock } from '../../helpers/sdk-mocks';
 
-const { hub: hubMock, reset: resetHub } = securityHubMock();
+const hubMock = useSecurityHubMock();
 let metrics: MetricsRecorder;
 
 const invoke = (event: ComplianceEventJson) =>
@@ -34,7 +34,6 @@ const nothingImported = () => {
 };
 
 beforeEach(() => {
-  resetHub();
   metrics = new MetricsRecorder();
 });
 

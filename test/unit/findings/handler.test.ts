@@ -28,9 +28,9 @@ import {
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { expectImportTargetRead } from '../../helpers/import-target';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
-import { securityHubMock } from '../../helpers/sdk-mocks';
+import { useSecurityHubMock } from '../../helpers/sdk-mocks';
 
-const { hub: hubMock, reset: resetHub } = securityHubMock();
+const hubMock = useSecurityHubMock();
 
 /** One day and a few seconds after the compliant result was notified (06:00:04.402Z). */
 const NOW = new Date('2026-11-21T06:00:06.402Z');
@@ -54,7 +54,6 @@ const importedFindings = () =>
   hubMock.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings ?? []);
 
 beforeEach(() => {
-  resetHub();
   metrics = new MetricsRecorder();
 });
 
