@@ -31,6 +31,7 @@ import {
   executionRoleArn,
   sentEvaluation,
 } from '../../helpers/rule-harness';
+import { sampleRule } from '../../helpers/sample-rule';
 import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { configMock, stsMock, iamMock } = useSdkMocks({
@@ -42,13 +43,8 @@ const { configMock, stsMock, iamMock } = useSdkMocks({
 const RULE_ID = 'sample-root-rule';
 const CAPTURE_TIME = '2026-11-20T05:42:17.000Z';
 
-const METADATA = {
+const METADATA = sampleRule({
   id: RULE_ID,
-  title: 'The root user of the account is locked down',
-  description: 'A tiny rule used to exercise the shared rule handler in unit tests.',
-  severity: 'HIGH',
-  trigger: { type: 'Periodic', maximumExecutionFrequency: 'TwentyFour_Hours' },
-  resourceType: 'AWS::::Account',
   parameters: [
     {
       name: 'RequireHardware',
@@ -58,7 +54,7 @@ const METADATA = {
     },
   ],
   remediation: { documentId: 'RootGuard-Sample' },
-};
+});
 
 interface Facts {
   rootHasMfa: boolean;
