@@ -162,3 +162,22 @@ export async function awsCall<T>(
     throw toCollectError(error, action, accountId);
   }
 }
+
+/**
+ * Every page of a paginated AWS call, each read through awsCall: `read(token)` fetches one page (no token for
+ * the first), `next(page)` gives the token of the following one, none after the last. A generator, so that a
+ * caller can stop at what it looks for, or refuse a page, before the next one is read.
+ */
+export async function* awsPages<P, K>(
+  action: string,
+  accountId: string | undefined,
+  read: (token: K | undefined) => Promise<P>,
+  next: (page: P) => K | undefined,
+): AsyncGenerator<P> {
+  let token: K | undefined;
+  do {
+    const page = await awsCall(action, accountId, () => read(token));
+    yield page;
+    token = next(page);
+  } while (token);
+}

@@ -25,7 +25,13 @@ import {
   SECURITY_TOOLING_ACCOUNT,
 } from '../../helpers/constants';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
-import { ASSUMED_CREDENTIALS, EXECUTION_ROLE_NAME, sentEvaluation } from '../../helpers/rule-harness';
+import {
+  ASSUMED_CREDENTIALS,
+  EXECUTION_ROLE_NAME,
+  executionRoleArn,
+  sentEvaluation,
+} from '../../helpers/rule-harness';
+import { sampleRule } from '../../helpers/sample-rule';
 import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { configMock, stsMock, iamMock } = useSdkMocks({
@@ -37,13 +43,8 @@ const { configMock, stsMock, iamMock } = useSdkMocks({
 const RULE_ID = 'sample-root-rule';
 const CAPTURE_TIME = '2026-11-20T05:42:17.000Z';
 
-const METADATA = {
+const METADATA = sampleRule({
   id: RULE_ID,
-  title: 'The root user of the account is locked down',
-  description: 'A tiny rule used to exercise the shared rule handler in unit tests.',
-  severity: 'HIGH',
-  trigger: { type: 'Periodic', maximumExecutionFrequency: 'TwentyFour_Hours' },
-  resourceType: 'AWS::::Account',
   parameters: [
     {
       name: 'RequireHardware',
@@ -53,7 +54,7 @@ const METADATA = {
     },
   ],
   remediation: { documentId: 'RootGuard-Sample' },
-};
+});
 
 interface Facts {
   rootHasMfa: boolean;
@@ -233,7 +234,7 @@ describe('createRuleHandler', () => {
 
       await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(),
       });
       expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
     });
@@ -295,7 +296,7 @@ describe('createRuleHandler', () => {
 
       expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(),
         RoleSessionName: `rootguard-${RULE_ID}`,
       });
       const ctx = collect.mock.calls[0]?.[0];
@@ -332,7 +333,7 @@ describe('createRuleHandler', () => {
       );
 
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws-cn:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(MEMBER_ACCOUNT, 'aws-cn'),
       });
       expect(collect.mock.calls[0]?.[0]).toMatchObject({ partition: 'aws-cn', region: 'cn-north-1' });
       const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
@@ -350,9 +351,7 @@ describe('createRuleHandler', () => {
       );
 
       await expect(promise).rejects.toBeInstanceOf(AccessDeniedError);
-      await expect(promise).rejects.toThrow(
-        `Cannot assume arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
-      );
+      await expect(promise).rejects.toThrow(`Cannot assume ${executionRoleArn()}`);
       expect(collect).not.toHaveBeenCalled();
       expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
     });
