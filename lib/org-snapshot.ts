@@ -37,6 +37,7 @@ import {
   RootGuardError,
   toCollectError,
 } from './errors';
+import { oneLine } from './escape';
 import type { OrganizationFacts, PolicyFacts, TargetPolicies, TargetType } from './org-tree';
 import { ACCOUNT_ID_PATTERN } from './partition';
 import {
@@ -384,8 +385,9 @@ const UNREADABLE_BY_ERROR: Readonly<Record<string, UnreadableReason>> = {
   OrganizationNotFoundException: 'NO_ORGANIZATION',
 };
 
+/** The error becomes one bounded line: it ends up in Config annotations, and AWS messages may span lines. */
 function unreadable(reason: UnreadableReason, error: string): RootAccessFeatures {
-  return { status: 'UNREADABLE', reason, error: error.slice(0, MAX_ERROR_LENGTH) };
+  return { status: 'UNREADABLE', reason, error: oneLine(error, MAX_ERROR_LENGTH) };
 }
 
 /**

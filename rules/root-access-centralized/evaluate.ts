@@ -15,10 +15,12 @@
  *  - a snapshot built before rootguard read the features (no rootAccessFeatures) → NON_COMPLIANT, says so
  *  - no organization, or an account the organization does not list → NON_COMPLIANT
  */
+import { oneLine } from '../../lib/escape';
 import { compliant, nonCompliant, notApplicable, type RuleEvaluation } from '../../lib/evaluation';
 import type { OrganizationFacts } from '../../lib/org-tree';
 import {
   ENABLE_FEATURE_COMMAND,
+  MAX_ERROR_LENGTH,
   missingRootAccessFeatures,
   type RootAccessFeatures,
   type UnreadableReason,
@@ -114,7 +116,8 @@ export function evaluate(
     return [
       nonCompliant(
         accountId,
-        `could not tell whether centralized root access is enabled: ${UNREADABLE[features.reason](org.id)} (${features.error})`,
+        // The error is AWS's text (a facts file may carry anything): one line, bounded.
+        `could not tell whether centralized root access is enabled: ${UNREADABLE[features.reason](org.id)} (${oneLine(features.error, MAX_ERROR_LENGTH)})`,
       ),
     ];
   }

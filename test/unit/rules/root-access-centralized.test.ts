@@ -165,6 +165,18 @@ describe('root-access-centralized evaluate', () => {
     expect(evaluation?.annotation).toContain(`(${reason} error)`);
   });
 
+  it('keeps an error from a facts file to one line of the annotation', () => {
+    const multiLine = facts({
+      rootAccessFeatures: unreadable('FAILED', 'XML parse error\nDeserialization error'),
+    });
+
+    expect(judge(multiLine)?.annotation).toBe(
+      member(
+        'could not tell whether centralized root access is enabled: iam:ListOrganizationsFeatures failed (XML parse error Deserialization error).',
+      ),
+    );
+  });
+
   it('returns NON_COMPLIANT, never COMPLIANT, when the snapshot predates the read of the features', () => {
     expect(judge(facts({ rootAccessFeatures: null }))).toEqual(
       account(
