@@ -36,6 +36,10 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
 export const TEXT_WIDTH = 120;
 const NAME_WIDTH = 16;
 const OU_PATH_WIDTH = 24;
+/** The OU path gives way to rule columns down to this (its end is kept, the start elided). */
+const MIN_OU_PATH_WIDTH = 10;
+/** Account ids are 12 digits. */
+const ACCOUNT_WIDTH = 12;
 
 /** A rule column's header: the id without `root-`, one word a line. */
 export function ruleHeader(ruleId: string): string {
@@ -97,8 +101,24 @@ function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): 
   return [lines.join('\n')];
 }
 
+/**
+ * How wide the OU path column may be so the table fits TEXT_WIDTH: what the rule columns leave (each as wide as its
+ * longest header word or verdict label, plus padding and border), at most OU_PATH_WIDTH.
+ */
+function ouPathWidth(report: ScanReport): number {
+  const cellWidth = (text: string) => text.length + 3; // one space each side and the border after it
+  const rules = report.rules.reduce((sum, rule) => {
+    const labels = report.accounts.map((row) => VERDICT_LABELS[row.verdicts[rule.id] ?? 'NO_FACTS']);
+    const words = ruleHeader(rule.id).split('\n');
+    return sum + Math.max(...[...labels, ...words].map(cellWidth));
+  }, 0);
+  const fixed = 1 + cellWidth('x'.repeat(ACCOUNT_WIDTH)) + cellWidth('x'.repeat(NAME_WIDTH)) + 3;
+  return Math.max(MIN_OU_PATH_WIDTH, Math.min(OU_PATH_WIDTH, TEXT_WIDTH - fixed - rules));
+}
+
 function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
   const ruleIds = report.rules.map((rule) => rule.id);
+  const ouWidth = ouPathWidth(report);
   const table = new Table({
     head: ['Account', 'Name', 'OU path', ...ruleIds.map(ruleHeader)].map((h) => paint(h, 'bold')),
     style: TABLE_STYLE,
@@ -111,7 +131,7 @@ function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): st
     table.push([
       row.accountId,
       truncate(row.name, NAME_WIDTH),
-      truncateStart(row.ouPath, OU_PATH_WIDTH),
+      truncateStart(row.ouPath, ouWidth),
       ...ruleIds.map((id) => cell(row, id)),
     ]);
   }
@@ -120,7 +140,7 @@ function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): st
     table.push([
       failure.accountId,
       truncate(failure.name, NAME_WIDTH),
-      truncateStart(failure.ouPath, OU_PATH_WIDTH),
+      truncateStart(failure.ouPath, ouWidth),
       // The whole error is under "Accounts that could not be judged".
       {
         colSpan: ruleIds.length,

@@ -16,6 +16,7 @@ const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
 const MFA = 'root-hardware-mfa';
 const KEYS = 'root-access-keys';
 const SCP = 'root-deny-scp';
+const CENTRAL = 'root-access-centralized';
 
 /** The sample organization's accounts, as named in examples/sample-org.json. */
 const ACCOUNT = {
@@ -37,10 +38,19 @@ const NC: Verdict = 'NON_COMPLIANT';
 const NA: Verdict = 'NOT_APPLICABLE';
 const NONE: Verdict = 'NO_FACTS';
 
-/** account, scenario, hardware MFA, access keys, deny-root SCP, root idle, root-activity alerting. */
-const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdict]> = [
-  [ACCOUNT.management, 'management account; root used inside break-glass window CHG-4711', C, C, NA, C, C],
-  [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up, root never used', C, C, C, C, C],
+/** account, scenario, hardware MFA, access keys, deny-root SCP, root idle, root-activity alerting, centralized root access. */
+const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdict, Verdict]> = [
+  [
+    ACCOUNT.management,
+    'management account; root used inside break-glass window CHG-4711',
+    C,
+    C,
+    NA,
+    C,
+    C,
+    NA,
+  ],
+  [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up, root never used', C, C, C, C, C, C],
   [
     ACCOUNT.prodData,
     'no root credentials; CIS metric filter alarming inside the account only',
@@ -49,10 +59,20 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     C,
     C,
     NC,
+    C,
   ],
-  [ACCOUNT.staging, 'virtual MFA on root, recent root sign-in, alert rule disabled', NC, C, C, NC, NC],
-  [ACCOUNT.dev, 'root access keys, used 10 days ago, no forwarding in ap-southeast-2', C, NC, C, NC, NC],
-  [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, C, NC, C, C],
+  [ACCOUNT.staging, 'virtual MFA on root, recent root sign-in, alert rule disabled', NC, C, C, NC, NC, NONE],
+  [
+    ACCOUNT.dev,
+    'root access keys, used 10 days ago, no forwarding in ap-southeast-2',
+    C,
+    NC,
+    C,
+    NC,
+    NC,
+    NONE,
+  ],
+  [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, C, NC, C, C, NONE],
   [
     ACCOUNT.logArchive,
     'root signing certificates, partial deny, eu-west-1 rule only ENABLED',
@@ -61,8 +81,9 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     NC,
     C,
     NC,
+    NONE,
   ],
-  [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, C, NC, C, C],
+  [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, C, NC, C, C, NONE],
   [
     ACCOUNT.sandboxAlice,
     'no root MFA, narrowed deny, use after its window ended, IAM-user alerts only',
@@ -71,9 +92,10 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     NC,
     NC,
     NC,
+    NC,
   ],
-  [ACCOUNT.mlExperiments, 'legacy StringLike deny on the account itself', C, C, C, C, C],
-  [ACCOUNT.legacyClosed, 'suspended: deny-all SCP, no IAM facts', NONE, NONE, C, NONE, NONE],
+  [ACCOUNT.mlExperiments, 'legacy StringLike deny on the account itself', C, C, C, C, C, NONE],
+  [ACCOUNT.legacyClosed, 'suspended: deny-all SCP, no IAM facts', NONE, NONE, C, NONE, NONE, NONE],
 ];
 
 const sampleFile = (): FactsFile => loadFactsFile(SAMPLE_ORG);
@@ -104,7 +126,7 @@ describe('scanning the sample organization', () => {
     expect(report.accounts.some((a) => a.ouPath.split('/').length >= 3)).toBe(true);
   });
 
-  it.each(EXPECTED)('judges %s (%s)', (accountId, _scenario, mfa, keys, scp, idle, alerting) => {
+  it.each(EXPECTED)('judges %s (%s)', (accountId, _scenario, mfa, keys, scp, idle, alerting, central) => {
     const row = report.accounts.find((a) => a.accountId === accountId);
     expect(row?.verdicts).toEqual({
       [MFA]: mfa,
@@ -112,6 +134,7 @@ describe('scanning the sample organization', () => {
       [SCP]: scp,
       'root-user-idle': idle,
       'root-activity-alerting': alerting,
+      [CENTRAL]: central,
     });
   });
 
@@ -152,6 +175,15 @@ describe('scanning the sample organization', () => {
     );
   });
 
+  it('says which credentials centralized root access left on root, and never passes a snapshot that predates it', () => {
+    expect(annotation(ACCOUNT.prodPayments, CENTRAL)).toContain(
+      'root still has a password, an MFA device (enabling it deletes none): remove them with RootGuard-DeleteRootCredentials',
+    );
+    expect(annotation(ACCOUNT.prodData, CENTRAL)).toContain('root has no credentials');
+    expect(annotation(ACCOUNT.sandboxAlice, CENTRAL)).toContain('predates');
+    expect(annotation(ACCOUNT.management, CENTRAL)).toContain('covers member accounts only');
+  });
+
   it('names the virtual MFA device and the credential-less root', () => {
     expect(annotation(ACCOUNT.staging, MFA)).toContain(`arn:aws:iam::${ACCOUNT.staging}:mfa/`);
     expect(annotation(ACCOUNT.prodData, MFA)).toContain('centralized root access');
@@ -175,9 +207,16 @@ describe('scanning the sample organization', () => {
         nonCompliant: 5,
         noFacts: 1,
       }),
+      expect.objectContaining({
+        ruleId: CENTRAL,
+        compliant: 2,
+        nonCompliant: 1,
+        notApplicable: 1,
+        noFacts: 7,
+      }),
     ]);
-    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60, 70, 50]);
-    expect(report.summary.totals).toEqual({ compliant: 34, nonCompliant: 16, notApplicable: 1, noFacts: 4 });
+    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 80, 60, 70, 50, 66.6]);
+    expect(report.summary.totals).toEqual({ compliant: 36, nonCompliant: 17, notApplicable: 2, noFacts: 11 });
     expect(hasNonCompliant(report)).toBe(true);
   });
 
@@ -342,7 +381,7 @@ describe('formatting a report', () => {
     expect(text).toContain('ok = COMPLIANT · FAIL = NON_COMPLIANT');
     expect(text).toContain('Summary by rule');
     expect(text).toMatch(/│ root-deny-scp +│ HIGH +│ +6 │ +4 │ +1 │ +0 │ +60% │/);
-    expect(text).toContain('NON_COMPLIANT results (16)');
+    expect(text).toContain('NON_COMPLIANT results (17)');
     // Reasons are wrapped to the report's width: compare them with the line breaks taken out.
     const unwrapped = text.replace(/\n +/g, ' ');
     for (const result of report.results.filter((r) => r.complianceType === 'NON_COMPLIANT')) {

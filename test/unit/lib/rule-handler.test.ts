@@ -1,5 +1,6 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetAccountSummaryCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory } from '../../../lib/clients';
 import {
@@ -19,12 +20,19 @@ import { configurationChangeEvent, scheduledEvent } from '../../helpers/config-e
 import {
   MEMBER_ACCOUNT,
   NOTIFICATION_TIME,
+  ORG_ROOT_ID,
   OTHER_ACCOUNT,
   REGION,
   RESULT_TOKEN,
   SECURITY_TOOLING_ACCOUNT,
 } from '../../helpers/constants';
-import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
+import { FakeOrganization, installFakeOrganizations } from '../../helpers/fake-organizations';
+import {
+  CENTRALIZED_ROOT_ACCESS,
+  orgSnapshotFixture,
+  SNAPSHOT_ORGANIZATION,
+  staticOrgSnapshotReader,
+} from '../../helpers/org-snapshot';
 import {
   ASSUMED_CREDENTIALS,
   EXECUTION_ROLE_NAME,
@@ -34,10 +42,11 @@ import {
 import { sampleRule } from '../../helpers/sample-rule';
 import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
-const { configMock, stsMock, iamMock } = useSdkMocks({
+const { configMock, stsMock, iamMock, orgMock } = useSdkMocks({
   configMock: ConfigServiceClient,
   stsMock: STSClient,
   iamMock: IAMClient,
+  orgMock: OrganizationsClient,
 });
 
 const RULE_ID = 'sample-root-rule';
@@ -498,6 +507,27 @@ describe('the membership guard', () => {
 
     expectNothingDone();
     expect(result.refused).toMatch(/no organization snapshot store is configured \(ORG_SNAPSHOT_BUCKET\)/);
+  });
+
+  it('builds the own-account snapshot with its own Organizations and IAM credentials when no store is configured', async () => {
+    delete process.env.ORG_SNAPSHOT_BUCKET;
+    const org = new FakeOrganization(SNAPSHOT_ORGANIZATION, ORG_ROOT_ID);
+    org.addAccount(MEMBER_ACCOUNT, ORG_ROOT_ID);
+    installFakeOrganizations(orgMock, org);
+    iamMock.on(ListOrganizationsFeaturesCommand).resolves({
+      OrganizationId: SNAPSHOT_ORGANIZATION.id,
+      EnabledFeatures: ['RootSessions', 'RootCredentialsManagement'],
+    });
+    collect.mockImplementation(async (ctx) => {
+      // As the builder Lambda records it, so root-access-centralized judges the same in single-account mode.
+      await expect(ctx.orgSnapshot()).resolves.toMatchObject({ rootAccessFeatures: CENTRALIZED_ROOT_ACCESS });
+      return { rootHasMfa: true };
+    });
+
+    await handler(null)(scheduledEvent({ accountId: MEMBER_ACCOUNT }), invokedAs(MEMBER_ACCOUNT));
+
+    expect(collect).toHaveBeenCalledTimes(1);
+    expect(iamMock).toHaveReceivedCommandTimes(ListOrganizationsFeaturesCommand, 1);
   });
 
   it('throws OrgSnapshotUnavailableError and sends no evaluation when the snapshot cannot be read', async () => {
