@@ -16,11 +16,18 @@
  *     │
  *   metrics: AlertLatency (ms, by kind) for MTTA, RootActivity
  *
+ * Session paging (session-paging.ts, on when ROOT_SESSION_TABLE is set): after classification the event's
+ * root session is read and decided on (session.ts). Only `page` (the first event of a session) and
+ * `re-page` (a new source IP, a failed sign-in, an unregistered MFA device) go down the alert path above;
+ * the others return {status: 'appended'} and reach people in the session's summaries. A session store that
+ * fails pages the event as before.
+ *
  * Pure pieces live next door (event, classify, message, finding); deliver.ts holds the AWS calls.
  */
 
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -45,6 +52,14 @@ import { eventSummary, parseRootActivityEvent } from './event';
 import { buildRootActivityFinding, rootActivityFindingId } from './finding';
 import { buildAlertMessage } from './message';
 import { type ForgeryEvidence, type ForgeryReason, provenanceOf } from './provenance';
+import type { PageReason, SessionDecision } from './session';
+import {
+  loadSessionPagingConfig,
+  type SessionGate,
+  SessionPaging,
+  type SessionPagingConfig,
+  sessionEventOf,
+} from './session-paging';
 
 type Unit = Parameters<Metrics['addMetric']>[1];
 
@@ -68,6 +83,19 @@ export interface RootActivityHandlerDeps {
   metrics?: AlertMetrics;
   /** Pause before re-sending findings Security Hub rejected. */
   retryDelayMs?: number;
+  /**
+   * Session paging. Default: read from the environment when `config` is not given (off when
+   * ROOT_SESSION_TABLE is unset); null: off.
+   */
+  sessions?: SessionPagingConfig | null;
+}
+
+/** The event's root session: what the ledger records with it (rootSessionId, paged). */
+export interface SessionOutcome {
+  /** Undefined when the session store failed and the event paged untracked. */
+  sessionId: string | undefined;
+  decision: SessionDecision;
+  reasons: (PageReason | 'store-unavailable')[];
 }
 
 export type RootActivityResult =
@@ -81,6 +109,15 @@ export type RootActivityResult =
       /** SNS publish time minus CloudTrail event time. */
       latencyMs: number;
       messageId: string | undefined;
+      /** Present when session paging is on. */
+      session?: SessionOutcome;
+    }
+  | {
+      /** Part of a session that already paged: no page, reported in the session's summaries. */
+      status: 'appended';
+      accountId: string;
+      eventId: string;
+      session: SessionOutcome;
     }
   | { status: 'ignored'; eventId: string; reason: IgnoreReason }
   | { status: 'forged'; eventId: string; reason: ForgeryReason }
@@ -102,6 +139,14 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     dynamodb: factory.client(DynamoDBClient),
     securityHub: factory.client(SecurityHubClient, { region: config.securityHubRegion }),
   };
+  const sessionConfig =
+    deps.sessions !== undefined ? deps.sessions : deps.config ? null : loadSessionPagingConfig();
+  const sessions = sessionConfig
+    ? new SessionPaging(sessionConfig, {
+        dynamodb: clients.dynamodb,
+        scheduler: factory.client(SchedulerClient),
+      })
+    : undefined;
 
   async function rejectInvalid(raw: unknown, error: InvalidAlertEventError): Promise<RootActivityResult> {
     const { id, detailType } = eventSummary(raw);
@@ -222,6 +267,67 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     return result;
   }
 
+  const outcomeOf = (gate: SessionGate): SessionOutcome => ({
+    sessionId: gate.sessionId,
+    decision: gate.decision,
+    reasons: gate.reasons,
+  });
+
+  /**
+   * The session side of an event once its page (if any) is out: plan the summary check the session asked for,
+   * mark the page sent. Failures here are counted and logged, never thrown: the page already went out.
+   */
+  async function settleSession(paging: SessionPaging, gate: SessionGate, paged: boolean): Promise<void> {
+    const [planFailure, confirmFailure] = await Promise.all([
+      paging.planSummaries(gate),
+      paged ? paging.confirm(gate) : undefined,
+    ]);
+    if (planFailure) {
+      logger.error('Root session summary check not planned: the next event of the session plans it', {
+        sessionId: gate.sessionId,
+        reason: planFailure,
+      });
+      metrics.addMetric('SessionScheduleFailures', MetricUnit.Count, 1);
+    }
+    if (confirmFailure) {
+      logger.warn('Root session page not marked sent: a retried delivery would page again', {
+        sessionId: gate.sessionId,
+        reason: confirmFailure,
+      });
+    }
+  }
+
+  async function handleInSession(
+    paging: SessionPaging,
+    activity: RootActivity,
+    gate: SessionGate,
+    context: Partial<Context> | undefined,
+  ): Promise<RootActivityResult> {
+    if (gate.storeError) {
+      logger.error('Root session store failed: paging the event on its own', { reason: gate.storeError });
+      metrics.addMetric('SessionStoreFailures', MetricUnit.Count, 1);
+    }
+    if (!gate.pages) {
+      await settleSession(paging, gate, false);
+      metrics.addMetric(
+        gate.decision === 'duplicate' ? 'DuplicateEvents' : 'SessionEvents',
+        MetricUnit.Count,
+        1,
+      );
+      return {
+        status: 'appended',
+        accountId: activity.accountId,
+        eventId: activity.eventId,
+        session: outcomeOf(gate),
+      };
+    }
+    const alerted = await raiseAlert(activity, context);
+    await settleSession(paging, gate, true);
+    // Integration point for the root activity ledger (alerts branch): every result, 'appended' included,
+    // carries the session id and whether the event paged.
+    return { ...alerted, session: outcomeOf(gate) } as RootActivityResult;
+  }
+
   return async (event, context) => {
     try {
       const parsed = parseRootActivityEvent(event);
@@ -239,7 +345,9 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
         return { status: 'ignored', eventId, reason: classified.reason };
       }
       logger.appendKeys({ accountId: classified.activity.accountId, eventId });
-      return await raiseAlert(classified.activity, context);
+      if (!sessions) return await raiseAlert(classified.activity, context);
+      const gate = await sessions.admit(sessionEventOf(classified.activity, parsed.event.detail), now());
+      return await handleInSession(sessions, classified.activity, gate, context);
     } finally {
       metrics.publishStoredMetrics();
       logger.removeKeys(['accountId', 'eventId']);

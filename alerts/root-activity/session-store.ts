@@ -1,0 +1,198 @@
+/**
+ * DynamoDB home of root sessions (RootSessionsTable in serverless.yml; session.ts holds the logic). Items:
+ *
+ * - `pk = <session key>` (session.ts sessionKeyOf): the current session of that key, `{state, version}`;
+ * - `pk = archive#<session id>`: a session replaced by a newer one of the same key before its final summary,
+ *   so the summary it still owes can read it;
+ * - `pk = regions#<account>`: the Regions the account's root sessions used, each with when (the "usual
+ *   Regions" a summary compares spend against).
+ *
+ * Concurrency: optimistic, on `version`. A write is conditional on the version it read (or on the item not
+ * existing), so two Lambda invocations handling events of one session never both act on the same state: the
+ * loser reads again and decides again (`mutate`). That is what makes concurrent first events page once.
+ * Every item carries `expiresAt` (epoch seconds) for TTL: sessions are operational state, the ledger is the
+ * record.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { awsCall, RootGuardError } from '../../lib/errors';
+import { type SessionState, sessionStateSchema } from './session';
+
+/** Sessions are kept this long after their last event (long enough for summaries and a first look). */
+export const SESSION_RETENTION_DAYS = 7;
+/** "Usual" Regions: seen in the account's root sessions within this many days. */
+export const USUAL_REGION_DAYS = 30;
+/** Attempts of one read-decide-write before giving up (each conflict means another event got there first). */
+export const MAX_MUTATE_ATTEMPTS = 8;
+
+const DAY_S = 86_400;
+
+/** The stored session could not be read back as a session (hand-edited, or another version's shape). */
+export class MalformedSessionError extends RootGuardError {}
+/** `mutate` lost the race MAX_MUTATE_ATTEMPTS times in a row. */
+export class SessionConflictError extends RootGuardError {}
+
+export interface StoredSession {
+  state: SessionState;
+  version: number;
+  /** Read from the archive item (a newer session of the same key exists). */
+  archived: boolean;
+}
+
+const archiveKey = (sessionId: string) => `archive#${sessionId}`;
+const regionsKey = (accountId: string) => `regions#${accountId}`;
+const expiresAt = (state: SessionState) =>
+  Math.floor(Date.parse(state.lastEventAt) / 1000) + SESSION_RETENTION_DAYS * DAY_S;
+
+const isConditionFailure = (error: unknown) =>
+  (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+
+export class SessionStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  private async getItem(
+    pk: string,
+    accountId: string,
+  ): Promise<{ state: SessionState; version: number } | undefined> {
+    const out = await awsCall('dynamodb:GetItem', accountId, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })),
+    );
+    if (!out?.Item) return undefined;
+    const parsed = sessionStateSchema.safeParse(out.Item.state);
+    if (!parsed.success || typeof out.Item.version !== 'number') {
+      throw new MalformedSessionError(`root session item ${pk} in ${this.tableName} is malformed`, {
+        accountId,
+        cause: parsed.error,
+      });
+    }
+    return { state: parsed.data, version: out.Item.version };
+  }
+
+  /** The current session of a key, if one is stored. */
+  async load(sessionKey: string, accountId: string) {
+    return this.getItem(sessionKey, accountId);
+  }
+
+  /** A session by id: the current one of its key, or its archived copy. Undefined: never stored here. */
+  async find(sessionKey: string, sessionId: string, accountId: string): Promise<StoredSession | undefined> {
+    const current = await this.getItem(sessionKey, accountId);
+    if (current?.state.sessionId === sessionId) return { ...current, archived: false };
+    const archived = await this.getItem(archiveKey(sessionId), accountId);
+    return archived?.state.sessionId === sessionId && archived.state.sessionKey === sessionKey
+      ? { ...archived, archived: true }
+      : undefined;
+  }
+
+  /**
+   * Writes `state` as version `expected + 1` if the stored version is still `expected` (undefined: if none is
+   * stored). False when another writer got there first.
+   */
+  async save(state: SessionState, expected: number | undefined, archived = false): Promise<boolean> {
+    const pk = archived ? archiveKey(state.sessionId) : state.sessionKey;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk, version: (expected ?? 0) + 1, state, expiresAt: expiresAt(state) },
+          ...(expected === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expected },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      return awsCall('dynamodb:PutItem', state.accountId, () => Promise.reject(error));
+    }
+  }
+
+  /** Keeps a replaced session under its id (idempotent: a second copy of the same session is not written). */
+  async archive(state: SessionState): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: archiveKey(state.sessionId), version: 1, state, expiresAt: expiresAt(state) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error))
+        await awsCall('dynamodb:PutItem', state.accountId, () => Promise.reject(error));
+    }
+  }
+
+  /**
+   * Read, decide, write, and again on a conflict: `step` gets the stored state (or undefined) and returns
+   * the state to write, or undefined to write nothing. Returns what the last `step` returned with it.
+   */
+  async mutate<R extends { next?: SessionState }>(
+    sessionKey: string,
+    accountId: string,
+    step: (stored: SessionState | undefined) => R,
+  ): Promise<R & { attempts: number }> {
+    for (let attempt = 1; attempt <= MAX_MUTATE_ATTEMPTS; attempt++) {
+      const stored = await this.load(sessionKey, accountId);
+      const result = step(stored?.state);
+      if (!result.next) return { ...result, attempts: attempt };
+      if (await this.save(result.next, stored?.version)) return { ...result, attempts: attempt };
+    }
+    throw new SessionConflictError(
+      `root session ${sessionKey}: ${MAX_MUTATE_ATTEMPTS} concurrent writers in a row, giving up`,
+      { accountId },
+    );
+  }
+
+  /** Regions seen in the account's root sessions within USUAL_REGION_DAYS of `now`. */
+  async usualRegions(accountId: string, now: Date): Promise<string[]> {
+    const out = await awsCall('dynamodb:GetItem', accountId, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: regionsKey(accountId) } })),
+    );
+    const seen = (out?.Item?.regions ?? {}) as Record<string, unknown>;
+    const since = now.getTime() - USUAL_REGION_DAYS * DAY_S * 1000;
+    return Object.entries(seen)
+      .filter(([, at]) => typeof at === 'string' && Date.parse(at) >= since)
+      .map(([region]) => region)
+      .sort();
+  }
+
+  /**
+   * Adds a session's Regions to the account's profile. Last writer wins: a lost update only forgets that a
+   * Region was used, which makes the next spend there louder, never quieter.
+   */
+  async recordRegions(accountId: string, regions: readonly string[], now: Date): Promise<void> {
+    const out = await awsCall('dynamodb:GetItem', accountId, () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: regionsKey(accountId) } })),
+    );
+    const since = now.getTime() - USUAL_REGION_DAYS * DAY_S * 1000;
+    const kept = Object.entries((out?.Item?.regions ?? {}) as Record<string, unknown>).filter(
+      ([, at]) => typeof at === 'string' && Date.parse(at) >= since,
+    );
+    const merged = {
+      ...Object.fromEntries(kept),
+      ...Object.fromEntries(regions.map((r) => [r, now.toISOString()])),
+    };
+    await awsCall('dynamodb:PutItem', accountId, () =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: regionsKey(accountId),
+            regions: merged,
+            expiresAt: Math.floor(now.getTime() / 1000) + USUAL_REGION_DAYS * DAY_S,
+          },
+        }),
+      ),
+    );
+  }
+}
