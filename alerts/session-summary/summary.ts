@@ -183,7 +183,8 @@ export function buildSummaryMessage(
   state: SessionState,
   runbook: string = DEFAULT_RUNBOOK,
 ): SummaryMessage {
-  const line = (text: string) => oneLine(text, LINE_MAX);
+  // Values are made safe line by line; the indentation is rootguard's own and is kept.
+  const line = (text: string) => `${/^ */.exec(text)?.[0] ?? ''}${oneLine(text, LINE_MAX)}`;
   const counted: string[] = [];
   for (const svc of s.services) {
     counted.push(`  ${svc.service}: ${svc.calls}`);
