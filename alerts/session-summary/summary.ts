@@ -49,7 +49,11 @@ export interface SessionSummary {
   unusualRegions: string[];
 }
 
-const desc = <T extends { calls: number }>(a: T, b: T) => b.calls - a.calls;
+/** Busiest first; ties by name, so a summary reads the same whatever order the calls came in. */
+const busiest =
+  <T extends { calls: number }>(name: (t: T) => string) =>
+  (a: T, b: T) =>
+    b.calls - a.calls || name(a).localeCompare(name(b));
 
 /** `<service> <action> <region>` counts (session.ts) as a tree, busiest first at every level. */
 export function countsByService(counts: Readonly<Record<string, number>>): ServiceCount[] {
@@ -66,13 +70,15 @@ export function countsByService(counts: Readonly<Record<string, number>>): Servi
     .map(([service, actions]) => {
       const actionCounts = [...actions]
         .map(([action, regions]) => {
-          const regionCounts = [...regions].map(([region, calls]) => ({ region, calls })).sort(desc);
+          const regionCounts = [...regions]
+            .map(([region, calls]) => ({ region, calls }))
+            .sort(busiest((r) => r.region));
           return { action, calls: regionCounts.reduce((n, r) => n + r.calls, 0), regions: regionCounts };
         })
-        .sort(desc);
+        .sort(busiest((a) => a.action));
       return { service, calls: actionCounts.reduce((n, a) => n + a.calls, 0), actions: actionCounts };
     })
-    .sort(desc);
+    .sort(busiest((s) => s.service));
 }
 
 /**
