@@ -52,13 +52,14 @@ import { eventSummary, parseRootActivityEvent } from './event';
 import { buildRootActivityFinding, rootActivityFindingId } from './finding';
 import { buildAlertMessage } from './message';
 import { type ForgeryEvidence, type ForgeryReason, provenanceOf } from './provenance';
-import type { PageReason, SessionDecision } from './session';
 import {
   loadSessionPagingConfig,
   type SessionGate,
+  type SessionOutcome,
   SessionPaging,
   type SessionPagingConfig,
   sessionEventOf,
+  sessionOutcome,
 } from './session-paging';
 
 type Unit = Parameters<Metrics['addMetric']>[1];
@@ -88,14 +89,6 @@ export interface RootActivityHandlerDeps {
    * ROOT_SESSION_TABLE is unset); null: off.
    */
   sessions?: SessionPagingConfig | null;
-}
-
-/** The event's root session: what the ledger records with it (rootSessionId, paged). */
-export interface SessionOutcome {
-  /** Undefined when the session store failed and the event paged untracked. */
-  sessionId: string | undefined;
-  decision: SessionDecision;
-  reasons: (PageReason | 'store-unavailable')[];
 }
 
 export type RootActivityResult =
@@ -145,6 +138,7 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     ? new SessionPaging(sessionConfig, {
         dynamodb: clients.dynamodb,
         scheduler: factory.client(SchedulerClient),
+        metrics,
       })
     : undefined;
 
@@ -267,65 +261,26 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     return result;
   }
 
-  const outcomeOf = (gate: SessionGate): SessionOutcome => ({
-    sessionId: gate.sessionId,
-    decision: gate.decision,
-    reasons: gate.reasons,
-  });
-
-  /**
-   * The session side of an event once its page (if any) is out: plan the summary check the session asked for,
-   * mark the page sent. Failures here are counted and logged, never thrown: the page already went out.
-   */
-  async function settleSession(paging: SessionPaging, gate: SessionGate, paged: boolean): Promise<void> {
-    const [planFailure, confirmFailure] = await Promise.all([
-      paging.planSummaries(gate),
-      paged ? paging.confirm(gate) : undefined,
-    ]);
-    if (planFailure) {
-      logger.error('Root session summary check not planned: the next event of the session plans it', {
-        sessionId: gate.sessionId,
-        reason: planFailure,
-      });
-      metrics.addMetric('SessionScheduleFailures', MetricUnit.Count, 1);
-    }
-    if (confirmFailure) {
-      logger.warn('Root session page not marked sent: a retried delivery would page again', {
-        sessionId: gate.sessionId,
-        reason: confirmFailure,
-      });
-    }
-  }
-
   async function handleInSession(
     paging: SessionPaging,
     activity: RootActivity,
     gate: SessionGate,
     context: Partial<Context> | undefined,
   ): Promise<RootActivityResult> {
-    if (gate.storeError) {
-      logger.error('Root session store failed: paging the event on its own', { reason: gate.storeError });
-      metrics.addMetric('SessionStoreFailures', MetricUnit.Count, 1);
-    }
     if (!gate.pages) {
-      await settleSession(paging, gate, false);
-      metrics.addMetric(
-        gate.decision === 'duplicate' ? 'DuplicateEvents' : 'SessionEvents',
-        MetricUnit.Count,
-        1,
-      );
+      await paging.settle(gate);
       return {
         status: 'appended',
         accountId: activity.accountId,
         eventId: activity.eventId,
-        session: outcomeOf(gate),
+        session: sessionOutcome(gate),
       };
     }
     const alerted = await raiseAlert(activity, context);
-    await settleSession(paging, gate, true);
-    // Integration point for the root activity ledger (alerts branch): every result, 'appended' included,
-    // carries the session id and whether the event paged.
-    return { ...alerted, session: outcomeOf(gate) } as RootActivityResult;
+    await paging.settle(gate);
+    // Integration point for the root activity ledger: every result, 'appended' included, carries the
+    // session id and whether the event paged.
+    return { ...alerted, session: sessionOutcome(gate) } as RootActivityResult;
   }
 
   return async (event, context) => {

@@ -9,11 +9,13 @@
  * goes out and the session forgets the check, so the next event of the session plans it again.
  */
 import { randomBytes } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import * as z from 'zod';
 import { optionalVariable, parseEnvironment } from '../../lib/env';
 import { errorMessage } from '../../lib/errors';
+import { logger } from '../../lib/logger';
 import type { RootActivity } from './classify';
 import { InvalidAlertConfigError } from './errors';
 import type { CloudTrailDetail } from './event';
@@ -127,9 +129,25 @@ export interface SessionGate {
   event: SessionEvent;
 }
 
+/** The event's root session: what the ledger records with it (rootSessionId, paged). */
+export interface SessionOutcome {
+  /** Undefined when the session store failed and the event paged untracked. */
+  sessionId: string | undefined;
+  decision: SessionDecision;
+  reasons: (PageReason | 'store-unavailable')[];
+}
+
+export const sessionOutcome = (gate: SessionGate): SessionOutcome => ({
+  sessionId: gate.sessionId,
+  decision: gate.decision,
+  reasons: gate.reasons,
+});
+
 export interface SessionPagingDeps {
   dynamodb: DynamoDBClient;
   scheduler: SchedulerClient;
+  /** The alert Lambda's metrics (Powertools, or the tests' recorder). */
+  metrics: { addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown };
   newIds?: (accountId: string, now: Date) => NewSessionIds;
 }
 
@@ -162,6 +180,8 @@ export class SessionPaging {
         event,
       };
     } catch (error) {
+      logger.error('Root session store failed: paging the event on its own', { reason: errorMessage(error) });
+      this.deps.metrics.addMetric('SessionStoreFailures', MetricUnit.Count, 1);
       return {
         sessionId: undefined,
         decision: 'page',
@@ -170,6 +190,34 @@ export class SessionPaging {
         storeError: errorMessage(error),
         event,
       };
+    }
+  }
+
+  /**
+   * The session side of an event once its page (if any) is out: plan the summary check the session asked for,
+   * mark the page sent, count the event. Failures are logged and counted, never thrown: the page went out.
+   */
+  async settle(gate: SessionGate): Promise<void> {
+    const [planFailure, confirmFailure] = await Promise.all([this.planSummaries(gate), this.confirm(gate)]);
+    if (planFailure) {
+      logger.error('Root session summary check not planned: the next event of the session plans it', {
+        sessionId: gate.sessionId,
+        reason: planFailure,
+      });
+      this.deps.metrics.addMetric('SessionScheduleFailures', MetricUnit.Count, 1);
+    }
+    if (confirmFailure) {
+      logger.warn('Root session page not marked sent: a retried delivery would page again', {
+        sessionId: gate.sessionId,
+        reason: confirmFailure,
+      });
+    }
+    if (!gate.pages) {
+      this.deps.metrics.addMetric(
+        gate.decision === 'duplicate' ? 'DuplicateEvents' : 'SessionEvents',
+        MetricUnit.Count,
+        1,
+      );
     }
   }
 

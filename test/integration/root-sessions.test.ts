@@ -13,7 +13,7 @@ import { SessionPaging, sessionEventOf } from '../../alerts/root-activity/sessio
 import { planCheck, scheduleName, schedulePayloadSchema } from '../../alerts/root-activity/session-schedule';
 import { OTHER_ACCOUNT } from '../helpers/constants';
 import { emulatorClient, resetEmulator } from '../helpers/emulator';
-import type { CloudTrailEvent } from '../helpers/root-activity-events';
+import { type CloudTrailEvent, MetricsRecorder } from '../helpers/root-activity-events';
 import { consoleSession, SESSION_CONFIG, SESSION_TABLE } from '../helpers/root-sessions';
 
 let dynamodb: DynamoDBClient;
@@ -47,7 +47,8 @@ function sessionEvent(event: CloudTrailEvent) {
   return sessionEventOf(classified.activity, parsed.event.detail);
 }
 
-const paging = () => new SessionPaging(SESSION_CONFIG, { dynamodb, scheduler });
+const paging = () =>
+  new SessionPaging(SESSION_CONFIG, { dynamodb, scheduler, metrics: new MetricsRecorder() });
 const NOW = new Date('2026-11-20T09:15:10Z');
 
 describe('root session store on DynamoDB (moto_server)', () => {
