@@ -30,15 +30,27 @@ export type NotableCategory = (typeof NOTABLE_CATEGORIES)[number];
 
 export interface NotableRule {
   category: NotableCategory;
-  /** eventSource without `.amazonaws.com`, e.g. `iam`; `*` for every service. */
-  service: string;
+  /** eventSource without `.amazonaws.com`, e.g. `iam` (or several); `*` for every service. */
+  service: string | readonly string[];
   actions?: readonly string[];
   actionPrefixes?: readonly string[];
   /** Skip reads: actions starting with one of READ_PREFIXES. */
   mutatingOnly?: boolean;
-  /** Why a reader should look at it first (the summary's legend). */
-  why: string;
 }
+
+/**
+ * Why a reader should look at each category first (the summary's legend). Apart from the rules so that the
+ * alert Lambda, which only matches calls, does not carry the prose.
+ */
+export const CATEGORY_WHY: Readonly<Record<NotableCategory, string>> = {
+  credentials: 'root credentials changed: whoever holds them (or reads root mail) holds the account',
+  mfa: 'root MFA changed: a new device is a new way in, a removed one a lock taken off',
+  organizations: 'the account changed its place in the organization (leaving it drops every SCP)',
+  billing: 'a commitment, billing, payment or account settings changed, or the account itself',
+  'spend-unusual-region':
+    'compute started in a Region the account does not normally use (the cryptojacking pattern)',
+  deletion: 'something was deleted, stopped or disabled (logs and guardrails included)',
+};
 
 /** Action prefixes of calls that only read (CloudTrail marks them readOnly; the prefix is what we have). */
 export const READ_PREFIXES = ['Get', 'List', 'Describe', 'View', 'Search', 'Lookup', 'Check', 'BatchGet'];
@@ -61,13 +73,11 @@ export const NOTABLE_RULES: readonly NotableRule[] = [
       'UploadSSHPublicKey',
       'CreateServiceSpecificCredential',
     ],
-    why: 'root credentials changed: whoever holds them holds the account',
   },
   {
     category: 'credentials',
     service: 'signin',
     actions: ['PasswordRecoveryRequested', 'PasswordRecoveryCompleted'],
-    why: 'root password reset: whoever reads root mail can take the account',
   },
   {
     category: 'mfa',
@@ -79,14 +89,12 @@ export const NOTABLE_RULES: readonly NotableRule[] = [
       'DeleteVirtualMFADevice',
       'ResyncMFADevice',
     ],
-    why: 'root MFA changed: a new device is a new way in, a removed one a lock taken off',
   },
   {
     category: 'organizations',
     service: 'organizations',
     actionPrefixes: [''],
     mutatingOnly: true,
-    why: 'the account changed its place in the organization (leaving it drops every SCP)',
   },
   {
     category: 'billing',
@@ -101,17 +109,13 @@ export const NOTABLE_RULES: readonly NotableRule[] = [
       'DeleteAlternateContact',
       'PutContactInformation',
     ],
-    why: 'a commitment, the account contacts or the account itself changed',
   },
-  ...['billing', 'billingconsole', 'payments', 'tax', 'invoicing', 'budgets', 'ce', 'cur', 'account'].map(
-    (service): NotableRule => ({
-      category: 'billing',
-      service,
-      actionPrefixes: [''],
-      mutatingOnly: true,
-      why: 'billing, payment or account settings changed',
-    }),
-  ),
+  {
+    category: 'billing',
+    service: ['billing', 'billingconsole', 'payments', 'tax', 'invoicing', 'budgets', 'ce', 'cur', 'account'],
+    actionPrefixes: [''],
+    mutatingOnly: true,
+  },
   {
     category: 'spend-unusual-region',
     service: 'ec2',
@@ -122,37 +126,31 @@ export const NOTABLE_RULES: readonly NotableRule[] = [
       'CreateFleet',
       'RunScheduledInstances',
     ],
-    why: 'compute started in a Region the account does not normally use (the cryptojacking pattern)',
   },
   {
     category: 'spend-unusual-region',
     service: 'autoscaling',
     actions: ['CreateAutoScalingGroup', 'UpdateAutoScalingGroup', 'SetDesiredCapacity'],
-    why: 'compute scaled in a Region the account does not normally use',
   },
   {
     category: 'spend-unusual-region',
     service: 'lightsail',
     actions: ['CreateInstances', 'CreateInstancesFromSnapshot'],
-    why: 'compute started in a Region the account does not normally use',
   },
   {
     category: 'spend-unusual-region',
     service: 'sagemaker',
     actions: ['CreateNotebookInstance', 'CreateTrainingJob', 'CreateEndpoint', 'CreateProcessingJob'],
-    why: 'GPU-capable compute started in a Region the account does not normally use',
   },
   {
     category: 'spend-unusual-region',
     service: 'ecs',
     actions: ['RunTask', 'CreateService'],
-    why: 'containers started in a Region the account does not normally use',
   },
   {
     category: 'deletion',
     service: '*',
     actionPrefixes: ['Delete', 'Terminate', 'Remove', 'Disable', 'Stop', 'Detach', 'Deregister', 'Purge'],
-    why: 'something was deleted, stopped or disabled (logs and guardrails included)',
   },
 ];
 
@@ -166,7 +164,8 @@ const serviceOf = (eventSource: string) => eventSource.replace(/\.amazonaws\.com
 const isRead = (action: string) => READ_PREFIXES.some((p) => action.startsWith(p));
 
 function matches(rule: NotableRule, service: string, action: string): boolean {
-  if (rule.service !== '*' && rule.service !== service) return false;
+  const services = typeof rule.service === 'string' ? [rule.service] : rule.service;
+  if (rule.service !== '*' && !services.includes(service)) return false;
   if (rule.mutatingOnly && isRead(action)) return false;
   if (rule.actions?.includes(action)) return true;
   return rule.actionPrefixes?.some((p) => action.startsWith(p)) ?? false;
@@ -185,7 +184,5 @@ export function notableCategories(call: NotableCallInput): NotableCategory[] {
   return NOTABLE_CATEGORIES.filter((c) => found.has(c));
 }
 
-/** The reader's legend for a category: the first rule's `why`. */
-export function categoryWhy(category: NotableCategory): string {
-  return NOTABLE_RULES.find((r) => r.category === category)?.why ?? category;
-}
+/** The reader's legend for a category. */
+export const categoryWhy = (category: NotableCategory): string => CATEGORY_WHY[category];

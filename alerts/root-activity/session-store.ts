@@ -4,8 +4,8 @@
  * - `pk = <session key>` (session.ts sessionKeyOf): the current session of that key, `{state, version}`;
  * - `pk = archive#<session id>`: a session replaced by a newer one of the same key before its final summary,
  *   so the summary it still owes can read it;
- * - `pk = regions#<account>`: the Regions the account's root sessions used, each with when (the "usual
- *   Regions" a summary compares spend against).
+ * - `pk = regions#<account>`: the account's usual Regions (alerts/session-summary/store.ts, the summary
+ *   Lambda's reads and writes, kept apart so the alert Lambda's bundle does not carry them).
  *
  * Concurrency: optimistic, on `version`. A write is conditional on the version it read (or on the item not
  * existing), so two Lambda invocations handling events of one session never both act on the same state: the
@@ -20,27 +20,17 @@ import { type SessionState, sessionStateSchema } from './session';
 
 /** Sessions are kept this long after their last event (long enough for summaries and a first look). */
 export const SESSION_RETENTION_DAYS = 7;
-/** "Usual" Regions: seen in the account's root sessions within this many days. */
-export const USUAL_REGION_DAYS = 30;
 /** Attempts of one read-decide-write before giving up (each conflict means another event got there first). */
 export const MAX_MUTATE_ATTEMPTS = 8;
 
-const DAY_S = 86_400;
+export const DAY_S = 86_400;
 
 /** The stored session could not be read back as a session (hand-edited, or another version's shape). */
 export class MalformedSessionError extends RootGuardError {}
 /** `mutate` lost the race MAX_MUTATE_ATTEMPTS times in a row. */
 export class SessionConflictError extends RootGuardError {}
 
-export interface StoredSession {
-  state: SessionState;
-  version: number;
-  /** Read from the archive item (a newer session of the same key exists). */
-  archived: boolean;
-}
-
-const archiveKey = (sessionId: string) => `archive#${sessionId}`;
-const regionsKey = (accountId: string) => `regions#${accountId}`;
+export const archiveKey = (sessionId: string) => `archive#${sessionId}`;
 const expiresAt = (state: SessionState) =>
   Math.floor(Date.parse(state.lastEventAt) / 1000) + SESSION_RETENTION_DAYS * DAY_S;
 
@@ -48,7 +38,7 @@ const isConditionFailure = (error: unknown) =>
   (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 export class SessionStore {
-  private readonly doc: DynamoDBDocumentClient;
+  readonly doc: DynamoDBDocumentClient;
 
   constructor(
     client: DynamoDBClient,
@@ -57,7 +47,8 @@ export class SessionStore {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  private async getItem(
+  /** The item `pk` as a session, validated; undefined when absent. */
+  async getItem(
     pk: string,
     accountId: string,
   ): Promise<{ state: SessionState; version: number } | undefined> {
@@ -78,16 +69,6 @@ export class SessionStore {
   /** The current session of a key, if one is stored. */
   async load(sessionKey: string, accountId: string) {
     return this.getItem(sessionKey, accountId);
-  }
-
-  /** A session by id: the current one of its key, or its archived copy. Undefined: never stored here. */
-  async find(sessionKey: string, sessionId: string, accountId: string): Promise<StoredSession | undefined> {
-    const current = await this.getItem(sessionKey, accountId);
-    if (current?.state.sessionId === sessionId) return { ...current, archived: false };
-    const archived = await this.getItem(archiveKey(sessionId), accountId);
-    return archived?.state.sessionId === sessionId && archived.state.sessionKey === sessionKey
-      ? { ...archived, archived: true }
-      : undefined;
   }
 
   /**
@@ -150,49 +131,6 @@ export class SessionStore {
     throw new SessionConflictError(
       `root session ${sessionKey}: ${MAX_MUTATE_ATTEMPTS} concurrent writers in a row, giving up`,
       { accountId },
-    );
-  }
-
-  /** Regions seen in the account's root sessions within USUAL_REGION_DAYS of `now`. */
-  async usualRegions(accountId: string, now: Date): Promise<string[]> {
-    const out = await awsCall('dynamodb:GetItem', accountId, () =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: regionsKey(accountId) } })),
-    );
-    const seen = (out?.Item?.regions ?? {}) as Record<string, unknown>;
-    const since = now.getTime() - USUAL_REGION_DAYS * DAY_S * 1000;
-    return Object.entries(seen)
-      .filter(([, at]) => typeof at === 'string' && Date.parse(at) >= since)
-      .map(([region]) => region)
-      .sort();
-  }
-
-  /**
-   * Adds a session's Regions to the account's profile. Last writer wins: a lost update only forgets that a
-   * Region was used, which makes the next spend there louder, never quieter.
-   */
-  async recordRegions(accountId: string, regions: readonly string[], now: Date): Promise<void> {
-    const out = await awsCall('dynamodb:GetItem', accountId, () =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: regionsKey(accountId) } })),
-    );
-    const since = now.getTime() - USUAL_REGION_DAYS * DAY_S * 1000;
-    const kept = Object.entries((out?.Item?.regions ?? {}) as Record<string, unknown>).filter(
-      ([, at]) => typeof at === 'string' && Date.parse(at) >= since,
-    );
-    const merged = {
-      ...Object.fromEntries(kept),
-      ...Object.fromEntries(regions.map((r) => [r, now.toISOString()])),
-    };
-    await awsCall('dynamodb:PutItem', accountId, () =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: regionsKey(accountId),
-            regions: merged,
-            expiresAt: Math.floor(now.getTime() / 1000) + USUAL_REGION_DAYS * DAY_S,
-          },
-        }),
-      ),
     );
   }
 }

@@ -36,9 +36,11 @@ import type { AlertMetrics } from '../root-activity/handler';
 import { DEFAULT_RUNBOOK } from '../root-activity/message';
 import { afterSummary, afterWait, type SessionState, summaryCheck } from '../root-activity/session';
 import { loadSessionPagingConfig, type SessionPagingConfig } from '../root-activity/session-paging';
-import { planCheck, type SchedulePayload, schedulePayloadSchema } from '../root-activity/session-schedule';
-import { SessionStore, type StoredSession } from '../root-activity/session-store';
+import { planCheck } from '../root-activity/session-schedule';
+import { type SchedulePayload, schedulePayloadSchema } from '../root-activity/session-schedule-payload';
+import { SessionStore } from '../root-activity/session-store';
 import { buildSessionFinding, sessionFindingId } from './finding';
+import { findSession, recordRegions, type StoredSession, usualRegions as usualRegionsOf } from './store';
 import { buildSummaryMessage, composeSummary, type SessionCoverage, sessionCoverage } from './summary';
 
 export interface SessionSummaryConfig {
@@ -156,7 +158,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
   }
 
   async function usualRegions(accountId: string, at: Date): Promise<string[]> {
-    const seen = await store.usualRegions(accountId, at).catch((error: unknown) => {
+    const seen = await usualRegionsOf(store, accountId, at).catch((error: unknown) => {
       // Without the profile every Region is unusual: louder, never quieter.
       logger.warn('Usual Regions unreadable: treating every Region as unusual', {
         error: errorMessage(error),
@@ -177,7 +179,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
       if (current.state.checkSeq !== payload.seq) return undefined;
       const next = change(current.state);
       if (await store.save(next, current.version, current.archived)) return next;
-      current = await store.find(payload.sessionKey, payload.sessionId, current.state.accountId);
+      current = await findSession(store, payload.sessionKey, payload.sessionId, current.state.accountId);
     }
     return undefined;
   }
@@ -221,13 +223,12 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
     if (next?.nextCheckAt) await planCheck(scheduler, config.sessions.schedule, next);
     if (next?.closedAt && coverage.state === 'covered') {
       // Only documented use teaches rootguard what "usual" is: an intruder's Regions never become usual.
-      await store
-        .recordRegions(
-          state.accountId,
-          summary.services.flatMap((svc) => svc.actions.flatMap((a) => a.regions.map((r) => r.region))),
-          at,
-        )
-        .catch((error: unknown) => logger.warn('Usual Regions not recorded', { error: errorMessage(error) }));
+      await recordRegions(
+        store,
+        state.accountId,
+        summary.services.flatMap((svc) => svc.actions.flatMap((a) => a.regions.map((r) => r.region))),
+        at,
+      ).catch((error: unknown) => logger.warn('Usual Regions not recorded', { error: errorMessage(error) }));
     }
     logger.info('Root session summary sent', { sessionId: state.sessionId, kind, events: state.eventCount });
     return {
@@ -250,7 +251,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
       }
       const payload = parsed.data;
       const accountId = accountOfKey(payload.sessionKey);
-      const found = await store.find(payload.sessionKey, payload.sessionId, accountId ?? 'unknown');
+      const found = await findSession(store, payload.sessionKey, payload.sessionId, accountId ?? 'unknown');
       if (!found || found.state.token !== payload.token) {
         return refuse('unknown-session', { sessionId: payload.sessionId });
       }

@@ -14,7 +14,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { SessionEvent } from '../../alerts/root-activity/session';
 import type { SessionPagingConfig } from '../../alerts/root-activity/session-paging';
-import type { SchedulePayload } from '../../alerts/root-activity/session-schedule';
+import type { SchedulePayload } from '../../alerts/root-activity/session-schedule-payload';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from './constants';
 import {
   ALERT_REGION,

@@ -10,7 +10,8 @@ import { CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from 
 import { classifyRootActivity } from '../../alerts/root-activity/classify';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
 import { SessionPaging, sessionEventOf } from '../../alerts/root-activity/session-paging';
-import { planCheck, scheduleName, schedulePayloadSchema } from '../../alerts/root-activity/session-schedule';
+import { planCheck, scheduleName } from '../../alerts/root-activity/session-schedule';
+import { schedulePayloadSchema } from '../../alerts/root-activity/session-schedule-payload';
 import { OTHER_ACCOUNT } from '../helpers/constants';
 import { emulatorClient, resetEmulator } from '../helpers/emulator';
 import { type CloudTrailEvent, MetricsRecorder } from '../helpers/root-activity-events';

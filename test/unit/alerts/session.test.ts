@@ -269,6 +269,8 @@ describe('calls that matter (notable-calls.ts)', () => {
     ['organizations.amazonaws.com', 'LeaveOrganization', ['organizations']],
     ['organizations.amazonaws.com', 'DescribeOrganization', []],
     ['billingconsole.amazonaws.com', 'CloseAccount', ['billing']],
+    ['budgets.amazonaws.com', 'DeleteBudget', ['billing', 'deletion']],
+    ['budgets.amazonaws.com', 'DescribeBudgets', []],
     ['ec2.amazonaws.com', 'RunInstances', ['spend-unusual-region']],
     ['cloudtrail.amazonaws.com', 'StopLogging', ['deletion']],
     ['ec2.amazonaws.com', 'DescribeInstances', []],
