@@ -3,8 +3,7 @@
  * it). Its own module so that the zod schema stays out of the alert Lambda's bundle, which only writes it.
  */
 import * as z from 'zod';
-
-export const SCHEDULE_PAYLOAD_VERSION = 1;
+import { SCHEDULE_PAYLOAD_VERSION, type SchedulePayload } from './session-schedule';
 
 export const schedulePayloadSchema = z.strictObject({
   v: z.literal(SCHEDULE_PAYLOAD_VERSION),
@@ -12,5 +11,6 @@ export const schedulePayloadSchema = z.strictObject({
   sessionId: z.string().regex(/^\d{12}-\d{1,12}-[a-z0-9]{1,8}$/i, 'expected a rootguard session id'),
   token: z.string().min(16).max(64),
   seq: z.number().int().positive(),
-});
-export type SchedulePayload = z.infer<typeof schedulePayloadSchema>;
+}) satisfies z.ZodType<SchedulePayload>;
+
+export type { SchedulePayload };

@@ -13,7 +13,17 @@
 import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { awsCall } from '../../lib/errors';
 import type { SessionState } from './session';
-import { SCHEDULE_PAYLOAD_VERSION, type SchedulePayload } from './session-schedule-payload';
+
+export const SCHEDULE_PAYLOAD_VERSION = 1;
+
+/** What a summary check delivers to the session-summary Lambda (validated there: session-schedule-payload.ts). */
+export interface SchedulePayload {
+  v: typeof SCHEDULE_PAYLOAD_VERSION;
+  sessionKey: string;
+  sessionId: string;
+  token: string;
+  seq: number;
+}
 
 export interface ScheduleTarget {
   /** The schedule group (serverless.yml RootSessionScheduleGroup). */

@@ -16,7 +16,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { awsCall, RootGuardError } from '../../lib/errors';
-import { type SessionState, sessionStateSchema } from './session';
+import type { SessionState } from './session';
 
 /** Sessions are kept this long after their last event (long enough for summaries and a first look). */
 export const SESSION_RETENTION_DAYS = 7;
@@ -37,12 +37,33 @@ const expiresAt = (state: SessionState) =>
 const isConditionFailure = (error: unknown) =>
   (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
+/**
+ * The shape check of the alert path: the fields its decisions read have their types. The alert Lambda reads
+ * only what it wrote itself, and anything that still throws on a bad item makes the event page on its own
+ * (session-paging.ts), so a full validation (session-schema.ts, the summary Lambda's) is not worth its bytes
+ * in the alert bundle.
+ */
+export function looksLikeSession(raw: unknown): SessionState | undefined {
+  const s = raw as Partial<Record<keyof SessionState, unknown>> | undefined;
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    [s.sessionId, s.sessionKey, s.accountId, s.token, s.startedAt, s.lastEventAt].every(
+      (v) => typeof v === 'string',
+    ) &&
+    [s.eventIds, s.pending, s.sourceIps, s.userAgents, s.notable].every(Array.isArray) &&
+    [s.eventCount, s.checkSeq, s.failedSignIns].every((v) => typeof v === 'number') &&
+    typeof s.counts === 'object';
+  return ok ? (raw as SessionState) : undefined;
+}
+
 export class SessionStore {
   readonly doc: DynamoDBDocumentClient;
 
   constructor(
     client: DynamoDBClient,
     readonly tableName: string,
+    private readonly readState: (raw: unknown) => SessionState | undefined = looksLikeSession,
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
@@ -56,14 +77,13 @@ export class SessionStore {
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true })),
     );
     if (!out?.Item) return undefined;
-    const parsed = sessionStateSchema.safeParse(out.Item.state);
-    if (!parsed.success || typeof out.Item.version !== 'number') {
+    const state = this.readState(out.Item.state);
+    if (!state || typeof out.Item.version !== 'number') {
       throw new MalformedSessionError(`root session item ${pk} in ${this.tableName} is malformed`, {
         accountId,
-        cause: parsed.error,
       });
     }
-    return { state: parsed.data, version: out.Item.version };
+    return { state, version: out.Item.version };
   }
 
   /** The current session of a key, if one is stored. */

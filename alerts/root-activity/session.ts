@@ -2,7 +2,8 @@
  * Pure: root sessions (issue 15, part 2, "one page per root session"). A root user clicking through the console
  * makes dozens of calls in minutes; each used to be its own page. Events are grouped into sessions, and only
  * the first event of a session pages (MTTA is measured on it), plus anything inside a session that changes
- * who might be acting: a new source IP, a failed sign-in, an MFA device the custody register does not know.
+ * who might be acting: a new source IP, a failed sign-in (and a sign-in that works after one that failed), an
+ * MFA device the custody register does not know.
  *
  * What a session is keyed on, and why:
  *
@@ -27,7 +28,6 @@
  * publish that Lambda retries still reaches a person.
  */
 import { isIP } from 'node:net';
-import * as z from 'zod';
 import type { ActivityKind, Outcome } from './classify';
 import { type NotableCategory, notableCategories } from './notable-calls';
 
@@ -54,6 +54,8 @@ export type PageReason =
   | 'new-source-ip'
   | 'failed-sign-in'
   | 'unregistered-mfa-device'
+  /** A sign-in that worked after one that failed in the same session: someone may have guessed their way in. */
+  | 'sign-in-after-failure'
   /** Older than the current session's start by more than the idle window: paged on its own. */
   | 'late-event';
 
@@ -76,57 +78,60 @@ export interface SessionEvent {
   unregisteredDevice?: boolean;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
-const pendingPageSchema = z.object({
-  eventId: z.string(),
-  decision: z.enum(['page', 're-page']),
-  reasons: z.array(z.string()),
-});
-const notableCallSchema = z.object({
-  eventId: z.string(),
-  eventTime: isoTime,
-  action: z.string(),
-  region: z.string(),
-  outcome: z.enum(['success', 'failure']),
-  categories: z.array(z.string()),
-});
+export interface PendingPage {
+  eventId: string;
+  decision: 'page' | 're-page';
+  reasons: string[];
+}
 
-/** The stored state of one session (DynamoDB item `state`), validated whenever it is read back. */
-export const sessionStateSchema = z.object({
-  sessionId: z.string().min(1),
-  sessionKey: z.string().min(1),
-  accountId: z.string().regex(/^\d{12}$/),
-  channel: z.enum(['access-key', 'console']),
+export interface NotableCall {
+  eventId: string;
+  eventTime: string;
+  /** `<service>:<action>`. */
+  action: string;
+  region: string;
+  outcome: 'success' | 'failure';
+  categories: string[];
+}
+
+/**
+ * The stored state of one session (DynamoDB item `state`). session-schema.ts validates it where it is read
+ * back in full (the summary Lambda); the alert path checks its shape only (session-store.ts).
+ */
+export interface SessionState {
+  sessionId: string;
+  sessionKey: string;
+  accountId: string;
+  channel: SessionChannel;
   /** Random, made with the session: a summary schedule's payload must carry it (session-schedule.ts). */
-  token: z.string().min(16),
+  token: string;
   /** CloudTrail times of the first and the latest event. */
-  startedAt: isoTime,
-  lastEventAt: isoTime,
+  startedAt: string;
+  lastEventAt: string;
   /** Wall-clock time the session was opened (its first page). */
-  openedAt: isoTime,
-  eventCount: z.number().int().nonnegative(),
-  eventIds: z.array(z.string()),
-  pending: z.array(pendingPageSchema),
-  pages: z.number().int().nonnegative(),
-  failures: z.number().int().nonnegative(),
-  sourceIps: z.array(z.string()),
-  userAgents: z.array(z.string()),
+  openedAt: string;
+  eventCount: number;
+  eventIds: string[];
+  /** Pages not yet confirmed as sent: a retried delivery of one of them pages again. */
+  pending: PendingPage[];
+  pages: number;
+  failures: number;
+  failedSignIns: number;
+  sourceIps: string[];
+  userAgents: string[];
   /** `<service> <action> <region>` → calls; beyond MAX_COUNT_KEYS distinct keys, `otherCalls`. */
-  counts: z.record(z.string(), z.number().int().nonnegative()),
-  otherCalls: z.number().int().nonnegative(),
-  notable: z.array(notableCallSchema),
-  notableOverflow: z.number().int().nonnegative(),
-  summaries: z.number().int().nonnegative(),
-  lastSummaryAt: isoTime.optional(),
+  counts: Record<string, number>;
+  otherCalls: number;
+  notable: NotableCall[];
+  notableOverflow: number;
+  summaries: number;
+  lastSummaryAt?: string;
   /** Set when the final summary went out; an event inside the idle window reopens the session. */
-  closedAt: isoTime.optional(),
+  closedAt?: string;
   /** The summary check planned (a one-time schedule), and its sequence number (part of its name). */
-  nextCheckAt: isoTime.optional(),
-  checkSeq: z.number().int().nonnegative(),
-});
-export type SessionState = z.infer<typeof sessionStateSchema>;
-export type NotableCall = z.infer<typeof notableCallSchema>;
-export type PendingPage = z.infer<typeof pendingPageSchema>;
+  nextCheckAt?: string;
+  checkSeq: number;
+}
 
 export interface SessionStep {
   decision: SessionDecision;
@@ -214,6 +219,7 @@ function fold(state: SessionState, e: SessionEvent): SessionState {
     eventCount: state.eventCount + 1,
     eventIds: ids.length > MAX_EVENT_IDS ? ids.slice(ids.length - MAX_EVENT_IDS) : ids,
     failures: state.failures + (e.outcome === 'failure' ? 1 : 0),
+    failedSignIns: state.failedSignIns + (e.kind === 'console-sign-in' && e.outcome === 'failure' ? 1 : 0),
     sourceIps: isAddress(e.sourceIp)
       ? boundedAdd(state.sourceIps, e.sourceIp, MAX_SOURCE_IPS)
       : state.sourceIps,
@@ -240,6 +246,7 @@ function openSession(e: SessionEvent, ids: NewSessionIds, now: Date): SessionSta
     pending: [],
     pages: 0,
     failures: 0,
+    failedSignIns: 0,
     sourceIps: [],
     userAgents: [],
     counts: {},
@@ -257,6 +264,9 @@ export function repageReasons(state: SessionState, e: SessionEvent): PageReason[
   const reasons: PageReason[] = [];
   if (isAddress(e.sourceIp) && !state.sourceIps.includes(e.sourceIp)) reasons.push('new-source-ip');
   if (e.kind === 'console-sign-in' && e.outcome === 'failure') reasons.push('failed-sign-in');
+  if (e.kind === 'console-sign-in' && e.outcome === 'success' && state.failedSignIns > 0) {
+    reasons.push('sign-in-after-failure');
+  }
   if (e.unregisteredDevice === true) reasons.push('unregistered-mfa-device');
   return reasons;
 }

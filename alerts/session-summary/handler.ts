@@ -38,6 +38,7 @@ import { afterSummary, afterWait, type SessionState, summaryCheck } from '../roo
 import { loadSessionPagingConfig, type SessionPagingConfig } from '../root-activity/session-paging';
 import { planCheck } from '../root-activity/session-schedule';
 import { type SchedulePayload, schedulePayloadSchema } from '../root-activity/session-schedule-payload';
+import { parseSessionState } from '../root-activity/session-schema';
 import { SessionStore } from '../root-activity/session-store';
 import { buildSessionFinding, sessionFindingId } from './finding';
 import { findSession, recordRegions, type StoredSession, usualRegions as usualRegionsOf } from './store';
@@ -131,7 +132,8 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
   const scheduler = factory.client(SchedulerClient);
   const sns = factory.client(SNSClient);
   const securityHub = factory.client(SecurityHubClient, { region: config.securityHubRegion });
-  const store = new SessionStore(dynamodb, config.sessions.tableName);
+  // Validated in full here (session-schema.ts): the summary goes to people and into Security Hub.
+  const store = new SessionStore(dynamodb, config.sessions.tableName, parseSessionState);
 
   function refuse(
     reason: 'invalid-payload' | 'unknown-session',

@@ -9,9 +9,10 @@ import {
   type SessionEvent,
   type SessionState,
   sessionKeyOf,
-  sessionStateSchema,
   summaryCheck,
 } from '../../../alerts/root-activity/session';
+import { sessionStateSchema } from '../../../alerts/root-activity/session-schema';
+import { looksLikeSession } from '../../../alerts/root-activity/session-store';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
 import { SECOND_IP, SIGN_IN_TIME, sessionEvent } from '../../helpers/root-sessions';
 
@@ -96,6 +97,8 @@ describe('deciding on an event', () => {
       nextCheckAt: plus(OPENED.toISOString(), QUIET_MS),
     });
     expect(sessionStateSchema.safeParse(step?.next).success).toBe(true);
+    expect(looksLikeSession(step?.next)).toBe(step?.next);
+    expect(looksLikeSession({ ...step?.next, eventIds: 'x' })).toBeUndefined();
   });
 
   it('appends the later events of the session without paging', () => {
@@ -147,7 +150,23 @@ describe('deciding on an event', () => {
     expect(steps.map((s) => s.step.reasons)).toEqual([
       ['first-event'],
       ['failed-sign-in'],
-      ['unregistered-mfa-device'],
+      ['sign-in-after-failure', 'unregistered-mfa-device'],
+    ]);
+  });
+
+  it('pages again when a sign-in works after one that failed in the same session', () => {
+    // Act
+    const steps = run([
+      sessionEvent({ outcome: 'failure' }),
+      sessionEvent({ eventId: 'retry', eventTime: plus(SIGN_IN_TIME, 30_000) }),
+      sessionEvent({ eventId: 'again', eventTime: plus(SIGN_IN_TIME, 60_000) }),
+    ]);
+
+    // Assess
+    expect(steps.map((s) => s.step.reasons)).toEqual([
+      ['first-event'],
+      ['sign-in-after-failure'],
+      ['sign-in-after-failure'],
     ]);
   });
 
