@@ -297,8 +297,9 @@ export function decide(
   ids: NewSessionIds,
   now: Date,
 ): SessionStep {
-  if (state?.eventIds.includes(e.eventId)) {
-    const pending = state.pending.find((p) => p.eventId === e.eventId);
+  // An unconfirmed page is remembered even once its id has left the bounded id list.
+  const pending = state?.pending.find((p) => p.eventId === e.eventId);
+  if (state && (pending || state.eventIds.includes(e.eventId))) {
     if (!pending) return { decision: 'duplicate', reasons: [], sessionId: state.sessionId };
     return {
       decision: pending.decision,

@@ -221,7 +221,7 @@ describe('deciding on an event', () => {
     });
   });
 
-  it('keeps a bounded memory of event ids', () => {
+  it('keeps a bounded memory of event ids, but never forgets a page not yet sent', () => {
     // Act
     const steps = run([
       sessionEvent(),
@@ -233,6 +233,10 @@ describe('deciding on an event', () => {
     // Assess
     expect(steps.at(-1)?.state.eventIds).toHaveLength(MAX_EVENT_IDS);
     expect(steps.at(-1)?.state.eventCount).toBe(MAX_EVENT_IDS + 11);
+    expect(decide(steps.at(-1)?.state, sessionEvent(), ids(99), OPENED)).toMatchObject({
+      decision: 'page',
+      redelivery: true,
+    });
   });
 });
 
