@@ -416,10 +416,10 @@ describe('the rootguard command', () => {
     expect(badFormat.err()).toContain("argument 'xml' is invalid");
   });
 
-  it('runs as a process: `tsx cli/index.ts scan --facts examples/sample-org.json` exits 0', () => {
+  it('runs as a process: `tsx cli/main.ts scan --facts examples/sample-org.json` exits 0', () => {
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'cli/index.ts', 'scan', '--facts', 'examples/sample-org.json'],
+      ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', 'examples/sample-org.json'],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
     );
     expect(child.stderr).toBe('');
@@ -435,11 +435,11 @@ describe('the rootguard command', () => {
       data.accounts[0] = { accountId: '1234' };
       const file = join(dir, 'facts.json');
       writeFileSync(file, JSON.stringify(data));
-      const child = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', 'cli/index.ts', 'scan', '--facts', file],
-        { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
-      );
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', file], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(child.status).toBe(1);
       expect(child.stdout).toBe('');
       expect(child.stderr).toContain(`rootguard: Invalid facts file ${file}`);
