@@ -116,23 +116,30 @@ export function emulatorClientFactory(region = EMULATOR_REGION, accountId?: stri
   return new EmulatorClientFactory(region, accountId);
 }
 
-/** The break-glass table with the key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads. */
-export async function createBreakGlassTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * An on-demand table keyed by string attributes, as serverless.yml deploys rootguard's tables: `hashKey`, and
+ * `rangeKey` when the table has one.
+ */
+export async function createEmulatedTable(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  hashKey: string,
+  rangeKey?: string,
+): Promise<void> {
+  const keys = rangeKey ? [hashKey, rangeKey] : [hashKey];
   await dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'accountId', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'accountId', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+      AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     }),
   );
 }
+
+/** The break-glass table with the key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads. */
+export const createBreakGlassTable = (dynamodb: DynamoDBClient, tableName: string): Promise<void> =>
+  createEmulatedTable(dynamodb, tableName, 'accountId', 'sk');
 
 /** A queue on the emulator: its URL and ARN, and a way to read everything that reached it. */
 export interface EmulatedQueue {

