@@ -90,6 +90,10 @@ async function diffJson(...args: string[]): Promise<{ code: number; report: Cust
   return { code, report: JSON.parse(io.out()) };
 }
 
+/** `diffJson` of the fixture register against facts that match it except for the `changed` accounts. */
+const diffMatchingExcept = (changed: Record<string, Inventory>, ...args: string[]) =>
+  diffJson(writeRegister(), '--facts', writeFacts({ ...MATCHING, ...changed }), ...args);
+
 describe('rootguard custody check', () => {
   it('prints a summary of a valid register and exits 0', async () => {
     // Prepare
@@ -234,10 +238,10 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('exits 2 on a difference with --fail-on-difference, as scan does with --fail-on-noncompliant', async () => {
-    const register = writeRegister();
-    const facts = writeFacts({ ...MATCHING, [OTHER_ACCOUNT]: listed(CUSTODY_SERIALS.otherPrimary) });
-
-    const { code, report } = await diffJson(register, '--facts', facts, '--fail-on-difference');
+    const { code, report } = await diffMatchingExcept(
+      { [OTHER_ACCOUNT]: listed(CUSTODY_SERIALS.otherPrimary) },
+      '--fail-on-difference',
+    );
 
     expect(code).toBe(EXIT_NON_COMPLIANT);
     expect(report.accounts.find((a) => a.accountId === OTHER_ACCOUNT)?.findings).toEqual([
@@ -246,18 +250,17 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('counts an account whose devices could not be listed as a difference, with the reason', async () => {
-    const register = writeRegister();
-    const facts = writeFacts({
-      ...MATCHING,
-      [OTHER_ACCOUNT]: {
-        status: 'unavailable',
-        reason: 'centralized-root-access-disabled',
-        detail: 'centralized root access is not enabled (features: none)',
-        fix: 'enable centralized root access',
+    const { code, report } = await diffMatchingExcept(
+      {
+        [OTHER_ACCOUNT]: {
+          status: 'unavailable',
+          reason: 'centralized-root-access-disabled',
+          detail: 'centralized root access is not enabled (features: none)',
+          fix: 'enable centralized root access',
+        },
       },
-    });
-
-    const { code, report } = await diffJson(register, '--facts', facts, '--fail-on-difference');
+      '--fail-on-difference',
+    );
 
     expect(code).toBe(EXIT_NON_COMPLIANT);
     expect(report.accounts.find((a) => a.accountId === OTHER_ACCOUNT)).toMatchObject({
@@ -269,16 +272,12 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('flags every hardware device of an account the register does not list, and ignores virtual ones', async () => {
-    const register = writeRegister();
-    const facts = writeFacts({
-      ...MATCHING,
+    const { report } = await diffMatchingExcept({
       [SECURITY_TOOLING_ACCOUNT]: listed(
         fidoSerial(SECURITY_TOOLING_ACCOUNT),
         virtualSerial(SECURITY_TOOLING_ACCOUNT),
       ),
     });
-
-    const { report } = await diffJson(register, '--facts', facts);
 
     expect(report.accounts.find((a) => a.accountId === SECURITY_TOOLING_ACCOUNT)).toMatchObject({
       comparison: 'compared',
@@ -294,10 +293,8 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('reads the kind of each device from its serial, not from what the facts file claims', async () => {
-    // Prepare: a hand-edited facts file calls the stranger's key virtual, which would hide it.
-    const register = writeRegister();
-    const facts = writeFacts({
-      ...MATCHING,
+    // Prepare / Act: a hand-edited facts file calls the stranger's key virtual, which would hide it.
+    const { report } = await diffMatchingExcept({
       [MEMBER_ACCOUNT]: {
         status: 'listed',
         devices: [
@@ -308,8 +305,7 @@ describe('rootguard custody diff --facts', () => {
       },
     });
 
-    const { report } = await diffJson(register, '--facts', facts);
-
+    // Assess
     expect(report.accounts.find((a) => a.accountId === MEMBER_ACCOUNT)?.findings).toEqual([
       expect.objectContaining({ kind: 'unknown-device', serialNumber: UNKNOWN_KEY }),
     ]);
