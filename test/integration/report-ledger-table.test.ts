@@ -3,8 +3,7 @@
  * in a ledger table (keyed by eventId, as the alert path writes it), read back in many Scan pages, gives the
  * same report as the JSON Lines export it came from.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,25 +18,20 @@ import {
   resetEmulator,
 } from '../helpers/emulator';
 import { reportSampleFacts, reportSampleOrg, SAMPLE_LEDGER } from '../helpers/report-fixtures';
+import { useTempDir } from '../helpers/temp-dir';
 
 const TABLE = 'rootguard-root-activity-ledger';
 const PAGE_SIZE = 5;
 
-let dir: string;
+const dir = useTempDir('rootguard-report-it-');
 let dynamodb: DynamoDBClient;
-
 beforeEach(async () => {
   await resetEmulator();
-  dir = mkdtempSync(join(tmpdir(), 'rootguard-report-it-'));
   dynamodb = emulatorClient(DynamoDBClient);
   // Keyed by eventId, as the alert path writes it.
   await createEmulatedTable(dynamodb, TABLE, 'eventId');
 });
-
-afterEach(() => {
-  dynamodb.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => dynamodb.destroy());
 
 it('reads every page of the ledger table into the same report as the export', async () => {
   // Prepare: the export's records, each with the TTL attribute the table keeps for itself.
@@ -69,10 +63,10 @@ it('reads every page of the ledger table into the same report as the export', as
     },
     { step: 'initialize', name: 'countScans' },
   );
-  const fromExport = join(dir, 'export');
+  const fromExport = join(dir(), 'export');
 
   // Act
-  const { code, io } = await reportSampleFacts(['--ledger-table', TABLE, '--out', join(dir, 'table')], {
+  const { code, io } = await reportSampleFacts(['--ledger-table', TABLE, '--out', join(dir(), 'table')], {
     reportLiveIo: () => liveIo(clients, { pageSize: PAGE_SIZE }),
   });
   await reportSampleOrg(fromExport);
@@ -80,7 +74,7 @@ it('reads every page of the ledger table into the same report as the export', as
   // Assess
   expect(io.err()).toBe('');
   expect(code).toBe(0);
-  const table = JSON.parse(readFileSync(join(dir, 'table', 'report.json'), 'utf8')) as ReportData;
+  const table = JSON.parse(readFileSync(join(dir(), 'table', 'report.json'), 'utf8')) as ReportData;
   const exported = JSON.parse(readFileSync(join(fromExport, 'report.json'), 'utf8')) as ReportData;
   expect(scans).toBe(Math.ceil((records.length + 1) / PAGE_SIZE));
   expect(table.sources.ledger).toBe(`ledger table ${TABLE}`);

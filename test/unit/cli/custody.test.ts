@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BACKUP_MFA_RULE_ID, type CustodyDiffReport } from '../../../cli/custody';
@@ -28,21 +27,16 @@ import {
 } from '../../helpers/custody-register';
 import { CUSTODY_NOW, fidoSerial, liveDevice, virtualSerial } from '../../helpers/mfa-devices';
 import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useTempDir } from '../../helpers/temp-dir';
 
 /** The fixture register's custody checks are 30 days old at the facts' evaluation time. */
 const EVALUATION_TIME = CUSTODY_NOW.toISOString();
 const UNKNOWN_KEY = fidoSerial(MEMBER_ACCOUNT, 'stranger');
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rootguard-custody-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('rootguard-custody-');
 
 function writeFile(name: string, text: string): string {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   writeFileSync(path, text);
   return path;
 }
@@ -165,11 +159,11 @@ describe('rootguard custody check', () => {
   it('says when the file cannot be read', async () => {
     const io = captureIo();
 
-    const code = await run(argv('custody', 'check', join(dir, 'nope.yaml')), io);
+    const code = await run(argv('custody', 'check', join(dir(), 'nope.yaml')), io);
 
     expect(code).toBe(EXIT_ERROR);
     expect(io.err()).toBe(
-      `rootguard: Cannot read custody register ${join(dir, 'nope.yaml')}: no such file\n`,
+      `rootguard: Cannot read custody register ${join(dir(), 'nope.yaml')}: no such file\n`,
     );
   });
 });
@@ -450,7 +444,7 @@ describe('rootguard custody diff --facts', () => {
     const register = writeFile('bad.yaml', 'version: 2\naccounts: []\n');
     const io = captureIo();
 
-    const code = await run(argv('custody', 'diff', register, '--facts', join(dir, 'absent.json')), io);
+    const code = await run(argv('custody', 'diff', register, '--facts', join(dir(), 'absent.json')), io);
 
     expect(code).toBe(EXIT_ERROR);
     expect(io.err()).toContain(`${register}:1 version: Invalid input: expected 1`);

@@ -1,22 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 // The bundle once ran every command twice: cli/index.ts ended with `if (require.main === module) main()`, which
 // is also true inside the esbuild bundle of cli/main.ts. cli/main.ts is now the only entry.
 describe('the compiled CLI (npm run build:cli)', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rootguard-entry-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('rootguard-entry-');
 
   it('runs a command once', () => {
     // Prepare: the package.json script itself, into a temporary file (the last --outfile wins).
-    const outfile = join(dir, 'rootguard.cjs');
+    const outfile = join(dir(), 'rootguard.cjs');
     const build = spawnSync('npm', ['run', '--silent', 'build:cli', '--', `--outfile=${outfile}`], {
       cwd: REPO_ROOT,
       encoding: 'utf8',

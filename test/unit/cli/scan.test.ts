@@ -9,6 +9,7 @@ import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index
 import { hasNonCompliant, percentCompliant, scanFacts, scanFactsFile, type Verdict } from '../../../cli/scan';
 import { InvalidRuleParametersError } from '../../../lib/errors';
 import { argv, captureIo } from '../../helpers/cli-io';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
@@ -219,13 +220,7 @@ describe('scanning the sample organization', () => {
 });
 
 describe('reading a facts file', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rootguard-facts-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('rootguard-facts-');
 
   function invalid(mutate: (data: LooseFactsFile) => void): string {
     const data = sampleJson();
@@ -289,8 +284,10 @@ describe('reading a facts file', () => {
   });
 
   it('says plainly when the file is missing or not JSON', () => {
-    expect(() => loadFactsFile(join(dir, 'missing.json'))).toThrow(/Cannot read facts file .*: no such file/);
-    const notJson = join(dir, 'facts.json');
+    expect(() => loadFactsFile(join(dir(), 'missing.json'))).toThrow(
+      /Cannot read facts file .*: no such file/,
+    );
+    const notJson = join(dir(), 'facts.json');
     writeFileSync(notJson, '{ "organization": ');
     expect(() => scanFactsFile(notJson)).toThrow(/Facts file .*facts\.json is not valid JSON/);
   });
