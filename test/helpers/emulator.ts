@@ -8,6 +8,12 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  CreateEventBusCommand,
+  type EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -140,6 +146,25 @@ export async function createEmulatedTable(
 /** The break-glass table with the key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads. */
 export const createBreakGlassTable = (dynamodb: DynamoDBClient, tableName: string): Promise<void> =>
   createEmulatedTable(dynamodb, tableName, 'accountId', 'sk');
+
+/** A custom event bus whose one rule delivers the events matching `pattern` to `targetArn` (e.g. a queue). */
+export async function createEmulatedBusRule(
+  events: EventBridgeClient,
+  bus: string,
+  rule: { name: string; pattern: unknown; targetArn: string },
+): Promise<void> {
+  await events.send(new CreateEventBusCommand({ Name: bus }));
+  await events.send(
+    new PutRuleCommand({ Name: rule.name, EventBusName: bus, EventPattern: JSON.stringify(rule.pattern) }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: rule.name,
+      EventBusName: bus,
+      Targets: [{ Id: 'target', Arn: rule.targetArn }],
+    }),
+  );
+}
 
 /** A queue on the emulator: its URL and ARN, and a way to read everything that reached it. */
 export interface EmulatedQueue {

@@ -6,13 +6,7 @@
  * EventBridge would deliver it.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSilenceCheck } from '../../heartbeat/check';
@@ -21,7 +15,13 @@ import patterns from '../../heartbeat/patterns.json';
 import { createHeartbeatRecorder } from '../../heartbeat/record';
 import { HeartbeatStore } from '../../heartbeat/store';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../helpers/constants';
-import { createEmulatedQueue, createEmulatedTable, emulatorClient, resetEmulator } from '../helpers/emulator';
+import {
+  createEmulatedBusRule,
+  createEmulatedQueue,
+  createEmulatedTable,
+  emulatorClient,
+  resetEmulator,
+} from '../helpers/emulator';
 import { CHECK_TIME, HEARTBEAT_TABLE, heartbeatEvent } from '../helpers/heartbeat';
 import { recordingMetrics } from '../helpers/metrics';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../helpers/org-snapshot';
@@ -50,21 +50,11 @@ it('picks the forwarded heartbeat out of the central bus with the pattern of hea
   // Prepare: the central bus with the heartbeat rule, delivering to a queue instead of the recorder.
   const events = emulatorClient(EventBridgeClient, tooling);
   const sink = await queue('heartbeats');
-  await events.send(new CreateEventBusCommand({ Name: BUS }));
-  await events.send(
-    new PutRuleCommand({
-      Name: 'rootguard-heartbeat',
-      EventBusName: BUS,
-      EventPattern: JSON.stringify(patterns.heartbeat),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: 'rootguard-heartbeat',
-      EventBusName: BUS,
-      Targets: [{ Id: 'q', Arn: sink.arn }],
-    }),
-  );
+  await createEmulatedBusRule(events, BUS, {
+    name: 'rootguard-heartbeat',
+    pattern: patterns.heartbeat,
+    targetArn: sink.arn,
+  });
   // Act: a heartbeat and another scheduled rule's event (what a forwarded event looks like on the bus).
   const other = heartbeatEvent(MEMBER_ACCOUNT, 'us-east-1', 'team-nightly');
   await events.send(
