@@ -452,5 +452,3 @@ export function main(): void {
     if (code === EXIT_INTERRUPTED) process.exit(code);
   });
 }
-
-if (require.main === module) main();

@@ -88,23 +88,19 @@ const attestationSchema = z.strictObject({
   noVirtualDevices: z.boolean(),
 });
 
-/** Adds an issue for every repeat of `keyOf` in `items` (a device listed twice, an account listed twice). */
-function noRepeats<T>(
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  pathOf: (index: number) => PropertyKey[],
-  message: string,
-) {
-  return (ctx: {
-    addIssue: (issue: { code: 'custom'; path: PropertyKey[]; message: string; input: unknown }) => void;
-  }) => {
+/**
+ * A check that adds an issue at every repeat of `key` among the items of the value's `list` (a device listed twice
+ * in an account, an account listed twice in the register), at `<list>[i].<key>`.
+ */
+function noRepeats<L extends string, K extends string>(list: L, key: K, message: string) {
+  return z.superRefine((value: { [P in L]: readonly { [Q in K]: string }[] }, ctx) => {
     const seen = new Set<string>();
-    items.forEach((item, index) => {
-      const key = keyOf(item);
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: pathOf(index), message, input: key });
-      seen.add(key);
+    value[list].forEach((item, index) => {
+      const input = item[key];
+      if (seen.has(input)) ctx.addIssue({ code: 'custom', path: [list, index, key], message, input });
+      seen.add(input);
     });
-  };
+  });
 }
 
 const accountSchema = z
@@ -116,14 +112,7 @@ const accountSchema = z
     attestation: z.optional(attestationSchema),
   })
   .check(
-    z.superRefine((account, ctx) =>
-      noRepeats(
-        account.devices,
-        (d) => d.serialNumber,
-        (i) => ['devices', i, 'serialNumber'],
-        'listed twice in this account',
-      )(ctx),
-    ),
+    noRepeats('devices', 'serialNumber', 'listed twice in this account'),
     z.superRefine((account, ctx) => {
       account.devices.forEach((device, index) => {
         const issue = serialMismatch(account.accountId, device.serialNumber, device.kind);
@@ -174,16 +163,7 @@ export const custodyRegisterSchema = z
     version: z.literal(1),
     accounts: z.array(accountSchema),
   })
-  .check(
-    z.superRefine((register, ctx) =>
-      noRepeats(
-        register.accounts,
-        (a) => a.accountId,
-        (i) => ['accounts', i, 'accountId'],
-        'account listed twice',
-      )(ctx),
-    ),
-  );
+  .check(noRepeats('accounts', 'accountId', 'account listed twice'));
 
 /** Where a problem is in the value: the caller maps it to a line when it has the source text. */
 export function validateCustodyRegister(

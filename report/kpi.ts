@@ -389,13 +389,17 @@ export function computeReport(input: ReportInput): ReportData {
         const label = frameworkLabel(file);
         const counts = { compliant: 0, nonCompliant: 0, notApplicable: 0, notEvaluated: 0 };
         for (const account of orgAccounts) {
+          // Which account and requirement an evidence row is about.
+          const about = {
+            accountId: account.accountId,
+            accountName: account.name,
+            ouPath: account.ouPath,
+            framework: label,
+            requirementId: requirement.id,
+          };
           if (requirement.ruleIds.length === 0) {
             evidence.push({
-              accountId: account.accountId,
-              accountName: account.name,
-              ouPath: account.ouPath,
-              framework: label,
-              requirementId: requirement.id,
+              ...about,
               ruleId: '',
               status: 'NOT_COVERED',
               annotation: requirement.note ?? '',
@@ -414,11 +418,7 @@ export function computeReport(input: ReportInput): ReportData {
             else if (status === 'NON_COMPLIANT') counts.nonCompliant += 1;
             else if (status === 'NOT_APPLICABLE') counts.notApplicable += 1;
             evidence.push({
-              accountId: account.accountId,
-              accountName: account.name,
-              ouPath: account.ouPath,
-              framework: label,
-              requirementId: requirement.id,
+              ...about,
               ruleId,
               status,
               annotation: evaluation?.annotation ?? '',

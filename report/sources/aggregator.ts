@@ -11,18 +11,15 @@
  * latest time Config invoked the rule for it (ConfigRuleInvokedTime; ResultRecordedTime when absent).
  */
 import {
-  type AggregateComplianceByConfigRule,
-  type AggregateEvaluationResult,
   type ConfigServiceClient,
   DescribeAggregateComplianceByConfigRulesCommand,
   GetAggregateComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
 import pLimit from 'p-limit';
 import { ruleIdFromConfigRuleName } from '../../findings/compliance-event';
-import { awsCall } from '../../lib/errors';
+import { awsPageItems, onceEachToken } from '../../lib/errors';
 import { RULE_IDS } from '../../rules';
 import type { RuleEvaluationRecord, RuleStatus } from '../kpi';
-import { readAllPages } from './pages';
 
 const SEVERITY: Record<RuleStatus, number> = {
   NOT_APPLICABLE: 0,
@@ -36,6 +33,21 @@ const asStatus = (value: string | undefined): RuleStatus =>
     ? value
     : 'INSUFFICIENT_DATA';
 
+/** Every item of a Config read paged by NextToken; a token handed back twice is refused (lib/errors.ts). */
+const configItems = <P extends { NextToken?: string }, T>(
+  action: string,
+  accountId: string | undefined,
+  read: (NextToken: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[] | undefined,
+): Promise<T[]> =>
+  awsPageItems(
+    action,
+    accountId,
+    read,
+    onceEachToken(action, (page: P) => page.NextToken),
+    items,
+  );
+
 export interface AggregatorReadOptions {
   /** Reads at once (default 4). */
   concurrency?: number;
@@ -48,24 +60,20 @@ export async function readAggregatorCompliance(
   options: AggregatorReadOptions = {},
 ): Promise<RuleEvaluationRecord[]> {
   const known = new Set(options.ruleIds ?? RULE_IDS);
-  const listAction = 'config:DescribeAggregateComplianceByConfigRules';
-  const listed = await readAllPages<AggregateComplianceByConfigRule, string>(
-    listAction,
-    async (NextToken) => {
-      const out = await awsCall(listAction, undefined, () =>
-        client.send(
-          new DescribeAggregateComplianceByConfigRulesCommand({
-            ConfigurationAggregatorName: aggregatorName,
-            NextToken,
-          }),
-        ),
-      );
-      return { items: out.AggregateComplianceByConfigRules, next: out.NextToken };
-    },
+  const listed = await configItems(
+    'config:DescribeAggregateComplianceByConfigRules',
+    undefined,
+    (NextToken) =>
+      client.send(
+        new DescribeAggregateComplianceByConfigRulesCommand({
+          ConfigurationAggregatorName: aggregatorName,
+          NextToken,
+        }),
+      ),
+    (page) => page.AggregateComplianceByConfigRules,
   );
 
   const limit = pLimit(options.concurrency ?? 4);
-  const detailAction = 'config:GetAggregateComplianceDetailsByConfigRule';
   const reads = listed.flatMap((entry) => {
     const ruleName = entry.ConfigRuleName ?? '';
     const ruleId = ruleIdFromConfigRuleName(ruleName, known);
@@ -73,23 +81,21 @@ export async function readAggregatorCompliance(
     if (!ruleId || !accountId || !region) return [];
     return [
       limit(async () => {
-        const results = await readAllPages<AggregateEvaluationResult, string>(
-          detailAction,
-          async (NextToken) => {
-            const out = await awsCall(detailAction, accountId, () =>
-              client.send(
-                new GetAggregateComplianceDetailsByConfigRuleCommand({
-                  ConfigurationAggregatorName: aggregatorName,
-                  ConfigRuleName: ruleName,
-                  AccountId: accountId,
-                  AwsRegion: region,
-                  Limit: 100,
-                  NextToken,
-                }),
-              ),
-            );
-            return { items: out.AggregateEvaluationResults, next: out.NextToken };
-          },
+        const results = await configItems(
+          'config:GetAggregateComplianceDetailsByConfigRule',
+          accountId,
+          (NextToken) =>
+            client.send(
+              new GetAggregateComplianceDetailsByConfigRuleCommand({
+                ConfigurationAggregatorName: aggregatorName,
+                ConfigRuleName: ruleName,
+                AccountId: accountId,
+                AwsRegion: region,
+                Limit: 100,
+                NextToken,
+              }),
+            ),
+          (page) => page.AggregateEvaluationResults,
         );
         return { ruleId, accountId, summary: asStatus(entry.Compliance?.ComplianceType), results };
       }),

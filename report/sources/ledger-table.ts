@@ -7,9 +7,8 @@
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CliError } from '../../cli/errors';
-import { awsCall } from '../../lib/errors';
+import { awsPageItems, onceEachToken } from '../../lib/errors';
 import { type LedgerRecord, ledgerRecordSchema } from '../../lib/root-activity-ledger';
-import { readAllPages } from './pages';
 
 const RECORD_FIELDS = Object.keys(ledgerRecordSchema.shape);
 
@@ -27,15 +26,18 @@ export async function readLedgerTable(
 ): Promise<LedgerRecord[]> {
   const action = 'dynamodb:Scan';
   type Key = Record<string, unknown>;
-  const items = await readAllPages<Record<string, unknown>, Key>(
+  // A LastEvaluatedKey handed back twice would scan the table for ever.
+  const items = await awsPageItems(
     action,
-    async (ExclusiveStartKey) => {
-      const out = await awsCall(action, undefined, () =>
-        client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey, Limit: options.pageSize })),
-      );
-      return { items: out.Items, next: out.LastEvaluatedKey };
-    },
-    (key) => JSON.stringify(key),
+    undefined,
+    (ExclusiveStartKey: Key | undefined) =>
+      client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey, Limit: options.pageSize })),
+    onceEachToken(
+      action,
+      (page) => page.LastEvaluatedKey,
+      (key) => JSON.stringify(key),
+    ),
+    (page) => page.Items,
   );
   return items.map((item) => {
     const record = Object.fromEntries(RECORD_FIELDS.filter((f) => f in item).map((f) => [f, item[f]]));

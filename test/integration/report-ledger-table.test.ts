@@ -3,43 +3,35 @@
  * in a ledger table (keyed by eventId, as the alert path writes it), read back in many Scan pages, gives the
  * same report as the JSON Lines export it came from.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { run } from '../../cli/index';
 import { LEDGER_RETENTION_DAYS } from '../../lib/root-activity-ledger';
 import type { ReportData } from '../../report/kpi';
 import { loadLedgerFile } from '../../report/sources/ledger-file';
 import { liveIo } from '../../report/sources/live';
-import { emulatorClient, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
-import { captureCliIo, reportSampleOrg, SAMPLE_LEDGER, SAMPLE_ORG } from '../helpers/report-fixtures';
+import {
+  createEmulatedTable,
+  emulatorClient,
+  emulatorClientFactory,
+  resetEmulator,
+} from '../helpers/emulator';
+import { reportSampleFacts, reportSampleOrg, SAMPLE_LEDGER } from '../helpers/report-fixtures';
+import { useTempDir } from '../helpers/temp-dir';
 
 const TABLE = 'rootguard-root-activity-ledger';
 const PAGE_SIZE = 5;
 
-let dir: string;
+const dir = useTempDir('rootguard-report-it-');
 let dynamodb: DynamoDBClient;
-
 beforeEach(async () => {
   await resetEmulator();
-  dir = mkdtempSync(join(tmpdir(), 'rootguard-report-it-'));
   dynamodb = emulatorClient(DynamoDBClient);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
-    }),
-  );
+  // Keyed by eventId, as the alert path writes it.
+  await createEmulatedTable(dynamodb, TABLE, 'eventId');
 });
-
-afterEach(() => {
-  dynamodb.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => dynamodb.destroy());
 
 it('reads every page of the ledger table into the same report as the export', async () => {
   // Prepare: the export's records, each with the TTL attribute the table keeps for itself.
@@ -71,30 +63,18 @@ it('reads every page of the ledger table into the same report as the export', as
     },
     { step: 'initialize', name: 'countScans' },
   );
-  const io = captureCliIo({ reportLiveIo: () => liveIo(clients, { pageSize: PAGE_SIZE }) });
-  const fromExport = join(dir, 'export');
+  const fromExport = join(dir(), 'export');
 
   // Act
-  const code = await run(
-    [
-      'node',
-      'rootguard',
-      'report',
-      '--facts',
-      relative(process.cwd(), SAMPLE_ORG),
-      '--ledger-table',
-      TABLE,
-      '--out',
-      join(dir, 'table'),
-    ],
-    io,
-  );
+  const { code, io } = await reportSampleFacts(['--ledger-table', TABLE, '--out', join(dir(), 'table')], {
+    reportLiveIo: () => liveIo(clients, { pageSize: PAGE_SIZE }),
+  });
   await reportSampleOrg(fromExport);
 
   // Assess
   expect(io.err()).toBe('');
   expect(code).toBe(0);
-  const table = JSON.parse(readFileSync(join(dir, 'table', 'report.json'), 'utf8')) as ReportData;
+  const table = JSON.parse(readFileSync(join(dir(), 'table', 'report.json'), 'utf8')) as ReportData;
   const exported = JSON.parse(readFileSync(join(fromExport, 'report.json'), 'utf8')) as ReportData;
   expect(scans).toBe(Math.ceil((records.length + 1) / PAGE_SIZE));
   expect(table.sources.ledger).toBe(`ledger table ${TABLE}`);

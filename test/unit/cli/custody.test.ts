@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BACKUP_MFA_RULE_ID, type CustodyDiffReport } from '../../../cli/custody';
@@ -28,21 +27,16 @@ import {
 } from '../../helpers/custody-register';
 import { CUSTODY_NOW, fidoSerial, liveDevice, virtualSerial } from '../../helpers/mfa-devices';
 import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { useTempDir } from '../../helpers/temp-dir';
 
 /** The fixture register's custody checks are 30 days old at the facts' evaluation time. */
 const EVALUATION_TIME = CUSTODY_NOW.toISOString();
 const UNKNOWN_KEY = fidoSerial(MEMBER_ACCOUNT, 'stranger');
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rootguard-custody-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('rootguard-custody-');
 
 function writeFile(name: string, text: string): string {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   writeFileSync(path, text);
   return path;
 }
@@ -89,6 +83,10 @@ async function diffJson(...args: string[]): Promise<{ code: number; report: Cust
   if (io.err()) throw new Error(io.err());
   return { code, report: JSON.parse(io.out()) };
 }
+
+/** `diffJson` of the fixture register against facts that match it except for the `changed` accounts. */
+const diffMatchingExcept = (changed: Record<string, Inventory>, ...args: string[]) =>
+  diffJson(writeRegister(), '--facts', writeFacts({ ...MATCHING, ...changed }), ...args);
 
 describe('rootguard custody check', () => {
   it('prints a summary of a valid register and exits 0', async () => {
@@ -161,11 +159,11 @@ describe('rootguard custody check', () => {
   it('says when the file cannot be read', async () => {
     const io = captureIo();
 
-    const code = await run(argv('custody', 'check', join(dir, 'nope.yaml')), io);
+    const code = await run(argv('custody', 'check', join(dir(), 'nope.yaml')), io);
 
     expect(code).toBe(EXIT_ERROR);
     expect(io.err()).toBe(
-      `rootguard: Cannot read custody register ${join(dir, 'nope.yaml')}: no such file\n`,
+      `rootguard: Cannot read custody register ${join(dir(), 'nope.yaml')}: no such file\n`,
     );
   });
 });
@@ -234,10 +232,10 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('exits 2 on a difference with --fail-on-difference, as scan does with --fail-on-noncompliant', async () => {
-    const register = writeRegister();
-    const facts = writeFacts({ ...MATCHING, [OTHER_ACCOUNT]: listed(CUSTODY_SERIALS.otherPrimary) });
-
-    const { code, report } = await diffJson(register, '--facts', facts, '--fail-on-difference');
+    const { code, report } = await diffMatchingExcept(
+      { [OTHER_ACCOUNT]: listed(CUSTODY_SERIALS.otherPrimary) },
+      '--fail-on-difference',
+    );
 
     expect(code).toBe(EXIT_NON_COMPLIANT);
     expect(report.accounts.find((a) => a.accountId === OTHER_ACCOUNT)?.findings).toEqual([
@@ -246,18 +244,17 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('counts an account whose devices could not be listed as a difference, with the reason', async () => {
-    const register = writeRegister();
-    const facts = writeFacts({
-      ...MATCHING,
-      [OTHER_ACCOUNT]: {
-        status: 'unavailable',
-        reason: 'centralized-root-access-disabled',
-        detail: 'centralized root access is not enabled (features: none)',
-        fix: 'enable centralized root access',
+    const { code, report } = await diffMatchingExcept(
+      {
+        [OTHER_ACCOUNT]: {
+          status: 'unavailable',
+          reason: 'centralized-root-access-disabled',
+          detail: 'centralized root access is not enabled (features: none)',
+          fix: 'enable centralized root access',
+        },
       },
-    });
-
-    const { code, report } = await diffJson(register, '--facts', facts, '--fail-on-difference');
+      '--fail-on-difference',
+    );
 
     expect(code).toBe(EXIT_NON_COMPLIANT);
     expect(report.accounts.find((a) => a.accountId === OTHER_ACCOUNT)).toMatchObject({
@@ -269,16 +266,12 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('flags every hardware device of an account the register does not list, and ignores virtual ones', async () => {
-    const register = writeRegister();
-    const facts = writeFacts({
-      ...MATCHING,
+    const { report } = await diffMatchingExcept({
       [SECURITY_TOOLING_ACCOUNT]: listed(
         fidoSerial(SECURITY_TOOLING_ACCOUNT),
         virtualSerial(SECURITY_TOOLING_ACCOUNT),
       ),
     });
-
-    const { report } = await diffJson(register, '--facts', facts);
 
     expect(report.accounts.find((a) => a.accountId === SECURITY_TOOLING_ACCOUNT)).toMatchObject({
       comparison: 'compared',
@@ -294,10 +287,8 @@ describe('rootguard custody diff --facts', () => {
   });
 
   it('reads the kind of each device from its serial, not from what the facts file claims', async () => {
-    // Prepare: a hand-edited facts file calls the stranger's key virtual, which would hide it.
-    const register = writeRegister();
-    const facts = writeFacts({
-      ...MATCHING,
+    // Prepare / Act: a hand-edited facts file calls the stranger's key virtual, which would hide it.
+    const { report } = await diffMatchingExcept({
       [MEMBER_ACCOUNT]: {
         status: 'listed',
         devices: [
@@ -308,8 +299,7 @@ describe('rootguard custody diff --facts', () => {
       },
     });
 
-    const { report } = await diffJson(register, '--facts', facts);
-
+    // Assess
     expect(report.accounts.find((a) => a.accountId === MEMBER_ACCOUNT)?.findings).toEqual([
       expect.objectContaining({ kind: 'unknown-device', serialNumber: UNKNOWN_KEY }),
     ]);
@@ -454,7 +444,7 @@ describe('rootguard custody diff --facts', () => {
     const register = writeFile('bad.yaml', 'version: 2\naccounts: []\n');
     const io = captureIo();
 
-    const code = await run(argv('custody', 'diff', register, '--facts', join(dir, 'absent.json')), io);
+    const code = await run(argv('custody', 'diff', register, '--facts', join(dir(), 'absent.json')), io);
 
     expect(code).toBe(EXIT_ERROR);
     expect(io.err()).toContain(`${register}:1 version: Invalid input: expected 1`);

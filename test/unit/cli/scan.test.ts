@@ -9,6 +9,7 @@ import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index
 import { hasNonCompliant, percentCompliant, scanFacts, scanFactsFile, type Verdict } from '../../../cli/scan';
 import { InvalidRuleParametersError } from '../../../lib/errors';
 import { argv, captureIo } from '../../helpers/cli-io';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
@@ -258,13 +259,7 @@ describe('scanning the sample organization', () => {
 });
 
 describe('reading a facts file', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rootguard-facts-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('rootguard-facts-');
 
   function invalid(mutate: (data: LooseFactsFile) => void): string {
     const data = sampleJson();
@@ -328,8 +323,10 @@ describe('reading a facts file', () => {
   });
 
   it('says plainly when the file is missing or not JSON', () => {
-    expect(() => loadFactsFile(join(dir, 'missing.json'))).toThrow(/Cannot read facts file .*: no such file/);
-    const notJson = join(dir, 'facts.json');
+    expect(() => loadFactsFile(join(dir(), 'missing.json'))).toThrow(
+      /Cannot read facts file .*: no such file/,
+    );
+    const notJson = join(dir(), 'facts.json');
     writeFileSync(notJson, '{ "organization": ');
     expect(() => scanFactsFile(notJson)).toThrow(/Facts file .*facts\.json is not valid JSON/);
   });
@@ -455,10 +452,10 @@ describe('the rootguard command', () => {
     expect(badFormat.err()).toContain("argument 'xml' is invalid");
   });
 
-  it('runs as a process: `tsx cli/index.ts scan --facts examples/sample-org.json` exits 0', () => {
+  it('runs as a process: `tsx cli/main.ts scan --facts examples/sample-org.json` exits 0', () => {
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'cli/index.ts', 'scan', '--facts', 'examples/sample-org.json'],
+      ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', 'examples/sample-org.json'],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
     );
     expect(child.stderr).toBe('');
@@ -474,11 +471,11 @@ describe('the rootguard command', () => {
       data.accounts[0] = { accountId: '1234' };
       const file = join(dir, 'facts.json');
       writeFileSync(file, JSON.stringify(data));
-      const child = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', 'cli/index.ts', 'scan', '--facts', file],
-        { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
-      );
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', file], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(child.status).toBe(1);
       expect(child.stdout).toBe('');
       expect(child.stderr).toContain(`rootguard: Invalid facts file ${file}`);

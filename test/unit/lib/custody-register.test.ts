@@ -30,6 +30,16 @@ function broken(mutate: (register: Loose) => void): Loose {
   return register;
 }
 
+/** Sets the field at `path` (`accounts[0].devices[1].site`) to `value`; REMOVED deletes it. */
+function setAt(register: Loose, path: string, value: unknown): void {
+  const keys = path.split(/[.[\]]+/).filter(Boolean);
+  const field = keys.pop() as string;
+  const parent = keys.reduce((node, key) => node[key], register);
+  if (value === REMOVED) delete parent[field];
+  else parent[field] = value;
+}
+const REMOVED = Symbol('removed');
+
 const DEVICE = 'accounts[0].devices[0]';
 const ATTESTATION = 'accounts[2].attestation';
 
@@ -76,219 +86,69 @@ describe('validateCustodyRegister', () => {
     );
   });
 
-  // Every field wrong in turn: exactly one issue, at that field's path.
-  it.each<[string, (r: Loose) => void, string, RegExp]>([
-    ['version 2', (r) => (r.version = 2), 'version', /expected 1/],
-    ['version as text', (r) => (r.version = '1'), 'version', /expected 1/],
-    ['no version', (r) => delete r.version, 'version', /expected 1/],
-    ['no accounts', (r) => delete r.accounts, 'accounts', /expected array/],
-    ['accounts as a map', (r) => (r.accounts = { a: 1 }), 'accounts', /expected array/],
-    [
-      'an account that is a string',
-      (r) => (r.accounts[1] = MEMBER_ACCOUNT),
-      'accounts[1]',
-      /expected object/,
-    ],
-    [
-      'an account id as a number',
-      (r) => (r.accounts[0].accountId = 222222222222),
-      'accounts[0].accountId',
-      /quote it in YAML/,
-    ],
-    [
-      'an account id of 11 digits',
-      (r) => (r.accounts[0].accountId = '22222222222'),
-      'accounts[0].accountId',
-      /12-digit/,
-    ],
-    [
-      'an account id with letters',
-      (r) => (r.accounts[0].accountId = 'prod-payments'),
-      'accounts[0].accountId',
-      /12-digit/,
-    ],
-    ['no devices list', (r) => delete r.accounts[0].devices, 'accounts[0].devices', /expected array/],
-    ['a device that is null', (r) => (r.accounts[0].devices[0] = null), DEVICE, /expected object/],
-    [
-      'a serial as a number',
-      (r) => (r.accounts[0].devices[1].serialNumber = 123456789012),
-      'accounts[0].devices[1].serialNumber',
-      /as text/,
-    ],
-    [
-      'a serial too short',
-      (r) => (r.accounts[0].devices[1].serialNumber = 'GAHT1'),
-      'accounts[0].devices[1].serialNumber',
-      /9 to 256/,
-    ],
-    [
-      'a serial with a space',
-      (r) => (r.accounts[0].devices[1].serialNumber = 'GAHT 12345678'),
-      'accounts[0].devices[1].serialNumber',
-      /9 to 256/,
-    ],
+  // Every field wrong in turn (set to the value, or REMOVED): exactly one issue, at that field's path.
+  it.each<[string, string, unknown, RegExp]>([
+    ['version 2', 'version', 2, /expected 1/],
+    ['version as text', 'version', '1', /expected 1/],
+    ['no version', 'version', REMOVED, /expected 1/],
+    ['no accounts', 'accounts', REMOVED, /expected array/],
+    ['accounts as a map', 'accounts', { a: 1 }, /expected array/],
+    ['an account that is a string', 'accounts[1]', MEMBER_ACCOUNT, /expected object/],
+    ['an account id as a number', 'accounts[0].accountId', 222222222222, /quote it in YAML/],
+    ['an account id of 11 digits', 'accounts[0].accountId', '22222222222', /12-digit/],
+    ['an account id with letters', 'accounts[0].accountId', 'prod-payments', /12-digit/],
+    ['no devices list', 'accounts[0].devices', REMOVED, /expected array/],
+    ['a device that is null', DEVICE, null, /expected object/],
+    ['a serial as a number', 'accounts[0].devices[1].serialNumber', 123456789012, /as text/],
+    ['a serial too short', 'accounts[0].devices[1].serialNumber', 'GAHT1', /9 to 256/],
+    ['a serial with a space', 'accounts[0].devices[1].serialNumber', 'GAHT 12345678', /9 to 256/],
     [
       'a serial of no known kind',
-      (r) => (r.accounts[0].devices[1].serialNumber = 'GAHT-1234-5678'),
       'accounts[0].devices[1].serialNumber',
+      'GAHT-1234-5678',
       /not a serial of a known MFA device kind/,
     ],
     [
       'a device ARN of another account',
-      (r) => (r.accounts[0].devices[0].serialNumber = CUSTODY_SERIALS.otherPrimary),
       `${DEVICE}.serialNumber`,
+      CUSTODY_SERIALS.otherPrimary,
       new RegExp(`names account ${OTHER_ACCOUNT}, not ${MEMBER_ACCOUNT}`),
     ],
-    [
-      'an unknown kind',
-      (r) => (r.accounts[0].devices[0].kind = 'yubikey'),
-      `${DEVICE}.kind`,
-      /expected one of "fido"\|"hardware-totp"\|"virtual"/,
-    ],
-    [
-      'the kind unknown',
-      (r) => (r.accounts[0].devices[0].kind = 'unknown'),
-      `${DEVICE}.kind`,
-      /expected one of/,
-    ],
+    ['an unknown kind', `${DEVICE}.kind`, 'yubikey', /expected one of "fido"\|"hardware-totp"\|"virtual"/],
+    ['the kind unknown', `${DEVICE}.kind`, 'unknown', /expected one of/],
     [
       'a kind its serial contradicts',
-      (r) => (r.accounts[0].devices[0].kind = 'virtual'),
       `${DEVICE}.kind`,
+      'virtual',
       /virtual does not match the serial, which is a fido device's/,
     ],
-    [
-      'an empty custodian',
-      (r) => (r.accounts[0].devices[0].custodian = ''),
-      `${DEVICE}.custodian`,
-      /must not be empty/,
-    ],
-    [
-      'a blank custodian',
-      (r) => (r.accounts[0].devices[0].custodian = '   '),
-      `${DEVICE}.custodian`,
-      /must not be empty/,
-    ],
-    [
-      'a custodian of 257 characters',
-      (r) => (r.accounts[0].devices[0].custodian = 'x'.repeat(257)),
-      `${DEVICE}.custodian`,
-      /<=256/,
-    ],
-    [
-      'a custodian as a number',
-      (r) => (r.accounts[0].devices[0].custodian = 42),
-      `${DEVICE}.custodian`,
-      /expected string/,
-    ],
-    ['no site', (r) => delete r.accounts[0].devices[0].site, `${DEVICE}.site`, /expected string/],
-    ['an empty site', (r) => (r.accounts[0].devices[0].site = ''), `${DEVICE}.site`, /must not be empty/],
-    [
-      '2026-02-30',
-      (r) => (r.accounts[0].devices[0].lastCustodyCheck = '2026-02-30'),
-      `${DEVICE}.lastCustodyCheck`,
-      /not a calendar date/,
-    ],
-    [
-      '2025-02-29 (not a leap year)',
-      (r) => (r.accounts[0].devices[0].lastCustodyCheck = '2025-02-29'),
-      `${DEVICE}.lastCustodyCheck`,
-      /not a calendar date/,
-    ],
-    [
-      'month 13',
-      (r) => (r.accounts[0].devices[0].lastCustodyCheck = '2026-13-01'),
-      `${DEVICE}.lastCustodyCheck`,
-      /not a calendar date/,
-    ],
-    [
-      'a day first date',
-      (r) => (r.accounts[0].devices[0].lastCustodyCheck = '01.10.2026'),
-      `${DEVICE}.lastCustodyCheck`,
-      /YYYY-MM-DD/,
-    ],
-    [
-      'a timestamp',
-      (r) => (r.accounts[0].devices[0].lastCustodyCheck = '2026-10-01T00:00:00Z'),
-      `${DEVICE}.lastCustodyCheck`,
-      /YYYY-MM-DD/,
-    ],
-    [
-      'a date as a Date',
-      (r) => (r.accounts[0].devices[0].lastCustodyCheck = new Date('2026-10-01')),
-      `${DEVICE}.lastCustodyCheck`,
-      /expected string/,
-    ],
-    [
-      'an unknown status',
-      (r) => (r.accounts[0].devices[0].status = 'stolen'),
-      `${DEVICE}.status`,
-      /expected one of "active"\|"retired"\|"lost"/,
-    ],
-    [
-      'an unknown device field',
-      (r) => (r.accounts[0].devices[0].location = 'safe'),
-      `${DEVICE}.location`,
-      /^unknown field$/,
-    ],
-    [
-      'an unknown account field',
-      (r) => (r.accounts[0].owner = 'team'),
-      'accounts[0].owner',
-      /^unknown field$/,
-    ],
-    ['an unknown top-level field', (r) => (r.description = 'x'), 'description', /^unknown field$/],
-    [
-      'an attestation date 2026-02-30',
-      (r) => (r.accounts[2].attestation.date = '2026-02-30'),
-      `${ATTESTATION}.date`,
-      /not a calendar date/,
-    ],
-    [
-      'an attestation without a signer',
-      (r) => (r.accounts[2].attestation.signedOffBy = ''),
-      `${ATTESTATION}.signedOffBy`,
-      /must not be empty/,
-    ],
-    [
-      '-1 hardware devices',
-      (r) => (r.accounts[2].attestation.hardwareDevices = -1),
-      `${ATTESTATION}.hardwareDevices`,
-      />=0/,
-    ],
-    [
-      '9 hardware devices (root holds at most 8)',
-      (r) => (r.accounts[2].attestation.hardwareDevices = 9),
-      `${ATTESTATION}.hardwareDevices`,
-      /<=8/,
-    ],
-    [
-      '1.5 hardware devices',
-      (r) => (r.accounts[2].attestation.hardwareDevices = 1.5),
-      `${ATTESTATION}.hardwareDevices`,
-      /expected int/,
-    ],
-    [
-      'hardware devices as text',
-      (r) => (r.accounts[2].attestation.hardwareDevices = '2'),
-      `${ATTESTATION}.hardwareDevices`,
-      /expected number/,
-    ],
-    [
-      'noVirtualDevices as "yes"',
-      (r) => (r.accounts[2].attestation.noVirtualDevices = 'yes'),
-      `${ATTESTATION}.noVirtualDevices`,
-      /expected boolean/,
-    ],
-    [
-      'an unknown attestation field',
-      (r) => (r.accounts[2].attestation.witness = 'CFO'),
-      `${ATTESTATION}.witness`,
-      /^unknown field$/,
-    ],
-  ])('refuses %s at its path', (_name, mutate, path, message) => {
+    ['an empty custodian', `${DEVICE}.custodian`, '', /must not be empty/],
+    ['a blank custodian', `${DEVICE}.custodian`, '   ', /must not be empty/],
+    ['a custodian of 257 characters', `${DEVICE}.custodian`, 'x'.repeat(257), /<=256/],
+    ['a custodian as a number', `${DEVICE}.custodian`, 42, /expected string/],
+    ['no site', `${DEVICE}.site`, REMOVED, /expected string/],
+    ['an empty site', `${DEVICE}.site`, '', /must not be empty/],
+    ['2026-02-30', `${DEVICE}.lastCustodyCheck`, '2026-02-30', /not a calendar date/],
+    ['2025-02-29 (not a leap year)', `${DEVICE}.lastCustodyCheck`, '2025-02-29', /not a calendar date/],
+    ['month 13', `${DEVICE}.lastCustodyCheck`, '2026-13-01', /not a calendar date/],
+    ['a day first date', `${DEVICE}.lastCustodyCheck`, '01.10.2026', /YYYY-MM-DD/],
+    ['a timestamp', `${DEVICE}.lastCustodyCheck`, '2026-10-01T00:00:00Z', /YYYY-MM-DD/],
+    ['a date as a Date', `${DEVICE}.lastCustodyCheck`, new Date('2026-10-01'), /expected string/],
+    ['an unknown status', `${DEVICE}.status`, 'stolen', /expected one of "active"\|"retired"\|"lost"/],
+    ['an unknown device field', `${DEVICE}.location`, 'safe', /^unknown field$/],
+    ['an unknown account field', 'accounts[0].owner', 'team', /^unknown field$/],
+    ['an unknown top-level field', 'description', 'x', /^unknown field$/],
+    ['an attestation date 2026-02-30', `${ATTESTATION}.date`, '2026-02-30', /not a calendar date/],
+    ['an attestation without a signer', `${ATTESTATION}.signedOffBy`, '', /must not be empty/],
+    ['-1 hardware devices', `${ATTESTATION}.hardwareDevices`, -1, />=0/],
+    ['9 hardware devices (root holds at most 8)', `${ATTESTATION}.hardwareDevices`, 9, /<=8/],
+    ['1.5 hardware devices', `${ATTESTATION}.hardwareDevices`, 1.5, /expected int/],
+    ['hardware devices as text', `${ATTESTATION}.hardwareDevices`, '2', /expected number/],
+    ['noVirtualDevices as "yes"', `${ATTESTATION}.noVirtualDevices`, 'yes', /expected boolean/],
+    ['an unknown attestation field', `${ATTESTATION}.witness`, 'CFO', /^unknown field$/],
+  ])('refuses %s at its path', (_name, path, value, message) => {
     // Prepare
-    const register = broken(mutate);
+    const register = broken((r) => setAt(r, path, value));
 
     // Act
     const issues = issuesOf(register);

@@ -17,7 +17,7 @@ import {
   type LaunchedChromium,
   launchChromium,
 } from '../../helpers/report-chromium';
-import { HOSTILE_NAME, hostileReport, REPO_ROOT, reportSampleOrg } from '../../helpers/report-fixtures';
+import { HOSTILE, hostileReport, REPO_ROOT, reportSampleOrg } from '../../helpers/report-fixtures';
 
 const OUTPUT = join(REPO_ROOT, 'test-output');
 const SAMPLE_DIR = join(OUTPUT, 'report');
@@ -167,6 +167,6 @@ describe('the HTML report in Chromium', () => {
     // Assess
     expect(trouble).toEqual(NO_TROUBLE);
     expect(injected).toBe(0);
-    expect(text).toContain(HOSTILE_NAME);
+    expect(text).toContain(HOSTILE.name);
   });
 });

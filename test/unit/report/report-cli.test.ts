@@ -1,40 +1,37 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { run } from '../../../cli/index';
 import { SAMPLE_LEDGER_PATH, sampleLedger, toJsonLines } from '../../../examples/generate-sample-ledger';
 import type { ReportData } from '../../../report/kpi';
 import type { ReportLiveIo } from '../../../report/sources/live';
+import { argv, captureIo } from '../../helpers/cli-io';
 import {
   ACCOUNTS,
   apiCall,
-  captureCliIo,
   evaluation,
   ledgerRecord,
+  reportSampleFacts,
   reportSampleOrg,
   SAMPLE_LEDGER,
   SAMPLE_ORG,
 } from '../../helpers/report-fixtures';
+import { useTempDir } from '../../helpers/temp-dir';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rootguard-report-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('rootguard-report-');
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as ReportData;
 
 describe('rootguard report of the sample organization', () => {
   it('writes HTML, CSV and JSON and prints where', async () => {
     // Act
-    const { code, io } = await reportSampleOrg(dir);
+    const { code, io } = await reportSampleOrg(dir());
 
     // Assess
     expect(io.err()).toBe('');
     expect(code).toBe(0);
-    expect(io.out()).toContain(`wrote ${join(dir, 'report.html')}`);
-    const data = readJson(join(dir, 'report.json'));
+    expect(io.out()).toContain(`wrote ${join(dir(), 'report.html')}`);
+    const data = readJson(join(dir(), 'report.json'));
     expect(data.period).toEqual({
       since: '2026-01-01T00:00:00.000Z',
       until: '2026-11-20T06:00:00.000Z',
@@ -61,17 +58,17 @@ describe('rootguard report of the sample organization', () => {
       meetsTarget: false,
     });
     expect(data.evaluationCoverage.accountsNotEvaluated).toBe(1);
-    const csv = parse(readFileSync(join(dir, 'report.csv'), 'utf8')) as string[][];
+    const csv = parse(readFileSync(join(dir(), 'report.csv'), 'utf8')) as string[][];
     expect(csv).toHaveLength(data.evidence.length + 1);
   });
 
   it('selects one quarter with --quarter', async () => {
     // Act
-    const { code } = await reportSampleOrg(dir, '--quarter', '2026-Q3');
+    const { code } = await reportSampleOrg(dir(), '--quarter', '2026-Q3');
 
     // Assess
     expect(code).toBe(0);
-    const data = readJson(join(dir, 'report.json'));
+    const data = readJson(join(dir(), 'report.json'));
     expect(data.period.quarters).toEqual(['2026-Q3']);
     // The AssumeRoot task's window opened on 2026-06-30: its calls after midnight count in Q3, documented.
     expect(data.activity.total.apiCalls).toEqual({ documented: 4, undocumented: 4 });
@@ -79,11 +76,11 @@ describe('rootguard report of the sample organization', () => {
 
   it('reaches back across a year end with --since', async () => {
     // Act
-    const { code } = await reportSampleOrg(dir, '--since', '2025-10-01', '--until', '2026-01-01');
+    const { code } = await reportSampleOrg(dir(), '--since', '2025-10-01', '--until', '2026-01-01');
 
     // Assess
     expect(code).toBe(0);
-    const data = readJson(join(dir, 'report.json'));
+    const data = readJson(join(dir(), 'report.json'));
     expect(data.activity.byQuarter.map((q) => [q.quarter, q.signIns.documented])).toEqual([['2025-Q4', 1]]);
   });
 
@@ -96,15 +93,11 @@ describe('rootguard report of the sample organization', () => {
 describe('rootguard report input errors', () => {
   it('names the line of a bad ledger record and exits 1', async () => {
     // Prepare
-    const ledger = join(dir, 'ledger.jsonl');
+    const ledger = join(dir(), 'ledger.jsonl');
     writeFileSync(ledger, `${JSON.stringify(ledgerRecord())}\n${JSON.stringify({ eventId: 'x' })}\n`);
-    const io = captureCliIo();
 
     // Act
-    const code = await run(
-      ['node', 'rootguard', 'report', '--facts', SAMPLE_ORG, '--ledger', ledger, '--out', dir],
-      io,
-    );
+    const { code, io } = await reportSampleFacts(['--ledger', ledger, '--out', dir()]);
 
     // Assess
     expect(code).toBe(1);
@@ -118,10 +111,10 @@ describe('rootguard report input errors', () => {
     [['--facts', SAMPLE_ORG, '--ledger', SAMPLE_LEDGER, '--as-of', 'soon'], '--as-of soon'],
   ])('refuses %j', async (args, message) => {
     // Prepare
-    const io = captureCliIo();
+    const io = captureIo();
 
     // Act
-    const code = await run(['node', 'rootguard', 'report', ...args, '--out', dir], io);
+    const code = await run(argv('report', ...args, '--out', dir()), io);
 
     // Assess
     expect(code).toBe(1);
@@ -139,13 +132,11 @@ describe('rootguard report from live sources', () => {
       ]),
       readLedgerTable: jest.fn(async () => [ledgerRecord(), apiCall()]),
     };
-    const io = captureCliIo({ reportLiveIo: () => live });
+    const io = captureIo({ reportLiveIo: () => live });
 
     // Act
     const code = await run(
-      [
-        'node',
-        'rootguard',
+      argv(
         'report',
         '--aggregator',
         'org-aggregator',
@@ -154,8 +145,8 @@ describe('rootguard report from live sources', () => {
         '--as-of',
         '2026-09-30T22:00:00Z',
         '--out',
-        dir,
-      ],
+        dir(),
+      ),
       io,
     );
 
@@ -164,7 +155,7 @@ describe('rootguard report from live sources', () => {
     expect(code).toBe(0);
     expect(live.readAggregator).toHaveBeenCalledWith('org-aggregator');
     expect(live.readLedgerTable).toHaveBeenCalledWith('rootguard-ledger');
-    const data = readJson(join(dir, 'report.json'));
+    const data = readJson(join(dir(), 'report.json'));
     expect(data.organization.id).toBe('o-live123456');
     expect(data.mfa.hardware.organization).toMatchObject({ covered: 1, applicable: 3 });
     expect(data.activity.total.apiCalls.undocumented).toBe(1);

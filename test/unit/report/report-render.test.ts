@@ -3,14 +3,7 @@ import { computeReport } from '../../../report/kpi';
 import { renderReportHtml } from '../../../report/render';
 import { CSV_COLUMNS, renderCsv } from '../../../report/render/csv';
 import { escapeHtml, formatDuration } from '../../../report/render/html';
-import {
-  HOSTILE_ANNOTATION,
-  HOSTILE_NAME,
-  HOSTILE_OU,
-  hostileReport,
-  ledgerRecord,
-  reportInput,
-} from '../../helpers/report-fixtures';
+import { HOSTILE, hostileReport, ledgerRecord, reportInput } from '../../helpers/report-fixtures';
 
 describe('HTML report', () => {
   it('escapes every value an attacker controls and loads nothing', () => {
@@ -24,9 +17,7 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<script|<img|<svg onload|<b>Org/i);
     // No tag carries a src or href, no style fetches anything.
     expect(html).not.toMatch(/<[^>]*\s(src|href)\s*=|url\(|@import|<link|<iframe|<object/i);
-    expect(html).toContain(escapeHtml(HOSTILE_NAME));
-    expect(html).toContain(escapeHtml(HOSTILE_ANNOTATION));
-    expect(html).toContain(escapeHtml(HOSTILE_OU));
+    for (const value of Object.values(HOSTILE)) expect(html).toContain(escapeHtml(value));
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
     // The three charts are inline SVG drawn by vega-lite.
     expect(html.match(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/g)).toHaveLength(3);
@@ -74,13 +65,13 @@ describe('CSV evidence', () => {
     const hostile = rows.find((row) => row[0] === '444444444444' && row[5] === 'root-hardware-mfa');
     expect(hostile).toEqual([
       '444444444444',
-      HOSTILE_NAME,
-      HOSTILE_OU,
+      HOSTILE.name,
+      HOSTILE.ou,
       'Test Benchmark v1.0',
       '1.2',
       'root-hardware-mfa',
       'NON_COMPLIANT',
-      HOSTILE_ANNOTATION,
+      HOSTILE.annotation,
       '2026-09-30T20:00:00Z',
       'true',
     ]);
