@@ -58,7 +58,7 @@ import {
 import { ALL_MANAGEMENT_EVENTS_STATE, matchesEventPattern, parseEventPattern } from '../../lib/event-pattern';
 import type { EvaluateContext } from '../../lib/rule-handler';
 import { rootApiCallEvent, rootReadOnlyApiCallEvent } from './root-api-call-event';
-import { rootConsoleSignInEvent } from './root-signin-event';
+import { rootConsoleSignInEvent, rootSignInRegion } from './root-signin-event';
 import { analyseRootUsageFilter } from './root-usage-filter';
 
 /** One rule of the default event bus that has an event pattern (schedule-only rules are not collected). */
@@ -382,8 +382,12 @@ function groupBy(
   });
 }
 
-function describeForwarding(facts: RootActivityAlertingFacts, verdicts: readonly RegionVerdict[]): string {
-  const { signInRegion, regionsFrom } = facts.eventBridge;
+function describeForwarding(
+  facts: RootActivityAlertingFacts,
+  verdicts: readonly RegionVerdict[],
+  signInRegion: string,
+): string {
+  const { regionsFrom } = facts.eventBridge;
   const home = verdicts.find((v) => v.region === signInRegion);
   const apiRule = home?.apiCalls.alerting[0] ?? verdicts[0]?.apiCalls.alerting[0];
   const signInRule = home?.signIns?.alerting[0];
@@ -400,10 +404,17 @@ export function evaluate(
   ctx: EvaluateContext,
 ): RuleEvaluation[] {
   const { accountId } = ctx;
-  const { signInRegion } = facts.eventBridge;
+  // The partition decides where sign-ins are recorded, not the facts: a hand-written facts file naming another
+  // Region (or leaving the sign-in Region or a Region of ForwardingRegions out) must not skip a duty. A Region
+  // the facts do not cover has no rule known to forward anything (fuzz counterexample, issue 16).
+  const signInRegion = rootSignInRegion(ctx.partition);
   const cwRegion = facts.cloudWatch.region;
   const centralBusArn = params?.CentralEventBusArn || undefined;
-  const verdicts = facts.eventBridge.regions.map((r) => judgeRegion(r, signInRegion, centralBusArn, ctx));
+  const read = facts.eventBridge.regions;
+  const unread = [...new Set([signInRegion, ...(params?.ForwardingRegions ?? [])])]
+    .filter((region) => !read.some((r) => r.region === region))
+    .map((region): RegionRulesFacts => ({ region, rules: [] }));
+  const verdicts = [...read, ...unread].map((r) => judgeRegion(r, signInRegion, centralBusArn, ctx));
   const filters = judgeMetricFilters(facts);
   // CIS filters first, so the annotation names the best one.
   const filterAlert = [...filters.alerting].sort(
@@ -416,7 +427,9 @@ export function evaluate(
 
   if (forwardsEverywhere && centralBusArn !== undefined) {
     const also = filterAlert ? `; also metric filter ${filterAlert.filter.filterName}` : '';
-    return [compliant(accountId, `${describeForwarding(facts, verdicts)} to the central bus${also}`)];
+    return [
+      compliant(accountId, `${describeForwarding(facts, verdicts, signInRegion)} to the central bus${also}`),
+    ];
   }
   if (filterAlert && centralBusArn === undefined) {
     // Single-account mode: no central bus to check against. A metric filter sees what its trail delivers:
