@@ -1,0 +1,59 @@
+/**
+ * What a healthy, compliant member account answers to every read rootguard's rules make, by command: the
+ * responder of the fault sweeps (test/helpers/fault-sweep.ts). Root has a hardware MFA device, no keys, no
+ * certificates and has never been used; no break-glass window; every Region forwards root activity to the
+ * central bus.
+ */
+import { MEMBER_ACCOUNT } from './constants';
+import { credentialReportCsv, getCredentialReportOutput, rootRow } from './credential-report';
+import type { RecordedCall } from './faults';
+import { CENTRAL_BUS_ARN } from './root-activity-alerting';
+
+/** Enabled Regions of the account: the sign-in Region and one more. */
+export const HEALTHY_REGIONS = ['us-east-1', 'eu-west-1'];
+const FORWARD_EVERYTHING = JSON.stringify({ detail: { userIdentity: { type: ['Root'] } } });
+
+export function healthyAccount(call: RecordedCall): Record<string, unknown> {
+  switch (call.command) {
+    case 'GetAccountSummary':
+      return {
+        SummaryMap: {
+          AccountMFAEnabled: 1,
+          AccountAccessKeysPresent: 0,
+          AccountSigningCertificatesPresent: 0,
+          AccountPasswordPresent: 1,
+        },
+      };
+    case 'ListVirtualMFADevices':
+      return { VirtualMFADevices: [], IsTruncated: false };
+    case 'GenerateCredentialReport':
+      return { State: 'COMPLETE' };
+    case 'GetCredentialReport':
+      return getCredentialReportOutput(credentialReportCsv([rootRow(MEMBER_ACCOUNT)]));
+    case 'Query':
+      return { Items: [], Count: 0 };
+    case 'ListRegions':
+      return {
+        Regions: HEALTHY_REGIONS.map((RegionName) => ({ RegionName, RegionOptStatus: 'ENABLED_BY_DEFAULT' })),
+      };
+    case 'ListRules':
+      return {
+        Rules: [
+          {
+            Name: 'rootguard-forward-root-activity',
+            Arn: `arn:aws:events:${call.region}:${MEMBER_ACCOUNT}:rule/rootguard-forward-root-activity`,
+            State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+            EventPattern: FORWARD_EVERYTHING,
+          },
+        ],
+      };
+    case 'ListTargetsByRule':
+      return { Targets: [{ Id: 'central-bus', Arn: CENTRAL_BUS_ARN }] };
+    case 'DescribeMetricFilters':
+      return { metricFilters: [] };
+    case 'DescribeAlarmsForMetric':
+      return { MetricAlarms: [] };
+    default:
+      throw new Error(`test: the healthy account has no answer for ${call.command}`);
+  }
+}
