@@ -78,7 +78,14 @@ export interface StormResult {
 export async function deliverAtLeastOnce(
   handler: RootActivityHandler,
   storm: readonly StormEvent[],
-  { duplicateRate, rand }: Pick<StormOptions, 'duplicateRate' | 'rand'>,
+  {
+    duplicateRate,
+    rand,
+    onDeadLetter,
+  }: Pick<StormOptions, 'duplicateRate' | 'rand'> & {
+    /** Lambda's on-failure destination: what becomes of an event whose every attempt threw. */
+    onDeadLetter?: (item: StormEvent, attempts: number) => Promise<void>;
+  },
 ): Promise<StormResult> {
   const result: StormResult = { invocations: 0, deadLettered: new Set(), duplicatesDelivered: 0 };
   const duplicates: StormEvent[] = [];
@@ -94,6 +101,7 @@ export async function deliverAtLeastOnce(
       }
     }
     result.deadLettered.add(eventId);
+    await onDeadLetter?.({ eventId, event }, LAMBDA_ATTEMPTS);
   };
   for (const item of storm) {
     await deliver(item);
