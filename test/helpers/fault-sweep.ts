@@ -11,6 +11,7 @@ import { RootGuardError } from '../../lib/errors';
 import { createRuleHandler, type RuleDefinition } from '../../lib/rule-handler';
 import { REGION } from './constants';
 import { type FaultKind, FaultyAws, faultsFor, type Responder } from './faults';
+import { reportFigures } from './fuzz';
 import { type RuleInvocation, useRuleHarness } from './rule-harness';
 
 export interface FaultSweepSpec<F, P> {
@@ -26,10 +27,10 @@ interface Outcome {
   aws: FaultyAws;
 }
 
-/** Totals over every sweep of the run, for the report. */
-export const faultTally = { runs: 0, injected: 0, positions: 0, falseCompliant: 0 };
-
 export function describeFaultSweep<F, P>(spec: FaultSweepSpec<F, P>): void {
+  /** Totals of this sweep, for the report. */
+  const faultTally = { runs: 0, injected: 0, positions: 0, falseCompliant: 0 };
+  afterAll(() => reportFigures(`faults ${expect.getState().testPath?.split('/').pop()}`, faultTally));
   let current: ReturnType<typeof createRuleHandler> | undefined;
   const harness = useRuleHarness((event, context) => {
     if (!current) throw new Error('test: no handler for this run');

@@ -46,3 +46,12 @@ export const junk = (): fc.Arbitrary<unknown> =>
     fc.constant([]),
     fc.constant('__proto__'),
   );
+
+/** Under `npm run fuzz` (FUZZ_REPORT set), one line of figures for the report: what was tried, what was found. */
+export function reportFigures(label: string, figures: Record<string, number>): void {
+  if (!process.env.FUZZ_REPORT) return;
+  const text = Object.entries(figures)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  process.stdout.write(`fuzz figures: ${label}: ${text}\n`);
+}

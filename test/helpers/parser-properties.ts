@@ -7,7 +7,7 @@
  * regex, a stack overflow) is a crash and fails the property, with the seed and the shrunk mutation printed.
  */
 import * as fc from 'fast-check';
-import { fuzzParams } from './fuzz';
+import { fuzzParams, reportFigures } from './fuzz';
 import { type Mutated, type MutationKind, mutationsOf } from './mutations';
 
 /** Returned by `toInput` when a mutation cannot reach this parser (EventBridge never delivers broken JSON). */
@@ -38,10 +38,10 @@ export interface ParserSpec<R> {
   runs?: number;
 }
 
-/** Mutated inputs tried by every parser spec of this file, for the report. */
-export const parserTally = { tried: 0, parsed: 0, rejected: 0 };
-
 export function describeParserProperties<R>(spec: ParserSpec<R>): void {
+  /** Mutated inputs tried by this spec, for the report. */
+  const parserTally = { tried: 0, parsed: 0, rejected: 0 };
+  afterAll(() => reportFigures(`parser ${expect.getState().testPath?.split('/').pop()}`, parserTally));
   for (const testCase of spec.cases) {
     const toInput =
       testCase.toInput ??

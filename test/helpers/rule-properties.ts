@@ -20,7 +20,7 @@ import { parseRuleParameters } from '../../lib/parameters';
 import { PARTITIONS } from '../../lib/partition';
 import type { EvaluateContext } from '../../lib/rule-handler';
 import { getRule } from '../../rules';
-import { fuzzParams } from './fuzz';
+import { fuzzParams, reportFigures } from './fuzz';
 
 export interface RulePropertySpec<F> {
   ruleId: string;
@@ -171,6 +171,12 @@ export function describeRuleProperties<F>(spec: RulePropertySpec<F>): void {
       ),
       fuzzParams(spec.runs ?? 300),
     );
+    reportFigures(`rule ${spec.ruleId}`, {
+      candidates: tally.candidates,
+      factsRejected: tally.factsRejected,
+      paramsRejected: tally.paramsRejected,
+      ...tally.evaluated,
+    });
     // A generator that never reaches evaluate, or never reaches one of its verdicts, proves nothing (checked
     // only at the default run count: `npm run fuzz --runs 5` may legitimately miss a verdict).
     if (fuzzParams(spec.runs ?? 300).numRuns !== (spec.runs ?? 300)) return;

@@ -50,6 +50,7 @@ describe('custody register', () => {
     parse: (text) => parseCustodyRegister(text as string, 'custody.yaml'),
     isTypedError,
     // No device is invented or loses its status to a default.
+    runs: 100,
     invariant: (register, mutated) => {
       const accounts = ownAt(mutated.value, ['accounts']) as { devices: { status: string }[] }[];
       expect(register.accounts.flatMap((a) => a.devices.map((d) => d.status))).toEqual(

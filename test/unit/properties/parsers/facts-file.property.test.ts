@@ -26,6 +26,6 @@ describe('facts file', () => {
       const accounts = ownAt(mutated.value, ['accounts']) as { accountId: string }[];
       expect(file.accounts.map((a) => a.accountId)).toEqual(accounts.map((a) => a.accountId));
     },
-    runs: 100,
+    runs: 60,
   });
 });

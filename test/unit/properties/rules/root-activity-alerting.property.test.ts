@@ -236,7 +236,7 @@ describe('root-activity-alerting properties', () => {
         ? ['COMPLIANT', 'NON_COMPLIANT']
         : ['NON_COMPLIANT'];
     },
-    runs: 400,
+    runs: 300,
   });
 });
 
