@@ -19,6 +19,10 @@ export interface FaultSweepSpec<F, P> {
   /** What a healthy, compliant account answers (the clean run must be COMPLIANT, so a fault can only lower it). */
   responder: Responder;
   invocation?: RuleInvocation;
+  /** Runs before every run (a cache to clear, so that each run makes the same calls). */
+  beforeRun?: () => void;
+  /** Reads the rule makes through the harness's own mocks instead (the organization snapshot): none. */
+  throughMiddleware?: (harness: ReturnType<typeof useRuleHarness>) => void;
 }
 
 interface Outcome {
@@ -37,8 +41,11 @@ export function describeFaultSweep<F, P>(spec: FaultSweepSpec<F, P>): void {
     return current(event, context);
   });
 
+  if (spec.throughMiddleware) beforeEach(() => spec.throughMiddleware?.(harness));
+
   async function run(plan?: ConstructorParameters<typeof FaultyAws>[1]): Promise<Outcome> {
     harness.config.resetHistory();
+    spec.beforeRun?.();
     const aws = new FaultyAws(spec.responder, plan);
     current = createRuleHandler(spec.rule, { clientFactory: aws.factory(REGION), retryDelayMs: 0 });
     let error: unknown;
