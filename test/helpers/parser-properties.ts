@@ -26,6 +26,8 @@ export interface ParserCase {
 }
 
 export interface ParserSpec<R> {
+  /** Names the spec in the figures `npm run fuzz` prints (default: its file). */
+  label?: string;
   /** What reads the input: 'value' (an event, already JSON) or 'text' (a file a user hands the CLI). */
   input: 'value' | 'text';
   cases: readonly ParserCase[];
@@ -41,7 +43,9 @@ export interface ParserSpec<R> {
 export function describeParserProperties<R>(spec: ParserSpec<R>): void {
   /** Mutated inputs tried by this spec, for the report. */
   const parserTally = { tried: 0, parsed: 0, rejected: 0 };
-  afterAll(() => reportFigures(`parser ${expect.getState().testPath?.split('/').pop()}`, parserTally));
+  afterAll(() =>
+    reportFigures(`parser ${spec.label ?? expect.getState().testPath?.split('/').pop()}`, parserTally),
+  );
   for (const testCase of spec.cases) {
     const toInput =
       testCase.toInput ??

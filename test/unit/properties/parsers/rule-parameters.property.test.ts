@@ -23,6 +23,7 @@ const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === '
 describe.each(Object.keys(SAMPLES))('rule parameters of %s', (ruleId) => {
   const { metadata } = getRule(ruleId);
   describeParserProperties<RuleParameters>({
+    label: `ruleParameters of ${ruleId}`,
     input: 'value',
     cases: [{ name: 'ruleParameters', sample: SAMPLES[ruleId] }],
     parse: (raw) => parseRuleParameters(metadata, raw, MEMBER_ACCOUNT),

@@ -97,16 +97,19 @@ const CONTENT = 'catalogue:';
 const policyArb = fc.record({
   id: policyIdArb,
   name: fc.string({ maxLength: 6 }),
-  content: fc.nat({ max: CATALOGUE.length - 1 }).map((i) => `${CONTENT}${i}`),
+  // A policy that denies root now and then (the first three), so that the passing path is well exercised.
+  content: fc
+    .oneof(fc.nat({ max: 2 }), fc.nat({ max: CATALOGUE.length - 1 }), fc.nat({ max: CATALOGUE.length - 1 }))
+    .map((i) => `${CONTENT}${i}`),
 });
 const targetArb = junkyRecord({
   targetId: fc.oneof(
-    { arbitrary: fc.stringMatching(/^ou-[a-z0-9]{4}-[a-z0-9]{8}$/), weight: 10 },
-    { arbitrary: fc.constant(SELF), weight: 5 },
+    { arbitrary: fc.stringMatching(/^ou-[a-z0-9]{4}-[a-z0-9]{8}$/), weight: 40 },
+    { arbitrary: fc.constant(SELF), weight: 10 },
     { arbitrary: fc.constant(''), weight: 1 },
   ),
   targetType: fc.oneof(
-    { arbitrary: fc.constantFrom('ACCOUNT', 'ORGANIZATIONAL_UNIT', 'ROOT'), weight: 20 },
+    { arbitrary: fc.constantFrom('ACCOUNT', 'ORGANIZATIONAL_UNIT', 'ROOT'), weight: 60 },
     { arbitrary: fc.constant('POLICY'), weight: 1 },
   ),
   policies: fc.array(sometimesJunk(policyArb), { maxLength: 3 }),
@@ -114,16 +117,19 @@ const targetArb = junkyRecord({
 const factsArb = fc.record({
   organization: sometimesJunk(
     fc.oneof(
-      fc.constant(null),
-      junkyRecord({
-        id: fc.constantFrom('o-abcdefghij', 'o-abcdefghij', 'o-abcdefghij', ''),
-        managementAccountId: fc.oneof({ arbitrary: accountIdArb, weight: 4 }, fc.constant(SELF)),
-        featureSet: fc.constantFrom('ALL', 'ALL', 'CONSOLIDATED_BILLING', 'SOMETHING_NEW'),
-        scpEnabled: fc.boolean(),
-      }),
+      { arbitrary: fc.constant(null), weight: 1 },
+      {
+        weight: 6,
+        arbitrary: junkyRecord({
+          id: fc.oneof({ arbitrary: fc.constant('o-abcdefghij'), weight: 30 }, fc.constant('')),
+          managementAccountId: fc.oneof({ arbitrary: accountIdArb, weight: 4 }, fc.constant(SELF)),
+          featureSet: fc.constantFrom('ALL', 'ALL', 'ALL', 'ALL', 'CONSOLIDATED_BILLING', 'SOMETHING_NEW'),
+          scpEnabled: fc.constantFrom(true, true, true, false),
+        }),
+      },
     ),
   ),
-  accountInOrganization: sometimesJunk(fc.boolean()),
+  accountInOrganization: sometimesJunk(fc.constantFrom(true, true, true, false)),
   chain: sometimesJunk(fc.array(targetArb, { maxLength: 4 })),
 });
 
@@ -159,8 +165,8 @@ describe('root-deny-scp properties', () => {
     params: fc.record(
       {
         RequiredPolicyIds: fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 4 },
           fc.constantFrom('', ' ', 'p-notvalid', 'p-12345678,  p-abcdefgh'),
-          fc.constant(undefined),
           fc.array(policyIdArb, { maxLength: 2 }).map((ids) => ids.join(',')),
         ),
       },
