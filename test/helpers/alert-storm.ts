@@ -69,6 +69,8 @@ export const stormEventIdIn = (text: string | undefined): string | undefined =>
 export interface StormResult {
   /** Invocations made (first attempts, retries and duplicate deliveries). */
   invocations: number;
+  /** Event ids an invocation returned as handled: paged on their own, or recorded in a session that paged. */
+  handled: Set<string>;
   /** Event ids that ended in the dead-letter queue (every attempt of one delivery threw). */
   deadLettered: Set<string>;
   duplicatesDelivered: number;
@@ -87,14 +89,20 @@ export async function deliverAtLeastOnce(
     onDeadLetter?: (item: StormEvent, attempts: number) => Promise<void>;
   },
 ): Promise<StormResult> {
-  const result: StormResult = { invocations: 0, deadLettered: new Set(), duplicatesDelivered: 0 };
+  const result: StormResult = {
+    invocations: 0,
+    handled: new Set(),
+    deadLettered: new Set(),
+    duplicatesDelivered: 0,
+  };
   const duplicates: StormEvent[] = [];
   const deliver = async ({ eventId, event }: StormEvent) => {
     for (let attempt = 1; attempt <= LAMBDA_ATTEMPTS; attempt++) {
       result.invocations++;
       try {
         // Each delivery is a fresh copy: JSON over the wire.
-        await handler(structuredClone(event));
+        const outcome = await handler(structuredClone(event));
+        if (outcome.status === 'alerted' || outcome.status === 'appended') result.handled.add(eventId);
         return;
       } catch {
         // Lambda retries; after the last attempt, the on-failure destination.
