@@ -84,7 +84,7 @@ describe.each(SAMPLES)('the alert handler, fed mutations of %s', (name) => {
             throw new Error(`${mutated.kind} at ${mutated.path}: ${JSON.stringify(result)}`);
         }
       }),
-      fuzzParams(100),
+      fuzzParams(60),
     );
   });
 });

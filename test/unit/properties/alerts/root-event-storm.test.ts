@@ -2,7 +2,7 @@
  * No root event is lost, none pages twice (issue 16, part 4): root events in sessions of 50 through the alert
  * handler, SNS and Security Hub each failing 5 % of calls, 3 % of events delivered twice; once with every event
  * paging on its own (no session table), once with session paging (one page per root session, the others
- * recorded in it). `npm run fuzz` drives 10,000 events of 200 sessions; `npm test` 2,000 of 40, to stay within
+ * recorded in it). `npm run fuzz` drives 10,000 events of 200 sessions; `npm test` 1,500 of 30, to stay within
  * its time budget.
  */
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -24,7 +24,7 @@ import { ALERT_CONFIG, lambdaContext, MetricsRecorder } from '../../../helpers/r
 import { FakeSessionTable, SESSION_CONFIG } from '../../../helpers/root-sessions';
 import { alertSdkMocks, useSdkMocks } from '../../../helpers/sdk-mocks';
 
-const EVENTS = Number(process.env.FUZZ_STORM_EVENTS ?? 2_000);
+const EVENTS = Number(process.env.FUZZ_STORM_EVENTS ?? 1_500);
 const SESSIONS = Math.max(1, Math.round(EVENTS / 50));
 const FAILURE_RATE = 0.05;
 const DUPLICATE_RATE = 0.03;
