@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type BreakGlassWindow, breakGlassWindowSchema } from './break-glass';
-import { awsCall, awsPages, CollectError } from './errors';
+import { awsCall, awsPages, CollectError, onceEachToken } from './errors';
 
 export const DEFAULT_RETENTION_DAYS = 400;
 
@@ -47,7 +47,13 @@ export async function queryWindows(
         ExclusiveStartKey: startKey,
       }),
     );
-  for await (const page of awsPages('dynamodb:Query', accountId, read, (p) => p.LastEvaluatedKey)) {
+  // A LastEvaluatedKey handed back twice was followed for ever (issue 16, fault-sweep counterexample).
+  const next = onceEachToken(
+    'dynamodb:Query',
+    (p: { LastEvaluatedKey?: Record<string, unknown> }) => p.LastEvaluatedKey,
+    (key) => JSON.stringify(key),
+  );
+  for await (const page of awsPages('dynamodb:Query', accountId, read, next)) {
     for (const item of page.Items ?? []) {
       const parsed = breakGlassWindowSchema.safeParse(item);
       if (!parsed.success) {

@@ -3,7 +3,7 @@
  * judge root; they return plain facts. A summary key that is missing is an error, never a silent 0.
  */
 import { GetAccountSummaryCommand, type IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
-import { awsCall, awsPages, CollectError } from './errors';
+import { awsCall, awsPages, CollectError, onceEachToken } from './errors';
 import { type Partition, rootUserArn } from './partition';
 import type { RootCredentialSummary, RootVirtualMfaDevice } from './root-credentials';
 
@@ -57,8 +57,10 @@ export async function listRootVirtualMfaDevices(
   for await (const page of awsPages(
     action,
     accountId,
-    (Marker) => iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker })),
-    nextMarker(action, accountId),
+    (Marker: string | undefined) =>
+      iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker })),
+    // A Marker handed back twice was followed for ever (issue 16, fault-sweep counterexample).
+    onceEachToken(action, nextMarker(action, accountId)),
   )) {
     for (const device of page.VirtualMFADevices ?? []) {
       if (device.User?.Arn === rootArn && device.SerialNumber) {

@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../../../../cli/errors';
 import { type FactsFile, loadFactsFile } from '../../../../cli/facts-file';
 import { ownAt } from '../../../helpers/mutations';
 import { describeParserProperties } from '../../../helpers/parser-properties';
+import { useTempDir } from '../../../helpers/temp-dir';
 
 const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../../../examples/sample-org.json'), 'utf8'));
-const dir = mkdtempSync(join(tmpdir(), 'rootguard-facts-fuzz-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('rootguard-facts-fuzz-');
 
 // Facts files `rootguard scan --facts` reads (cli/facts-file.ts), from the file's text.
 describe('facts file', () => {
@@ -16,7 +15,7 @@ describe('facts file', () => {
     input: 'text',
     cases: [{ name: 'examples/sample-org.json', sample: SAMPLE }],
     parse: (text) => {
-      const path = join(dir, 'facts.json');
+      const path = join(dir(), 'facts.json');
       writeFileSync(path, text as string);
       return loadFactsFile(path);
     },
