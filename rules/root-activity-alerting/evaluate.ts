@@ -339,11 +339,12 @@ function judgeMetricFilters(facts: RootActivityAlertingFacts): FilterVerdicts {
       findings.push(`${name} narrows root usage with ${analysis.otherConditions.join(' && ')}`);
       continue;
     }
-    const alarms = filter.metricTransformations.flatMap(
-      (metric) =>
-        alarmsByMetric.find(
-          (m) => m.metricNamespace === metric.metricNamespace && m.metricName === metric.metricName,
-        )?.alarms ?? [],
+    // Every entry for the metric, not the first: a facts file may list one metric twice (fuzz counterexample,
+    // issue 16: an alarm in the second entry was read as "no alarm").
+    const alarms = filter.metricTransformations.flatMap((metric) =>
+      alarmsByMetric
+        .filter((m) => m.metricNamespace === metric.metricNamespace && m.metricName === metric.metricName)
+        .flatMap((m) => m.alarms),
     );
     const acting = alarms.find((alarm) => alarm.actionsEnabled && alarm.alarmActionCount > 0);
     if (acting) {

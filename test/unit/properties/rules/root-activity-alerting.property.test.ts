@@ -297,4 +297,35 @@ describe('root-activity-alerting counterexamples', () => {
     // Assess
     expect(evaluation?.complianceType).toBe('NON_COMPLIANT');
   });
+
+  it('an alarm listed under the second of two entries for one metric counts (was "has no alarm")', () => {
+    // Prepare
+    const filter = {
+      filterName: 'root-usage',
+      logGroupName: 'aws-cloudtrail-logs',
+      filterPattern: FILTERS[0]?.pattern ?? '',
+      metricTransformations: [metric],
+    };
+    const twice: RootActivityAlertingFacts = {
+      ...facts([]),
+      cloudWatch: {
+        region: 'eu-west-1',
+        metricFilters: [filter],
+        alarmsByMetric: [
+          { ...metric, alarms: [] },
+          {
+            ...metric,
+            alarms: [{ alarmName: 'root-usage-alarm', actionsEnabled: true, alarmActionCount: 1 }],
+          },
+        ],
+      },
+    };
+
+    // Act
+    const evaluation = judgeOne(evaluate, twice, {}, EVALUATE_CONTEXT);
+
+    // Assess
+    expect(evaluation?.complianceType).toBe('COMPLIANT');
+    expect(evaluation?.annotation).toContain('feeds alarm root-usage-alarm');
+  });
 });
