@@ -136,8 +136,8 @@ describe('readRootMfaInventory', () => {
   });
 
   it.each([
-    [{ EnabledFeatures: ['RootSessions'] }, 'features: RootSessions'],
-    [{ EnabledFeatures: [] }, 'features: none'],
+    [{ EnabledFeatures: ['RootSessions' as const] }, 'features: RootSessions'],
+    [{ EnabledFeatures: [] as 'RootSessions'[] }, 'features: none'],
   ])(
     'says centralized root access is off when AssumeRoot is refused and the features say so (%j)',
     async (features, detail) => {
