@@ -209,11 +209,11 @@ describe('readRootMfaInventory', () => {
   });
 
   it.each([
-    ['the audit role', AssumeRoleCommand],
-    ['AssumeRoot', AssumeRootCommand],
-  ] as const)('reports throttling on %s after the SDK retries', async (_name, command) => {
+    ['the audit role', (): unknown => sts.on(AssumeRoleCommand).rejects(awsError('Throttling'))],
+    ['AssumeRoot', (): unknown => sts.on(AssumeRootCommand).rejects(awsError('Throttling'))],
+  ])('reports throttling on %s after the SDK retries', async (_name, throttle) => {
     givenRootDevices(sts, iam, []);
-    sts.on(command).rejects(awsError('Throttling', 'Rate exceeded'));
+    throttle();
 
     const inventory = await readRootMfaInventory(
       request({ clients: new ClientFactory({ region: REGION, overrides: { maxAttempts: 1 } }) }),
