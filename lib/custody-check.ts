@@ -97,7 +97,7 @@ export function compareCustody(
     findings.push({
       kind: 'same-site',
       site,
-      detail: `all ${hardware.length} active hardware devices are kept at one site (${site})`,
+      detail: `${hardware.length === 2 ? 'primary and backup are' : `all ${hardware.length} active hardware devices are`} kept at one site (${site})`,
     });
   }
 

@@ -24,6 +24,7 @@ import { baseClientConfig, type ClientFactory } from './clients';
 import { errorName, isAccessDenied, isThrottling, RepeatedPageTokenError, toCollectError } from './errors';
 import { classifyMfaSerial, type MfaDevice } from './mfa-device';
 import { accountOfArn, type Partition } from './partition';
+import type { InventoryUnavailableReason, RootMfaInventory } from './root-mfa-inventory-types';
 import { assumeRoot, rootSessionStsClient, rootTaskPolicyArn } from './root-session';
 
 /**
@@ -36,25 +37,11 @@ export const ROOT_AUDIT_SESSION_PREFIX = 'rootguard-root-audit-';
 /** The environment variable that carries the root-audit role ARN (one value for the organization). */
 export const ROOT_AUDIT_ROLE_ARN_ENV = 'ROOT_AUDIT_ROLE_ARN';
 
-export const INVENTORY_UNAVAILABLE_REASONS = [
-  'audit-role-not-configured',
-  'management-account',
-  'centralized-root-access-disabled',
-  'access-denied',
-  'throttled',
-] as const;
-export type InventoryUnavailableReason = (typeof INVENTORY_UNAVAILABLE_REASONS)[number];
-
-export type RootMfaInventory =
-  | { status: 'listed'; devices: MfaDevice[] }
-  | {
-      status: 'unavailable';
-      reason: InventoryUnavailableReason;
-      /** What happened, without credentials; short enough for an annotation. */
-      detail: string;
-      /** What to enable or fix so the devices can be counted. */
-      fix: string;
-    };
+export {
+  INVENTORY_UNAVAILABLE_REASONS,
+  type InventoryUnavailableReason,
+  type RootMfaInventory,
+} from './root-mfa-inventory-types';
 
 export interface RootMfaInventoryRequest {
   clients: ClientFactory;
@@ -62,8 +49,8 @@ export interface RootMfaInventoryRequest {
   partition: Partition;
   /** The root-audit role (management account or IAM delegated administrator); undefined when not configured. */
   auditRoleArn: string | undefined;
-  /** From the organization snapshot: AssumeRoot never reaches this account. */
-  managementAccountId: string;
+  /** From the organization snapshot (none outside an organization): AssumeRoot never reaches this account. */
+  managementAccountId: string | undefined;
   /** The rule asking, for the audit-role session name. */
   ruleId: string;
 }
