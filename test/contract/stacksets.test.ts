@@ -552,6 +552,7 @@ describe('management-account.yaml', () => {
         Resource: { 'Fn::Sub': ANY_ROOT_USER },
         Condition: {
           ArnEquals: { 'sts:TaskPolicyArn': { 'Fn::Sub': `${ROOT_TASK_POLICY}IAMAuditRootUserCredentials` } },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, literal in the template
           StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' },
         },
       }),
