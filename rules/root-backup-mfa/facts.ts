@@ -6,31 +6,19 @@
 import * as z from 'zod';
 import { custodyRegisterSchema } from '../../lib/custody-register';
 import type { CustodyAccount } from '../../lib/custody-register-types';
-import { type Assert, type Exact, isoTime, rootCredentialSummarySchema } from '../../lib/facts-schema';
-import { MFA_DEVICE_KINDS } from '../../lib/mfa-device';
-import { INVENTORY_UNAVAILABLE_REASONS } from '../../lib/root-mfa-inventory-types';
+import {
+  type Assert,
+  type Exact,
+  isoTime,
+  rootCredentialSummarySchema,
+  rootMfaInventorySchema,
+} from '../../lib/facts-schema';
 import type { RootBackupMfaFacts } from './evaluate';
 
 const custodyAccount = z.custom<CustodyAccount>(
   (value) => custodyRegisterSchema.safeParse({ version: 1, accounts: [value] }).success,
   'expected a custody register account (lib/custody-register-types.ts)',
 );
-
-export const mfaDeviceSchema = z.strictObject({
-  serialNumber: z.string().min(1),
-  kind: z.enum(MFA_DEVICE_KINDS),
-  enableDate: isoTime.optional(),
-});
-
-export const rootMfaInventorySchema = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('listed'), devices: z.array(mfaDeviceSchema).max(8) }),
-  z.strictObject({
-    status: z.literal('unavailable'),
-    reason: z.enum(INVENTORY_UNAVAILABLE_REASONS),
-    detail: z.string().min(1),
-    fix: z.string().min(1),
-  }),
-]);
 
 export const factsSchema = z.strictObject({
   summary: rootCredentialSummarySchema,
