@@ -24,7 +24,7 @@ function painter(color: boolean) {
     color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
 }
 
-/** Short, so the account table fits 120 columns with five rules (the legend under it spells them out). */
+/** Short, so the account table fits 120 columns (the legend under it spells them out). */
 export const VERDICT_LABELS: Record<Verdict, string> = {
   COMPLIANT: 'ok',
   NON_COMPLIANT: 'FAIL',
@@ -36,6 +36,9 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
 export const TEXT_WIDTH = 120;
 const NAME_WIDTH = 16;
 const OU_PATH_WIDTH = 24;
+/** What the name and OU path columns may shrink to when many rules need the room. */
+const MIN_NAME_WIDTH = 10;
+const MIN_OU_PATH_WIDTH = 12;
 
 /** A rule column's header: the id without `root-`, one word a line. */
 export function ruleHeader(ruleId: string): string {
@@ -97,7 +100,29 @@ function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): 
   return [lines.join('\n')];
 }
 
+/**
+ * The account table within TEXT_WIDTH: drawn once at the usual widths; when the rule columns need the room, drawn
+ * again with the OU path (its start truncated) narrower first, then the name.
+ */
 function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
+  const first = drawAccountTable(report, paint, NAME_WIDTH, OU_PATH_WIDTH);
+  const over =
+    Math.max(...first.split('\n').map((line) => [...line.replace(ANSI_CODES, '')].length)) - TEXT_WIDTH;
+  if (over <= 0) return first;
+  const ouPath = Math.max(MIN_OU_PATH_WIDTH, OU_PATH_WIDTH - over);
+  const name = Math.max(MIN_NAME_WIDTH, NAME_WIDTH - (over - (OU_PATH_WIDTH - ouPath)));
+  return drawAccountTable(report, paint, name, ouPath);
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts every ANSI colour code
+const ANSI_CODES = /\u001b\[[0-9;]*m/g;
+
+function drawAccountTable(
+  report: ScanReport,
+  paint: ReturnType<typeof painter>,
+  NAME_WIDTH: number,
+  OU_PATH_WIDTH: number,
+): string {
   const ruleIds = report.rules.map((rule) => rule.id);
   const table = new Table({
     head: ['Account', 'Name', 'OU path', ...ruleIds.map(ruleHeader)].map((h) => paint(h, 'bold')),
