@@ -366,7 +366,9 @@ describe('formatting a report', () => {
   it('prints the account table, the rule summary and every failure, without colour unless asked', () => {
     const text = formatText(report, { color: false });
     expect(text).not.toContain('\u001b[');
-    expect(text).toMatch(/│ 121212121212 │ legacy-closed +│ Root\/Suspended +│ no facts +│ no facts +│ no facts +│ ok/);
+    expect(text).toMatch(
+      /│ 121212121212 │ legacy-closed +│ Root\/Suspended +│ no facts +│ no facts +│ no facts +│ ok/,
+    );
     expect(text).toMatch(/│ 111111111111 │ management +│ Root +│ ok +│ ok +│ ok +│ N\/A/);
     // Six rules: the OU path gives up its start so the table keeps 120 columns.
     expect(text).toContain('…Sandbox/Experiments │');
