@@ -11,6 +11,7 @@ import {
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
 import { awsCall, CollectError, errorName, toCollectError } from '../../lib/errors';
+import { classifyMfaSerial } from '../../lib/mfa-device';
 
 /** Kinds of root credential, in the order they are removed: MFA last, so it guards whatever is left. */
 export const ROOT_CREDENTIAL_KINDS = ['accessKeys', 'signingCertificates', 'password', 'mfaDevices'] as const;
@@ -26,7 +27,10 @@ export interface RootSigningCertificate {
   status: string;
 }
 
-/** virtual: an authenticator app (serial = `arn:…:mfa/…`); security-key: FIDO (`arn:…:u2f/…`); else hardware TOTP. */
+/**
+ * How a removal report names a device: the kind comes from lib/mfa-device.ts (one reading of serials for the
+ * rules and the remediations); a serial it cannot read is reported as hardware, as it always was here.
+ */
 export type MfaDeviceType = 'virtual' | 'security-key' | 'hardware';
 
 export interface RootMfaDevice {
@@ -44,9 +48,9 @@ export interface RootCredentialInventory {
 }
 
 export function mfaDeviceType(serialNumber: string): MfaDeviceType {
-  if (/^arn:aws(-cn|-us-gov)?:iam::\d{12}:mfa\//.test(serialNumber)) return 'virtual';
-  if (/^arn:aws(-cn|-us-gov)?:iam::\d{12}:u2f\//.test(serialNumber)) return 'security-key';
-  return 'hardware';
+  const kind = classifyMfaSerial(serialNumber);
+  if (kind === 'virtual') return 'virtual';
+  return kind === 'fido' ? 'security-key' : 'hardware';
 }
 
 /** IAM's "not there" (the SDK's name, and the older one some endpoints still send). */
