@@ -6,10 +6,16 @@
  * Rows, all timed per event in the same run:
  * - baseline: what any handler must do with the event at least (zod validation and JSON.stringify);
  * - pure pipeline: parse, classify, build the SNS message and the ASFF finding;
- * - handler: the whole invocation (plus break-glass lookup, publish, import, metrics, logging).
- * A quarter of the events fall inside a break-glass window, so both severities are exercised.
+ * - handler: the whole invocation (plus break-glass lookup, publish, import, metrics, logging): today's alert;
+ * - handler + session grouping: 1,000 events of 10 root console sessions (10 accounts, 100 events each,
+ *   interleaved) through the handler with session paging on (issue 15): each event reads and conditionally
+ *   writes its session (an in-memory table behind the mocked DynamoDB client), 10 page and plan a summary
+ *   check (Scheduler mocked), 990 are appended. Compared with the handler row of the same run; the target is
+ *   p99 < 50 ms.
+ * A quarter of the break-glass lookups find a window, so both severities are exercised.
  */
 import { randomUUID } from 'node:crypto';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -34,11 +40,25 @@ import {
   loadEvent,
   withEventId,
 } from '../test/helpers/root-activity-events';
+import { consoleSession, FakeSessionTable, SESSION_CONFIG } from '../test/helpers/root-sessions';
 import type { Benchmark, BenchRow } from './harness';
 import { timeEach } from './harness';
 
 const EVENTS = 1_000;
+const SESSIONS = 10;
 const BASELINE = 'baseline: zod parse + JSON.stringify';
+const TODAY = 'handler, AWS mocked';
+
+/** `SESSIONS` console sessions of EVENTS / SESSIONS events each, in as many accounts, interleaved. */
+function sessionEvents(prefix: string, accountBase: number): CloudTrailEvent[] {
+  const sessions = Array.from({ length: SESSIONS }, (_, i) =>
+    consoleSession(EVENTS / SESSIONS, { accountId: String(accountBase + i), prefix: `${prefix}${i}` }),
+  );
+  return Array.from(
+    { length: EVENTS },
+    (_, n) => sessions[n % SESSIONS]?.[Math.floor(n / SESSIONS)] as CloudTrailEvent,
+  );
+}
 
 /** 1,000 distinct CloudTrail records cycling through the alerting test events. */
 function sampleEvents(): CloudTrailEvent[] {
@@ -64,11 +84,14 @@ function mockAws(): () => void {
   // Every fourth lookup finds a window (it does not cover these events' times, so it is judged and
   // rejected by time arithmetic, the costlier path); the others find none.
   let lookups = 0;
-  dynamo.on(QueryCommand).callsFake(async () => ({
-    Items: lookups++ % 4 === 0 ? [{ ...window, sk: sortKey(window), expiresAt: 1_800_000_000 }] : [],
-  }));
+  const windows = () =>
+    lookups++ % 4 === 0 ? [{ ...window, sk: sortKey(window), expiresAt: 1_800_000_000 }] : [];
+  dynamo.on(QueryCommand).callsFake(async () => ({ Items: windows() }));
+  // The root-sessions table (Get/Put with its conditions) for the session rows; break-glass queries as above.
+  new FakeSessionTable(dynamo, windows);
+  const scheduler = mockClient(SchedulerClient).on(CreateScheduleCommand).resolves({ ScheduleArn: 'bench' });
   return () => {
-    for (const m of [...mocks, dynamo]) m.restore();
+    for (const m of [...mocks, dynamo, scheduler]) m.restore();
   };
 }
 
@@ -109,10 +132,30 @@ async function run(): Promise<BenchRow[]> {
       const result = await handler(e, context);
       if (result.status !== 'alerted') throw new Error(`expected an alert, got ${result.status}`);
     });
+
+    const grouping = createRootActivityHandler({
+      config: ALERT_CONFIG,
+      clientFactory: new ClientFactory({ region: ALERT_REGION }),
+      retryDelayMs: 0,
+      sessions: SESSION_CONFIG,
+    });
+    const statuses = new Map<string, number>();
+    const groupOne = async (e: CloudTrailEvent) => {
+      const result = await grouping(e, context);
+      statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+    };
+    // Warmed on other sessions (other accounts), so every timed event is new to its session.
+    for (const e of sessionEvents('warm', 700_000_000_000).slice(0, 100)) await groupOne(e);
+    statuses.clear();
+    const grouped = await timeEach(sessionEvents('s', 800_000_000_000), groupOne, 0);
+    if (statuses.get('alerted') !== SESSIONS || statuses.get('appended') !== EVENTS - SESSIONS) {
+      throw new Error(`expected ${SESSIONS} pages, got ${JSON.stringify([...statuses])}`);
+    }
     return [
       { name: BASELINE, samples: baseline },
       { name: 'pure pipeline: parse, classify, message, finding', samples: pure, baseline: BASELINE },
-      { name: 'handler, AWS mocked', samples: full, baseline: BASELINE },
+      { name: TODAY, samples: full, baseline: BASELINE },
+      { name: `handler + session grouping, ${SESSIONS} sessions`, samples: grouped, baseline: TODAY },
     ];
   } finally {
     restore();

@@ -3,6 +3,7 @@
  * registry (rules/index.ts), which stays free of the AWS SDK so `scan --facts` never loads it.
  */
 import type { Collect } from '../lib/rule-handler';
+import { collect as collectRootAccessCentralized } from '../rules/root-access-centralized/collect';
 import { collect as collectRootAccessKeys } from '../rules/root-access-keys/collect';
 import { collect as collectRootActivityAlerting } from '../rules/root-activity-alerting/collect';
 import { collect as collectRootBackupMfa } from '../rules/root-backup-mfa/collect';
@@ -20,4 +21,5 @@ export const COLLECTORS: Readonly<Record<string, Collect<unknown, unknown>>> = {
   'root-deny-scp': as(collectRootDenyScp),
   'root-user-idle': as(collectRootUserIdle),
   'root-activity-alerting': as(collectRootActivityAlerting),
+  'root-access-centralized': as(collectRootAccessCentralized),
 };

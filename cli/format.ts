@@ -17,14 +17,14 @@ const ANSI = {
   reset: '\u001b[0m',
 } as const;
 
-type Style = Exclude<keyof typeof ANSI, 'reset'>;
+export type Style = Exclude<keyof typeof ANSI, 'reset'>;
 
-function painter(color: boolean) {
+export function painter(color: boolean) {
   return (text: string, ...styles: Style[]) =>
     color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
 }
 
-/** Short, so the account table fits 120 columns (the legend under it spells them out). */
+/** Short, so the account table fits 120 columns with five rules (the legend under it spells them out). */
 export const VERDICT_LABELS: Record<Verdict, string> = {
   COMPLIANT: 'ok',
   NON_COMPLIANT: 'FAIL',
@@ -36,9 +36,11 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
 export const TEXT_WIDTH = 120;
 const NAME_WIDTH = 16;
 const OU_PATH_WIDTH = 24;
-/** What the name and OU path columns may shrink to when many rules need the room. */
+/** The OU path gives way to rule columns down to this (its end is kept, the start elided), then the name. */
+const MIN_OU_PATH_WIDTH = 10;
 const MIN_NAME_WIDTH = 10;
-const MIN_OU_PATH_WIDTH = 12;
+/** Account ids are 12 digits. */
+const ACCOUNT_WIDTH = 12;
 
 /** A rule column's header: the id without `root-`, one word a line. */
 export function ruleHeader(ruleId: string): string {
@@ -79,13 +81,13 @@ const VERDICT_STYLES: Record<Verdict, Style[]> = {
 };
 
 /** No colour from cli-table3 itself (styling is ours, and only when asked for); no rule between rows. */
-const TABLE_STYLE = { head: [], border: [], compact: true };
+export const TABLE_STYLE = { head: [], border: [], compact: true };
 
 function percent(value: number | null): string {
   return value === null ? '–' : `${value}%`;
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -101,29 +103,40 @@ function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): 
 }
 
 /**
- * The account table within TEXT_WIDTH: drawn once at the usual widths; when the rule columns need the room, drawn
- * again with the OU path (its start truncated) narrower first, then the name.
+ * How wide the name and OU path columns may be so the table fits TEXT_WIDTH: what the rule columns leave (each as
+ * wide as its longest header word or verdict label, plus padding and border). Each column is only as wide as its
+ * longest value (at most NAME_WIDTH and OU_PATH_WIDTH); when rules need the room the OU path gives way first (its end
+ * is kept), then the name.
  */
-function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
-  const first = drawAccountTable(report, paint, NAME_WIDTH, OU_PATH_WIDTH);
-  const over =
-    Math.max(...first.split('\n').map((line) => [...line.replace(ANSI_CODES, '')].length)) - TEXT_WIDTH;
-  if (over <= 0) return first;
-  const ouPath = Math.max(MIN_OU_PATH_WIDTH, OU_PATH_WIDTH - over);
-  const name = Math.max(MIN_NAME_WIDTH, NAME_WIDTH - (over - (OU_PATH_WIDTH - ouPath)));
-  return drawAccountTable(report, paint, name, ouPath);
+function accountColumnWidths(report: ScanReport): { name: number; ouPath: number } {
+  const cellWidth = (text: string) => text.length + 3; // one space each side and the border after it
+  const rules = report.rules.reduce((sum, rule) => {
+    const labels = report.accounts.map((row) => VERDICT_LABELS[row.verdicts[rule.id] ?? 'NO_FACTS']);
+    const words = ruleHeader(rule.id).split('\n');
+    return sum + Math.max(...[...labels, ...words].map(cellWidth));
+  }, 0);
+  const rows = [...report.accounts, ...(report.failures ?? [])];
+  const longest = (header: string, values: string[], max: number) =>
+    Math.min(max, Math.max(header.length, ...values.map((v) => v.length)));
+  const name = longest(
+    'Name',
+    rows.map((r) => r.name),
+    NAME_WIDTH,
+  );
+  const ouPath = longest(
+    'OU path',
+    rows.map((r) => r.ouPath),
+    OU_PATH_WIDTH,
+  );
+  const room = TEXT_WIDTH - (1 + cellWidth('x'.repeat(ACCOUNT_WIDTH)) + 3 + 3) - rules;
+  if (name + ouPath <= room) return { name, ouPath };
+  const ou = Math.max(MIN_OU_PATH_WIDTH, room - name);
+  return { name: Math.max(MIN_NAME_WIDTH, Math.min(name, room - ou)), ouPath: ou };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts every ANSI colour code
-const ANSI_CODES = /\u001b\[[0-9;]*m/g;
-
-function drawAccountTable(
-  report: ScanReport,
-  paint: ReturnType<typeof painter>,
-  NAME_WIDTH: number,
-  OU_PATH_WIDTH: number,
-): string {
+function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
   const ruleIds = report.rules.map((rule) => rule.id);
+  const { name: nameWidth, ouPath: ouWidth } = accountColumnWidths(report);
   const table = new Table({
     head: ['Account', 'Name', 'OU path', ...ruleIds.map(ruleHeader)].map((h) => paint(h, 'bold')),
     style: TABLE_STYLE,
@@ -135,8 +148,8 @@ function drawAccountTable(
   for (const row of report.accounts) {
     table.push([
       row.accountId,
-      truncate(row.name, NAME_WIDTH),
-      truncateStart(row.ouPath, OU_PATH_WIDTH),
+      truncate(row.name, nameWidth),
+      truncateStart(row.ouPath, ouWidth),
       ...ruleIds.map((id) => cell(row, id)),
     ]);
   }
@@ -144,8 +157,8 @@ function drawAccountTable(
   for (const failure of report.failures ?? []) {
     table.push([
       failure.accountId,
-      truncate(failure.name, NAME_WIDTH),
-      truncateStart(failure.ouPath, OU_PATH_WIDTH),
+      truncate(failure.name, nameWidth),
+      truncateStart(failure.ouPath, ouWidth),
       // The whole error is under "Accounts that could not be judged".
       {
         colSpan: ruleIds.length,

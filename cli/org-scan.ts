@@ -11,6 +11,7 @@
  * suspended) is a failure with its error, never the end of the sweep. All I/O (clients, snapshot, clock,
  * progress, interruption) is injectable; the selection, OU paths and progress line are pure.
  */
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import pLimit from 'p-limit';
 import { ClientFactory } from '../lib/clients';
@@ -54,7 +55,10 @@ export interface OrgScanIo {
   clients: ClientFactory;
   /** The factory used for one account (assume its role, read it). Default: `clients`. Tests inject faults here. */
   clientsFor?: (accountId: string) => ClientFactory;
-  /** The organization read. Default: buildOrgSnapshot with `clients`' Organizations client. */
+  /**
+   * The organization read. Default: buildOrgSnapshot with `clients`' Organizations and IAM clients (centralized
+   * root access is read with the same credentials).
+   */
   readSnapshot?: () => Promise<OrgSnapshot>;
   /** Rule id → collect. Default: every rule's own collect (cli/collectors.ts). */
   collectors?: Readonly<Record<string, Collect<unknown, unknown>>>;
@@ -199,7 +203,8 @@ export async function scanOrganization(io: OrgScanIo, options: OrgScanOptions = 
   }
 
   const snapshot = await (
-    io.readSnapshot ?? (() => buildOrgSnapshot(io.clients.client(OrganizationsClient)))
+    io.readSnapshot ??
+    (() => buildOrgSnapshot(io.clients.client(OrganizationsClient), { iam: io.clients.client(IAMClient) }))
   )();
   const organization = snapshot.organization;
   if (organization === null || snapshot.rootId === null) {

@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type BreakGlassWindow, breakGlassWindowSchema } from './break-glass';
-import { awsCall, CollectError } from './errors';
+import { awsCall, awsPages, CollectError } from './errors';
 
 export const DEFAULT_RETENTION_DAYS = 400;
 
@@ -32,24 +32,22 @@ export async function queryWindows(
 ): Promise<BreakGlassWindow[]> {
   const doc = documentClient(client);
   const windows: BreakGlassWindow[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await awsCall('dynamodb:Query', accountId, () =>
-      doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'accountId = :account AND sk <= :to',
-          FilterExpression: 'endsAt > :from',
-          ExpressionAttributeValues: {
-            ':account': accountId,
-            // Stored times are canonical UTC ISO strings (see breakGlassWindowSchema), so compare like with like.
-            ':to': `${new Date(range.to).toISOString()}#\uffff`,
-            ':from': new Date(range.from).toISOString(),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      ),
+  const read = (startKey: Record<string, unknown> | undefined) =>
+    doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'accountId = :account AND sk <= :to',
+        FilterExpression: 'endsAt > :from',
+        ExpressionAttributeValues: {
+          ':account': accountId,
+          // Stored times are canonical UTC ISO strings (see breakGlassWindowSchema), so compare like with like.
+          ':to': `${new Date(range.to).toISOString()}#\uffff`,
+          ':from': new Date(range.from).toISOString(),
+        },
+        ExclusiveStartKey: startKey,
+      }),
     );
+  for await (const page of awsPages('dynamodb:Query', accountId, read, (p) => p.LastEvaluatedKey)) {
     for (const item of page.Items ?? []) {
       const parsed = breakGlassWindowSchema.safeParse(item);
       if (!parsed.success) {
@@ -61,8 +59,7 @@ export async function queryWindows(
       }
       windows.push(parsed.data);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return windows;
 }
 

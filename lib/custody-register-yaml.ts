@@ -3,7 +3,7 @@
  * one schema (lib/custody-register.ts), naming the line of every problem. Only the CLI loads this (the `yaml`
  * package stays out of the Lambda bundles, which read the published JSON copy).
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { InvalidCustodyRegisterError, validateCustodyRegister } from './custody-register';
 import type { CustodyRegister } from './custody-register-types';
 
@@ -17,22 +17,33 @@ export function parseCustodyRegister(textValue: string, source: string): Custody
   const doc = parseDocument(textValue, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number | undefined) =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  if (doc.errors.length > 0) {
-    throw new InvalidCustodyRegisterError(
-      source,
-      doc.errors.map((error) => ({
+  // Warnings are errors too: an unresolved tag (`!foo bar`) would otherwise be read as a plain string.
+  const problems = [...doc.errors, ...doc.warnings].map((error) => ({
+    path: '',
+    line: lineAt(error.pos[0]),
+    message: error.message.split('\n')[0] ?? error.code,
+  }));
+  // Aliases are refused where they are, with their line (toJS would only throw a bare ReferenceError): a
+  // register is short and hand-written, and an alias makes one entry silently depend on another.
+  visit(doc, {
+    Alias(_key, node) {
+      problems.push({
         path: '',
-        line: lineAt(error.pos[0]),
-        message: error.message.split('\n')[0] ?? error.code,
-      })),
-    );
+        line: lineAt(node.range?.[0]),
+        message: `alias *${node.source} is not allowed in a custody register; write the value out`,
+      });
+    },
+  });
+  if (problems.length > 0) {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    throw new InvalidCustodyRegisterError(source, problems);
   }
   return validateCustodyRegister(doc.toJS({ maxAliasCount: 0 }), source, (path) =>
     lineAt(nodeOffset(doc.contents, path)),
   );
 }
 
-/** The start offset of the deepest YAML node on `path` (its key when the value is missing). */
+/** The start offset of the deepest YAML node on `path` (a map entry's key; the nearest parent when it is missing). */
 function nodeOffset(root: unknown, path: readonly PropertyKey[]): number | undefined {
   let node: unknown = root;
   let offset = rangeStart(root);
@@ -40,7 +51,8 @@ function nodeOffset(root: unknown, path: readonly PropertyKey[]): number | undef
     if (isMap(node)) {
       const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
       if (!pair) return offset;
-      offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
+      // The key's line: where the field is written, also when its value is a block on the lines below.
+      offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? offset;
       node = pair.value;
     } else if (isSeq(node) && typeof key === 'number') {
       const item = node.items[key];

@@ -24,7 +24,7 @@
 import type { CustodyRegister } from './custody-register-types';
 import { CUSTODY_DEVICE_STATUSES } from './custody-register-types';
 import { ItemizedError } from './errors';
-import { REGISTRABLE_MFA_DEVICE_KINDS } from './mfa-device';
+import { classifyMfaSerial, REGISTRABLE_MFA_DEVICE_KINDS } from './mfa-device';
 import { ACCOUNT_ID_PATTERN } from './partition';
 import * as z from './zod-mini';
 
@@ -58,7 +58,8 @@ export class InvalidCustodyRegisterError extends ItemizedError<CustodyRegisterIs
 // Dates are strings, YYYY-MM-DD, and a real calendar day: the YAML reader keeps the core schema, which leaves an
 // unquoted 2026-10-01 a string.
 const day = z.string().check(
-  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'),
+  // abort: a value that is not YYYY-MM-DD at all is one problem, not also "not a calendar date".
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD', abort: true }),
   z.refine((value) => {
     const time = Date.parse(`${value}T00:00:00Z`);
     return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
@@ -66,10 +67,13 @@ const day = z.string().check(
 );
 const text = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(256));
 
+/** What IAM accepts as an MFA serial number. */
+const SERIAL_NUMBER = /^[\w+=/:,.@-]{9,256}$/;
+
 const deviceSchema = z.strictObject({
   serialNumber: z
-    .string()
-    .check(z.regex(/^[\w+=/:,.@-]{9,256}$/, 'expected an IAM MFA serial number (9 to 256 of [\\w+=/:,.@-])')),
+    .string('expected an IAM MFA serial number as text (quote it in YAML when it is all digits)')
+    .check(z.regex(SERIAL_NUMBER, 'expected an IAM MFA serial number (9 to 256 of [\\w+=/:,.@-])')),
   kind: z.enum(REGISTRABLE_MFA_DEVICE_KINDS),
   custodian: text,
   site: text,
@@ -84,23 +88,19 @@ const attestationSchema = z.strictObject({
   noVirtualDevices: z.boolean(),
 });
 
-/** Adds an issue for every repeat of `keyOf` in `items` (a device listed twice, an account listed twice). */
-function noRepeats<T>(
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  pathOf: (index: number) => PropertyKey[],
-  message: string,
-) {
-  return (ctx: {
-    addIssue: (issue: { code: 'custom'; path: PropertyKey[]; message: string; input: unknown }) => void;
-  }) => {
+/**
+ * A check that adds an issue at every repeat of `key` among the items of the value's `list` (a device listed twice
+ * in an account, an account listed twice in the register), at `<list>[i].<key>`.
+ */
+function noRepeats<L extends string, K extends string>(list: L, key: K, message: string) {
+  return z.superRefine((value: { [P in L]: readonly { [Q in K]: string }[] }, ctx) => {
     const seen = new Set<string>();
-    items.forEach((item, index) => {
-      const key = keyOf(item);
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: pathOf(index), message, input: key });
-      seen.add(key);
+    value[list].forEach((item, index) => {
+      const input = item[key];
+      if (seen.has(input)) ctx.addIssue({ code: 'custom', path: [list, index, key], message, input });
+      seen.add(input);
     });
-  };
+  });
 }
 
 const accountSchema = z
@@ -112,31 +112,58 @@ const accountSchema = z
     attestation: z.optional(attestationSchema),
   })
   .check(
-    z.superRefine((account, ctx) =>
-      noRepeats(
-        account.devices,
-        (d) => d.serialNumber,
-        (i) => ['devices', i, 'serialNumber'],
-        'listed twice in this account',
-      )(ctx),
-    ),
+    noRepeats('devices', 'serialNumber', 'listed twice in this account'),
+    z.superRefine((account, ctx) => {
+      account.devices.forEach((device, index) => {
+        const issue = serialMismatch(account.accountId, device.serialNumber, device.kind);
+        if (issue)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['devices', index, issue.field],
+            message: issue.message,
+            input: device[issue.field],
+          });
+      });
+    }),
   );
+
+/**
+ * A serial the rule would read differently from what the register says: the live inventory classifies each
+ * device from its serial alone (lib/mfa-device.ts), so a register whose `kind` disagrees with its serial, or whose
+ * device ARN names another account (a line copied from another account's entry), would compare wrongly.
+ */
+function serialMismatch(
+  accountId: string,
+  serialNumber: string,
+  kind: string,
+): { field: 'serialNumber' | 'kind'; message: string } | undefined {
+  // A serial or account id that is malformed already has its own issue.
+  if (!SERIAL_NUMBER.test(serialNumber) || !ACCOUNT_ID_PATTERN.test(accountId)) return undefined;
+  const arnAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(serialNumber)?.[1];
+  if (arnAccount !== undefined && arnAccount !== accountId) {
+    return { field: 'serialNumber', message: `the device ARN names account ${arnAccount}, not ${accountId}` };
+  }
+  const fromSerial = classifyMfaSerial(serialNumber);
+  if (fromSerial === 'unknown') {
+    return {
+      field: 'serialNumber',
+      message:
+        'not a serial of a known MFA device kind (arn:…:u2f/… for a FIDO key, arn:…:mfa/… for a virtual ' +
+        "device, or a hardware token's printed serial of letters and digits)",
+    };
+  }
+  if (fromSerial !== kind && (REGISTRABLE_MFA_DEVICE_KINDS as readonly string[]).includes(kind)) {
+    return { field: 'kind', message: `${kind} does not match the serial, which is a ${fromSerial} device's` };
+  }
+  return undefined;
+}
 
 export const custodyRegisterSchema = z
   .strictObject({
     version: z.literal(1),
     accounts: z.array(accountSchema),
   })
-  .check(
-    z.superRefine((register, ctx) =>
-      noRepeats(
-        register.accounts,
-        (a) => a.accountId,
-        (i) => ['accounts', i, 'accountId'],
-        'account listed twice',
-      )(ctx),
-    ),
-  );
+  .check(noRepeats('accounts', 'accountId', 'account listed twice'));
 
 /** Where a problem is in the value: the caller maps it to a line when it has the source text. */
 export function validateCustodyRegister(
@@ -148,14 +175,23 @@ export function validateCustodyRegister(
   if (result.success) return result.data as CustodyRegister;
   throw new InvalidCustodyRegisterError(
     source,
-    result.error.issues.map((issue) => {
-      const path = issue.path as PropertyKey[];
-      const line = lineOf(path);
-      return line === undefined
-        ? { path: pathText(path), message: issue.message }
-        : { path: pathText(path), line, message: issue.message };
-    }),
+    result.error.issues.flatMap((issue) =>
+      // An unknown field is reported at the field itself (its own path and line), one issue per field, not at
+      // the object that holds it: the reader wants the line to delete.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => located([...(issue.path as PropertyKey[]), key], 'unknown field', lineOf))
+        : [located(issue.path as PropertyKey[], issue.message, lineOf)],
+    ),
   );
+}
+
+function located(
+  path: readonly PropertyKey[],
+  message: string,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+): CustodyRegisterIssue {
+  const line = lineOf(path);
+  return line === undefined ? { path: pathText(path), message } : { path: pathText(path), line, message };
 }
 
 export function pathText(path: readonly PropertyKey[]): string {

@@ -162,3 +162,58 @@ export async function awsCall<T>(
     throw toCollectError(error, action, accountId);
   }
 }
+
+/**
+ * Every page of a paginated AWS call, each read through awsCall: `read(token)` fetches one page (no token for
+ * the first), `next(page)` gives the token of the following one, none after the last. A generator, so that a
+ * caller can stop at what it looks for, or refuse a page, before the next one is read.
+ */
+export async function* awsPages<P, K>(
+  action: string,
+  accountId: string | undefined,
+  read: (token: K | undefined) => Promise<P>,
+  next: (page: P) => K | undefined,
+): AsyncGenerator<P> {
+  let token: K | undefined;
+  do {
+    const page = await awsCall(action, accountId, () => read(token));
+    yield page;
+    token = next(page);
+  } while (token);
+}
+
+/**
+ * awsPages' `next` for a read that could hand a token back: a repeated token would loop for ever (and count the
+ * same items twice), so it is a RepeatedPageTokenError naming the action. `key` makes a token comparable
+ * (DynamoDB's LastEvaluatedKey is an object). One per read: it remembers the tokens it has seen.
+ */
+export function onceEachToken<P, K>(
+  action: string,
+  next: (page: P) => K | undefined,
+  key: (token: K) => string = String,
+): (page: P) => K | undefined {
+  const seen = new Set<string>();
+  return (page) => {
+    const token = next(page);
+    if (token === undefined || token === null || token === '') return undefined;
+    const id = key(token);
+    if (seen.has(id)) {
+      throw new RepeatedPageTokenError(`${action} returned the page token ${id} twice`, { action });
+    }
+    seen.add(id);
+    return token;
+  };
+}
+
+/** Every item of every page of awsPages(action, accountId, read, next), in order. */
+export async function awsPageItems<P, K, T>(
+  action: string,
+  accountId: string | undefined,
+  read: (token: K | undefined) => Promise<P>,
+  next: (page: P) => K | undefined,
+  items: (page: P) => readonly T[] | undefined,
+): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of awsPages(action, accountId, read, next)) all.push(...(items(page) ?? []));
+  return all;
+}

@@ -12,6 +12,7 @@ import securityHubControls from '../conformance-packs/frameworks/aws-security-hu
 import cis140 from '../conformance-packs/frameworks/cis-aws-foundations-1.4.0.json';
 import cis300 from '../conformance-packs/frameworks/cis-aws-foundations-3.0.0.json';
 import cis500 from '../conformance-packs/frameworks/cis-aws-foundations-5.0.0.json';
+import cis600 from '../conformance-packs/frameworks/cis-aws-foundations-6.0.0.json';
 import cis700 from '../conformance-packs/frameworks/cis-aws-foundations-7.0.0.json';
 import pciDss40 from '../conformance-packs/frameworks/pci-dss-4.0.json';
 
@@ -89,6 +90,7 @@ export const FRAMEWORK_FILES: ReadonlyArray<{ file: string; content: unknown }> 
   { file: 'cis-aws-foundations-1.4.0.json', content: cis140 },
   { file: 'cis-aws-foundations-3.0.0.json', content: cis300 },
   { file: 'cis-aws-foundations-5.0.0.json', content: cis500 },
+  { file: 'cis-aws-foundations-6.0.0.json', content: cis600 },
   { file: 'cis-aws-foundations-7.0.0.json', content: cis700 },
   { file: 'pci-dss-4.0.json', content: pciDss40 },
   { file: 'aws-security-hub-controls.json', content: securityHubControls },

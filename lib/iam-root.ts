@@ -3,7 +3,7 @@
  * judge root; they return plain facts. A summary key that is missing is an error, never a silent 0.
  */
 import { GetAccountSummaryCommand, type IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
-import { awsCall, CollectError } from './errors';
+import { awsCall, awsPages, CollectError } from './errors';
 import { type Partition, rootUserArn } from './partition';
 import type { RootCredentialSummary, RootVirtualMfaDevice } from './root-credentials';
 
@@ -53,11 +53,13 @@ export async function listRootVirtualMfaDevices(
 ): Promise<RootVirtualMfaDevice[]> {
   const rootArn = rootUserArn(partition, accountId);
   const devices: RootVirtualMfaDevice[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await awsCall('iam:ListVirtualMFADevices', accountId, () =>
-      iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker: marker })),
-    );
+  const action = 'iam:ListVirtualMFADevices';
+  for await (const page of awsPages(
+    action,
+    accountId,
+    (Marker) => iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker })),
+    nextMarker(action, accountId),
+  )) {
     for (const device of page.VirtualMFADevices ?? []) {
       if (device.User?.Arn === rootArn && device.SerialNumber) {
         devices.push({
@@ -66,14 +68,22 @@ export async function listRootVirtualMfaDevices(
         });
       }
     }
-    // A truncated page without a marker would silently hide devices: refuse rather than guess.
-    if (page.IsTruncated && !page.Marker) {
-      throw new CollectError(
-        `iam:ListVirtualMFADevices in account ${accountId} returned a truncated page without a Marker`,
-        { action: 'iam:ListVirtualMFADevices', accountId },
-      );
-    }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return devices;
 }
+
+/**
+ * The Marker of the page after `page` of an IAM list (awsPages' `next`), none after the last. A truncated page
+ * without a Marker would silently hide the rest: refused rather than guessed.
+ */
+export const nextMarker =
+  (action: string, accountId: string) =>
+  (page: { IsTruncated?: boolean; Marker?: string }): string | undefined => {
+    if (page.IsTruncated && !page.Marker) {
+      throw new CollectError(`${action} in account ${accountId} returned a truncated page without a Marker`, {
+        action,
+        accountId,
+      });
+    }
+    return page.IsTruncated ? page.Marker : undefined;
+  };

@@ -9,7 +9,11 @@
  *   calls it in production; lib/org-snapshot-store.ts shares the result.
  * - `isOrganizationMember`, `scpChainFromSnapshot`: pure derivations. `scpChainFromSnapshot` answers exactly
  *   what `OrgReader.scpChain` answers, so rules/root-deny-scp/evaluate.ts did not change.
+ * - `readRootAccessFeatures`: centralized root access (`iam:ListOrganizationsFeatures`), read once per snapshot
+ *   with the builder's IAM client and recorded in `rootAccessFeatures` (lib/root-access-features.ts), so no rule
+ *   role needs that permission.
  */
+import { type IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import {
   DescribeOrganizationCommand,
   type DescribeOrganizationCommandOutput,
@@ -25,13 +29,23 @@ import pLimit from 'p-limit';
 import {
   awsCall,
   CollectError,
+  errorMessage,
   errorName,
+  isAccessDenied,
+  isThrottling,
   RepeatedPageTokenError,
   RootGuardError,
   toCollectError,
 } from './errors';
+import { oneLine } from './escape';
 import type { OrganizationFacts, PolicyFacts, TargetPolicies, TargetType } from './org-tree';
 import { ACCOUNT_ID_PATTERN } from './partition';
+import {
+  MAX_ERROR_LENGTH,
+  type RootAccessFeatures,
+  rootAccessFeaturesSchema,
+  type UnreadableReason,
+} from './root-access-features';
 import * as z from './zod-mini';
 
 export const ORG_SNAPSHOT_VERSION = 1;
@@ -72,6 +86,12 @@ export const orgSnapshotSchema = z.object({
     nonEmpty(),
     z.object({ name: z.string(), content: z.string(), targets: z.array(nonEmpty()) }),
   ),
+  /**
+   * Centralized root access (iam:ListOrganizationsFeatures) or why it could not be read. Absent from snapshots
+   * built before rootguard read it, and from builds given no IAM client: the reader then knows nothing, and
+   * root-access-centralized says so rather than guess.
+   */
+  rootAccessFeatures: z.optional(rootAccessFeaturesSchema),
 });
 
 export type OrgSnapshot = z.infer<typeof orgSnapshotSchema>;
@@ -150,6 +170,11 @@ export interface BuildOrgSnapshotOptions {
   /** Every Organizations call increments `calls` (the builder's metric and the bench read it). */
   counter?: { calls: number };
   concurrency?: number;
+  /**
+   * IAM, with the same credentials as Organizations, for `rootAccessFeatures`. Without it the snapshot records
+   * no features (the builder Lambda and `scan --org` always pass one).
+   */
+  iam?: IAMClient;
 }
 
 interface Page<T> {
@@ -210,7 +235,18 @@ export async function buildOrgSnapshot(
     described = await client.send(new DescribeOrganizationCommand({}));
   } catch (error) {
     if (errorName(error) === 'AWSOrganizationsNotInUseException') {
-      return { ...empty, organization: null, rootId: null, accounts: {} };
+      const features: RootAccessFeatures = {
+        status: 'UNREADABLE',
+        reason: 'NO_ORGANIZATION',
+        error: 'organizations:DescribeOrganization: the reader is in no organization',
+      };
+      return {
+        ...empty,
+        organization: null,
+        rootId: null,
+        accounts: {},
+        ...(options.iam ? { rootAccessFeatures: features } : {}),
+      };
     }
     throw toCollectError(error, 'organizations:DescribeOrganization');
   }
@@ -284,8 +320,12 @@ export async function buildOrgSnapshot(
     }
   }
 
+  // One IAM call, not counted with the Organizations calls (the builder's metric and the bench compare those).
+  const features = options.iam ? await readRootAccessFeatures(options.iam, organization) : undefined;
+  const withFeatures = features ? { rootAccessFeatures: features } : {};
+
   // Without all features or with SCPs disabled no SCP applies: the tree is still read, for membership.
-  if (!hasScpTree(organization)) return { ...empty, organization, rootId, accounts, ous };
+  if (!hasScpTree(organization)) return { ...empty, organization, rootId, accounts, ous, ...withFeatures };
 
   const summaries = await allPages('organizations:ListPolicies', async (NextToken) => {
     const out = await call('organizations:ListPolicies', () =>
@@ -327,7 +367,69 @@ export async function buildOrgSnapshot(
     ),
   );
   // Inserted in ListPolicies order (not completion order): a target's SCPs keep one stable order.
-  return { ...empty, organization, rootId, accounts, ous, policies: Object.fromEntries(read) };
+  return {
+    ...empty,
+    organization,
+    rootId,
+    accounts,
+    ous,
+    policies: Object.fromEntries(read),
+    ...withFeatures,
+  };
+}
+
+const UNREADABLE_BY_ERROR: Readonly<Record<string, UnreadableReason>> = {
+  OrganizationNotInAllFeaturesModeException: 'NOT_ALL_FEATURES',
+  ServiceAccessNotEnabledException: 'TRUSTED_ACCESS_DISABLED',
+  AccountNotManagementOrDelegatedAdministratorException: 'NOT_ADMINISTRATOR',
+  OrganizationNotFoundException: 'NO_ORGANIZATION',
+};
+
+/** The error becomes one bounded line: it ends up in Config annotations, and AWS messages may span lines. */
+function unreadable(reason: UnreadableReason, error: string): RootAccessFeatures {
+  return { status: 'UNREADABLE', reason, error: oneLine(error, MAX_ERROR_LENGTH) };
+}
+
+/**
+ * Which centralized root access features the organization has enabled, from one `iam:ListOrganizationsFeatures`
+ * call (it takes no parameters and has no pages). Every failure is recorded with its reason instead of thrown: a
+ * missing IAM permission or a throttled call must not take away the snapshot that every rule and the membership
+ * guard read; root-access-centralized turns the reason into a NON_COMPLIANT annotation. An organization without
+ * all features is recorded as such without the call (IAM would refuse it). An answer for another organization
+ * than the one DescribeOrganization named is refused too.
+ */
+export async function readRootAccessFeatures(
+  iam: IAMClient,
+  organization: OrganizationFacts,
+): Promise<RootAccessFeatures> {
+  const action = 'iam:ListOrganizationsFeatures';
+  if (organization.featureSet !== 'ALL') {
+    return unreadable(
+      'NOT_ALL_FEATURES',
+      `organization ${organization.id} has feature set ${organization.featureSet}`,
+    );
+  }
+  try {
+    const out = await iam.send(new ListOrganizationsFeaturesCommand({}));
+    if (out.OrganizationId !== undefined && out.OrganizationId !== organization.id) {
+      return unreadable(
+        'FAILED',
+        `${action} answered for organization ${out.OrganizationId}, not ${organization.id}`,
+      );
+    }
+    // The SDK types promise strings; the wire answer is checked anyway, since the snapshot schema refuses blanks.
+    const enabled: unknown = out.EnabledFeatures;
+    if (!Array.isArray(enabled) || !enabled.every((f): f is string => typeof f === 'string' && f !== '')) {
+      return unreadable('FAILED', `${action} returned no EnabledFeatures list`);
+    }
+    return { status: 'READ', enabledFeatures: [...enabled].sort() };
+  } catch (error) {
+    const name = errorName(error);
+    const reason: UnreadableReason =
+      UNREADABLE_BY_ERROR[name] ??
+      (isAccessDenied(error) ? 'ACCESS_DENIED' : isThrottling(error) ? 'THROTTLED' : 'FAILED');
+    return unreadable(reason, `${action}: ${name}: ${errorMessage(error)}`);
+  }
 }
 
 /** Parses the stored JSON text of a snapshot; throws the zod error or SyntaxError for anything malformed. */

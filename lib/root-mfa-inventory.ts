@@ -21,7 +21,18 @@
 import { IAMClient, ListMFADevicesCommand, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { baseClientConfig, type ClientFactory } from './clients';
-import { errorName, isAccessDenied, isThrottling, RepeatedPageTokenError, toCollectError } from './errors';
+import {
+  AccessDeniedError,
+  awsPageItems,
+  errorName,
+  isAccessDenied,
+  isThrottling,
+  onceEachToken,
+  RepeatedPageTokenError,
+  ThrottlingError,
+  toCollectError,
+} from './errors';
+import { nextMarker } from './iam-root';
 import { classifyMfaSerial, type MfaDevice } from './mfa-device';
 import { accountOfArn, type Partition } from './partition';
 import type { InventoryUnavailableReason, RootMfaInventory } from './root-mfa-inventory-types';
@@ -64,9 +75,12 @@ function unavailable(reason: InventoryUnavailableReason, detail: string, fix: st
 
 /** AccessDenied or throttling become `unavailable`; anything else is thrown, typed. */
 function refusal(error: unknown, action: string, accountId: string, fix: string): RootMfaInventory {
-  const what = `${action} was refused (${errorName(error)})`;
-  if (isAccessDenied(error)) return unavailable('access-denied', what, fix);
-  if (isThrottling(error)) {
+  // Errors already typed by awsCall keep the SDK's in `cause`.
+  const sdkError =
+    error instanceof AccessDeniedError || error instanceof ThrottlingError ? error.cause : error;
+  const what = `${action} was refused (${errorName(sdkError)})`;
+  if (isAccessDenied(sdkError)) return unavailable('access-denied', what, fix);
+  if (isThrottling(sdkError)) {
     return unavailable(
       'throttled',
       `${action} was throttled after retries`,
@@ -183,42 +197,28 @@ async function rootAccessDisabled(
   }
 }
 
-/** Every page of the root user's ListMFADevices (no UserName: in a root session that is root). */
+/**
+ * Every page of the root user's ListMFADevices (no UserName: in a root session that is root). A marker handed back
+ * twice would loop for ever, or hide devices if we stopped: a RepeatedPageTokenError.
+ */
 export async function listRootMfaDevices(iam: IAMClient, accountId: string): Promise<MfaDevice[]> {
   const action = 'iam:ListMFADevices';
-  const devices: MfaDevice[] = [];
-  const seen = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListMFADevicesCommand({ Marker: marker }));
-    for (const device of page.MFADevices ?? []) {
-      if (!device.SerialNumber) continue;
-      devices.push({
-        serialNumber: device.SerialNumber,
-        kind: classifyMfaSerial(device.SerialNumber),
-        ...(device.EnableDate ? { enableDate: new Date(device.EnableDate).toISOString() } : {}),
-      });
-    }
-    if (page.IsTruncated && !page.Marker) {
-      throw new RepeatedPageTokenError(
-        `${action} in account ${accountId} returned a truncated page without a Marker`,
-        { action, accountId },
-      );
-    }
-    marker = page.IsTruncated ? page.Marker : undefined;
-    if (marker !== undefined) {
-      // A marker handed back twice would loop for ever, or hide devices if we stopped: refuse.
-      if (seen.has(marker)) {
-        throw new RepeatedPageTokenError(
-          `${action} in account ${accountId} returned marker ${marker} twice`,
+  const listed = await awsPageItems(
+    action,
+    accountId,
+    (Marker: string | undefined) => iam.send(new ListMFADevicesCommand({ Marker })),
+    onceEachToken(action, nextMarker(action, accountId)),
+    (page) => page.MFADevices,
+  );
+  return listed.flatMap((device) =>
+    device.SerialNumber
+      ? [
           {
-            action,
-            accountId,
+            serialNumber: device.SerialNumber,
+            kind: classifyMfaSerial(device.SerialNumber),
+            ...(device.EnableDate ? { enableDate: new Date(device.EnableDate).toISOString() } : {}),
           },
-        );
-      }
-      seen.add(marker);
-    }
-  } while (marker);
-  return devices;
+        ]
+      : [],
+  );
 }

@@ -14,6 +14,7 @@
  * refused invocation gets no AssumeRole, no read and no evaluation, only a warning and ForeignInvocations.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Context } from 'aws-lambda';
@@ -289,7 +290,7 @@ export async function checkMembership(
 /**
  * The snapshot for collect when the guard did not read one (own account). Without a store (single-account
  * mode, where the guard accepts only the function's own account) it is built here, with this function's
- * own Organizations credentials, and shared with nothing.
+ * own Organizations and IAM credentials (as `scan --org` and the builder read), and shared with nothing.
  */
 function readSnapshot(
   reader: OrgSnapshotReader | undefined,
@@ -297,5 +298,5 @@ function readSnapshot(
   accountId: string,
 ): Promise<OrgSnapshot> {
   if (reader) return reader.read({ expectMembers: [accountId] });
-  return buildOrgSnapshot(clients.client(OrganizationsClient));
+  return buildOrgSnapshot(clients.client(OrganizationsClient), { iam: clients.client(IAMClient) });
 }

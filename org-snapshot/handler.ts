@@ -15,12 +15,14 @@
  *   rebuildOrgSnapshot: take the lease ─held─▶ OrgSnapshotLeaseHeldError, thrown so Lambda's async retry
  *     │                                          asks again once the other build is done
  *     ├─ stored snapshot built at or after requestedAt ─▶ nothing to do ({status: 'current'})
- *     └─ build (Organizations, own role or ORG_READ_ROLE_ARN) ─▶ PutObject ─▶ release the lease
+ *     └─ build (Organizations and iam:ListOrganizationsFeatures, own role or ORG_READ_ROLE_ARN) ─▶ PutObject
+ *                                                                              ─▶ release the lease
  *   metrics: OrgSnapshotBuilds, OrgSnapshotBuildFailures, OrganizationsCalls
  */
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
@@ -93,6 +95,11 @@ export interface OrgSnapshotBuilderDeps {
   lease: SnapshotLease;
   /** The Organizations client to read with (the read role's, when one is configured). */
   organizations: () => Promise<OrganizationsClient>;
+  /**
+   * The IAM client for centralized root access (iam:ListOrganizationsFeatures), with the same credentials. Without
+   * one the snapshot records no features; builderDepsFromEnv always gives one.
+   */
+  iam?: () => Promise<IAMClient>;
   now?: () => Date;
   metrics?: BuilderMetrics;
 }
@@ -137,7 +144,12 @@ export function createOrgSnapshotBuilder(deps: OrgSnapshotBuilderDeps): OrgSnaps
         owner: context?.awsRequestId ?? randomUUID(),
         requestedAt,
         now,
-        build: async () => buildOrgSnapshot(await deps.organizations(), { now, counter }),
+        build: async () =>
+          buildOrgSnapshot(await deps.organizations(), {
+            now,
+            counter,
+            ...(deps.iam ? { iam: await deps.iam() } : {}),
+          }),
       });
       metrics.addMetric('OrganizationsCalls', MetricUnit.Count, counter.calls);
       if (result.status === 'current') {
@@ -190,6 +202,9 @@ export function builderDepsFromEnv(env: NodeJS.ProcessEnv = process.env): OrgSna
   const table = required('ORG_SNAPSHOT_LEASE_TABLE');
   const clients = new ClientFactory({ region: env.AWS_REGION ?? 'us-east-1' });
   const roleArn = env.ORG_READ_ROLE_ARN?.trim() || undefined;
+  // The session is cached by the factory, so both clients share one AssumeRole.
+  const credentials = async () =>
+    roleArn ? await clients.assumeRole(roleArn, 'rootguard-org-snapshot') : undefined;
   return {
     store: new S3SnapshotStore(
       clients.client(S3Client),
@@ -197,10 +212,8 @@ export function builderDepsFromEnv(env: NodeJS.ProcessEnv = process.env): OrgSna
       env.ORG_SNAPSHOT_KEY?.trim() || DEFAULT_SNAPSHOT_KEY,
     ),
     lease: new DynamoDbSnapshotLease(clients.client(DynamoDBClient), table),
-    organizations: async () =>
-      clients.client(OrganizationsClient, {
-        credentials: roleArn ? await clients.assumeRole(roleArn, 'rootguard-org-snapshot') : undefined,
-      }),
+    organizations: async () => clients.client(OrganizationsClient, { credentials: await credentials() }),
+    iam: async () => clients.client(IAMClient, { credentials: await credentials() }),
   };
 }
 

@@ -13,6 +13,8 @@ import type { RuleEvaluation } from '../lib/evaluation';
 import { parseRuleParameters } from '../lib/parameters';
 import type { Evaluate, EvaluateContext } from '../lib/rule-handler';
 import { loadRuleMetadata, type RuleMetadata } from '../lib/rule-metadata';
+import { evaluate as evaluateRootAccessCentralized } from './root-access-centralized/evaluate';
+import rootAccessCentralizedMetadata from './root-access-centralized/rule.json';
 import { evaluate as evaluateRootAccessKeys } from './root-access-keys/evaluate';
 import rootAccessKeysMetadata from './root-access-keys/rule.json';
 import { evaluate as evaluateRootActivityAlerting } from './root-activity-alerting/evaluate';
@@ -44,6 +46,7 @@ export const RULES: readonly RegisteredRule[] = [
   defineRule(rootDenyScpMetadata, evaluateRootDenyScp),
   defineRule(rootUserIdleMetadata, evaluateRootUserIdle),
   defineRule(rootActivityAlertingMetadata, evaluateRootActivityAlerting),
+  defineRule(rootAccessCentralizedMetadata, evaluateRootAccessCentralized),
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, RegisteredRule> = (() => {

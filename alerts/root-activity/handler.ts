@@ -16,11 +16,18 @@
  *     │
  *   metrics: AlertLatency (ms, by kind) for MTTA, RootActivity
  *
+ * Session paging (session-paging.ts, on when ROOT_SESSION_TABLE is set): after classification the event's
+ * root session is read and decided on (session.ts). Only `page` (the first event of a session) and
+ * `re-page` (a new source IP, a failed sign-in, an unregistered MFA device) go down the alert path above;
+ * the others return {status: 'appended'} and reach people in the session's summaries. A session store that
+ * fails pages the event as before.
+ *
  * Pure pieces live next door (event, classify, message, finding); deliver.ts holds the AWS calls.
  */
 
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -45,6 +52,15 @@ import { eventSummary, parseRootActivityEvent } from './event';
 import { buildRootActivityFinding, rootActivityFindingId } from './finding';
 import { buildAlertMessage } from './message';
 import { type ForgeryEvidence, type ForgeryReason, provenanceOf } from './provenance';
+import {
+  loadSessionPagingConfig,
+  type SessionGate,
+  type SessionOutcome,
+  SessionPaging,
+  type SessionPagingConfig,
+  sessionEventOf,
+  sessionOutcome,
+} from './session-paging';
 
 type Unit = Parameters<Metrics['addMetric']>[1];
 
@@ -68,6 +84,11 @@ export interface RootActivityHandlerDeps {
   metrics?: AlertMetrics;
   /** Pause before re-sending findings Security Hub rejected. */
   retryDelayMs?: number;
+  /**
+   * Session paging. Default: read from the environment when `config` is not given (off when
+   * ROOT_SESSION_TABLE is unset); null: off.
+   */
+  sessions?: SessionPagingConfig | null;
 }
 
 export type RootActivityResult =
@@ -81,6 +102,15 @@ export type RootActivityResult =
       /** SNS publish time minus CloudTrail event time. */
       latencyMs: number;
       messageId: string | undefined;
+      /** Present when session paging is on. */
+      session?: SessionOutcome;
+    }
+  | {
+      /** Part of a session that already paged: no page, reported in the session's summaries. */
+      status: 'appended';
+      accountId: string;
+      eventId: string;
+      session: SessionOutcome;
     }
   | { status: 'ignored'; eventId: string; reason: IgnoreReason }
   | { status: 'forged'; eventId: string; reason: ForgeryReason }
@@ -102,6 +132,15 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     dynamodb: factory.client(DynamoDBClient),
     securityHub: factory.client(SecurityHubClient, { region: config.securityHubRegion }),
   };
+  const sessionConfig =
+    deps.sessions !== undefined ? deps.sessions : deps.config ? null : loadSessionPagingConfig();
+  const sessions = sessionConfig
+    ? new SessionPaging(sessionConfig, {
+        dynamodb: clients.dynamodb,
+        scheduler: factory.client(SchedulerClient),
+        metrics,
+      })
+    : undefined;
 
   async function rejectInvalid(raw: unknown, error: InvalidAlertEventError): Promise<RootActivityResult> {
     const { id, detailType } = eventSummary(raw);
@@ -222,6 +261,28 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     return result;
   }
 
+  async function handleInSession(
+    paging: SessionPaging,
+    activity: RootActivity,
+    gate: SessionGate,
+    context: Partial<Context> | undefined,
+  ): Promise<RootActivityResult> {
+    if (!gate.pages) {
+      await paging.settle(gate);
+      return {
+        status: 'appended',
+        accountId: activity.accountId,
+        eventId: activity.eventId,
+        session: sessionOutcome(gate),
+      };
+    }
+    const alerted = await raiseAlert(activity, context);
+    await paging.settle(gate);
+    // Integration point for the root activity ledger: every result, 'appended' included, carries the
+    // session id and whether the event paged.
+    return { ...alerted, session: sessionOutcome(gate) } as RootActivityResult;
+  }
+
   return async (event, context) => {
     try {
       const parsed = parseRootActivityEvent(event);
@@ -239,7 +300,9 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
         return { status: 'ignored', eventId, reason: classified.reason };
       }
       logger.appendKeys({ accountId: classified.activity.accountId, eventId });
-      return await raiseAlert(classified.activity, context);
+      if (!sessions) return await raiseAlert(classified.activity, context);
+      const gate = await sessions.admit(sessionEventOf(classified.activity, parsed.event.detail), now());
+      return await handleInSession(sessions, classified.activity, gate, context);
     } finally {
       metrics.publishStoredMetrics();
       logger.removeKeys(['accountId', 'eventId']);

@@ -17,7 +17,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-organizations';
 import { denyRootPolicyDocument } from '../../lib/deny-root-policy';
-import { awsCall, CollectError, errorMessage, errorName } from '../../lib/errors';
+import { awsCall, awsPages, CollectError, errorMessage, errorName } from '../../lib/errors';
 import { OrgReader, type TargetPolicies } from '../../lib/org-tree';
 import type { Partition } from '../../lib/partition';
 import { AttachRefusedError, ScpQuotaError } from './errors';
@@ -89,30 +89,29 @@ async function listCustomerScps(
   accountId: string,
 ): Promise<Array<{ id: string; name: string }>> {
   const found: Array<{ id: string; name: string }> = [];
-  let token: string | undefined;
-  do {
-    const page = await awsCall('organizations:ListPolicies', accountId, () =>
-      client.send(new ListPoliciesCommand({ Filter: SCP_TYPE, NextToken: token })),
-    );
+  const read = (NextToken: string | undefined) =>
+    client.send(new ListPoliciesCommand({ Filter: SCP_TYPE, NextToken }));
+  for await (const page of awsPages('organizations:ListPolicies', accountId, read, (p) => p.NextToken)) {
     for (const p of page.Policies ?? []) {
       if (p.Id && !p.AwsManaged) found.push({ id: p.Id, name: p.Name ?? p.Id });
     }
-    token = page.NextToken;
-  } while (token);
+  }
   return found;
 }
 
 /** True when the policy carries rootguard's tag (POLICY_TAGS: app=rootguard). */
 async function isRootguardTagged(client: OrganizationsClient, policyId: string, accountId: string) {
   const tags: { Key?: string; Value?: string }[] = [];
-  let token: string | undefined;
-  do {
-    const page = await awsCall('organizations:ListTagsForResource', accountId, () =>
-      client.send(new ListTagsForResourceCommand({ ResourceId: policyId, NextToken: token })),
-    );
+  const read = (NextToken: string | undefined) =>
+    client.send(new ListTagsForResourceCommand({ ResourceId: policyId, NextToken }));
+  for await (const page of awsPages(
+    'organizations:ListTagsForResource',
+    accountId,
+    read,
+    (p) => p.NextToken,
+  )) {
     tags.push(...(page.Tags ?? []));
-    token = page.NextToken;
-  } while (token);
+  }
   return POLICY_TAGS.every((wanted) => tags.some((t) => t.Key === wanted.Key && t.Value === wanted.Value));
 }
 

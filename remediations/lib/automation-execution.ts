@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
 import type { ClientFactory } from '../../lib/clients';
-import { AccessDeniedError, awsCall, CollectError, errorName } from '../../lib/errors';
+import { AccessDeniedError, awsCall, awsPages, CollectError, errorName } from '../../lib/errors';
 import { partitionForRegion, roleArn } from '../../lib/partition';
 import { deployedDocumentProblem } from './document-digest';
 import { ApprovalRuleError, ExecutionRecordError } from './errors';
@@ -55,21 +55,19 @@ export async function findStepExecution(
   const listed = execution.StepExecutions?.find((s) => s.StepName === stepName);
   if (listed || !execution.StepExecutionsTruncated) return listed;
   const executionId = execution.AutomationExecutionId as string;
-  let nextToken: string | undefined;
-  do {
-    const page = await awsCall('ssm:DescribeAutomationStepExecutions', accountId, () =>
-      ssm.send(
-        new DescribeAutomationStepExecutionsCommand({
-          AutomationExecutionId: executionId,
-          Filters: [{ Key: 'StepName', Values: [stepName] }],
-          NextToken: nextToken,
-        }),
-      ),
+  const read = (NextToken: string | undefined) =>
+    ssm.send(
+      new DescribeAutomationStepExecutionsCommand({
+        AutomationExecutionId: executionId,
+        Filters: [{ Key: 'StepName', Values: [stepName] }],
+        NextToken,
+      }),
     );
+  const action = 'ssm:DescribeAutomationStepExecutions';
+  for await (const page of awsPages(action, accountId, read, (p) => p.NextToken)) {
     const found = page.StepExecutions?.find((s) => s.StepName === stepName);
     if (found) return found;
-    nextToken = page.NextToken;
-  } while (nextToken);
+  }
   return undefined;
 }
 

@@ -25,10 +25,11 @@ import {
   CreateOpsItemCommand,
   DescribeOpsItemsCommand,
   type OpsItemDataValue,
+  type OpsItemFilter,
   type OpsItemSummary,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { awsCall, CollectError } from '../../lib/errors';
+import { awsCall, awsPages, CollectError } from '../../lib/errors';
 import { normalizeIdentity } from './identity';
 
 export const OPS_ITEM_SOURCE = 'rootguard';
@@ -144,21 +145,16 @@ export interface OpsItemResult {
 /** Every OpsItem carrying this task's dedup key for the account (any status; openOpsItemFor picks the open one). */
 async function opsItemsFor(ssm: SSMClient, task: OpsItemTask, accountId: string): Promise<OpsItemSummary[]> {
   const items: OpsItemSummary[] = [];
-  let token: string | undefined;
-  do {
-    const page = await awsCall('ssm:DescribeOpsItems', accountId, () =>
-      ssm.send(
-        new DescribeOpsItemsCommand({
-          OpsItemFilters: [
-            { Key: 'OperationalData', Operator: 'Equal', Values: [dedupFilterValue(task, accountId)] },
-          ],
-          NextToken: token,
-        }),
-      ),
-    );
+  const filter: OpsItemFilter = {
+    Key: 'OperationalData',
+    Operator: 'Equal',
+    Values: [dedupFilterValue(task, accountId)],
+  };
+  const read = (NextToken: string | undefined) =>
+    ssm.send(new DescribeOpsItemsCommand({ OpsItemFilters: [filter], NextToken }));
+  for await (const page of awsPages('ssm:DescribeOpsItems', accountId, read, (p) => p.NextToken)) {
     items.push(...(page.OpsItemSummaries ?? []));
-    token = page.NextToken;
-  } while (token);
+  }
   return items;
 }
 

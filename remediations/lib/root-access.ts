@@ -15,10 +15,13 @@ import {
   type RootGuardErrorOptions,
   toCollectError,
 } from '../../lib/errors';
+import { ENABLE_FEATURE_COMMAND, ROOT_CREDENTIALS_MANAGEMENT } from '../../lib/root-access-features';
 
-/** The centralized root access feature that lets the management account manage member root credentials. */
-export const ROOT_CREDENTIALS_MANAGEMENT = 'RootCredentialsManagement';
-export const ENABLE_ROOT_CREDENTIALS_MANAGEMENT = 'aws iam enable-organizations-root-credentials-management';
+/** The feature's one home is lib/root-access-features.ts (the snapshot and root-access-centralized use it too). */
+export { ROOT_CREDENTIALS_MANAGEMENT };
+export const ENABLE_ROOT_CREDENTIALS_MANAGEMENT = ENABLE_FEATURE_COMMAND[
+  ROOT_CREDENTIALS_MANAGEMENT
+] as string;
 
 /** The organization has not enabled root credentials management: AssumeRoot cannot delete anything. */
 export class CentralizedRootAccessDisabledError extends RootGuardError {

@@ -10,7 +10,8 @@ import {
   ListMFADevicesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { awsCall, CollectError, errorName, toCollectError } from '../../lib/errors';
+import { awsPages, errorName, toCollectError } from '../../lib/errors';
+import { nextMarker } from '../../lib/iam-root';
 import { classifyMfaSerial } from '../../lib/mfa-device';
 
 /** Kinds of root credential, in the order they are removed: MFA last, so it guards whatever is left. */
@@ -57,28 +58,59 @@ export function mfaDeviceType(serialNumber: string): MfaDeviceType {
 export const isNoSuchEntity = (error: unknown) =>
   errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity';
 
-/** Every page of a Marker-paginated IAM list; a truncated page without a Marker is refused, not guessed. */
-async function allPages<P extends { IsTruncated?: boolean; Marker?: string }, T>(
+type Page = { IsTruncated?: boolean; Marker?: string };
+
+/** Reads every item of one kind, across every page. */
+type PagedReader<T> = (iam: IAMClient, accountId: string) => Promise<T[]>;
+
+/**
+ * The one reader of a Marker-paginated IAM list, for every kind: every page (a truncated page without a Marker
+ * is refused, lib/iam-root.ts nextMarker), each entry through `item` (an entry without its id is skipped).
+ */
+function pagedReader<P extends Page, E, T>(
   action: string,
-  accountId: string,
-  fetch: (marker: string | undefined) => Promise<P>,
-  items: (page: P) => T[],
-): Promise<T[]> {
-  const all: T[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await awsCall(action, accountId, () => fetch(marker));
-    all.push(...items(page));
-    if (page.IsTruncated && !page.Marker) {
-      throw new CollectError(`${action} in account ${accountId} returned a truncated page without a Marker`, {
-        action,
-        accountId,
-      });
+  fetch: (iam: IAMClient, marker: string | undefined) => Promise<P>,
+  entries: (page: P) => E[] | undefined,
+  item: (entry: E) => T | undefined,
+): PagedReader<T> {
+  return async (iam, accountId) => {
+    const all: T[] = [];
+    const read = (marker: string | undefined) => fetch(iam, marker);
+    for await (const page of awsPages(action, accountId, read, nextMarker(action, accountId))) {
+      for (const entry of entries(page) ?? []) {
+        const found = item(entry);
+        if (found !== undefined) all.push(found);
+      }
     }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return all;
+    return all;
+  };
 }
+
+/** Every kind but the password (a single Get, not a list), read by its paged IAM list. */
+const PAGED_READERS: { [K in Exclude<RootCredentialKind, 'password'>]: PagedReader<ItemOf<K>> } = {
+  accessKeys: pagedReader(
+    'iam:ListAccessKeys',
+    (iam, Marker) => iam.send(new ListAccessKeysCommand({ Marker })),
+    (page) => page.AccessKeyMetadata,
+    (k) => (k.AccessKeyId ? { accessKeyId: k.AccessKeyId, status: k.Status ?? 'Unknown' } : undefined),
+  ),
+  signingCertificates: pagedReader(
+    'iam:ListSigningCertificates',
+    (iam, Marker) => iam.send(new ListSigningCertificatesCommand({ Marker })),
+    (page) => page.Certificates,
+    (c) => (c.CertificateId ? { certificateId: c.CertificateId, status: c.Status ?? 'Unknown' } : undefined),
+  ),
+  mfaDevices: pagedReader(
+    'iam:ListMFADevices',
+    (iam, Marker) => iam.send(new ListMFADevicesCommand({ Marker })),
+    (page) => page.MFADevices,
+    ({ SerialNumber: serial }) =>
+      serial ? { serialNumber: serial, type: mfaDeviceType(serial) } : undefined,
+  ),
+};
+
+type ItemOf<K extends RootCredentialKind> =
+  NonNullable<RootCredentialInventory[K]> extends (infer T)[] ? T : never;
 
 /** Reads the root user's credentials of the given kinds. No UserName anywhere: in a root session, that is root. */
 export async function listRootCredentials(
@@ -98,38 +130,11 @@ export async function listRootCredentials(
       inventory.password = false;
     }
   }
-  if (scope.includes('accessKeys')) {
-    inventory.accessKeys = await allPages(
-      'iam:ListAccessKeys',
-      accountId,
-      (Marker) => iam.send(new ListAccessKeysCommand({ Marker })),
-      (page) =>
-        (page.AccessKeyMetadata ?? []).flatMap((k) =>
-          k.AccessKeyId ? [{ accessKeyId: k.AccessKeyId, status: k.Status ?? 'Unknown' }] : [],
-        ),
-    );
-  }
-  if (scope.includes('signingCertificates')) {
-    inventory.signingCertificates = await allPages(
-      'iam:ListSigningCertificates',
-      accountId,
-      (Marker) => iam.send(new ListSigningCertificatesCommand({ Marker })),
-      (page) =>
-        (page.Certificates ?? []).flatMap((c) =>
-          c.CertificateId ? [{ certificateId: c.CertificateId, status: c.Status ?? 'Unknown' }] : [],
-        ),
-    );
-  }
-  if (scope.includes('mfaDevices')) {
-    inventory.mfaDevices = await allPages(
-      'iam:ListMFADevices',
-      accountId,
-      (Marker) => iam.send(new ListMFADevicesCommand({ Marker })),
-      (page) =>
-        (page.MFADevices ?? []).flatMap((d) =>
-          d.SerialNumber ? [{ serialNumber: d.SerialNumber, type: mfaDeviceType(d.SerialNumber) }] : [],
-        ),
-    );
-  }
+  // A line a kind rather than a loop over the kinds: each assignment keeps its own item type.
+  const { accessKeys, signingCertificates, mfaDevices } = PAGED_READERS;
+  if (scope.includes('accessKeys')) inventory.accessKeys = await accessKeys(iam, accountId);
+  if (scope.includes('signingCertificates'))
+    inventory.signingCertificates = await signingCertificates(iam, accountId);
+  if (scope.includes('mfaDevices')) inventory.mfaDevices = await mfaDevices(iam, accountId);
   return inventory;
 }

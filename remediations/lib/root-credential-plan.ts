@@ -33,60 +33,45 @@ const KIND_NAMES: Record<RootCredentialKind, string> = {
 export const inRemovalOrder = (scope: readonly RootCredentialKind[]): RootCredentialKind[] =>
   ROOT_CREDENTIAL_KINDS.filter((kind) => scope.includes(kind));
 
+type Removal = Omit<RootCredentialAction, 'kind'>;
+
+const MFA_LABELS = { virtual: 'virtual', 'security-key': 'security key', hardware: 'hardware' } as const;
+
+/** Per kind: what removing each credential of that kind in `inventory` takes. */
+const REMOVALS: Record<RootCredentialKind, (inventory: RootCredentialInventory) => Removal[]> = {
+  accessKeys: ({ accessKeys = [] }) =>
+    accessKeys.map(({ accessKeyId: id, status }) => ({
+      id,
+      calls: ['iam:DeleteAccessKey'],
+      label: `access key ${id} (${status})`,
+    })),
+  signingCertificates: ({ signingCertificates = [] }) =>
+    signingCertificates.map(({ certificateId: id, status }) => ({
+      id,
+      calls: ['iam:DeleteSigningCertificate'],
+      label: `signing certificate ${id} (${status})`,
+    })),
+  password: ({ password }) =>
+    password ? [{ id: 'password', calls: ['iam:DeleteLoginProfile'], label: 'console password' }] : [],
+  // A virtual device outlives its deactivation as an unassigned device: delete it too. A hardware token or
+  // security key only needs deactivating.
+  mfaDevices: ({ mfaDevices = [] }) =>
+    mfaDevices.map(({ serialNumber: id, type }) => ({
+      id,
+      calls:
+        type === 'virtual'
+          ? ['iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice']
+          : ['iam:DeactivateMFADevice'],
+      label: `${MFA_LABELS[type]} MFA device ${id}`,
+    })),
+};
+
 /** What removing everything in `inventory` that falls in `scope` takes: keys, certificates, password, MFA. */
-export function planRootCredentialDeletion(
+export const planRootCredentialDeletion = (
   inventory: RootCredentialInventory,
   scope: readonly RootCredentialKind[],
-): RootCredentialAction[] {
-  const actions: RootCredentialAction[] = [];
-  for (const kind of inRemovalOrder(scope)) {
-    switch (kind) {
-      case 'accessKeys':
-        for (const k of inventory.accessKeys ?? []) {
-          actions.push({
-            kind,
-            id: k.accessKeyId,
-            calls: ['iam:DeleteAccessKey'],
-            label: `access key ${k.accessKeyId} (${k.status})`,
-          });
-        }
-        break;
-      case 'signingCertificates':
-        for (const c of inventory.signingCertificates ?? []) {
-          actions.push({
-            kind,
-            id: c.certificateId,
-            calls: ['iam:DeleteSigningCertificate'],
-            label: `signing certificate ${c.certificateId} (${c.status})`,
-          });
-        }
-        break;
-      case 'password':
-        if (inventory.password) {
-          actions.push({
-            kind,
-            id: 'password',
-            calls: ['iam:DeleteLoginProfile'],
-            label: 'console password',
-          });
-        }
-        break;
-      case 'mfaDevices':
-        for (const d of inventory.mfaDevices ?? []) {
-          // A virtual device outlives its deactivation as an unassigned device: delete it too. A hardware
-          // token or security key only needs deactivating.
-          const calls: RootCredentialCall[] =
-            d.type === 'virtual'
-              ? ['iam:DeactivateMFADevice', 'iam:DeleteVirtualMFADevice']
-              : ['iam:DeactivateMFADevice'];
-          const label = { virtual: 'virtual', 'security-key': 'security key', hardware: 'hardware' }[d.type];
-          actions.push({ kind, id: d.serialNumber, calls, label: `${label} MFA device ${d.serialNumber}` });
-        }
-        break;
-    }
-  }
-  return actions;
-}
+): RootCredentialAction[] =>
+  inRemovalOrder(scope).flatMap((kind) => REMOVALS[kind](inventory).map((removal) => ({ kind, ...removal })));
 
 /** Per kind in scope: the ids removed (or to remove); `password` is true when the password is (or goes). */
 export interface RootCredentialSet {

@@ -191,6 +191,8 @@ const EXECUTION_ROLE_ACTIONS_BY_RULE: Record<string, string[]> = {
   ],
   // Organizations is read centrally (OrgReadRoleArn or the Lambda's own role): nothing in the account.
   'root-deny-scp': [],
+  // lib/iam-root.ts: the credentials left on root; the features come from the organization snapshot.
+  'root-access-centralized': ['iam:GetAccountSummary'],
 };
 /** lib/put-evaluations.ts, for every rule. */
 const EVERY_RULE_ACTIONS = ['config:PutEvaluations'];
@@ -485,12 +487,15 @@ describe(`${FORWARDING_FILE}`, () => {
 });
 
 describe('management-account.yaml', () => {
-  it('grants the Organizations read role exactly what the snapshot builder (lib/org-snapshot.ts) calls', () => {
+  it('grants the Organizations read role exactly what the snapshot builder (lib/org-snapshot.ts) calls, centralized root access included', () => {
     const orgRead = roleOf(management, 'OrgReadRole');
     expect(actionsOf(orgRead)).toEqual([...new Set(commandsImportedBy('lib/org-snapshot.ts'))].sort());
     expect(
       actionsOf(orgRead).every(
-        (a) => a.startsWith('organizations:Describe') || a.startsWith('organizations:List'),
+        (a) =>
+          a.startsWith('organizations:Describe') ||
+          a.startsWith('organizations:List') ||
+          a === 'iam:ListOrganizationsFeatures',
       ),
     ).toBe(true);
   });

@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import type { ImportTarget } from '../../findings/asff';
 import type { RelatedRequirementsLookup } from '../../findings/compliance-finding';
 import type { FindingsConfig } from '../../findings/config';
+import {
+  type ComplianceFindingHandler,
+  type ComplianceFindingHandlerDeps,
+  createComplianceFindingHandler,
+} from '../../findings/handler';
+import { ClientFactory } from '../../lib/clients';
 import { SECURITY_TOOLING_ACCOUNT } from './constants';
 
 /** The suffix Config gave the pack's rules in the sample events: `<name>-conformance-pack-<suffix>`. */
@@ -151,3 +157,17 @@ export const SAMPLE_REQUIREMENTS: Record<string, string[]> = {
 /** Stands in for lib/frameworks.ts `relatedRequirements`. */
 export const sampleRelatedRequirements: RelatedRequirementsLookup = (ruleId) =>
   SAMPLE_REQUIREMENTS[ruleId] ?? [];
+
+/**
+ * The compliance-finding handler as the unit tests build it: SAMPLE_REQUIREMENTS, FINDINGS_CONFIG, clients in
+ * FINDINGS_REGION (Security Hub mocked at the SDK boundary by the test), no pause between retries; `deps` bring
+ * the clock and the metrics, and override the rest.
+ */
+export const findingsHandler = (deps: Partial<ComplianceFindingHandlerDeps> = {}): ComplianceFindingHandler =>
+  createComplianceFindingHandler({
+    relatedRequirements: sampleRelatedRequirements,
+    config: FINDINGS_CONFIG,
+    clientFactory: new ClientFactory({ region: FINDINGS_REGION }),
+    retryDelayMs: 0,
+    ...deps,
+  });

@@ -8,6 +8,12 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  CreateEventBusCommand,
+  type EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -116,20 +122,46 @@ export function emulatorClientFactory(region = EMULATOR_REGION, accountId?: stri
   return new EmulatorClientFactory(region, accountId);
 }
 
-/** The break-glass table with the key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads. */
-export async function createBreakGlassTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * An on-demand table keyed by string attributes, as serverless.yml deploys rootguard's tables: `hashKey`, and
+ * `rangeKey` when the table has one.
+ */
+export async function createEmulatedTable(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  hashKey: string,
+  rangeKey?: string,
+): Promise<void> {
+  const keys = rangeKey ? [hashKey, rangeKey] : [hashKey];
   await dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'accountId', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'accountId', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+      AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    }),
+  );
+}
+
+/** The break-glass table with the key schema serverless.yml deploys (BreakGlassWindowsTable) and lib/break-glass-store.ts reads. */
+export const createBreakGlassTable = (dynamodb: DynamoDBClient, tableName: string): Promise<void> =>
+  createEmulatedTable(dynamodb, tableName, 'accountId', 'sk');
+
+/** A custom event bus whose one rule delivers the events matching `pattern` to `targetArn` (e.g. a queue). */
+export async function createEmulatedBusRule(
+  events: EventBridgeClient,
+  bus: string,
+  rule: { name: string; pattern: unknown; targetArn: string },
+): Promise<void> {
+  await events.send(new CreateEventBusCommand({ Name: bus }));
+  await events.send(
+    new PutRuleCommand({ Name: rule.name, EventBusName: bus, EventPattern: JSON.stringify(rule.pattern) }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: rule.name,
+      EventBusName: bus,
+      Targets: [{ Id: 'target', Arn: rule.targetArn }],
     }),
   );
 }

@@ -21,6 +21,11 @@ import {
   type SnapshotStore,
 } from '../../lib/org-snapshot-store';
 import type { OrganizationFacts, PolicyFacts } from '../../lib/org-tree';
+import {
+  ROOT_CREDENTIALS_MANAGEMENT,
+  ROOT_SESSIONS,
+  type RootAccessFeatures,
+} from '../../lib/root-access-features';
 import { createOrgSnapshotBuilder } from '../../org-snapshot/handler';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID } from './constants';
 import { emulatorClient } from './emulator';
@@ -47,7 +52,15 @@ export interface SnapshotOptions {
   ous?: Record<string, string>;
   /** Policies attached to targets (account, OU or root ids), in order. */
   attached?: Array<{ policy: PolicyFacts; targets: readonly string[] }>;
+  /** Centralized root access as the builder recorded it; absent: a snapshot from before it was read. */
+  rootAccessFeatures?: RootAccessFeatures;
 }
+
+/** Both centralized root access features enabled, as the builder records them. */
+export const CENTRALIZED_ROOT_ACCESS: RootAccessFeatures = {
+  status: 'READ',
+  enabledFeatures: [ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS],
+};
 
 /** A snapshot (version 1) of an organization rooted at ORG_ROOT_ID, built at `builtAt` (default: now). */
 export function orgSnapshotFixture(options: SnapshotOptions = {}): OrgSnapshot {
@@ -73,6 +86,7 @@ export function orgSnapshotFixture(options: SnapshotOptions = {}): OrgSnapshot {
         { name: policy.name, content: policy.content, targets: [...targets] },
       ]),
     ),
+    ...(options.rootAccessFeatures ? { rootAccessFeatures: options.rootAccessFeatures } : {}),
   };
 }
 

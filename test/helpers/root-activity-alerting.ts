@@ -166,14 +166,24 @@ export function alertingFacts(options: FactsOptions = {}): RootActivityAlertingF
   };
 }
 
+/** A metric filter on ROOT_USAGE_METRIC and one alarm with an action on that metric (alertingFacts overrides). */
+export const alarmedFilter = (filterName: string, filterPattern: string, alarmName: string) => ({
+  metricFilters: [metricFilter(filterName, filterPattern)],
+  alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm(alarmName)])],
+});
+
+/** The CIS root-usage filter as the CIS benchmark names it, with its alarm. */
+export const CIS_FILTER_WITH_ALARM = alarmedFilter(
+  'RootAccountUsage',
+  CIS_ROOT_USAGE_FILTER,
+  'RootAccountUsageAlarm',
+);
+
 /** Facts where one metric filter, `filterName` with `filterPattern`, feeds one enabled alarm `alarmName`. */
 export function alarmedFilterFacts(
   filterName: string,
   filterPattern: string,
   alarmName: string,
 ): RootActivityAlertingFacts {
-  return alertingFacts({
-    metricFilters: [metricFilter(filterName, filterPattern)],
-    alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm(alarmName)])],
-  });
+  return alertingFacts(alarmedFilter(filterName, filterPattern, alarmName));
 }

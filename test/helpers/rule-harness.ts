@@ -15,6 +15,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory } from '../../lib/clients';
+import { InvalidRuleParametersError } from '../../lib/errors';
 import type { RuleEvaluation } from '../../lib/evaluation';
 import type { OrgSnapshot } from '../../lib/org-snapshot';
 import type {
@@ -75,7 +76,7 @@ type Annotation = string | ReturnType<typeof expect.stringMatching>;
 /** An account-level evaluation as a rule's evaluate returns it. */
 export const accountEvaluation = (
   complianceType: string,
-  annotation: string,
+  annotation: Annotation,
   accountId = MEMBER_ACCOUNT,
 ) => ({
   complianceResourceType: 'AWS::::Account',
@@ -84,18 +85,24 @@ export const accountEvaluation = (
   annotation,
 });
 
-/** The same evaluation as PutEvaluations carries it, at the event's notification time. */
+type Capitalised<T> = { [K in keyof T as Capitalize<K & string>]: T[K] };
+
+/** The same evaluation as PutEvaluations carries it (the same fields, capitalised), at the event's notification time. */
 export const sentEvaluation = (
   complianceType: string,
   annotation: Annotation,
   accountId = MEMBER_ACCOUNT,
-) => ({
-  ComplianceResourceType: 'AWS::::Account',
-  ComplianceResourceId: accountId,
-  ComplianceType: complianceType,
-  Annotation: annotation,
-  OrderingTimestamp: new Date(NOTIFICATION_TIME),
-});
+): Capitalised<ReturnType<typeof accountEvaluation>> & { OrderingTimestamp: Date } => {
+  const evaluation = accountEvaluation(complianceType, annotation, accountId);
+  const fields = Object.entries(evaluation).map(([key, value]) => [
+    key[0]?.toUpperCase() + key.slice(1),
+    value,
+  ]);
+  return {
+    ...(Object.fromEntries(fields) as Capitalised<typeof evaluation>),
+    OrderingTimestamp: new Date(NOTIFICATION_TIME),
+  };
+};
 
 /** The annotation of an account whose read of `action` was denied (the SDK's message may be anything). */
 export const accessDeniedAnnotation = (action: string, accountId = MEMBER_ACCOUNT) =>
@@ -108,6 +115,18 @@ export const accessDeniedAnnotation = (action: string, accountId = MEMBER_ACCOUN
 /** The annotation of an account whose read of `action` stayed throttled after the SDK's retries. */
 export const throttledAnnotation = (action: string, error: string, accountId = MEMBER_ACCOUNT) =>
   `Account ${accountId}: could not be evaluated, Throttled calling ${action} in account ${accountId} after retries (${error}).`;
+
+/**
+ * What a run with bad rule parameters must end in: the handler rejects with InvalidRuleParametersError, and
+ * Config got one NON_COMPLIANT evaluation with `annotation` (an exact text or a matcher), never COMPLIANT.
+ */
+export function expectParametersRefused(
+  { error, sent }: { error: unknown; sent: Evaluation[] },
+  annotation: Annotation,
+): void {
+  expect(error).toBeInstanceOf(InvalidRuleParametersError);
+  expect(sent).toEqual([sentEvaluation('NON_COMPLIANT', annotation)]);
+}
 
 /** An error as the SDK throws it: what lib/errors.ts recognises is the name. */
 export { sdkError } from './rejection';
@@ -126,6 +145,15 @@ export async function credentialsOfFirstCall(
     | undefined;
   if (!client) throw new Error('test: the client was never called');
   return client.config.credentials();
+}
+
+/** The ARN of EXECUTION_ROLE_NAME in `accountId`: the role a rule assumes to read the evaluated account. */
+export const executionRoleArn = (accountId = MEMBER_ACCOUNT, partition = 'aws') =>
+  `arn:${partition}:iam::${accountId}:role/${EXECUTION_ROLE_NAME}`;
+
+/** Whether the first of a mock's `calls` was signed with the credentials AssumeRole handed out. */
+export async function signedByAssumedRole(calls: Array<{ thisValue: unknown }>): Promise<boolean> {
+  return (await credentialsOfFirstCall(calls)).accessKeyId === ASSUMED_CREDENTIALS.AccessKeyId;
 }
 
 /** One Config invocation: the scheduled event's options (account, Region, partition, parameters) and more. */

@@ -66,6 +66,13 @@ export function securityHubMock() {
   };
 }
 
+/** securityHubMock, reset before each test of the file that calls it (at its top level). */
+export function useSecurityHubMock() {
+  const { hub, reset } = securityHubMock();
+  beforeEach(reset);
+  return hub;
+}
+
 /** What the alert Lambda calls: SNS, SQS, Security Hub and the break-glass table (no window recorded). */
 export function alertSdkMocks() {
   const { hub, reset: resetHub } = securityHubMock();

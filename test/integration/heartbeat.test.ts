@@ -5,28 +5,23 @@
  * the silent account only. moto does not run schedules, so the scheduled event is put on the bus as
  * EventBridge would deliver it.
  */
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSilenceCheck } from '../../heartbeat/check';
 import { SILENCE_MS } from '../../heartbeat/heartbeat';
 import patterns from '../../heartbeat/patterns.json';
 import { createHeartbeatRecorder } from '../../heartbeat/record';
 import { HeartbeatStore } from '../../heartbeat/store';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../helpers/constants';
-import { emulatorClient, resetEmulator } from '../helpers/emulator';
+import {
+  createEmulatedBusRule,
+  createEmulatedQueue,
+  createEmulatedTable,
+  emulatorClient,
+  resetEmulator,
+} from '../helpers/emulator';
 import { CHECK_TIME, HEARTBEAT_TABLE, heartbeatEvent } from '../helpers/heartbeat';
 import { recordingMetrics } from '../helpers/metrics';
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../helpers/org-snapshot';
@@ -43,27 +38,10 @@ beforeEach(async () => {
   dynamodb = emulatorClient(DynamoDBClient, tooling);
   sqs = emulatorClient(SQSClient, tooling);
   // = serverless.yml HeartbeatTable
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: HEARTBEAT_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'accountId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'accountId', KeyType: 'HASH' }],
-    }),
-  );
+  await createEmulatedTable(dynamodb, HEARTBEAT_TABLE, 'accountId');
 });
 
-async function queue(name: string) {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  if (!QueueUrl || !Attributes?.QueueArn) throw new Error(`queue ${name} was not created`);
-  const receive = async () =>
-    (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })))
-      .Messages ?? [];
-  return { arn: Attributes.QueueArn, receive };
-}
+const queue = (name: string) => createEmulatedQueue(sqs, name);
 
 const org = () => staticOrgSnapshotReader(orgSnapshotFixture({ members: [MEMBER_ACCOUNT, OTHER_ACCOUNT] }));
 const store = () => new HeartbeatStore(dynamodb, HEARTBEAT_TABLE);
@@ -72,21 +50,11 @@ it('picks the forwarded heartbeat out of the central bus with the pattern of hea
   // Prepare: the central bus with the heartbeat rule, delivering to a queue instead of the recorder.
   const events = emulatorClient(EventBridgeClient, tooling);
   const sink = await queue('heartbeats');
-  await events.send(new CreateEventBusCommand({ Name: BUS }));
-  await events.send(
-    new PutRuleCommand({
-      Name: 'rootguard-heartbeat',
-      EventBusName: BUS,
-      EventPattern: JSON.stringify(patterns.heartbeat),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: 'rootguard-heartbeat',
-      EventBusName: BUS,
-      Targets: [{ Id: 'q', Arn: sink.arn }],
-    }),
-  );
+  await createEmulatedBusRule(events, BUS, {
+    name: 'rootguard-heartbeat',
+    pattern: patterns.heartbeat,
+    targetArn: sink.arn,
+  });
   // Act: a heartbeat and another scheduled rule's event (what a forwarded event looks like on the bus).
   const other = heartbeatEvent(MEMBER_ACCOUNT, 'us-east-1', 'team-nightly');
   await events.send(
@@ -101,7 +69,7 @@ it('picks the forwarded heartbeat out of the central bus with the pattern of hea
     }),
   );
   // Assess
-  const delivered = (await sink.receive()).map((m) => JSON.parse(m.Body ?? '{}'));
+  const delivered = (await sink.drain()).map((m) => JSON.parse(m.Body ?? '{}'));
   expect(delivered.map((e) => e.resources)).toEqual([heartbeatEvent(MEMBER_ACCOUNT).resources]);
 });
 
@@ -148,7 +116,7 @@ it('records heartbeats of members, ignores a stranger, and pages naming only the
   // Paged once: the second run still names it, but does not page again.
   expect(second.silent.map((a) => a.accountId)).toEqual([OTHER_ACCOUNT]);
   expect(second.paged).toBe(false);
-  const messages = (await pages.receive()).map((m) => JSON.parse(m.Body ?? '{}').Message as string);
+  const messages = (await pages.drain()).map((m) => JSON.parse(m.Body ?? '{}').Message as string);
   expect(messages).toHaveLength(1);
   expect(messages[0]).toContain(OTHER_ACCOUNT);
   expect(messages[0]).not.toContain(MEMBER_ACCOUNT);

@@ -7,11 +7,20 @@
  * Not covered here, and covered by the unit tests instead (test/unit/lib/org-snapshot*.test.ts): paging of
  * Organizations lists (moto pages only some of them, and this organization fits one page anyway), repeated
  * page tokens, throttling, and the Lambda InvokeFunction trigger (moto would run the builder in a container).
+ *
+ * Centralized root access: moto 5.2.1 does not implement iam:ListOrganizationsFeatures (it answers HTTP 500 with
+ * an HTML page), so here the builder can only show that an unanswered read is recorded as such, the rest of the
+ * snapshot intact, and that root-access-centralized then passes no account. What IAM answers when it does
+ * (features on, off, half on, each refusal) is covered by test/unit/lib/org-snapshot-root-access.test.ts and
+ * test/unit/rules/root-access-centralized.test.ts with mocked clients.
  */
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { CachingOrgSnapshotReader } from '../../lib/org-snapshot-store';
+import { collect as collectRootAccessCentralized } from '../../rules/root-access-centralized/collect';
+import { evaluate as evaluateRootAccessCentralized } from '../../rules/root-access-centralized/evaluate';
 import {
   attachScp,
   createEmulatedOrganization,
@@ -19,8 +28,9 @@ import {
   judgeFromSnapshot,
   judgeRootDenyScpByWalk,
 } from '../helpers/emulated-org';
-import { emulatorClient, resetEmulator } from '../helpers/emulator';
+import { EMULATOR_REGION, emulatorClient, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
 import { emulatedSnapshotStore, inProcessBuilder } from '../helpers/org-snapshot';
+import { EVALUATE_CONTEXT } from '../helpers/rule-harness';
 import { PARTIAL_DENY_ROOT_CONTENT } from '../helpers/scp';
 
 const READERS = 6;
@@ -86,6 +96,37 @@ describe('the organization snapshot on moto_server', () => {
         await Promise.all(accounts.map(async (a) => (await judgeRootDenyScpByWalk(a))?.complianceType)),
       ),
     ).toEqual(new Set(['NOT_APPLICABLE', 'COMPLIANT', 'NON_COMPLIANT']));
+  });
+
+  it('records why centralized root access could not be read (moto 5.2.1 lacks the call), and root-access-centralized passes no account', async () => {
+    const { accounts } = await organization();
+    const management = { accountId: EMULATED_MANAGEMENT_ACCOUNT };
+
+    const snapshot = await buildOrgSnapshot(emulatorClient(OrganizationsClient, management), {
+      iam: emulatorClient(IAMClient, management),
+    });
+
+    expect(Object.keys(snapshot.accounts).sort()).toEqual([...accounts].sort());
+    expect(snapshot.rootAccessFeatures).toMatchObject({ status: 'UNREADABLE', reason: 'FAILED' });
+    const verdicts = await Promise.all(
+      accounts.map(async (accountId) => {
+        const facts = await collectRootAccessCentralized({
+          ...EVALUATE_CONTEXT,
+          accountId,
+          region: EMULATOR_REGION,
+          params: {},
+          clients: emulatorClientFactory(EMULATOR_REGION, accountId),
+          accountCredentials: undefined,
+          orgSnapshot: async () => snapshot,
+        });
+        return evaluateRootAccessCentralized(facts, {}, { ...EVALUATE_CONTEXT, accountId })[0];
+      }),
+    );
+    expect(verdicts.map((v) => v?.complianceType)).toEqual([
+      'NOT_APPLICABLE',
+      ...accounts.slice(1).map(() => 'NON_COMPLIANT'),
+    ]);
+    expect(verdicts[1]?.annotation).toContain('could not tell whether centralized root access is enabled');
   });
 
   describe('the DynamoDB lease', () => {

@@ -307,7 +307,11 @@ describe('rootguard scan --org on moto_server', () => {
 
     const { buildOrgSnapshot } = await import('../../lib/org-snapshot');
     const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
-    const snapshot = await buildOrgSnapshot(io.clients.client(OrganizationsClient));
+    const { IAMClient } = await import('@aws-sdk/client-iam');
+    // As the builder Lambda reads it: Organizations and centralized root access with the same credentials.
+    const snapshot = await buildOrgSnapshot(io.clients.client(OrganizationsClient), {
+      iam: io.clients.client(IAMClient),
+    });
     const lambdas: typeof scanned = [];
     for (const accountId of sample) {
       for (const rule of RULES.filter((r) => JUDGED.includes(r.metadata.id))) {

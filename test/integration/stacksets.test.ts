@@ -630,6 +630,7 @@ describe('management-account.yaml as a plain stack in the management account', (
       }),
     );
     expect(actionsOf(orgRead.policy)).toEqual([
+      'iam:ListOrganizationsFeatures',
       'organizations:DescribeOrganization',
       'organizations:DescribePolicy',
       'organizations:ListAccountsForParent',

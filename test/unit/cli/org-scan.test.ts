@@ -3,8 +3,7 @@
  * I/O injected (a snapshot, a client factory whose assumeRole is scripted, collectors returning saved facts).
  * The sweep against moto_server and the Lambda comparison are in test/integration/scan-org.test.ts.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { COLLECTORS } from '../../../cli/collectors';
@@ -29,6 +28,7 @@ import { ClientFactory } from '../../../lib/clients';
 import { AccessDeniedError } from '../../../lib/errors';
 import type { OrgSnapshot } from '../../../lib/org-snapshot';
 import { RULE_IDS } from '../../../rules';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SAMPLE = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'sample-org.json'), 'utf8'));
@@ -258,15 +258,11 @@ describe('rootguard scan --org', () => {
       }),
     };
   };
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rootguard-org-scan-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('rootguard-org-scan-');
 
   it('prints the table with a row per failed account, and saves facts that scan --facts reads back alike', async () => {
     const o = output();
-    const saved = join(dir, 'facts.json');
+    const saved = join(dir(), 'facts.json');
     const code = await run(['node', 'rootguard', 'scan', '--org', '--save-facts', saved], o.cliIo());
     expect(code).toBe(EXIT_OK);
     const text = o.out.join('');

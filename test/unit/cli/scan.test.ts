@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { CliError } from '../../../cli/errors';
 import { type FactsFile, loadFactsFile, parseFactsFile } from '../../../cli/facts-file';
 import { formatJson, formatText } from '../../../cli/format';
-import { type CliIo, EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
+import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
 import { hasNonCompliant, percentCompliant, scanFacts, scanFactsFile, type Verdict } from '../../../cli/scan';
 import { InvalidRuleParametersError } from '../../../lib/errors';
+import { argv, captureIo } from '../../helpers/cli-io';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
@@ -16,6 +18,7 @@ const MFA = 'root-hardware-mfa';
 const BACKUP = 'root-backup-mfa';
 const KEYS = 'root-access-keys';
 const SCP = 'root-deny-scp';
+const CENTRAL = 'root-access-centralized';
 
 /** The sample organization's accounts, as named in examples/sample-org.json. */
 const ACCOUNT = {
@@ -37,10 +40,20 @@ const NC: Verdict = 'NON_COMPLIANT';
 const NA: Verdict = 'NOT_APPLICABLE';
 const NONE: Verdict = 'NO_FACTS';
 
-/** account, scenario, hardware MFA, backup MFA, access keys, deny-root SCP, root idle, root-activity alerting. */
-const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdict, Verdict]> = [
-  [ACCOUNT.management, 'management account; root used inside break-glass window CHG-4711', C, C, C, NA, C, C],
-  [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up, root never used', C, C, C, C, C, C],
+/** account, scenario, hardware MFA, backup MFA, access keys, deny-root SCP, root idle, root-activity alerting, centralized root access. */
+const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdict, Verdict, Verdict]> = [
+  [
+    ACCOUNT.management,
+    'management account; root used inside break-glass window CHG-4711',
+    C,
+    C,
+    C,
+    NA,
+    C,
+    C,
+    NA,
+  ],
+  [ACCOUNT.prodPayments, 'hardware MFA, deny-root SCP two levels up, root never used', C, C, C, C, C, C, C],
   [
     ACCOUNT.prodData,
     'no root credentials; CIS metric filter alarming inside the account only',
@@ -50,10 +63,31 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     C,
     C,
     NC,
+    C,
   ],
-  [ACCOUNT.staging, 'virtual MFA on root, recent root sign-in, alert rule disabled', NC, NC, C, C, NC, NC],
-  [ACCOUNT.dev, 'root access keys, used 10 days ago, no forwarding in ap-southeast-2', C, NC, NC, C, NC, NC],
-  [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, NC, C, NC, C, C],
+  [
+    ACCOUNT.staging,
+    'virtual MFA on root, recent root sign-in, alert rule disabled',
+    NC,
+    NC,
+    C,
+    C,
+    NC,
+    NC,
+    NONE,
+  ],
+  [
+    ACCOUNT.dev,
+    'root access keys, used 10 days ago, no forwarding in ap-southeast-2',
+    C,
+    NC,
+    NC,
+    C,
+    NC,
+    NC,
+    NONE,
+  ],
+  [ACCOUNT.securityTooling, 'partial deny (iam:* and organizations:* only)', C, NC, C, NC, C, C, NONE],
   [
     ACCOUNT.logArchive,
     'root signing certificates, partial deny, eu-west-1 rule only ENABLED',
@@ -63,8 +97,9 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     NC,
     C,
     NC,
+    NONE,
   ],
-  [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, NC, C, NC, C, C],
+  [ACCOUNT.sharedNetwork, 'sibling OU without the SCP', C, NC, C, NC, C, C, NONE],
   [
     ACCOUNT.sandboxAlice,
     'no root MFA, narrowed deny, use after its window ended, IAM-user alerts only',
@@ -74,9 +109,10 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     NC,
     NC,
     NC,
+    NC,
   ],
-  [ACCOUNT.mlExperiments, 'legacy StringLike deny on the account itself', C, NC, C, C, C, C],
-  [ACCOUNT.legacyClosed, 'suspended: deny-all SCP, no IAM facts', NONE, NONE, NONE, C, NONE, NONE],
+  [ACCOUNT.mlExperiments, 'legacy StringLike deny on the account itself', C, NC, C, C, C, C, NONE],
+  [ACCOUNT.legacyClosed, 'suspended: deny-all SCP, no IAM facts', NONE, NONE, NONE, C, NONE, NONE, NONE],
 ];
 
 const sampleFile = (): FactsFile => loadFactsFile(SAMPLE_ORG);
@@ -99,24 +135,6 @@ function annotation(accountId: string, ruleId: string): string {
   return result.annotation;
 }
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    color: false,
-    out: () => out,
-    err: () => err,
-  };
-}
-
-const argv = (...args: string[]) => ['node', 'rootguard', ...args];
-
 describe('scanning the sample organization', () => {
   const report = scanFacts(sampleFile());
 
@@ -125,17 +143,21 @@ describe('scanning the sample organization', () => {
     expect(report.accounts.some((a) => a.ouPath.split('/').length >= 3)).toBe(true);
   });
 
-  it.each(EXPECTED)('judges %s (%s)', (accountId, _scenario, mfa, backup, keys, scp, idle, alerting) => {
-    const row = report.accounts.find((a) => a.accountId === accountId);
-    expect(row?.verdicts).toEqual({
-      [MFA]: mfa,
-      [BACKUP]: backup,
-      [KEYS]: keys,
-      [SCP]: scp,
-      'root-user-idle': idle,
-      'root-activity-alerting': alerting,
-    });
-  });
+  it.each(EXPECTED)(
+    'judges %s (%s)',
+    (accountId, _scenario, mfa, backup, keys, scp, idle, alerting, central) => {
+      const row = report.accounts.find((a) => a.accountId === accountId);
+      expect(row?.verdicts).toEqual({
+        [MFA]: mfa,
+        [BACKUP]: backup,
+        [KEYS]: keys,
+        [SCP]: scp,
+        'root-user-idle': idle,
+        'root-activity-alerting': alerting,
+        [CENTRAL]: central,
+      });
+    },
+  );
 
   it('judges every account in the file and nothing else', () => {
     expect(report.accounts.map((a) => a.accountId)).toEqual(EXPECTED.map(([id]) => id));
@@ -174,6 +196,15 @@ describe('scanning the sample organization', () => {
     );
   });
 
+  it('says which credentials centralized root access left on root, and never passes a snapshot that predates it', () => {
+    expect(annotation(ACCOUNT.prodPayments, CENTRAL)).toContain(
+      'root still has a password, an MFA device (enabling it deletes none): remove them with RootGuard-DeleteRootCredentials',
+    );
+    expect(annotation(ACCOUNT.prodData, CENTRAL)).toContain('root has no credentials');
+    expect(annotation(ACCOUNT.sandboxAlice, CENTRAL)).toContain('predates');
+    expect(annotation(ACCOUNT.management, CENTRAL)).toContain('covers member accounts only');
+  });
+
   it('names the virtual MFA device and the credential-less root', () => {
     expect(annotation(ACCOUNT.staging, MFA)).toContain(`arn:aws:iam::${ACCOUNT.staging}:mfa/`);
     expect(annotation(ACCOUNT.prodData, MFA)).toContain('centralized root access');
@@ -204,9 +235,16 @@ describe('scanning the sample organization', () => {
         nonCompliant: 5,
         noFacts: 1,
       }),
+      expect.objectContaining({
+        ruleId: CENTRAL,
+        compliant: 2,
+        nonCompliant: 1,
+        notApplicable: 1,
+        noFacts: 7,
+      }),
     ]);
-    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 30, 80, 60, 70, 50]);
-    expect(report.summary.totals).toEqual({ compliant: 37, nonCompliant: 23, notApplicable: 1, noFacts: 5 });
+    expect(report.summary.rules.map((r) => r.percentCompliant)).toEqual([80, 30, 80, 60, 70, 50, 66.6]);
+    expect(report.summary.totals).toEqual({ compliant: 39, nonCompliant: 24, notApplicable: 2, noFacts: 12 });
     expect(hasNonCompliant(report)).toBe(true);
   });
 
@@ -248,13 +286,7 @@ describe('scanning the sample organization', () => {
 });
 
 describe('reading a facts file', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rootguard-facts-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('rootguard-facts-');
 
   function invalid(mutate: (data: LooseFactsFile) => void): string {
     const data = sampleJson();
@@ -318,8 +350,10 @@ describe('reading a facts file', () => {
   });
 
   it('says plainly when the file is missing or not JSON', () => {
-    expect(() => loadFactsFile(join(dir, 'missing.json'))).toThrow(/Cannot read facts file .*: no such file/);
-    const notJson = join(dir, 'facts.json');
+    expect(() => loadFactsFile(join(dir(), 'missing.json'))).toThrow(
+      /Cannot read facts file .*: no such file/,
+    );
+    const notJson = join(dir(), 'facts.json');
     writeFileSync(notJson, '{ "organization": ');
     expect(() => scanFactsFile(notJson)).toThrow(/Facts file .*facts\.json is not valid JSON/);
   });
@@ -367,15 +401,14 @@ describe('formatting a report', () => {
     const text = formatText(report, { color: false });
     expect(text).not.toContain('\u001b[');
     expect(text).toMatch(
-      /│ 121212121212 │ legacy-closed +│ Root\/Suspended +│ no facts +│ no facts +│ no facts +│ ok/,
+      // Seven rules: the OU path gives up its start and the name its end so the table keeps 120 columns.
+      /│ 121212121212 │ legacy-\S* +│ \S*Suspended +│ no facts +│ no facts +│ no facts +│ ok/,
     );
     expect(text).toMatch(/│ 111111111111 │ management +│ Root +│ ok +│ ok +│ ok +│ N\/A/);
-    // Six rules: the OU path gives up its start so the table keeps 120 columns.
-    expect(text).toContain('…Sandbox/Experiments │');
     expect(text).toContain('ok = COMPLIANT · FAIL = NON_COMPLIANT');
     expect(text).toContain('Summary by rule');
     expect(text).toMatch(/│ root-deny-scp +│ HIGH +│ +6 │ +4 │ +1 │ +0 │ +60% │/);
-    expect(text).toContain('NON_COMPLIANT results (23)');
+    expect(text).toContain('NON_COMPLIANT results (24)');
     // Reasons are wrapped to the report's width: compare them with the line breaks taken out.
     const unwrapped = text.replace(/\n +/g, ' ');
     for (const result of report.results.filter((r) => r.complianceType === 'NON_COMPLIANT')) {
@@ -449,10 +482,10 @@ describe('the rootguard command', () => {
     expect(badFormat.err()).toContain("argument 'xml' is invalid");
   });
 
-  it('runs as a process: `tsx cli/index.ts scan --facts examples/sample-org.json` exits 0', () => {
+  it('runs as a process: `tsx cli/main.ts scan --facts examples/sample-org.json` exits 0', () => {
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'cli/index.ts', 'scan', '--facts', 'examples/sample-org.json'],
+      ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', 'examples/sample-org.json'],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
     );
     expect(child.stderr).toBe('');
@@ -468,11 +501,11 @@ describe('the rootguard command', () => {
       data.accounts[0] = { accountId: '1234' };
       const file = join(dir, 'facts.json');
       writeFileSync(file, JSON.stringify(data));
-      const child = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', 'cli/index.ts', 'scan', '--facts', file],
-        { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
-      );
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', file], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(child.status).toBe(1);
       expect(child.stdout).toBe('');
       expect(child.stderr).toContain(`rootguard: Invalid facts file ${file}`);

@@ -22,20 +22,23 @@ const file = (overrides: Partial<FrameworkFile> = {}): FrameworkFile => ({
 });
 
 describe('DESIGN.md numbering facts', () => {
-  // rule → [CIS v1.4.0, v3.0.0, v5.0.0, v7.0.0] ids, as DESIGN.md "Facts to get right" lists them.
+  // rule → [CIS v1.4.0, v3.0.0, v5.0.0, v6.0.0, v7.0.0] ids, as DESIGN.md "Facts to get right" lists them.
   const cis: Record<string, string[][]> = {
-    'root-access-keys': [['1.4'], ['1.4'], ['1.3'], ['2.4']],
+    'root-access-keys': [['1.4'], ['1.4'], ['1.3'], ['2.3'], ['2.4']],
     'root-hardware-mfa': [
       ['1.5', '1.6'],
       ['1.5', '1.6'],
       ['1.4', '1.5'],
+      ['2.4', '2.5'],
       ['2.5', '2.6'],
     ],
-    'root-user-idle': [['1.7'], ['1.7'], ['1.6'], ['2.7']],
-    'root-deny-scp': [['1.7'], ['1.7'], ['1.6'], ['2.1.2', '2.7']],
-    'root-activity-alerting': [['4.3'], ['4.3'], ['4.3'], ['5.3']],
+    'root-user-idle': [['1.7'], ['1.7'], ['1.6'], ['2.6'], ['2.7']],
+    'root-deny-scp': [['1.7'], ['1.7'], ['1.6'], ['2.6'], ['2.1.2', '2.7']],
+    'root-activity-alerting': [['4.3'], ['4.3'], ['4.3'], ['5.3'], ['5.3']],
+    // Centralized root access is a v7.0.0 item only.
+    'root-access-centralized': [[], [], [], [], ['2.1.1']],
   };
-  const versions = ['1.4.0', '3.0.0', '5.0.0', '7.0.0'];
+  const versions = ['1.4.0', '3.0.0', '5.0.0', '6.0.0', '7.0.0'];
 
   it.each(Object.entries(cis))('maps %s to the CIS ids of every version', (ruleId, expected) => {
     const got = versions.map((version) =>
@@ -60,6 +63,7 @@ describe('DESIGN.md numbering facts', () => {
   it.each([
     ['root-access-keys', ['IAM.4']],
     ['root-hardware-mfa', ['IAM.6', 'IAM.9']],
+    ['root-user-idle', ['IAM.20']],
     ['root-activity-alerting', ['CloudWatch.1']],
   ])('maps %s to the Security Hub controls %j', (ruleId, expected) => {
     const ids = requirementsForRule(ruleId)
@@ -68,12 +72,12 @@ describe('DESIGN.md numbering facts', () => {
     expect(ids).toEqual(expected);
   });
 
-  it('leaves CIS v7.0.0 2.1.1 (centralized root access) unmapped, with a note', () => {
+  it('maps CIS v7.0.0 2.1.1 (centralized root access) to root-access-centralized', () => {
     const requirement = loadFrameworkFile(
       require('../../../conformance-packs/frameworks/cis-aws-foundations-7.0.0.json'),
       'v7',
     ).requirements.find((r) => r.id === '2.1.1');
-    expect(requirement?.ruleIds).toEqual([]);
+    expect(requirement?.ruleIds).toEqual(['root-access-centralized']);
     expect(requirement?.note).toMatch(/ListOrganizationsFeatures/);
   });
 });

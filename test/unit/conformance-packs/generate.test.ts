@@ -13,18 +13,15 @@ import {
 } from '../../../conformance-packs/generate';
 import type { ParameterDefinition, RuleMetadata } from '../../../lib/rule-metadata';
 import type { DocumentParameter } from '../../../remediations/lib/documents';
+import { sampleRule } from '../../helpers/sample-rule';
 
-const rule = (overrides: Partial<RuleMetadata> = {}): RuleMetadata => ({
-  id: 'root-example-check',
-  title: 'The root user is an example of good behaviour',
-  description: 'A made-up rule used by the generator unit tests.',
-  severity: 'HIGH',
-  trigger: { type: 'Periodic', maximumExecutionFrequency: 'Six_Hours' },
-  resourceType: 'AWS::::Account',
-  parameters: [],
-  remediation: { documentId: 'RootGuard-FixExample' },
-  ...overrides,
-});
+const rule = (overrides: Partial<RuleMetadata> = {}): RuleMetadata =>
+  sampleRule({
+    id: 'root-example-check',
+    trigger: { type: 'Periodic', maximumExecutionFrequency: 'Six_Hours' },
+    remediation: { documentId: 'RootGuard-FixExample' },
+    ...overrides,
+  });
 
 const ASSUME_ROLE: DocumentParameter = { type: 'String', allowedPattern: '^arn:.+$' };
 const ACCOUNT_ID: DocumentParameter = { type: 'String', allowedPattern: '^\\d{12}$' };

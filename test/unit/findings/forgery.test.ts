@@ -5,36 +5,28 @@
  * names only) and counted, and the handler does not throw.
  */
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand } from '@aws-sdk/client-securityhub';
-import { createComplianceFindingHandler } from '../../../findings/handler';
-import { ClientFactory } from '../../../lib/clients';
 import { logger } from '../../../lib/logger';
 import {
   type ComplianceEventJson,
-  FINDINGS_CONFIG,
-  FINDINGS_REGION,
+  findingsHandler,
   findingsLambdaContext,
   HAND_MADE_RULE_EVENT,
   loadComplianceEvent,
   packRuleName,
-  sampleRelatedRequirements,
   withDetail,
 } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
-import { securityHubMock } from '../../helpers/sdk-mocks';
+import { useSecurityHubMock } from '../../helpers/sdk-mocks';
 
-const { hub: hubMock, reset: resetHub } = securityHubMock();
+const hubMock = useSecurityHubMock();
 let metrics: MetricsRecorder;
 
 const invoke = (event: ComplianceEventJson) =>
-  createComplianceFindingHandler({
-    relatedRequirements: sampleRelatedRequirements,
-    config: FINDINGS_CONFIG,
-    clientFactory: new ClientFactory({ region: FINDINGS_REGION }),
-    now: () => new Date('2026-11-21T06:00:06.402Z'),
-    metrics,
-    retryDelayMs: 0,
-  })(event, findingsLambdaContext());
+  findingsHandler({ now: () => new Date('2026-11-21T06:00:06.402Z'), metrics })(
+    event,
+    findingsLambdaContext(),
+  );
 
 const nothingImported = () => {
   expect(hubMock.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
@@ -42,7 +34,6 @@ const nothingImported = () => {
 };
 
 beforeEach(() => {
-  resetHub();
   metrics = new MetricsRecorder();
 });
 

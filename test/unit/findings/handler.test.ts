@@ -12,28 +12,25 @@ import {
 import {
   type ComplianceFindingHandler,
   type ComplianceFindingHandlerDeps,
-  createComplianceFindingHandler,
   handler as entryPoint,
 } from '../../../findings/handler';
-import { ClientFactory } from '../../../lib/clients';
 import { logger } from '../../../lib/logger';
 import {
   type ComplianceEventJson,
   type ComplianceEventName,
   FINDINGS_CONFIG,
   FINDINGS_FUNCTION_ARN,
-  FINDINGS_REGION,
+  findingsHandler,
   findingsLambdaContext,
   loadComplianceEvent,
   SAMPLE_REQUIREMENTS,
-  sampleRelatedRequirements,
 } from '../../helpers/compliance-events';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
 import { expectImportTargetRead } from '../../helpers/import-target';
 import { MetricsRecorder } from '../../helpers/root-activity-events';
-import { securityHubMock } from '../../helpers/sdk-mocks';
+import { useSecurityHubMock } from '../../helpers/sdk-mocks';
 
-const { hub: hubMock, reset: resetHub } = securityHubMock();
+const hubMock = useSecurityHubMock();
 
 /** One day and a few seconds after the compliant result was notified (06:00:04.402Z). */
 const NOW = new Date('2026-11-21T06:00:06.402Z');
@@ -42,17 +39,8 @@ const PRODUCT_ARN = `arn:aws:securityhub:eu-west-1:${SECURITY_TOOLING_ACCOUNT}:p
 
 let metrics: MetricsRecorder;
 
-function handler(deps: Partial<ComplianceFindingHandlerDeps> = {}): ComplianceFindingHandler {
-  return createComplianceFindingHandler({
-    relatedRequirements: sampleRelatedRequirements,
-    config: FINDINGS_CONFIG,
-    clientFactory: new ClientFactory({ region: FINDINGS_REGION }),
-    now: () => NOW,
-    metrics,
-    retryDelayMs: 0,
-    ...deps,
-  });
-}
+const handler = (deps: Partial<ComplianceFindingHandlerDeps> = {}): ComplianceFindingHandler =>
+  findingsHandler({ now: () => NOW, metrics, ...deps });
 
 /** Runs a fresh handler on a test event (by name) or on any raw input. */
 const invokeRaw = (raw: unknown, deps: Partial<ComplianceFindingHandlerDeps> = {}) =>
@@ -66,7 +54,6 @@ const importedFindings = () =>
   hubMock.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings ?? []);
 
 beforeEach(() => {
-  resetHub();
   metrics = new MetricsRecorder();
 });
 

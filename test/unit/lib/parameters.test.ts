@@ -2,34 +2,37 @@ import { InvalidRuleParametersError } from '../../../lib/errors';
 import { parseRuleParameters } from '../../../lib/parameters';
 import { loadRuleMetadata, type RuleMetadata } from '../../../lib/rule-metadata';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { sampleRule } from '../../helpers/sample-rule';
 
-const METADATA: RuleMetadata = loadRuleMetadata({
-  id: 'sample-rule',
-  title: 'A sample rule used by the parameter tests',
-  description: 'Exercises every parameter type the shared validation understands.',
-  severity: 'HIGH',
-  trigger: { type: 'Periodic', maximumExecutionFrequency: 'TwentyFour_Hours' },
-  resourceType: 'AWS::::Account',
-  parameters: [
-    { name: 'RequireHardware', type: 'Boolean', default: 'false', description: 'Require a hardware device.' },
-    {
-      name: 'MaxAgeDays',
-      type: 'Integer',
-      default: '90',
-      minimum: 1,
-      maximum: 365,
-      description: 'Largest accepted age in days.',
-    },
-    {
-      name: 'ExemptAccounts',
-      type: 'StringList',
-      pattern: '^\\d{12}$',
-      description: 'Comma-separated account ids to skip.',
-    },
-    { name: 'Label', type: 'String', description: 'A free-text label for the report.' },
-  ],
-  remediation: { documentId: 'RootGuard-Sample' },
-});
+const METADATA: RuleMetadata = loadRuleMetadata(
+  sampleRule({
+    id: 'sample-rule',
+    parameters: [
+      {
+        name: 'RequireHardware',
+        type: 'Boolean',
+        default: 'false',
+        description: 'Require a hardware device.',
+      },
+      {
+        name: 'MaxAgeDays',
+        type: 'Integer',
+        default: '90',
+        minimum: 1,
+        maximum: 365,
+        description: 'Largest accepted age in days.',
+      },
+      {
+        name: 'ExemptAccounts',
+        type: 'StringList',
+        pattern: '^\\d{12}$',
+        description: 'Comma-separated account ids to skip.',
+      },
+      { name: 'Label', type: 'String', description: 'A free-text label for the report.' },
+    ],
+    remediation: { documentId: 'RootGuard-Sample' },
+  }),
+);
 
 const REQUIRED_METADATA: RuleMetadata = {
   ...METADATA,

@@ -1,5 +1,6 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import { GetAccountSummaryCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetAccountSummaryCommand, IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory } from '../../../lib/clients';
 import {
@@ -19,31 +20,40 @@ import { configurationChangeEvent, scheduledEvent } from '../../helpers/config-e
 import {
   MEMBER_ACCOUNT,
   NOTIFICATION_TIME,
+  ORG_ROOT_ID,
   OTHER_ACCOUNT,
   REGION,
   RESULT_TOKEN,
   SECURITY_TOOLING_ACCOUNT,
 } from '../../helpers/constants';
-import { orgSnapshotFixture, staticOrgSnapshotReader } from '../../helpers/org-snapshot';
-import { ASSUMED_CREDENTIALS, EXECUTION_ROLE_NAME, sentEvaluation } from '../../helpers/rule-harness';
+import { FakeOrganization, installFakeOrganizations } from '../../helpers/fake-organizations';
+import {
+  CENTRALIZED_ROOT_ACCESS,
+  orgSnapshotFixture,
+  SNAPSHOT_ORGANIZATION,
+  staticOrgSnapshotReader,
+} from '../../helpers/org-snapshot';
+import {
+  ASSUMED_CREDENTIALS,
+  EXECUTION_ROLE_NAME,
+  executionRoleArn,
+  sentEvaluation,
+} from '../../helpers/rule-harness';
+import { sampleRule } from '../../helpers/sample-rule';
 import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
-const { configMock, stsMock, iamMock } = useSdkMocks({
+const { configMock, stsMock, iamMock, orgMock } = useSdkMocks({
   configMock: ConfigServiceClient,
   stsMock: STSClient,
   iamMock: IAMClient,
+  orgMock: OrganizationsClient,
 });
 
 const RULE_ID = 'sample-root-rule';
 const CAPTURE_TIME = '2026-11-20T05:42:17.000Z';
 
-const METADATA = {
+const METADATA = sampleRule({
   id: RULE_ID,
-  title: 'The root user of the account is locked down',
-  description: 'A tiny rule used to exercise the shared rule handler in unit tests.',
-  severity: 'HIGH',
-  trigger: { type: 'Periodic', maximumExecutionFrequency: 'TwentyFour_Hours' },
-  resourceType: 'AWS::::Account',
   parameters: [
     {
       name: 'RequireHardware',
@@ -53,7 +63,7 @@ const METADATA = {
     },
   ],
   remediation: { documentId: 'RootGuard-Sample' },
-};
+});
 
 interface Facts {
   rootHasMfa: boolean;
@@ -233,7 +243,7 @@ describe('createRuleHandler', () => {
 
       await expect(promise).rejects.toBeInstanceOf(InvalidRuleParametersError);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(),
       });
       expect(sentEvaluations()[0]?.ComplianceType).toBe('NON_COMPLIANT');
     });
@@ -295,7 +305,7 @@ describe('createRuleHandler', () => {
 
       expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(),
         RoleSessionName: `rootguard-${RULE_ID}`,
       });
       const ctx = collect.mock.calls[0]?.[0];
@@ -332,7 +342,7 @@ describe('createRuleHandler', () => {
       );
 
       expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
-        RoleArn: `arn:aws-cn:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
+        RoleArn: executionRoleArn(MEMBER_ACCOUNT, 'aws-cn'),
       });
       expect(collect.mock.calls[0]?.[0]).toMatchObject({ partition: 'aws-cn', region: 'cn-north-1' });
       const client = configMock.commandCalls(PutEvaluationsCommand)[0]?.thisValue as ConfigServiceClient;
@@ -350,9 +360,7 @@ describe('createRuleHandler', () => {
       );
 
       await expect(promise).rejects.toBeInstanceOf(AccessDeniedError);
-      await expect(promise).rejects.toThrow(
-        `Cannot assume arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
-      );
+      await expect(promise).rejects.toThrow(`Cannot assume ${executionRoleArn()}`);
       expect(collect).not.toHaveBeenCalled();
       expect(configMock).not.toHaveReceivedCommand(PutEvaluationsCommand);
     });
@@ -499,6 +507,27 @@ describe('the membership guard', () => {
 
     expectNothingDone();
     expect(result.refused).toMatch(/no organization snapshot store is configured \(ORG_SNAPSHOT_BUCKET\)/);
+  });
+
+  it('builds the own-account snapshot with its own Organizations and IAM credentials when no store is configured', async () => {
+    delete process.env.ORG_SNAPSHOT_BUCKET;
+    const org = new FakeOrganization(SNAPSHOT_ORGANIZATION, ORG_ROOT_ID);
+    org.addAccount(MEMBER_ACCOUNT, ORG_ROOT_ID);
+    installFakeOrganizations(orgMock, org);
+    iamMock.on(ListOrganizationsFeaturesCommand).resolves({
+      OrganizationId: SNAPSHOT_ORGANIZATION.id,
+      EnabledFeatures: ['RootSessions', 'RootCredentialsManagement'],
+    });
+    collect.mockImplementation(async (ctx) => {
+      // As the builder Lambda records it, so root-access-centralized judges the same in single-account mode.
+      await expect(ctx.orgSnapshot()).resolves.toMatchObject({ rootAccessFeatures: CENTRALIZED_ROOT_ACCESS });
+      return { rootHasMfa: true };
+    });
+
+    await handler(null)(scheduledEvent({ accountId: MEMBER_ACCOUNT }), invokedAs(MEMBER_ACCOUNT));
+
+    expect(collect).toHaveBeenCalledTimes(1);
+    expect(iamMock).toHaveReceivedCommandTimes(ListOrganizationsFeaturesCommand, 1);
   });
 
   it('throws OrgSnapshotUnavailableError and sends no evaluation when the snapshot cannot be read', async () => {

@@ -1,3 +1,4 @@
+import { IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AccessDeniedError, OrgSnapshotLeaseHeldError } from '../../../lib/errors';
@@ -8,9 +9,16 @@ import {
   createOrgSnapshotBuilder,
   OrgSnapshotBuilderConfigError,
 } from '../../../org-snapshot/handler';
-import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, NOTIFICATION_TIME, ORG_ROOT_ID } from '../../helpers/constants';
+import {
+  MANAGEMENT_ACCOUNT,
+  MEMBER_ACCOUNT,
+  NOTIFICATION_TIME,
+  ORG_ID,
+  ORG_ROOT_ID,
+} from '../../helpers/constants';
 import { FakeOrganization, installFakeOrganizations } from '../../helpers/fake-organizations';
 import {
+  CENTRALIZED_ROOT_ACCESS,
   MemoryLease,
   MemorySnapshotStore,
   orgSnapshotFixture,
@@ -20,7 +28,11 @@ import {
 import { MetricsRecorder } from '../../helpers/root-activity-events';
 import { assumedRole, useSdkMocks } from '../../helpers/sdk-mocks';
 
-const { orgMock, stsMock } = useSdkMocks({ orgMock: OrganizationsClient, stsMock: STSClient });
+const { orgMock, stsMock, iamMock } = useSdkMocks({
+  orgMock: OrganizationsClient,
+  stsMock: STSClient,
+  iamMock: IAMClient,
+});
 
 const EVENT_TIME = '2026-11-20T05:58:00Z';
 const BUILD_START = new Date(NOTIFICATION_TIME);
@@ -49,6 +61,7 @@ function builder() {
     store,
     lease,
     organizations: async () => new OrganizationsClient({ region: 'us-east-1' }),
+    iam: async () => new IAMClient({ region: 'us-east-1' }),
     now: () => BUILD_START,
     metrics,
   });
@@ -60,6 +73,10 @@ beforeEach(() => {
   const org = new FakeOrganization(SNAPSHOT_ORGANIZATION, ORG_ROOT_ID);
   org.addAccount(MEMBER_ACCOUNT, ORG_ROOT_ID);
   installFakeOrganizations(orgMock, org);
+  iamMock.on(ListOrganizationsFeaturesCommand).resolves({
+    OrganizationId: ORG_ID,
+    EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
+  });
   store = new MemorySnapshotStore(orgSnapshotFixture({ builtAt: '2026-11-20T04:00:00.000Z' }));
   lease = new MemoryLease();
   metrics = new MetricsRecorder();
@@ -76,6 +93,23 @@ describe('the organization snapshot builder', () => {
     expect(metric('OrgSnapshotBuildFailures')).toEqual([]);
     expect(lease.holder).toBeUndefined();
     expect(metrics.published).toBe(1);
+  });
+
+  it('records centralized root access in the snapshot, read once per build', async () => {
+    await builder()(SCHEDULED, { awsRequestId: REQUEST_ID });
+
+    expect(store.stored?.rootAccessFeatures).toEqual(CENTRALIZED_ROOT_ACCESS);
+    expect(iamMock).toHaveReceivedCommandTimes(ListOrganizationsFeaturesCommand, 1);
+  });
+
+  it('stores the snapshot with AccessDenied recorded when the read role may not list the features', async () => {
+    iamMock
+      .on(ListOrganizationsFeaturesCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+
+    await expect(builder()(SCHEDULED)).resolves.toMatchObject({ status: 'built' });
+    expect(store.stored?.rootAccessFeatures).toMatchObject({ status: 'UNREADABLE', reason: 'ACCESS_DENIED' });
+    expect(metric('OrgSnapshotBuildFailures')).toEqual([]);
   });
 
   it.each([
@@ -165,5 +199,16 @@ describe('builderDepsFromEnv', () => {
     await builderDepsFromEnv(env).organizations();
 
     expect(stsMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('reads centralized root access through the same role, assumed once', async () => {
+    stsMock.on(AssumeRoleCommand).resolves(assumedRole('ASIAORGREAD'));
+    const deps = builderDepsFromEnv({ ...env, ORG_READ_ROLE_ARN: ORG_READ_ROLE_ARN });
+
+    await deps.organizations();
+    const iam = await deps.iam?.();
+
+    await expect(iam?.config.credentials()).resolves.toMatchObject({ accessKeyId: 'ASIAORGREAD' });
+    expect(stsMock).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
   });
 });

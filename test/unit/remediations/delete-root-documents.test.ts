@@ -12,7 +12,7 @@ import { isDestructive, stepsReachableWithoutApproval } from '../../../remediati
 import { InvalidRemediationConfigError } from '../../../remediations/lib/errors';
 import { rootCredentialsPayloadSchema } from '../../../remediations/lib/root-credentials-handler';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
-import { documentUnderTest, payloadReferences, substitute } from './document-cases';
+import { documentUnderTest } from './document-cases';
 import { EXECUTION_ID, MANAGEMENT_ROLE_ARN } from './root-session-fixtures';
 
 const cases = [
@@ -45,7 +45,7 @@ const cases = [
 ] as const;
 
 describe.each(cases)('$name', (c) => {
-  const { doc, parameters, mainSteps, step } = documentUnderTest(c.folder);
+  const { doc, parameters, mainSteps, step, payload, payloadReferences } = documentUnderTest(c.folder);
 
   it('is the document the Lambda accepts executions of', () => {
     expect(doc.name).toBe(c.name);
@@ -123,11 +123,11 @@ describe.each(cases)('$name', (c) => {
   ] as const)(
     'sends from the %s step a payload the Lambda accepts, with dryRun fixed to %s',
     (which, _text, dryRun) => {
-      const payload = substitute(String(step(c[which])?.inputs?.Payload), {
+      const sent = payload(c[which], {
         'automation:EXECUTION_ID': EXECUTION_ID,
         AccountId: MEMBER_ACCOUNT,
       });
-      expect(rootCredentialsPayloadSchema.parse(JSON.parse(payload))).toEqual({
+      expect(rootCredentialsPayloadSchema.parse(sent)).toEqual({
         executionId: EXECUTION_ID,
         accountId: MEMBER_ACCOUNT,
         dryRun,
@@ -136,7 +136,7 @@ describe.each(cases)('$name', (c) => {
   );
 
   it('never substitutes DryRun into a Payload: each step fixes its own', () => {
-    expect(payloadReferences(doc).sort()).toEqual([
+    expect(payloadReferences().sort()).toEqual([
       'AccountId',
       'AccountId',
       'automation:EXECUTION_ID',

@@ -39,6 +39,8 @@ import { useSdkMocks } from '../../helpers/sdk-mocks';
 import {
   accessDenied,
   config,
+  DELETE_POLICY,
+  deletionCalls,
   EXECUTION_ID,
   type ExecutionOptions,
   executionNotFound,
@@ -49,10 +51,14 @@ import {
   NOW,
   ORGANIZATION,
   READER_CREDENTIALS,
+  REQUESTER,
   ROOT_SESSION_CREDENTIALS,
   readerRoleArn,
   stepPayload,
 } from './root-session-fixtures';
+
+// biome-ignore lint/suspicious/noExplicitAny: any error class, whatever its constructor takes.
+type ErrorClass = new (...args: any[]) => Error;
 
 export interface DeleteRootHandlerOptions {
   documentName: string;
@@ -66,9 +72,9 @@ export interface DeleteRootHandlerOptions {
 /**
  * The SDK mocks, reset before each test to a healthy run: the documents as deployed, the execution record in the
  * tooling account approved by `approvers`, the management role and the root session assumable, centralized root
- * access on. Call at the top of the test file; the file's own beforeEach then describes the root user.
+ * access on; the handler under test and the checks both handler tests make of it.
  */
-export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
+function deleteRootSetup(options: DeleteRootHandlerOptions) {
   const mocks = useSdkMocks({ ssm: SSMClient, sts: STSClient, org: OrganizationsClient, iam: IAMClient });
   const state = { metrics: recordingMetrics() };
   const givenExecution = (execution: Partial<ExecutionOptions> = {}) =>
@@ -78,6 +84,14 @@ export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
         approvers: options.approvers,
         ...execution,
       }),
+    });
+
+  const handler = (overrides: Partial<RootCredentialsConfig> = {}) =>
+    options.create({
+      config: config(options.documentName, overrides),
+      clientFactory: new ClientFactory({ region: REGION }),
+      now: () => NOW,
+      metrics: state.metrics,
     });
 
   beforeEach(() => {
@@ -95,23 +109,61 @@ export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
   return {
     ...mocks,
     givenExecution,
+    /** What the step returns once it deleted: `outcome` (deleted, wouldDelete, report) of a healthy run. */
+    deletedResult: (outcome: { deleted: object; wouldDelete: object; report: string[] }) => ({
+      route: 'act',
+      status: 'deleted',
+      accountId: MEMBER_ACCOUNT,
+      executionId: EXECUTION_ID,
+      dryRun: false,
+      taskPolicyArn: DELETE_POLICY,
+      ...outcome,
+      warnings: [],
+      approvers: options.approvers,
+      requestedBy: REQUESTER,
+      checkedAt: NOW.toISOString(),
+    }),
+    /** The run of `execution` is refused with `error` and `message`: no root session, nothing deleted. */
+    async refused(execution: Partial<ExecutionOptions>, error: ErrorClass, message: RegExp): Promise<void> {
+      givenExecution(execution);
+      const run = handler()(stepPayload('false'));
+      await expect(run).rejects.toThrow(error);
+      await expect(run).rejects.toThrow(message);
+      expect(mocks.sts).not.toHaveReceivedCommand(AssumeRootCommand);
+      expect(deletionCalls(mocks.iam)).toEqual([]);
+    },
+    /** The one root session was opened on MEMBER_ACCOUNT under `taskPolicyArn`, for the shortest time. */
+    expectRootSession: (taskPolicyArn: string) =>
+      expect(mocks.sts).toHaveReceivedCommandWith(AssumeRootCommand, {
+        TargetPrincipal: MEMBER_ACCOUNT,
+        TaskPolicyArn: { arn: taskPolicyArn },
+        DurationSeconds: 900,
+      }),
     /** What the handler recorded in this test. */
     get metrics(): RecordingMetrics {
       return state.metrics;
     },
-    handler: (overrides: Partial<RootCredentialsConfig> = {}) =>
-      options.create({
-        config: config(options.documentName, overrides),
-        clientFactory: new ClientFactory({ region: REGION }),
-        now: () => NOW,
-        metrics: state.metrics,
-      }),
+    handler,
   };
 }
 
-export type DeleteRootHandlerSetup = ReturnType<typeof useDeleteRootHandler>;
+type DeleteRootHandlerSetup = ReturnType<typeof deleteRootSetup>;
 
-export function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteRootHandlerSetup): void {
+/**
+ * The SDK mocks, the handler and its checks (deleteRootSetup), and the shared cases, registered for this very
+ * handler: `memberRunCases()` and `rootAccessRefusalCases(disabledFeatures, expectNothingDeleted)`. Call at the
+ * top of the test file; the file's own beforeEach then describes the root user (givenRootHolds).
+ */
+export function useDeleteRootHandler(options: DeleteRootHandlerOptions) {
+  const setup = deleteRootSetup(options);
+  return Object.assign(setup, {
+    memberRunCases: () => memberRunCases(options, setup),
+    rootAccessRefusalCases: (disabledFeatures: FeatureType[], expectNothingDeleted: () => void) =>
+      rootAccessRefusalCases(setup, disabledFeatures, expectNothingDeleted),
+  });
+}
+
+function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteRootHandlerSetup): void {
   const { ssm: ssmMock, sts: stsMock, iam: iamMock } = setup;
   const { documentName } = options;
   const readerAssumable = () =>
@@ -174,7 +226,7 @@ export function memberRunCases(options: DeleteRootHandlerOptions, setup: DeleteR
  * (`disabledFeatures` left on), and a management role that may not call sts:AssumeRoot. `expectNothingDeleted`
  * says, in the remediation's own terms, that no credential was touched.
  */
-export function rootAccessRefusalCases(
+function rootAccessRefusalCases(
   setup: DeleteRootHandlerSetup,
   disabledFeatures: FeatureType[],
   expectNothingDeleted: () => void,

@@ -16,15 +16,30 @@ import { requestPayloadSchema } from '../../../remediations/request-hardware-mfa
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
 import { EXECUTION_ID } from './request-hardware-mfa/fixtures';
 
-/** The document of a remediation folder, its parameters and steps, and a step by name. */
+/**
+ * The document of a remediation folder, its parameters and steps, a step by name, and what SSM makes of it:
+ * the Payload a step sends once the values are substituted, the references substituted into Payloads, and
+ * the check that none of them can carry a quote or a backslash into the JSON.
+ */
 export function documentUnderTest(folder: string) {
   const doc = loadDocument(folder);
   const { parameters, mainSteps } = doc.content;
-  return { doc, parameters, mainSteps, step: (name: string) => mainSteps.find((s) => s.name === name) };
+  const step = (name: string) => mainSteps.find((s) => s.name === name);
+  return {
+    doc,
+    parameters,
+    mainSteps,
+    step,
+    /** The JSON Payload step `name` sends once SSM substitutes `values`. */
+    payload: (name: string, values: Record<string, string>): unknown =>
+      JSON.parse(substitute(String(step(name)?.inputs?.Payload), values)),
+    payloadReferences: () => payloadReferences(doc),
+    expectPayloadParametersJsonSafe: () => expectPayloadParametersJsonSafe(doc),
+  };
 }
 
 /** What SSM does to a step input: replace each {{ Name }} with its value. */
-export function substitute(text: string, values: Record<string, string>): string {
+function substitute(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_all, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`no value for ${name}`);
@@ -33,13 +48,13 @@ export function substitute(text: string, values: Record<string, string>): string
 }
 
 /** The references the document substitutes into step Payloads (parameters and automation variables). */
-export const payloadReferences = (doc: RemediationDocument): string[] =>
+const payloadReferences = (doc: RemediationDocument): string[] =>
   references(doc.content)
     .filter((r) => r.path.endsWith('.Payload'))
     .map((r) => r.target);
 
 /** Fails for every document parameter substituted into a Payload whose pattern leaves room for a quote or a backslash. */
-export function expectPayloadParametersJsonSafe(doc: RemediationDocument): void {
+function expectPayloadParametersJsonSafe(doc: RemediationDocument): void {
   const { parameters } = doc.content;
   for (const name of payloadReferences(doc).filter((n) => n in parameters)) {
     expect(parameters[name]?.allowedPattern).not.toMatch(/\[\^|\.[*+{]|\\\\|"/);

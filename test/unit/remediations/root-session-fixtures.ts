@@ -4,6 +4,13 @@
  * them, and the SSM execution record while a delete-root-* Lambda step runs.
  */
 import {
+  GetLoginProfileCommand,
+  type IAMClient,
+  ListAccessKeysCommand,
+  ListMFADevicesCommand,
+  ListSigningCertificatesCommand,
+} from '@aws-sdk/client-iam';
+import {
   type AutomationExecution,
   DescribeAutomationStepExecutionsCommand,
   GetAutomationExecutionCommand,
@@ -81,6 +88,46 @@ export const noSuchEntity = () =>
   Object.assign(new Error('The user with name root cannot be found.'), { name: 'NoSuchEntityException' });
 export const accessDenied = (action: string) =>
   Object.assign(new Error(`User is not authorized to perform: ${action}`), { name: 'AccessDenied' });
+
+/** What root holds in a test: a console password or not, and the ids IAM lists (one page each). */
+export interface RootHoldings {
+  password?: boolean;
+  accessKeys?: string[];
+  certificates?: string[];
+  mfaDevices?: string[];
+}
+
+/** A password, two access keys, a signing certificate, a virtual and a hardware MFA device. */
+export const EVERY_CREDENTIAL: RootHoldings = {
+  password: true,
+  accessKeys: [KEY_1, KEY_2],
+  certificates: [CERT],
+  mfaDevices: [VIRTUAL_MFA, HARDWARE_MFA],
+};
+
+/** Makes IAM, inside the root session, answer as if root held `held` (no login profile unless `password`). */
+export function givenRootHolds(iam: AwsClientStub<IAMClient>, held: RootHoldings): void {
+  if (held.password) {
+    iam
+      .on(GetLoginProfileCommand)
+      .resolves({ LoginProfile: { UserName: undefined, CreateDate: new Date() } });
+  } else {
+    iam.on(GetLoginProfileCommand).rejects(noSuchEntity());
+  }
+  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: accessKeys(...(held.accessKeys ?? [])) });
+  iam
+    .on(ListSigningCertificatesCommand)
+    .resolves({ Certificates: certificates(...(held.certificates ?? [])) });
+  iam.on(ListMFADevicesCommand).resolves({ MFADevices: mfaDevices(...(held.mfaDevices ?? [])) });
+}
+
+/** The deletions IAM received, in order, as [call, input]: `['DeleteAccessKey', { AccessKeyId }]`. */
+export const deletionCalls = (iam: AwsClientStub<IAMClient>) =>
+  iam
+    .calls()
+    .map((c) => c.args[0])
+    .map((command) => [command.constructor.name.replace(/Command$/, ''), command.input])
+    .filter(([name]) => /^(Delete|Deactivate)/.test(String(name)));
 
 // Who started and who approved.
 export const REQUESTER = `arn:aws:sts::${SECURITY_TOOLING_ACCOUNT}:assumed-role/Operator/carol`;

@@ -5,7 +5,7 @@ import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/clien
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { AccessDeniedError, CollectError } from '../../../lib/errors';
-import { compliant, MAX_ANNOTATION_LENGTH, nonCompliant } from '../../../lib/evaluation';
+import { compliant, MAX_ANNOTATION_LENGTH, nonCompliant, type RuleEvaluation } from '../../../lib/evaluation';
 import { parseRuleParameters } from '../../../lib/parameters';
 import type { EvaluateContext } from '../../../lib/rule-handler';
 import { loadRuleMetadata } from '../../../lib/rule-metadata';
@@ -35,6 +35,7 @@ import {
   alarmsFor,
   alertingFacts,
   CENTRAL_BUS_ARN,
+  CIS_FILTER_WITH_ALARM,
   CIS_ROOT_USAGE_FILTER,
   CLOUDTRAIL_LOG_GROUP,
   eventBridgeRule,
@@ -94,6 +95,12 @@ const judge = (
 ) => evaluate(facts, params, ctx);
 /** Single-account mode: no central bus, so only an account-local metric filter can pass. */
 const judgeWithoutCentralBus = (facts: ReturnType<typeof alertingFacts>) => judge(facts, CTX, {});
+
+/** The one evaluation of `judged` is `complianceType`, and its annotation says each of `says`. */
+const expectVerdict = ([result]: RuleEvaluation[], complianceType: string, ...says: string[]) => {
+  expect(result?.complianceType).toBe(complianceType);
+  for (const part of says) expect(result?.annotation).toContain(part);
+};
 
 describe('root-activity-alerting', () => {
   describe('rule.json', () => {
@@ -262,9 +269,9 @@ describe('root-activity-alerting', () => {
       it('reports a rule whose pattern uses an operator the matcher does not support, and does not count it', () => {
         const facts = alertingFacts({ rules: [eventBridgeRule('future-operator', UNSUPPORTED_PATTERN)] });
 
-        const [result] = judge(facts);
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judge(facts),
+          'NON_COMPLIANT',
           'the pattern of rule future-operator in us-east-1 could not be evaluated ($.detail.u',
         );
       });
@@ -272,9 +279,9 @@ describe('root-activity-alerting', () => {
       it('reports a rule whose pattern is not JSON, and does not count it', () => {
         const facts = alertingFacts({ rules: [eventBridgeRule('broken', '{"source": [aws.signin]}')] });
 
-        const [result] = judge(facts);
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judge(facts),
+          'NON_COMPLIANT',
           'the pattern of rule broken in us-east-1 could not be evaluated (',
         );
       });
@@ -475,9 +482,9 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm', overrides)])],
         });
 
-        const [result] = judgeWithoutCentralBus(facts);
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judgeWithoutCentralBus(facts),
+          'NON_COMPLIANT',
           'metric filter RootAccountUsage has no alarm with an enabled action (RootAccountUsag',
         );
       });
@@ -501,9 +508,9 @@ describe('root-activity-alerting', () => {
           alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootDeletesAlarm')])],
         });
 
-        const [result] = judgeWithoutCentralBus(facts);
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judgeWithoutCentralBus(facts),
+          'NON_COMPLIANT',
           'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
         );
       });
@@ -530,20 +537,17 @@ describe('root-activity-alerting', () => {
     describe('targets (issue 11, part 4: the alert path cannot be switched off unseen)', () => {
       const signInRule = () =>
         eventBridgeRule('rootguard-root-console-sign-in', alertPatterns.rootConsoleSignIn);
-      const localCisFilter = {
-        metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-        alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
-      };
 
       it('returns NON_COMPLIANT when only the sign-in rule is left, even beside a local CIS metric filter', () => {
         // Prepare: the attacker deleted the API-call rule and left an alarm only they can see.
-        const facts = alertingFacts({ rules: [signInRule()], ...localCisFilter });
-        // Act
-        const [result] = judge(facts);
-        // Assess
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain('no rule forwards root API calls in us-east-1');
-        expect(result?.annotation).toContain('metric filter RootAccountUsage alarms inside the account only');
+        const facts = alertingFacts({ rules: [signInRule()], ...CIS_FILTER_WITH_ALARM });
+        // Act, Assess
+        expectVerdict(
+          judge(facts),
+          'NON_COMPLIANT',
+          'no rule forwards root API calls in us-east-1',
+          'metric filter RootAccountUsage alarms inside the account only',
+        );
       });
 
       it('returns NON_COMPLIANT naming the rule and the wrong target when the API-call rule targets a Lambda in the member', () => {
@@ -556,13 +560,10 @@ describe('root-activity-alerting', () => {
           ],
         });
 
-        const [result] = judge(facts);
-
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judge(facts),
+          'NON_COMPLIANT',
           'root API call rules do not target the central bus in us-east-1',
-        );
-        expect(result?.annotation).toContain(
           `rootguard-root-api-call in us-east-1 targets ${MEMBER_LAMBDA_ARN}`,
         );
       });
@@ -575,10 +576,11 @@ describe('root-activity-alerting', () => {
           ),
         });
 
-        const [result] = judge(facts);
-
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain('root sign-in rules do not target the central bus in us-east-1');
+        expectVerdict(
+          judge(facts),
+          'NON_COMPLIANT',
+          'root sign-in rules do not target the central bus in us-east-1',
+        );
       });
 
       it('returns COMPLIANT when both rules target the central bus, beside other targets', () => {
@@ -591,19 +593,15 @@ describe('root-activity-alerting', () => {
           ],
         });
 
-        const [result] = judge(facts);
-
-        expect(result?.complianceType).toBe('COMPLIANT');
-        expect(result?.annotation).toContain('to the central bus');
+        expectVerdict(judge(facts), 'COMPLIANT', 'to the central bus');
       });
 
       it('does not pass when CentralEventBusArn is blank: the targets could not be checked', () => {
         const facts = alertingFacts({ rules: forwardingRules(alertPatterns, SIGN_IN_REGION) });
 
-        const [result] = judgeWithoutCentralBus(facts);
-
-        expect(result?.complianceType).toBe('NON_COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judgeWithoutCentralBus(facts),
+          'NON_COMPLIANT',
           'CentralEventBusArn is not set, so the targets of the forwarding rules (e.g. rootguard-root-api-call) could not be checked against the central bus',
         );
       });
@@ -623,26 +621,26 @@ describe('root-activity-alerting', () => {
       it('names the EventBridge rules and also the metric filter when both alert', () => {
         const facts = alertingFacts({
           rules: forwardingRules(alertPatterns, SIGN_IN_REGION),
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
+          ...CIS_FILTER_WITH_ALARM,
         });
 
-        const [result] = judge(facts);
-        expect(result?.complianceType).toBe('COMPLIANT');
-        expect(result?.annotation).toContain('(e.g. rootguard-root-api-call)');
-        expect(result?.annotation).toContain('also metric filter RootAccountUsage');
+        expectVerdict(
+          judge(facts),
+          'COMPLIANT',
+          '(e.g. rootguard-root-api-call)',
+          'also metric filter RootAccountUsage',
+        );
       });
 
       it('is COMPLIANT through the CIS metric filter even when Regions lack forwarding rules, without a central bus', () => {
         const facts = alertingFacts({
           otherRegions: { 'ap-southeast-2': [] },
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootAccountUsageAlarm')])],
+          ...CIS_FILTER_WITH_ALARM,
         });
 
-        const [result] = judgeWithoutCentralBus(facts);
-        expect(result?.complianceType).toBe('COMPLIANT');
-        expect(result?.annotation).toContain(
+        expectVerdict(
+          judgeWithoutCentralBus(facts),
+          'COMPLIANT',
           "counted for every Region, as on a multi-Region trail's log group",
         );
       });

@@ -32,6 +32,7 @@ import {
   EVALUATE_CONTEXT as CTX,
   collectContext,
   deployedIn,
+  expectParametersRefused,
   judgeOne,
   sentEvaluation as sent,
   useRuleHarness,
@@ -441,12 +442,9 @@ describe('root-deny-scp handler', () => {
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for RequiredPolicyIds "policy-1"', async () => {
-    await expect(rule.invoke({ ruleParameters: { RequiredPolicyIds: 'policy-1' } })).rejects.toBeInstanceOf(
-      InvalidRuleParametersError,
-    );
+    const outcome = await rule.invokeRejected({ ruleParameters: { RequiredPolicyIds: 'policy-1' } });
+
+    expectParametersRefused(outcome, expect.stringContaining('RequiredPolicyIds="policy-1"'));
     expect(orgMock).not.toHaveReceivedAnyCommand();
-    expect(rule.sent()).toEqual([
-      sent('NON_COMPLIANT', expect.stringContaining('RequiredPolicyIds="policy-1"')),
-    ]);
   });
 });

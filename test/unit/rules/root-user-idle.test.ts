@@ -35,13 +35,14 @@ import {
   TICKET_ID,
 } from '../../helpers/credential-report';
 import {
-  ASSUMED_CREDENTIALS,
   collectContext,
-  credentialsOfFirstCall,
   EXECUTION_ROLE_NAME,
+  executionRoleArn,
+  expectParametersRefused,
   judgeOne,
   sdkError,
   sentEvaluation,
+  signedByAssumedRole,
   useRuleHarness,
 } from '../../helpers/rule-harness';
 
@@ -372,15 +373,11 @@ describe('root-user-idle handler', () => {
 
     await rule.invoke({ ruleParameters: { ExecutionRoleName: EXECUTION_ROLE_NAME } });
 
-    expect(rule.sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
-      RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/${EXECUTION_ROLE_NAME}`,
-    });
-    await expect(
-      credentialsOfFirstCall(iamMock.commandCalls(GenerateCredentialReportCommand)),
-    ).resolves.toMatchObject({ accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId });
-    await expect(credentialsOfFirstCall(dynamoMock.commandCalls(QueryCommand))).resolves.not.toMatchObject({
-      accessKeyId: ASSUMED_CREDENTIALS.AccessKeyId,
-    });
+    expect(rule.sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: executionRoleArn() });
+    await expect(signedByAssumedRole(iamMock.commandCalls(GenerateCredentialReportCommand))).resolves.toBe(
+      true,
+    );
+    await expect(signedByAssumedRole(dynamoMock.commandCalls(QueryCommand))).resolves.toBe(false);
   });
 
   it('sends NON_COMPLIANT and rejects with AccessDeniedError when the report is denied, never COMPLIANT', async () => {
@@ -410,13 +407,9 @@ describe('root-user-idle handler', () => {
   });
 
   it('sends NON_COMPLIANT and rejects with InvalidRuleParametersError for MaxDaysSinceLastUse "abc"', async () => {
-    await expect(rule.invoke({ ruleParameters: { MaxDaysSinceLastUse: 'abc' } })).rejects.toBeInstanceOf(
-      InvalidRuleParametersError,
-    );
+    const outcome = await rule.invokeRejected({ ruleParameters: { MaxDaysSinceLastUse: 'abc' } });
+
+    expectParametersRefused(outcome, expect.stringContaining('MaxDaysSinceLastUse="abc"'));
     expect(iamMock).not.toHaveReceivedAnyCommand();
-    expect(rule.sent()[0]).toMatchObject({
-      ComplianceType: 'NON_COMPLIANT',
-      Annotation: expect.stringContaining('MaxDaysSinceLastUse="abc"'),
-    });
   });
 });

@@ -20,15 +20,11 @@ import {
 } from '../../../../remediations/attach-deny-root-scp/plan';
 import { stepsReachableWithoutApproval } from '../../../../remediations/lib/document-analysis';
 import { MEMBER_ACCOUNT } from '../../../helpers/constants';
-import {
-  documentUnderTest,
-  expectPayloadParametersJsonSafe,
-  payloadReferences,
-  substitute,
-} from '../document-cases';
+import { documentUnderTest } from '../document-cases';
 import { EXECUTION_ID, WORKLOADS_OU } from './fixtures';
 
-const { doc, parameters, mainSteps, step } = documentUnderTest(FOLDER);
+const { doc, parameters, mainSteps, step, payload, payloadReferences, expectPayloadParametersJsonSafe } =
+  documentUnderTest(FOLDER);
 
 const defaults = {
   'automation:EXECUTION_ID': EXECUTION_ID,
@@ -109,11 +105,8 @@ describe('RootGuard-AttachDenyRootScp document', () => {
   });
 
   it('always sends dryRun true from the plan step, so it can never write', () => {
-    const payload = substitute(String(step('PlanAttachment')?.inputs?.Payload), {
-      ...defaults,
-      DryRun: 'false',
-    });
-    expect(attachPayloadSchema.parse(JSON.parse(payload))).toEqual({
+    const sent = payload('PlanAttachment', { ...defaults, DryRun: 'false' });
+    expect(attachPayloadSchema.parse(sent)).toEqual({
       executionId: EXECUTION_ID,
       accountId: MEMBER_ACCOUNT,
       targetId: undefined,
@@ -124,12 +117,12 @@ describe('RootGuard-AttachDenyRootScp document', () => {
   });
 
   it('builds an AttachScp Payload the Lambda accepts once SSM substitutes the values', () => {
-    const payload = substitute(String(step('AttachScp')?.inputs?.Payload), {
+    const sent = payload('AttachScp', {
       ...defaults,
       TargetId: WORKLOADS_OU,
       AllowOrganizationalTarget: 'true',
     });
-    expect(attachPayloadSchema.parse(JSON.parse(payload))).toEqual({
+    expect(attachPayloadSchema.parse(sent)).toEqual({
       executionId: EXECUTION_ID,
       accountId: MEMBER_ACCOUNT,
       targetId: WORKLOADS_OU,
@@ -140,11 +133,11 @@ describe('RootGuard-AttachDenyRootScp document', () => {
   });
 
   it('substitutes into the JSON Payloads only values whose pattern has no room for a quote or a backslash', () => {
-    const inPayload = payloadReferences(doc).filter((name) => name in parameters);
+    const inPayload = payloadReferences().filter((name) => name in parameters);
     expect(new Set(inPayload)).toEqual(
       new Set(['AccountId', 'TargetId', 'PolicyName', 'AllowOrganizationalTarget', 'DryRun']),
     );
-    expectPayloadParametersJsonSafe(doc);
+    expectPayloadParametersJsonSafe();
   });
 
   it('has the approval step, approval count and DryRun default the Lambda checks in the execution record', () => {

@@ -1,7 +1,6 @@
 import {
   DeleteAccessKeyCommand,
   GetLoginProfileCommand,
-  ListAccessKeysCommand,
   ListMFADevicesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
@@ -15,26 +14,18 @@ import {
   ExecutionRecordError,
   InvalidStepPayloadError,
 } from '../../../../remediations/lib/errors';
-import { MEMBER_ACCOUNT } from '../../../helpers/constants';
-import {
-  type DeleteRootHandlerOptions,
-  memberRunCases,
-  rootAccessRefusalCases,
-  useDeleteRootHandler,
-} from '../delete-root-handler-cases';
+import { type DeleteRootHandlerOptions, useDeleteRootHandler } from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
   accessDenied,
-  accessKeys,
   BOB,
   DELETE_POLICY,
   decision,
-  EXECUTION_ID,
   type ExecutionOptions,
+  givenRootHolds,
   KEY_1,
   KEY_2,
-  NOW,
   REQUESTER,
   stepPayload,
 } from '../root-session-fixtures';
@@ -46,10 +37,18 @@ const DELETE_ROOT: DeleteRootHandlerOptions = {
   enabledFeatures: ['RootCredentialsManagement'],
 };
 const deleteRoot = useDeleteRootHandler(DELETE_ROOT);
-const { ssm: ssmMock, sts: stsMock, iam: iamMock, givenExecution, handler } = deleteRoot;
+const {
+  ssm: ssmMock,
+  sts: stsMock,
+  iam: iamMock,
+  givenExecution,
+  handler,
+  deletedResult,
+  expectRootSession,
+} = deleteRoot;
 
 beforeEach(() => {
-  iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: accessKeys(KEY_1, KEY_2) });
+  givenRootHolds(iamMock, { accessKeys: [KEY_1, KEY_2] });
   iamMock.on(DeleteAccessKeyCommand).resolves({});
 });
 
@@ -57,26 +56,14 @@ describe('delete-root-access-keys handler', () => {
   it('deletes every root access key after one approval, through an IAMDeleteRootUserCredentials session', async () => {
     const result = await handler()(stepPayload('false'));
 
-    expect(result).toEqual({
-      route: 'act',
-      status: 'deleted',
-      accountId: MEMBER_ACCOUNT,
-      executionId: EXECUTION_ID,
-      dryRun: false,
-      taskPolicyArn: DELETE_POLICY,
-      deleted: { accessKeys: [KEY_1, KEY_2] },
-      wouldDelete: { accessKeys: [] },
-      report: [`deleted root access key ${KEY_1} (Active)`, `deleted root access key ${KEY_2} (Inactive)`],
-      warnings: [],
-      approvers: [ALICE],
-      requestedBy: REQUESTER,
-      checkedAt: NOW.toISOString(),
-    });
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, {
-      TargetPrincipal: MEMBER_ACCOUNT,
-      TaskPolicyArn: { arn: DELETE_POLICY },
-      DurationSeconds: 900,
-    });
+    expect(result).toEqual(
+      deletedResult({
+        deleted: { accessKeys: [KEY_1, KEY_2] },
+        wouldDelete: { accessKeys: [] },
+        report: [`deleted root access key ${KEY_1} (Active)`, `deleted root access key ${KEY_2} (Inactive)`],
+      }),
+    );
+    expectRootSession(DELETE_POLICY);
     expect(iamMock.commandCalls(DeleteAccessKeyCommand).map((c) => c.args[0].input)).toEqual([
       { AccessKeyId: KEY_1 },
       { AccessKeyId: KEY_2 },
@@ -110,7 +97,7 @@ describe('delete-root-access-keys handler', () => {
         ],
         approvers: [],
       });
-      expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, { TaskPolicyArn: { arn: AUDIT_POLICY } });
+      expectRootSession(AUDIT_POLICY);
       expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
       expect(deleteRoot.metrics.recorded).toEqual([]);
     });
@@ -140,7 +127,7 @@ describe('delete-root-access-keys handler', () => {
   });
 
   it('reports "root already has no access keys" and deletes nothing on a second run', async () => {
-    iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
+    givenRootHolds(iamMock, {});
 
     const result = await handler()(stepPayload('false'));
 
@@ -153,14 +140,8 @@ describe('delete-root-access-keys handler', () => {
   });
 
   /** The execution is refused with `message`: no root session, no key deleted. */
-  const refused = async (options: Partial<ExecutionOptions>, message: RegExp) => {
-    givenExecution(options);
-    const run = handler()(stepPayload('false'));
-    await expect(run).rejects.toThrow(ExecutionRecordError);
-    await expect(run).rejects.toThrow(message);
-    expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-    expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand);
-  };
+  const refused = (execution: Partial<ExecutionOptions>, message: RegExp) =>
+    deleteRoot.refused(execution, ExecutionRecordError, message);
 
   describe('approval', () => {
     it('is enough with one approver other than the requester', async () => {
@@ -215,7 +196,7 @@ describe('delete-root-access-keys handler', () => {
   });
 
   describe('centralized root access', () => {
-    rootAccessRefusalCases(deleteRoot, [], () =>
+    deleteRoot.rootAccessRefusalCases([], () =>
       expect(iamMock).not.toHaveReceivedCommand(DeleteAccessKeyCommand),
     );
 
@@ -238,5 +219,5 @@ describe('delete-root-access-keys handler', () => {
 });
 
 describe('delete-root-access-keys handler, run by AWS Config in the member account', () => {
-  memberRunCases(DELETE_ROOT, deleteRoot);
+  deleteRoot.memberRunCases();
 });

@@ -1,44 +1,29 @@
 import {
   DeactivateMFADeviceCommand,
-  DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
   DeleteSigningCertificateCommand,
-  DeleteVirtualMFADeviceCommand,
-  GetLoginProfileCommand,
-  ListAccessKeysCommand,
-  ListMFADevicesCommand,
-  ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError } from '../../../../lib/errors';
 import { CONFIG } from '../../../../remediations/delete-root-credentials/config';
 import { createDeleteRootCredentialsHandler } from '../../../../remediations/delete-root-credentials/handler';
 import { ApprovalRuleError } from '../../../../remediations/lib/errors';
 import { twoPersonRuleCases } from '../../../helpers/approvers';
-import { MEMBER_ACCOUNT } from '../../../helpers/constants';
-import {
-  type DeleteRootHandlerOptions,
-  memberRunCases,
-  rootAccessRefusalCases,
-  useDeleteRootHandler,
-} from '../delete-root-handler-cases';
+import { type DeleteRootHandlerOptions, useDeleteRootHandler } from '../delete-root-handler-cases';
 import {
   ALICE,
   AUDIT_POLICY,
   accessDenied,
-  accessKeys,
   BOB,
   CERT,
-  certificates,
   DELETE_POLICY,
   decision,
-  EXECUTION_ID,
+  deletionCalls as deletions,
+  EVERY_CREDENTIAL,
   type ExecutionOptions,
+  givenRootHolds,
   HARDWARE_MFA,
   KEY_1,
   KEY_2,
-  mfaDevices,
-  NOW,
   noSuchEntity,
   REQUESTER,
   stepPayload,
@@ -52,43 +37,12 @@ const DELETE_ROOT: DeleteRootHandlerOptions = {
   enabledFeatures: ['RootCredentialsManagement', 'RootSessions'],
 };
 const deleteRoot = useDeleteRootHandler(DELETE_ROOT);
-const { sts: stsMock, iam: iamMock, givenExecution, handler } = deleteRoot;
+const { iam: iamMock, givenExecution, handler, deletedResult, expectRootSession } = deleteRoot;
 
-const DELETIONS = [
-  DeleteAccessKeyCommand,
-  DeleteSigningCertificateCommand,
-  DeleteLoginProfileCommand,
-  DeactivateMFADeviceCommand,
-  DeleteVirtualMFADeviceCommand,
-];
-
-/** Root with a password, two access keys, a signing certificate, a virtual and a hardware MFA device. */
-function givenRootWithEveryCredential() {
-  iamMock
-    .on(GetLoginProfileCommand)
-    .resolves({ LoginProfile: { UserName: undefined, CreateDate: new Date() } });
-  iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: accessKeys(KEY_1, KEY_2) });
-  iamMock.on(ListSigningCertificatesCommand).resolves({ Certificates: certificates(CERT) });
-  iamMock.on(ListMFADevicesCommand).resolves({ MFADevices: mfaDevices(VIRTUAL_MFA, HARDWARE_MFA) });
-}
-
-/** Root after a complete run: no login profile, empty lists. */
-function givenRootWithoutCredentials() {
-  iamMock.on(GetLoginProfileCommand).rejects(noSuchEntity());
-  iamMock.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
-  iamMock.on(ListSigningCertificatesCommand).resolves({ Certificates: [] });
-  iamMock.on(ListMFADevicesCommand).resolves({ MFADevices: [] });
-}
-
-const deletionCalls = () =>
-  iamMock
-    .calls()
-    .map((c) => c.args[0])
-    .filter((command) => DELETIONS.some((type) => command instanceof type))
-    .map((command) => [command.constructor.name.replace(/Command$/, ''), command.input]);
+const deletionCalls = () => deletions(iamMock);
 
 beforeEach(() => {
-  givenRootWithEveryCredential();
+  givenRootHolds(iamMock, EVERY_CREDENTIAL);
 });
 
 describe('delete-root-credentials handler', () => {
@@ -104,38 +58,26 @@ describe('delete-root-credentials handler', () => {
       ['DeleteVirtualMFADevice', { SerialNumber: VIRTUAL_MFA }],
       ['DeactivateMFADevice', { SerialNumber: HARDWARE_MFA }],
     ]);
-    expect(result).toEqual({
-      route: 'act',
-      status: 'deleted',
-      accountId: MEMBER_ACCOUNT,
-      executionId: EXECUTION_ID,
-      dryRun: false,
-      taskPolicyArn: DELETE_POLICY,
-      deleted: {
-        accessKeys: [KEY_1, KEY_2],
-        signingCertificates: [CERT],
-        password: true,
-        mfaDevices: [VIRTUAL_MFA, HARDWARE_MFA],
-      },
-      wouldDelete: { accessKeys: [], signingCertificates: [], password: false, mfaDevices: [] },
-      report: [
-        `deleted root access key ${KEY_1} (Active)`,
-        `deleted root access key ${KEY_2} (Inactive)`,
-        `deleted root signing certificate ${CERT} (Active)`,
-        'deleted root console password',
-        `deactivated and deleted root virtual MFA device ${VIRTUAL_MFA}`,
-        `deactivated root hardware MFA device ${HARDWARE_MFA}`,
-      ],
-      warnings: [],
-      approvers: [ALICE, BOB],
-      requestedBy: REQUESTER,
-      checkedAt: NOW.toISOString(),
-    });
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, {
-      TargetPrincipal: MEMBER_ACCOUNT,
-      TaskPolicyArn: { arn: DELETE_POLICY },
-      DurationSeconds: 900,
-    });
+    expect(result).toEqual(
+      deletedResult({
+        deleted: {
+          accessKeys: [KEY_1, KEY_2],
+          signingCertificates: [CERT],
+          password: true,
+          mfaDevices: [VIRTUAL_MFA, HARDWARE_MFA],
+        },
+        wouldDelete: { accessKeys: [], signingCertificates: [], password: false, mfaDevices: [] },
+        report: [
+          `deleted root access key ${KEY_1} (Active)`,
+          `deleted root access key ${KEY_2} (Inactive)`,
+          `deleted root signing certificate ${CERT} (Active)`,
+          'deleted root console password',
+          `deactivated and deleted root virtual MFA device ${VIRTUAL_MFA}`,
+          `deactivated root hardware MFA device ${HARDWARE_MFA}`,
+        ],
+      }),
+    );
+    expectRootSession(DELETE_POLICY);
   });
 
   it('reports, per credential, what a dry run would remove, through a read-only session, removing nothing', async () => {
@@ -144,7 +86,7 @@ describe('delete-root-credentials handler', () => {
     const result = await handler()(stepPayload('true'));
 
     expect(deletionCalls()).toEqual([]);
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRootCommand, { TaskPolicyArn: { arn: AUDIT_POLICY } });
+    expectRootSession(AUDIT_POLICY);
     expect(result).toMatchObject({
       status: 'dry-run',
       taskPolicyArn: AUDIT_POLICY,
@@ -168,7 +110,7 @@ describe('delete-root-credentials handler', () => {
   });
 
   it('finds nothing on a second run and says so for each kind of credential', async () => {
-    givenRootWithoutCredentials();
+    givenRootHolds(iamMock, {});
 
     const result = await handler()(stepPayload('false'));
 
@@ -187,7 +129,7 @@ describe('delete-root-credentials handler', () => {
 
   it('runs to the same end twice: the second run removes nothing', async () => {
     const first = await handler()(stepPayload('false'));
-    givenRootWithoutCredentials();
+    givenRootHolds(iamMock, {});
     iamMock.resetHistory();
 
     const second = await handler()(stepPayload('false'));
@@ -198,20 +140,14 @@ describe('delete-root-credentials handler', () => {
   });
 
   describe('two-person rule', () => {
-    const refused = async (options: Partial<ExecutionOptions>, message: RegExp) => {
-      givenExecution(options);
-      const run = handler()(stepPayload('false'));
-      await expect(run).rejects.toThrow(ApprovalRuleError);
-      await expect(run).rejects.toThrow(message);
-      expect(stsMock).not.toHaveReceivedCommand(AssumeRootCommand);
-      expect(deletionCalls()).toEqual([]);
-    };
+    const refused = (execution: Partial<ExecutionOptions>, message: RegExp) =>
+      deleteRoot.refused(execution, ApprovalRuleError, message);
 
     twoPersonRuleCases(refused, { alice: ALICE, bob: BOB, requester: REQUESTER, decision });
   });
 
   describe('refusals before any change', () => {
-    rootAccessRefusalCases(deleteRoot, ['RootSessions'], () => expect(deletionCalls()).toEqual([]));
+    deleteRoot.rootAccessRefusalCases(['RootSessions'], () => expect(deletionCalls()).toEqual([]));
   });
 
   it('stops at a failed deletion, keeping MFA, and says what was removed before it', async () => {
@@ -241,5 +177,5 @@ describe('delete-root-credentials handler', () => {
 });
 
 describe('delete-root-credentials handler, run by AWS Config in the member account', () => {
-  memberRunCases(DELETE_ROOT, deleteRoot);
+  deleteRoot.memberRunCases();
 });

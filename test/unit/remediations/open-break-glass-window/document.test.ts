@@ -9,15 +9,11 @@ import {
   openWindowPayloadSchema,
   REQUIRED_APPROVERS,
 } from '../../../../remediations/open-break-glass-window/handler';
-import {
-  documentUnderTest,
-  expectPayloadParametersJsonSafe,
-  payloadReferences,
-  substitute,
-} from '../document-cases';
+import { documentUnderTest } from '../document-cases';
 import { EXECUTION_ID, TICKET_ID } from './fixtures';
 
-const { doc, parameters, mainSteps, step } = documentUnderTest(FOLDER);
+const { doc, parameters, mainSteps, step, payload, payloadReferences, expectPayloadParametersJsonSafe } =
+  documentUnderTest(FOLDER);
 const pattern = (name: string) => new RegExp(parameters[name]?.allowedPattern as string);
 
 describe('RootGuard-OpenBreakGlassWindow document', () => {
@@ -70,13 +66,13 @@ describe('RootGuard-OpenBreakGlassWindow document', () => {
   });
 
   it('builds a Payload the Lambda accepts once SSM substitutes the values', () => {
-    const payload = substitute(String(step('RecordWindow')?.inputs?.Payload), {
+    const sent = payload('RecordWindow', {
       'automation:EXECUTION_ID': EXECUTION_ID,
       AccountId: '222222222222',
       TicketId: TICKET_ID,
       DurationMinutes: String(parameters.DurationMinutes?.default),
     });
-    expect(openWindowPayloadSchema.parse(JSON.parse(payload))).toEqual({
+    expect(openWindowPayloadSchema.parse(sent)).toEqual({
       executionId: EXECUTION_ID,
       accountId: '222222222222',
       ticketId: TICKET_ID,
@@ -85,8 +81,8 @@ describe('RootGuard-OpenBreakGlassWindow document', () => {
   });
 
   it('never substitutes free text into the JSON Payload (the Lambda reads Reason from the record)', () => {
-    expect(payloadReferences(doc)).not.toContain('Reason');
+    expect(payloadReferences()).not.toContain('Reason');
     // Every value that is substituted is one whose pattern has no room for a quote or a backslash.
-    expectPayloadParametersJsonSafe(doc);
+    expectPayloadParametersJsonSafe();
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * Live accounts: the organization read top-down once (buildOrgSnapshot, as `scan --org` and the snapshot
+ * Lambda do), each account with its OU path.
+ */
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CliError } from '../../cli/errors';
+import { ouPathOf } from '../../cli/org-scan';
+import { buildOrgSnapshot } from '../../lib/org-snapshot';
+import type { ReportAccount } from '../kpi';
+
+export async function accountsFromOrganization(
+  client: OrganizationsClient,
+): Promise<{ organization: { id: string }; accounts: ReportAccount[] }> {
+  const snapshot = await buildOrgSnapshot(client);
+  if (!snapshot.organization) throw new CliError('These credentials belong to no AWS Organization');
+  const accounts = Object.keys(snapshot.accounts)
+    .sort()
+    .map((accountId) => ({
+      accountId,
+      name: snapshot.accounts[accountId]?.name ?? accountId,
+      ouPath: ouPathOf(snapshot, accountId),
+    }));
+  return { organization: { id: snapshot.organization.id }, accounts };
+}
