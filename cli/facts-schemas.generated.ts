@@ -4,6 +4,7 @@ import type * as z from 'zod';
 import { factsSchema as rootAccessCentralizedFacts } from '../rules/root-access-centralized/facts';
 import { factsSchema as rootAccessKeysFacts } from '../rules/root-access-keys/facts';
 import { factsSchema as rootActivityAlertingFacts } from '../rules/root-activity-alerting/facts';
+import { factsSchema as rootBackupMfaFacts } from '../rules/root-backup-mfa/facts';
 import { factsSchema as rootDenyScpFacts } from '../rules/root-deny-scp/facts';
 import { factsSchema as rootHardwareMfaFacts } from '../rules/root-hardware-mfa/facts';
 import { factsSchema as rootUserIdleFacts } from '../rules/root-user-idle/facts';
@@ -11,6 +12,7 @@ import { factsSchema as rootUserIdleFacts } from '../rules/root-user-idle/facts'
 /** Facts schema per rule id, in registry order (cli/facts-file.ts checks a facts file with them). */
 export const RULE_FACTS_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'root-hardware-mfa': rootHardwareMfaFacts,
+  'root-backup-mfa': rootBackupMfaFacts,
   'root-access-keys': rootAccessKeysFacts,
   'root-deny-scp': rootDenyScpFacts,
   'root-user-idle': rootUserIdleFacts,

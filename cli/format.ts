@@ -36,8 +36,9 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
 export const TEXT_WIDTH = 120;
 const NAME_WIDTH = 16;
 const OU_PATH_WIDTH = 24;
-/** The OU path gives way to rule columns down to this (its end is kept, the start elided). */
+/** The OU path gives way to rule columns down to this (its end is kept, the start elided), then the name. */
 const MIN_OU_PATH_WIDTH = 10;
+const MIN_NAME_WIDTH = 10;
 /** Account ids are 12 digits. */
 const ACCOUNT_WIDTH = 12;
 
@@ -102,23 +103,40 @@ function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): 
 }
 
 /**
- * How wide the OU path column may be so the table fits TEXT_WIDTH: what the rule columns leave (each as wide as its
- * longest header word or verdict label, plus padding and border), at most OU_PATH_WIDTH.
+ * How wide the name and OU path columns may be so the table fits TEXT_WIDTH: what the rule columns leave (each as
+ * wide as its longest header word or verdict label, plus padding and border). Each column is only as wide as its
+ * longest value (at most NAME_WIDTH and OU_PATH_WIDTH); when rules need the room the OU path gives way first (its end
+ * is kept), then the name.
  */
-function ouPathWidth(report: ScanReport): number {
+function accountColumnWidths(report: ScanReport): { name: number; ouPath: number } {
   const cellWidth = (text: string) => text.length + 3; // one space each side and the border after it
   const rules = report.rules.reduce((sum, rule) => {
     const labels = report.accounts.map((row) => VERDICT_LABELS[row.verdicts[rule.id] ?? 'NO_FACTS']);
     const words = ruleHeader(rule.id).split('\n');
     return sum + Math.max(...[...labels, ...words].map(cellWidth));
   }, 0);
-  const fixed = 1 + cellWidth('x'.repeat(ACCOUNT_WIDTH)) + cellWidth('x'.repeat(NAME_WIDTH)) + 3;
-  return Math.max(MIN_OU_PATH_WIDTH, Math.min(OU_PATH_WIDTH, TEXT_WIDTH - fixed - rules));
+  const rows = [...report.accounts, ...(report.failures ?? [])];
+  const longest = (header: string, values: string[], max: number) =>
+    Math.min(max, Math.max(header.length, ...values.map((v) => v.length)));
+  const name = longest(
+    'Name',
+    rows.map((r) => r.name),
+    NAME_WIDTH,
+  );
+  const ouPath = longest(
+    'OU path',
+    rows.map((r) => r.ouPath),
+    OU_PATH_WIDTH,
+  );
+  const room = TEXT_WIDTH - (1 + cellWidth('x'.repeat(ACCOUNT_WIDTH)) + 3 + 3) - rules;
+  if (name + ouPath <= room) return { name, ouPath };
+  const ou = Math.max(MIN_OU_PATH_WIDTH, room - name);
+  return { name: Math.max(MIN_NAME_WIDTH, Math.min(name, room - ou)), ouPath: ou };
 }
 
 function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): string {
   const ruleIds = report.rules.map((rule) => rule.id);
-  const ouWidth = ouPathWidth(report);
+  const { name: nameWidth, ouPath: ouWidth } = accountColumnWidths(report);
   const table = new Table({
     head: ['Account', 'Name', 'OU path', ...ruleIds.map(ruleHeader)].map((h) => paint(h, 'bold')),
     style: TABLE_STYLE,
@@ -130,7 +148,7 @@ function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): st
   for (const row of report.accounts) {
     table.push([
       row.accountId,
-      truncate(row.name, NAME_WIDTH),
+      truncate(row.name, nameWidth),
       truncateStart(row.ouPath, ouWidth),
       ...ruleIds.map((id) => cell(row, id)),
     ]);
@@ -139,7 +157,7 @@ function accountTable(report: ScanReport, paint: ReturnType<typeof painter>): st
   for (const failure of report.failures ?? []) {
     table.push([
       failure.accountId,
-      truncate(failure.name, NAME_WIDTH),
+      truncate(failure.name, nameWidth),
       truncateStart(failure.ouPath, ouWidth),
       // The whole error is under "Accounts that could not be judged".
       {

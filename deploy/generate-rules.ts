@@ -17,6 +17,7 @@ import {
   type IamStatementDeclaration,
   loadRuleDeployment,
   type RuleDeployment,
+  type StackStatementDeclaration,
 } from '../lib/rule-deployment';
 import type { RuleMetadata } from '../lib/rule-metadata';
 
@@ -83,8 +84,10 @@ const ASSUME_EXECUTION_ROLE: Cfn = {
 };
 
 /** A declared statement as IAM takes it; `Why` stays, rendered as a comment by renderRulesDeployment. */
-export function statement(declared: IamStatementDeclaration): Cfn {
-  const { Sid, Why, Action, Resource, Condition } = declared;
+export function statement(declared: IamStatementDeclaration | StackStatementDeclaration): Cfn {
+  const { OnlyIf, ...rest } = declared as StackStatementDeclaration;
+  if (OnlyIf !== undefined) return { 'Fn::If': [OnlyIf, statement(rest), { Ref: 'AWS::NoValue' }] };
+  const { Sid, Why, Action, Resource, Condition } = rest;
   return {
     ...(Why === undefined ? {} : { Why }),
     Sid,

@@ -30,6 +30,20 @@ const iamStatementSchema = z
   .strict();
 export type IamStatementDeclaration = z.infer<typeof iamStatementSchema>;
 
+/**
+ * A statement of the rule's own role: may name a stack condition (`OnlyIf`) it is granted under, e.g. a role
+ * ARN parameter that may be blank. Not for accountReads, which the member template renders without conditions.
+ */
+const stackStatementSchema = iamStatementSchema
+  .extend({
+    OnlyIf: z
+      .string()
+      .regex(/^[A-Za-z0-9]+$/)
+      .optional(),
+  })
+  .strict();
+export type StackStatementDeclaration = z.infer<typeof stackStatementSchema>;
+
 export const ruleDeploymentSchema = z
   .object({
     function: z
@@ -52,7 +66,7 @@ export const ruleDeploymentSchema = z
      */
     accountReads: z.array(iamStatementSchema),
     /** What the rule's own role needs of the central stack in either mode (e.g. the break-glass table). */
-    stackAccess: z.array(iamStatementSchema).default([]),
+    stackAccess: z.array(stackStatementSchema).default([]),
     /**
      * The central stack's parameter for each of the rule's parameters (rule.json), without Type and Default
      * (String, and the osls param of the same name). `unsetWhenBlank` adds the Has<Name> condition.

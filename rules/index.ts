@@ -19,6 +19,8 @@ import { evaluate as evaluateRootAccessKeys } from './root-access-keys/evaluate'
 import rootAccessKeysMetadata from './root-access-keys/rule.json';
 import { evaluate as evaluateRootActivityAlerting } from './root-activity-alerting/evaluate';
 import rootActivityAlertingMetadata from './root-activity-alerting/rule.json';
+import { evaluate as evaluateRootBackupMfa } from './root-backup-mfa/evaluate';
+import rootBackupMfaMetadata from './root-backup-mfa/rule.json';
 import { evaluate as evaluateRootDenyScp } from './root-deny-scp/evaluate';
 import rootDenyScpMetadata from './root-deny-scp/rule.json';
 import { evaluate as evaluateRootHardwareMfa } from './root-hardware-mfa/evaluate';
@@ -39,6 +41,7 @@ function defineRule<F, P>(metadata: unknown, evaluate: Evaluate<F, P>): Register
 /** Every rule, in the order reports list them. */
 export const RULES: readonly RegisteredRule[] = [
   defineRule(rootHardwareMfaMetadata, evaluateRootHardwareMfa),
+  defineRule(rootBackupMfaMetadata, evaluateRootBackupMfa),
   defineRule(rootAccessKeysMetadata, evaluateRootAccessKeys),
   defineRule(rootDenyScpMetadata, evaluateRootDenyScp),
   defineRule(rootUserIdleMetadata, evaluateRootUserIdle),

@@ -7,6 +7,7 @@ export const DEPLOYED_DOCUMENT_DIGESTS: Readonly<Record<string, string>> = {
   'delete-root-access-keys': 'sha256:90f5fe34ce0b6feec155aec74e84719f016b10ad660b5eba3d2618c60dd8c7e5',
   'delete-root-credentials': 'sha256:482c1a30d336c80c45af8eb23c2f4129d680480ea9b361e0c6fda3f204fd2d88',
   'open-break-glass-window': 'sha256:1553c6d1963c78ea6ea7cc046a4e5d9648a0776e92d61ec0560d41fbe7dd1e4b',
+  'request-backup-hardware-mfa': 'sha256:40d7353f3fa31efd0852b8b3ee251ea00892399e60bfab74fa7c9f930853798c',
   'request-hardware-mfa': 'sha256:156db0d3f53705e91838b8084c8f9d2f44cd30fff585f7700b031bbabb4acff2',
   'request-root-activity-forwarding':
     'sha256:e0a8dd0f9f4a224d8f2e92bc1adc1b77c878e6736006000c6f5d45c7e443d7ee',

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { awsPages, errorName, toCollectError } from '../../lib/errors';
 import { nextMarker } from '../../lib/iam-root';
+import { classifyMfaSerial } from '../../lib/mfa-device';
 
 /** Kinds of root credential, in the order they are removed: MFA last, so it guards whatever is left. */
 export const ROOT_CREDENTIAL_KINDS = ['accessKeys', 'signingCertificates', 'password', 'mfaDevices'] as const;
@@ -27,7 +28,10 @@ export interface RootSigningCertificate {
   status: string;
 }
 
-/** virtual: an authenticator app (serial = `arn:…:mfa/…`); security-key: FIDO (`arn:…:u2f/…`); else hardware TOTP. */
+/**
+ * How a removal report names a device: the kind comes from lib/mfa-device.ts (one reading of serials for the
+ * rules and the remediations); a serial it cannot read is reported as hardware, as it always was here.
+ */
 export type MfaDeviceType = 'virtual' | 'security-key' | 'hardware';
 
 export interface RootMfaDevice {
@@ -45,9 +49,9 @@ export interface RootCredentialInventory {
 }
 
 export function mfaDeviceType(serialNumber: string): MfaDeviceType {
-  if (/^arn:aws(-cn|-us-gov)?:iam::\d{12}:mfa\//.test(serialNumber)) return 'virtual';
-  if (/^arn:aws(-cn|-us-gov)?:iam::\d{12}:u2f\//.test(serialNumber)) return 'security-key';
-  return 'hardware';
+  const kind = classifyMfaSerial(serialNumber);
+  if (kind === 'virtual') return 'virtual';
+  return kind === 'fido' ? 'security-key' : 'hardware';
 }
 
 /** IAM's "not there" (the SDK's name, and the older one some endpoints still send). */

@@ -9,11 +9,17 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { baseClientConfig, type ClientFactory } from '../../lib/clients';
-import { CollectError } from '../../lib/errors';
 import { type Partition, partitionForRegion } from '../../lib/partition';
+import {
+  assumeRoot as assumeRootSession,
+  ROOT_SESSION_SECONDS,
+  type RootTask,
+  rootSessionStsClient as regionalStsClient,
+  rootTaskPolicyArn,
+} from '../../lib/root-session';
 import { InvalidRemediationConfigError } from './errors';
 import {
   asCaller,
@@ -24,44 +30,27 @@ import {
   requireRootCredentialsManagement,
 } from './root-access';
 
-/** The two root-task policies rootguard uses: reading root credentials, and deleting them. */
-export const ROOT_TASK_POLICIES = {
-  audit: 'IAMAuditRootUserCredentials',
-  delete: 'IAMDeleteRootUserCredentials',
-} as const;
-export type RootTask = keyof typeof ROOT_TASK_POLICIES;
+// The generic half lives in lib/root-session.ts (the root-audit rules use it too); re-exported for this side.
+export {
+  REGION_PATTERN,
+  ROOT_SESSION_SECONDS,
+  ROOT_TASK_POLICIES,
+  type RootTask,
+  rootTaskPolicyArn,
+} from '../../lib/root-session';
 
-/** `arn:<partition>:iam::aws:policy/root-task/<policy>`: AWS managed, so the account field is `aws`. */
-export function rootTaskPolicyArn(partition: Partition, task: RootTask): string {
-  return `arn:${partition}:iam::aws:policy/root-task/${ROOT_TASK_POLICIES[task]}`;
-}
-
-/** The longest root session AssumeRoot grants (15 minutes). */
-export const ROOT_SESSION_SECONDS = 900;
-/** A real Region: never the `aws-global` pseudo-region, which would send STS calls to the global endpoint. */
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/**
- * The STS client that calls AssumeRoot: pinned to the Regional endpoint (`sts.<region>.<dns suffix>`), which
- * AssumeRoot requires. SDK v3 already defaults to it; `useGlobalEndpoint: false` keeps it so, and a region that
- * is not a real one (`aws-global`) is refused rather than resolved to the global endpoint.
- */
+/** lib's Regional STS client; a bad Region is a remediation configuration error here. */
 export function rootSessionStsClient(
   region: string,
   credentials?: AwsCredentialIdentity,
   overrides: Record<string, unknown> = {},
 ): STSClient {
-  if (!REGION_PATTERN.test(region)) {
-    throw new InvalidRemediationConfigError(
-      `sts:AssumeRoot needs a Regional STS endpoint; ${region} is not an AWS Region`,
-    );
-  }
-  return new STSClient({
-    ...baseClientConfig(region),
-    ...overrides,
-    ...(credentials ? { credentials } : {}),
-    useGlobalEndpoint: false,
-  });
+  return regionalStsClient(
+    region,
+    credentials,
+    overrides,
+    (message) => new InvalidRemediationConfigError(message),
+  );
 }
 
 /** sts:AssumeRoot into `accountId` with one task policy, for the longest session AWS allows (900 s). */
@@ -71,34 +60,14 @@ export async function assumeRoot(
 ): Promise<AwsCredentialIdentity> {
   const { accountId, taskPolicyArn, caller } = options;
   const action = 'sts:AssumeRoot';
-  const out = await asCaller(
+  return asCaller(
     action,
     accountId,
     caller,
     `allow it ${action} on the member accounts' root users with sts:TaskPolicyArn ${taskPolicyArn} ` +
       '(stacksets/management-account.yaml, RootCredentialsRemediationRole), and check that no SCP denies it',
-    () =>
-      sts.send(
-        new AssumeRootCommand({
-          TargetPrincipal: accountId,
-          TaskPolicyArn: { arn: taskPolicyArn },
-          DurationSeconds: ROOT_SESSION_SECONDS,
-        }),
-      ),
+    () => assumeRootSession(sts, { accountId, taskPolicyArn, durationSeconds: ROOT_SESSION_SECONDS }),
   );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-    throw new CollectError(`${action} for account ${accountId} returned no credentials`, {
-      action,
-      accountId,
-    });
-  }
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-    expiration: c.Expiration,
-  };
 }
 
 export interface RootSessionRequest {

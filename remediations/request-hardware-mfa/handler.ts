@@ -2,7 +2,8 @@
  * The OpenOpsItem step of every request-type document, invoked by aws:invokeLambdaFunction:
  * RootGuard-RequestHardwareMfa (document.yaml next door, task `hardware-mfa`) and
  * RootGuard-RequestRootActivityForwarding (remediations/request-root-activity-forwarding, task
- * `root-activity-forwarding`). Each document sends its task as a fixed value; the task picks the checklist.
+ * `root-activity-forwarding`) and RootGuard-RequestBackupHardwareMfa (remediations/request-backup-hardware-mfa, task
+ * `backup-hardware-mfa`). Each document sends its task as a fixed value; the task picks the checklist.
  * Nothing here changes the account: the remediation opens an OpsItem with the checklist (remediations/lib/ops-item.ts).
  *
  *   payload (executionId, accountId, severity, dryRun, task) ─invalid─▶ throw InvalidStepPayloadError
@@ -37,15 +38,20 @@ import {
 } from '../lib/ops-item';
 import { type RemediationMetrics, remediationStep } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
+import { BACKUP_HARDWARE_MFA_TASK } from '../request-backup-hardware-mfa/checklist';
 import { ROOT_ACTIVITY_FORWARDING_TASK } from '../request-root-activity-forwarding/checklist';
 import { HARDWARE_MFA_TASK } from './checklist';
 import { FOLDER, loadRequestHardwareMfaConfig, type RequestHardwareMfaConfig } from './config';
 
 /** Every task this Lambda serves, by the `task` value its document sends. */
 export const OPS_ITEM_TASKS: Readonly<Record<string, OpsItemTask>> = Object.fromEntries(
-  [HARDWARE_MFA_TASK, ROOT_ACTIVITY_FORWARDING_TASK].map((task) => [task.id, task]),
+  [HARDWARE_MFA_TASK, ROOT_ACTIVITY_FORWARDING_TASK, BACKUP_HARDWARE_MFA_TASK].map((task) => [task.id, task]),
 );
-const TASK_IDS = [HARDWARE_MFA_TASK.id, ROOT_ACTIVITY_FORWARDING_TASK.id] as const;
+const TASK_IDS = [
+  HARDWARE_MFA_TASK.id,
+  ROOT_ACTIVITY_FORWARDING_TASK.id,
+  BACKUP_HARDWARE_MFA_TASK.id,
+] as const;
 
 export const requestPayloadSchema = z.object({
   executionId: executionIdField,

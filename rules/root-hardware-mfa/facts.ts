@@ -4,7 +4,13 @@
  * cli/facts-schemas.generated.ts.
  */
 import * as z from 'zod';
-import { type Assert, type Exact, isoTime, rootCredentialSummarySchema } from '../../lib/facts-schema';
+import {
+  type Assert,
+  type Exact,
+  isoTime,
+  rootCredentialSummarySchema,
+  rootMfaInventorySchema,
+} from '../../lib/facts-schema';
 import type { RootHardwareMfaFacts } from './evaluate';
 
 export const factsSchema = z.strictObject({
@@ -12,6 +18,7 @@ export const factsSchema = z.strictObject({
   rootVirtualMfaDevices: z.array(
     z.strictObject({ serialNumber: z.string().min(1), enableDate: isoTime.optional() }),
   ),
+  inventory: rootMfaInventorySchema.optional(),
 });
 
 /** Fails to compile when the schema drifts from the Facts interface in evaluate.ts. */

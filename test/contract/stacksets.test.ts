@@ -20,7 +20,7 @@ import organizationsPatterns from '../../org-snapshot/patterns.json';
 import { POLICY_TAGS } from '../../remediations/attach-deny-root-scp/attach';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME } from '../../remediations/lib/automation-execution';
 import { loadDocuments, remediationFolders } from '../../remediations/lib/documents';
-import { RULES } from '../../rules';
+import { RULE_IDS, RULES } from '../../rules';
 import {
   FUNCTION_NAME_PREFIX,
   GENERATED_HEADER,
@@ -174,6 +174,8 @@ function commandsImportedBy(relativePath: string): string[] {
 const EXECUTION_ROLE_ACTIONS_BY_RULE: Record<string, string[]> = {
   // lib/iam-root.ts: the root credential summary and the root's virtual MFA devices.
   'root-hardware-mfa': ['iam:GetAccountSummary', 'iam:ListVirtualMFADevices'],
+  // The same reads; its devices come from the root audit session (lib/root-mfa-inventory.ts), not this role.
+  'root-backup-mfa': ['iam:GetAccountSummary', 'iam:ListVirtualMFADevices'],
   // lib/iam-root.ts: AccountAccessKeysPresent, AccountSigningCertificatesPresent.
   'root-access-keys': ['iam:GetAccountSummary'],
   // lib/credential-report.ts (break-glass windows are read centrally with the Lambda's own role).
@@ -541,6 +543,43 @@ describe('management-account.yaml', () => {
       'organizations:TagResource',
     ]);
     expect(writes('RootCredentialsRemediationRole')).toEqual(['sts:AssumeRoot']);
+    expect(writes('RootAuditRole')).toEqual(['sts:AssumeRoot']);
+  });
+
+  it('limits the root-audit role to sts:AssumeRoot with the audit task policy, in the organization', () => {
+    const statements = permissionStatements(roleOf(management, 'RootAuditRole'));
+    expect(actionsOf(roleOf(management, 'RootAuditRole'))).toEqual([
+      'iam:ListOrganizationsFeatures',
+      'sts:AssumeRoot',
+    ]);
+    expect(statements.filter((s) => asArray(s.Action).includes('sts:AssumeRoot'))).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::Sub': ANY_ROOT_USER },
+        Condition: {
+          ArnEquals: { 'sts:TaskPolicyArn': { 'Fn::Sub': `${ROOT_TASK_POLICY}IAMAuditRootUserCredentials` } },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, literal in the template
+          StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' },
+        },
+      }),
+    ]);
+  });
+
+  it('trusts the root-audit role to exactly the rules that read the root MFA inventory', () => {
+    const trusted = trustStatements(roleOf(management, 'RootAuditRole')).flatMap((s) =>
+      isObject(s.Condition)
+        ? Object.values(s.Condition).flatMap((test) =>
+            isObject(test) ? asArray(test['aws:PrincipalArn']).map(subText) : [],
+          )
+        : [],
+    );
+    // The rules whose role may assume it (deploy.json stackAccess AssumeRootAuditRole), by exact name.
+    const auditing = RULE_IDS.filter((id) =>
+      readFileSync(join(ROOT, 'rules', id, 'deploy.json'), 'utf8').includes('"AssumeRootAuditRole"'),
+    );
+    expect(auditing.sort()).toEqual(['root-backup-mfa', 'root-hardware-mfa']);
+    expect(trusted.sort()).toEqual(
+      auditing.map((id) => `${TOOLING_ROLE_PREFIX}\${RuleRoleNamePrefix}${id}`).sort(),
+    );
   });
 
   it('grants the SCP remediation role exactly what attach-deny-root-scp calls (its reads and writes)', () => {
@@ -600,10 +639,12 @@ describe('management-account.yaml', () => {
   it('grants the root credentials role what the delete-root-* flow calls as the management role', () => {
     // IAM calls on the root user's credentials run inside the AssumeRoot session (the task policy allows
     // them), not with this role: only iam:ListOrganizationsFeatures is made with it. The flow is the
-    // remediations/lib/root-*.ts modules (access check, session, inventory, plan, deletion, handler).
+    // remediations/lib/root-*.ts modules (access check, session, inventory, plan, deletion, handler) and the
+    // generic AssumeRoot call they share with the rules (lib/root-session.ts).
     const imported = readdirSync(join(ROOT, 'remediations', 'lib'))
       .filter((file) => /^root-.*\.ts$/.test(file))
-      .flatMap((file) => commandsImportedBy(`remediations/lib/${file}`));
+      .flatMap((file) => commandsImportedBy(`remediations/lib/${file}`))
+      .concat(commandsImportedBy('lib/root-session.ts'));
     const inRootSession = imported.filter(
       (a) => a.startsWith('iam:') && a !== 'iam:ListOrganizationsFeatures',
     );

@@ -749,10 +749,40 @@ describe('management-account.yaml as a plain stack in the management account', (
     ]);
   });
 
-  it('leaves the remediation roles out when they are turned off', async () => {
+  it('creates the root-audit role: AssumeRoot with the audit task policy only, for the two root MFA rules', async () => {
+    const outputs = await deployManagement();
+
+    const audit = await role(MANAGEMENT_ACCOUNT, 'RootGuardRootAudit', 'rootguard-assume-root-audit');
+    expect(outputs.RootAuditRoleArn).toBe(audit.arn);
+    expect(audit.trust).toEqual(
+      toolingTrust({
+        ArnEquals: {
+          'aws:PrincipalArn': [
+            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-rule-root-backup-mfa`,
+            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-rule-root-hardware-mfa`,
+          ],
+        },
+      }),
+    );
+    expect(audit.policy.Statement).toEqual([
+      expect.objectContaining({ Action: 'iam:ListOrganizationsFeatures' }),
+      expect.objectContaining({
+        Action: 'sts:AssumeRoot',
+        Resource: 'arn:aws:iam::*:root',
+        Condition: {
+          ArnEquals: { 'sts:TaskPolicyArn': 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+          StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' },
+        },
+      }),
+    ]);
+  });
+
+  it('leaves the remediation and audit roles out when they are turned off', async () => {
     const outputs = await deployManagement({
       DeployScpRemediation: 'false',
       DeployRootCredentialsRemediation: 'false',
+      DeployRootAudit: 'false',
     });
 
     expect(await roleNames(MANAGEMENT_ACCOUNT)).toEqual(['RootGuardOrgRead']);

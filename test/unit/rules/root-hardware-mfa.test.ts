@@ -1,6 +1,6 @@
 import { PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { GetAccountSummaryCommand, IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRootCommand } from '@aws-sdk/client-sts';
 import { AccessDeniedError, InvalidConfigEventError, ThrottlingError } from '../../../lib/errors';
 import { collect } from '../../../rules/root-hardware-mfa/collect';
 import { evaluate, type RootHardwareMfaFacts } from '../../../rules/root-hardware-mfa/evaluate';
@@ -13,6 +13,8 @@ import {
   userVirtualMfaDevice,
   VIRTUAL_MFA_ENABLE_DATE,
 } from '../../helpers/iam-root';
+import { fidoSerial, liveDevice, totpSerial, virtualSerial } from '../../helpers/mfa-devices';
+import { AUDIT_ROLE_ARN, awsError, givenRootDevices } from '../../helpers/root-audit';
 import {
   accessDeniedAnnotation,
   accountEvaluation as account,
@@ -37,6 +39,12 @@ const ROOT_SERIAL = rootVirtualMfaSerial(MEMBER_ACCOUNT);
 const HARDWARE_MFA_ANNOTATION = `Account ${MEMBER_ACCOUNT}: root user has MFA and no virtual MFA device, so its MFA is hardware.`;
 const virtualMfaAnnotation = (serials: string) =>
   `Account ${MEMBER_ACCOUNT}: root user has a virtual MFA device (${serials}); only a FIDO security key or hardware TOTP token counts.`;
+
+/** Live evaluations say which path judged: without ROOT_AUDIT_ROLE_ARN, the account's own IAM. */
+const IAM_PATH = " (judged from the account's IAM: no root-audit role is configured)";
+const HARDWARE_MFA_ANNOTATION_IAM = HARDWARE_MFA_ANNOTATION.replace(/\.$/, `${IAM_PATH}.`);
+const virtualMfaAnnotationIam = (serials: string) =>
+  virtualMfaAnnotation(serials).replace(/\.$/, `${IAM_PATH}.`);
 
 const judge = (facts: RootHardwareMfaFacts) => judgeOne(evaluate, facts, {});
 
@@ -107,6 +115,7 @@ describe('root-hardware-mfa collect', () => {
     await expect(collect(collectContext({}))).resolves.toEqual({
       summary: rootSummary({ mfa: true, password: false }),
       rootVirtualMfaDevices: [{ serialNumber: ROOT_SERIAL, enableDate: VIRTUAL_MFA_ENABLE_DATE }],
+      inventory: expect.objectContaining({ status: 'unavailable', reason: 'audit-role-not-configured' }),
     });
     expect(iamMock).toHaveReceivedCommandWith(ListVirtualMFADevicesCommand, { AssignmentStatus: 'Assigned' });
   });
@@ -126,7 +135,7 @@ describe('root-hardware-mfa handler', () => {
       ResultToken: RESULT_TOKEN,
       TestMode: false,
     });
-    expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION)]);
+    expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION_IAM)]);
   });
 
   it('sends NON_COMPLIANT when the root virtual device is on the second page of ListVirtualMFADevices', async () => {
@@ -145,7 +154,7 @@ describe('root-hardware-mfa handler', () => {
     expect(iamMock).toHaveReceivedNthSpecificCommandWith(2, ListVirtualMFADevicesCommand, {
       Marker: 'page-2',
     });
-    expect(rule.sent()).toEqual([sent('NON_COMPLIANT', virtualMfaAnnotation(ROOT_SERIAL))]);
+    expect(rule.sent()).toEqual([sent('NON_COMPLIANT', virtualMfaAnnotationIam(ROOT_SERIAL))]);
   });
 
   it('sends COMPLIANT when only an IAM user named root-admin has a virtual MFA device', async () => {
@@ -156,7 +165,7 @@ describe('root-hardware-mfa handler', () => {
 
     await rule.invoke();
 
-    expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION)]);
+    expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION_IAM)]);
   });
 
   it.each([
@@ -172,7 +181,7 @@ describe('root-hardware-mfa handler', () => {
     await rule.invoke({ partition, region });
 
     expect(serial).toBe(`arn:${partition}:iam::${MEMBER_ACCOUNT}:mfa/root-account-mfa-device`);
-    expect(rule.sent()).toEqual([sent('NON_COMPLIANT', virtualMfaAnnotation(serial))]);
+    expect(rule.sent()).toEqual([sent('NON_COMPLIANT', virtualMfaAnnotationIam(serial))]);
   });
 
   it.each([
@@ -188,7 +197,7 @@ describe('root-hardware-mfa handler', () => {
 
       await rule.invoke({ partition, region });
 
-      expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION)]);
+      expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION_IAM)]);
     },
   );
 
@@ -222,7 +231,7 @@ describe('root-hardware-mfa handler', () => {
     expect(rule.sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: executionRoleArn() });
     expect(iamMock).toHaveReceivedCommand(GetAccountSummaryCommand);
     await expect(signedByAssumedRole(iamMock.commandCalls(GetAccountSummaryCommand))).resolves.toBe(true);
-    expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION)]);
+    expect(rule.sent()).toEqual([sent('COMPLIANT', HARDWARE_MFA_ANNOTATION_IAM)]);
   });
 
   it('rejects a malformed event with InvalidConfigEventError and sends nothing', async () => {
@@ -258,8 +267,119 @@ describe('root-hardware-mfa handler', () => {
     await expect(rule.invoke()).resolves.toMatchObject({ result: { accountId: MEMBER_ACCOUNT } });
     expect(rule.config).toHaveReceivedCommandTimes(PutEvaluationsCommand, 2);
     expect(rule.sent()).toEqual([
-      sent('COMPLIANT', HARDWARE_MFA_ANNOTATION),
-      sent('COMPLIANT', HARDWARE_MFA_ANNOTATION),
+      sent('COMPLIANT', HARDWARE_MFA_ANNOTATION_IAM),
+      sent('COMPLIANT', HARDWARE_MFA_ANNOTATION_IAM),
+    ]);
+  });
+});
+
+// ---- the root audit session path (lib/root-mfa-inventory.ts) ----
+
+const listed = (...serials: string[]) => ({
+  status: 'listed' as const,
+  devices: serials.map((s) => liveDevice(s)),
+});
+
+describe('root-hardware-mfa evaluate, judged from the root audit session', () => {
+  const facts = (inventory: RootHardwareMfaFacts['inventory'], mfa = true) => ({
+    summary: rootSummary({ mfa }),
+    rootVirtualMfaDevices: [],
+    inventory,
+  });
+
+  it.each([
+    [[fidoSerial(MEMBER_ACCOUNT)], '1 FIDO security key'],
+    [[totpSerial(1)], '1 hardware TOTP token'],
+    [
+      [fidoSerial(MEMBER_ACCOUNT, 'a'), fidoSerial(MEMBER_ACCOUNT, 'b'), totpSerial(2)],
+      '2 FIDO security keys and 1 hardware TOTP token',
+    ],
+  ])('returns COMPLIANT with the exact kinds of %j', (serials, kinds) => {
+    expect(judge(facts(listed(...serials)))).toEqual(
+      account(
+        'COMPLIANT',
+        `Account ${MEMBER_ACCOUNT}: root user's MFA is hardware: ${kinds} (listed in a root audit session).`,
+      ),
+    );
+  });
+
+  it('returns NON_COMPLIANT for a virtual device beside a key, even though the account IAM list was empty', () => {
+    const serial = virtualSerial(MEMBER_ACCOUNT);
+
+    expect(judge(facts(listed(fidoSerial(MEMBER_ACCOUNT), serial)))).toEqual(
+      account('NON_COMPLIANT', virtualMfaAnnotation(serial)),
+    );
+  });
+
+  it('never counts a device whose serial it cannot read as hardware', () => {
+    const odd = `arn:aws:iam::${MEMBER_ACCOUNT}:sms-mfa/root`;
+
+    expect(judge(facts(listed(fidoSerial(MEMBER_ACCOUNT), odd)))?.complianceType).toBe('NON_COMPLIANT');
+  });
+
+  it('returns COMPLIANT for a credential-less root and NON_COMPLIANT for a root without MFA', () => {
+    expect(
+      judge({ summary: rootSummary(NO_ROOT_CREDENTIALS), rootVirtualMfaDevices: [], inventory: listed() })
+        ?.complianceType,
+    ).toBe('COMPLIANT');
+    expect(judge(facts(listed(), false))).toEqual(
+      account(
+        'NON_COMPLIANT',
+        `Account ${MEMBER_ACCOUNT}: root user has no MFA device (listed in a root audit session).`,
+      ),
+    );
+  });
+
+  it('falls back to the account IAM and says why the session could not list the devices', () => {
+    const inventory = {
+      status: 'unavailable' as const,
+      reason: 'centralized-root-access-disabled' as const,
+      detail: 'centralized root access is not enabled (features: none)',
+      fix: 'enable it',
+    };
+
+    expect(judge(facts(inventory))).toEqual(
+      account(
+        'COMPLIANT',
+        `Account ${MEMBER_ACCOUNT}: root user has MFA and no virtual MFA device, so its MFA is hardware (judged from the account's IAM: centralized root access is not enabled (features: none)).`,
+      ),
+    );
+  });
+});
+
+describe('root-hardware-mfa handler with a root-audit role', () => {
+  beforeEach(() => {
+    process.env.ROOT_AUDIT_ROLE_ARN = AUDIT_ROLE_ARN;
+  });
+  afterEach(() => {
+    delete process.env.ROOT_AUDIT_ROLE_ARN;
+  });
+
+  it('judges each device by its exact kind, read in the root audit session', async () => {
+    givenRootDevices(rule.sts, iamMock, [fidoSerial(MEMBER_ACCOUNT), totpSerial(1)]);
+
+    await rule.invoke();
+
+    expect(rule.sent()).toEqual([
+      sent(
+        'COMPLIANT',
+        `Account ${MEMBER_ACCOUNT}: root user's MFA is hardware: 1 FIDO security key and 1 hardware TOTP token (listed in a root audit session).`,
+      ),
+    ]);
+    expect(rule.sts).toHaveReceivedCommandWith(AssumeRootCommand, { TargetPrincipal: MEMBER_ACCOUNT });
+  });
+
+  it('falls back to the account IAM when AssumeRoot is refused, and says so', async () => {
+    givenRootDevices(rule.sts, iamMock, []);
+    rule.sts.on(AssumeRootCommand).rejects(awsError('AccessDenied'));
+
+    await rule.invoke();
+
+    expect(rule.sent()).toEqual([
+      sent(
+        'COMPLIANT',
+        `Account ${MEMBER_ACCOUNT}: root user has MFA and no virtual MFA device, so its MFA is hardware (judged from the account's IAM: sts:AssumeRoot was refused (AccessDenied)).`,
+      ),
     ]);
   });
 });

@@ -52,8 +52,11 @@ export function requestRecord(
   const task = String(payload.task ?? 'hardware-mfa');
   return {
     AutomationExecutionId: String(payload.executionId),
-    DocumentName:
-      task === 'hardware-mfa' ? 'RootGuard-RequestHardwareMfa' : 'RootGuard-RequestRootActivityForwarding',
+    DocumentName: {
+      'hardware-mfa': 'RootGuard-RequestHardwareMfa',
+      'root-activity-forwarding': 'RootGuard-RequestRootActivityForwarding',
+      'backup-hardware-mfa': 'RootGuard-RequestBackupHardwareMfa',
+    }[task],
     DocumentVersion: '1',
     AutomationExecutionStatus: 'InProgress',
     ExecutedBy: `arn:aws:sts::${MEMBER_ACCOUNT}:assumed-role/AWSServiceRoleForConfigRemediation/config-remediation`,

@@ -9,6 +9,10 @@ import { ClientFactory } from '../../../../lib/clients';
 import { AccessDeniedError } from '../../../../lib/errors';
 import { InvalidStepPayloadError } from '../../../../remediations/lib/errors';
 import { DEDUP_KEY } from '../../../../remediations/lib/ops-item';
+import {
+  BACKUP_HARDWARE_MFA_TASK,
+  opsItemDescription as backupDescription,
+} from '../../../../remediations/request-backup-hardware-mfa/checklist';
 import { opsItemDescription } from '../../../../remediations/request-hardware-mfa/checklist';
 import {
   createRequestHardwareMfaHandler,
@@ -251,12 +255,43 @@ describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard
     await expectRejection(
       handler()(stepPayload({ task: 'delete-everything' })),
       InvalidStepPayloadError,
-      /task: expected one of hardware-mfa, root-activity-forwarding/,
+      /task: expected one of hardware-mfa, root-activity-forwarding, backup-hardware-mfa/,
     );
     expect(ssmMock.calls()).toHaveLength(0);
   });
 
   it('serves every task it lists', () => {
-    expect(Object.keys(OPS_ITEM_TASKS).sort()).toEqual(['hardware-mfa', 'root-activity-forwarding']);
+    expect(Object.keys(OPS_ITEM_TASKS).sort()).toEqual([
+      'backup-hardware-mfa',
+      'hardware-mfa',
+      'root-activity-forwarding',
+    ]);
+  });
+});
+
+describe('request-hardware-mfa handler, task backup-hardware-mfa (RootGuard-RequestBackupHardwareMfa)', () => {
+  const BACKUP_TITLE = `Give the root user of ${MEMBER_ACCOUNT} a registered backup hardware MFA device kept at another site`;
+  const backup = (overrides: Record<string, unknown> = {}) =>
+    handler()(stepPayload({ task: 'backup-hardware-mfa', ...overrides }));
+
+  it('opens one OpsItem with the backup checklist, keyed on root-backup-mfa', async () => {
+    const result = await backup();
+
+    expect(result).toEqual(created('backup-hardware-mfa', BACKUP_TITLE));
+    const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
+    expect(input).toMatchObject(expectedOpsItem(BACKUP_TITLE, backupDescription(MEMBER_ACCOUNT)));
+    expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-backup-mfa/${MEMBER_ACCOUNT}`);
+  });
+
+  it('opens no duplicate while one is open, and ignores an open hardware MFA OpsItem of the same account', async () => {
+    ssmMock.on(DescribeOpsItemsCommand).resolves({
+      OpsItemSummaries: [
+        opsItem('Open'),
+        opsItem('Open', MEMBER_ACCOUNT, 'oi-00000000000b', BACKUP_HARDWARE_MFA_TASK),
+      ],
+    });
+
+    await expect(backup()).resolves.toMatchObject({ status: 'already-open', opsItemId: 'oi-00000000000b' });
+    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * The root audit session of lib/root-mfa-inventory.ts, mocked at Client#send: the root-audit role, what AssumeRoot
+ * hands out, and the root user's devices as ListMFADevices pages them.
+ */
+import { ListMFADevicesCommand, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, AssumeRootCommand } from '@aws-sdk/client-sts';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { MANAGEMENT_ACCOUNT, ORG_ID } from './constants';
+import { listedDevices } from './mfa-devices';
+
+export const AUDIT_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardRootAudit`;
+export const AUDIT_POLICY_ARN = 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials';
+export const AUDIT_ROLE_KEY = 'ASIAROOTAUDITROLE001';
+export const ROOT_AUDIT_KEY = 'ASIAROOTAUDITSESSION';
+
+const credentials = (AccessKeyId: string) => ({
+  AccessKeyId,
+  SecretAccessKey: `${AccessKeyId}-secret`,
+  SessionToken: `${AccessKeyId}-token`,
+  Expiration: new Date(Date.now() + 60 * 60 * 1000),
+});
+
+/** An SDK error as the service would throw it (name and message). */
+export function awsError(name: string, message = `${name} (test)`): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the stubs of different clients share no type
+type Stub = AwsClientStub<any>;
+
+/**
+ * A healthy audit path: the audit role and AssumeRoot answer, centralized root access is on, and root's devices
+ * are `serials`, split into pages of `pageSize`.
+ */
+export function givenRootDevices(sts: Stub, iam: Stub, serials: readonly string[], pageSize = 100): void {
+  sts.on(AssumeRoleCommand).resolves({ Credentials: credentials(AUDIT_ROLE_KEY) });
+  sts.on(AssumeRootCommand).resolves({ Credentials: credentials(ROOT_AUDIT_KEY) });
+  iam
+    .on(ListOrganizationsFeaturesCommand)
+    .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'] });
+  const pages: string[][] = [];
+  for (let i = 0; i < serials.length; i += pageSize) pages.push(serials.slice(i, i + pageSize));
+  if (pages.length === 0) pages.push([]);
+  pages.forEach((page, index) => {
+    const marker = index === 0 ? undefined : `page-${index}`;
+    const last = index === pages.length - 1;
+    iam.on(ListMFADevicesCommand, { Marker: marker }).resolves({
+      MFADevices: listedDevices(page),
+      IsTruncated: !last,
+      ...(last ? {} : { Marker: `page-${index + 1}` }),
+    });
+  });
+}
+
+/** The access key id a mocked client call was signed with. */
+export async function signedWith(call: { thisValue: unknown } | undefined): Promise<string | undefined> {
+  const client = call?.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+  return (await client.config.credentials()).accessKeyId;
+}

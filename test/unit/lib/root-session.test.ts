@@ -1,0 +1,62 @@
+import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
+import { CollectError } from '../../../lib/errors';
+import {
+  assumeRoot,
+  InvalidRootSessionRegionError,
+  rootSessionStsClient,
+  rootTaskPolicyArn,
+} from '../../../lib/root-session';
+import { MEMBER_ACCOUNT, REGION } from '../../helpers/constants';
+import { useSdkMocks } from '../../helpers/sdk-mocks';
+
+const { sts } = useSdkMocks({ sts: STSClient });
+
+describe('lib/root-session', () => {
+  it('refuses a pseudo-region, which would mean the global STS endpoint AssumeRoot does not support', () => {
+    expect(() => rootSessionStsClient('aws-global')).toThrow(InvalidRootSessionRegionError);
+    expect(rootSessionStsClient(REGION).config.useGlobalEndpoint).toBe(false);
+  });
+
+  it('asks AssumeRoot for the given task policy and duration, and hands back the credentials', async () => {
+    const expiration = new Date(Date.now() + 120_000);
+    sts.on(AssumeRootCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAROOT',
+        SecretAccessKey: 's',
+        SessionToken: 't',
+        Expiration: expiration,
+      },
+    });
+    const taskPolicyArn = rootTaskPolicyArn('aws', 'audit');
+
+    const credentials = await assumeRoot(rootSessionStsClient(REGION), {
+      accountId: MEMBER_ACCOUNT,
+      taskPolicyArn,
+      durationSeconds: 120,
+    });
+
+    expect(credentials).toEqual({
+      accessKeyId: 'ASIAROOT',
+      secretAccessKey: 's',
+      sessionToken: 't',
+      expiration,
+    });
+    expect(sts).toHaveReceivedCommandWith(AssumeRootCommand, {
+      TargetPrincipal: MEMBER_ACCOUNT,
+      TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' },
+      DurationSeconds: 120,
+    });
+  });
+
+  it('refuses an answer without credentials', async () => {
+    sts.on(AssumeRootCommand).resolves({});
+
+    await expect(
+      assumeRoot(rootSessionStsClient(REGION), {
+        accountId: MEMBER_ACCOUNT,
+        taskPolicyArn: 'x',
+        durationSeconds: 120,
+      }),
+    ).rejects.toThrow(CollectError);
+  });
+});
