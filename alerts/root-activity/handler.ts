@@ -8,12 +8,21 @@
  *   provenance ─forged─▶ log the accounts, ForgedEvents, {status: 'forged'}   (provenance.ts: the source is
  *     │                  CloudTrail's and the root that acted belongs to the envelope account; never throws,
  *     │                  never pages, never files a finding)
+ *   AssumeRoot issuance (management account) ─▶ kept in the ledger table for its session's member-side
+ *     │                  events, {status: 'issuance-recorded'} (audit-session.ts; never pages)
  *   classify ─not root activity─▶ {status: 'ignored'}            (defence against a misconfigured rule)
  *     │
- *   break-glass lookup (a failed read still alerts, as CRITICAL, and says so)
+ *   rootguard's own root audit session (audit-session.ts: the issuance by exactly the configured audit role,
+ *     │   audit task policy, this account, an allowed read) ─▶ ledger (paged: false), AuditSessionEvents,
+ *     │   {status: 'audit-recorded'}
+ *   break-glass lookup (a failed read still alerts, as CRITICAL, and says so) ∥ custody register (sign-ins)
+ *     │
+ *   ledger claim (ledger.ts): already paged ─▶ {status: 'duplicate'} (the finding re-imported, no page)
  *     │
  *   SNS alert ∥ Security Hub finding (idempotent id)  ─either fails─▶ throw (Lambda retries, then on-failure)
  *     │
+ *   ledger completion (alertedAt, latency) ─fails─▶ LedgerWriteFailures, throw AFTER the page (retried;
+ *     │   the retry finds the page in the ledger or in this container's memory and does not page again)
  *   metrics: AlertLatency (ms, by kind) for MTTA, RootActivity
  *
  * Pure pieces live next door (event, classify, message, finding); deliver.ts holds the AWS calls.
@@ -21,6 +30,7 @@
 
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -30,19 +40,37 @@ import { errorMessage } from '../../lib/errors';
 import { oneLine } from '../../lib/escape';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
+import type { LedgerRecord } from '../../lib/root-activity-ledger';
+import {
+  auditVerdict,
+  type IssuanceRefusal,
+  isAssumeRootEvent,
+  issuanceOf,
+  type RootSessionIssuance,
+} from './audit-session';
 import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
 import { classifyRootActivity, FIELD_MAX, type IgnoreReason, type RootActivity } from './classify';
 import { type AlertConfig, importTargetFrom, loadAlertConfig } from './config';
 import {
   type AlertClients,
+  custodyLookupFromS3,
   importFindings,
   lookUpBreakGlass,
   parkInvalidEvent,
   publishAlert,
 } from './deliver';
-import { AlertDeliveryError, type InvalidAlertEventError } from './errors';
+import { type CustodyLookup, type DeviceCustody, deviceCustody } from './device-custody';
+import { AlertDeliveryError, type InvalidAlertEventError, LedgerWriteError } from './errors';
 import { eventSummary, parseRootActivityEvent } from './event';
 import { buildRootActivityFinding, rootActivityFindingId } from './finding';
+import {
+  claimPage,
+  completePage,
+  type PageClaim,
+  readRootSessionIssuance,
+  recordRootActivity,
+  recordRootSessionIssuance,
+} from './ledger';
 import { buildAlertMessage } from './message';
 import { type ForgeryEvidence, type ForgeryReason, provenanceOf } from './provenance';
 
@@ -68,6 +96,8 @@ export interface RootActivityHandlerDeps {
   metrics?: AlertMetrics;
   /** Pause before re-sending findings Security Hub rejected. */
   retryDelayMs?: number;
+  /** Default: the published register in S3 (config.custodyRegister), or none when it is not configured. */
+  custodyLookup?: CustodyLookup;
 }
 
 export type RootActivityResult =
@@ -82,13 +112,21 @@ export type RootActivityResult =
       latencyMs: number;
       messageId: string | undefined;
     }
-  | { status: 'ignored'; eventId: string; reason: IgnoreReason }
+  /** rootguard's own root audit session: in the ledger, not paged. */
+  | { status: 'audit-recorded'; accountId: string; eventId: string }
+  /** Already paged by an earlier delivery or attempt (ledger.ts): not paged again. */
+  | { status: 'duplicate'; accountId: string; eventId: string; alertedAt: string | undefined }
+  /** An AssumeRoot call in the management (or delegated administrator) account, kept for its session. */
+  | { status: 'issuance-recorded'; eventId: string; targetAccountId: string; callerArn: string }
+  | { status: 'ignored'; eventId: string; reason: IgnoreReason | `assume-root-${IssuanceRefusal}` }
   | { status: 'forged'; eventId: string; reason: ForgeryReason }
   | { status: 'invalid'; eventId: string | undefined; reason: string };
 
 export type RootActivityHandler = (event: unknown, context?: Partial<Context>) => Promise<RootActivityResult>;
 
 export const DEFAULT_RETRY_DELAY_MS = 200;
+/** Events this container paged (eventId → alertedAt), so a retry after a failed ledger write does not page twice. */
+export const PAGED_MEMORY_MAX = 1000;
 
 export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): RootActivityHandler {
   const config = deps.config ?? loadAlertConfig();
@@ -101,6 +139,21 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     sqs: factory.client(SQSClient),
     dynamodb: factory.client(DynamoDBClient),
     securityHub: factory.client(SecurityHubClient, { region: config.securityHubRegion }),
+    s3: factory.client(S3Client),
+  };
+  const { custodyRegister } = config;
+  const custodyLookup: CustodyLookup | undefined =
+    deps.custodyLookup ??
+    (custodyRegister
+      ? custodyLookupFromS3(clients.s3, custodyRegister, now, (reason) => {
+          logger.error('Key custody register unreadable: alerting without it', { reason });
+          metrics.addMetric('CustodyRegisterFailures', MetricUnit.Count, 1);
+        })
+      : undefined);
+  const pagedHere = new Map<string, string>();
+  const rememberPaged = (eventId: string, alertedAt: string) => {
+    pagedHere.set(eventId, alertedAt);
+    if (pagedHere.size > PAGED_MEMORY_MAX) pagedHere.delete(pagedHere.keys().next().value as string);
   };
 
   async function rejectInvalid(raw: unknown, error: InvalidAlertEventError): Promise<RootActivityResult> {
@@ -146,29 +199,173 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     return latencyMs;
   }
 
+  function ledgerFailed(activity: RootActivity, error: unknown): LedgerWriteError {
+    metrics.addMetric('LedgerWriteFailures', MetricUnit.Count, 1);
+    const failure = new LedgerWriteError(
+      `Root activity ${activity.eventId} in account ${activity.accountId}: not recorded in the ledger (${errorMessage(error)})`,
+      { accountId: activity.accountId, cause: error },
+    );
+    logger.error('Root activity ledger write failed', { error: failure });
+    return failure;
+  }
+
+  /** The issuance of an assumed-root session's key, if the AssumeRoot call was seen; never throws. */
+  async function lookUpIssuance(activity: RootActivity): Promise<RootSessionIssuance | undefined> {
+    if (activity.session !== 'assumed-root' || activity.accessKeyId === undefined) return undefined;
+    try {
+      return await readRootSessionIssuance(
+        clients.dynamodb,
+        config.ledgerTable,
+        activity.accessKeyId,
+        activity.accountId,
+      );
+    } catch (error) {
+      logger.warn('AssumeRoot issuance lookup failed: the session is alerted without its caller', {
+        reason: errorMessage(error),
+      });
+      return undefined;
+    }
+  }
+
+  async function lookUpCustody(activity: RootActivity): Promise<DeviceCustody | undefined> {
+    if (activity.kind !== 'console-sign-in') return undefined;
+    if (activity.mfaDevice === undefined) return deviceCustody(activity, 'not-configured');
+    return deviceCustody(
+      activity,
+      custodyLookup ? await custodyLookup(activity.accountId) : 'not-configured',
+    );
+  }
+
+  function ledgerRecord(activity: RootActivity, breakGlass: BreakGlassStatus, paged: boolean): LedgerRecord {
+    return {
+      eventId: activity.eventId,
+      accountId: activity.accountId,
+      eventTime: activity.eventTime,
+      eventName: activity.eventName,
+      eventSource: activity.eventSource,
+      kind: activity.kind,
+      session: activity.session,
+      outcome: activity.outcome,
+      region: activity.region,
+      ...(activity.sourceIp !== undefined ? { sourceIp: activity.sourceIp } : {}),
+      ...(activity.userAgent !== undefined ? { userAgent: activity.userAgent } : {}),
+      ...(activity.mfaUsed !== undefined ? { mfaUsed: activity.mfaUsed } : {}),
+      ...(activity.mfaDevice !== undefined ? { mfaDevice: activity.mfaDevice } : {}),
+      ...(breakGlass.state === 'open' ? { breakGlassWindowId: breakGlass.window.windowId } : {}),
+      // One page per event until the session grouping (issue 15, item 2) fills this with its session key.
+      rootSessionId: activity.eventId,
+      paged,
+    };
+  }
+
+  /** rootguard's own audit session: recorded, counted and logged, never paged. */
+  async function recordAudit(activity: RootActivity): Promise<RootActivityResult> {
+    try {
+      await recordRootActivity(
+        clients.dynamodb,
+        config.ledgerTable,
+        ledgerRecord(activity, { state: 'none' }, false),
+      );
+    } catch (error) {
+      throw ledgerFailed(activity, error);
+    }
+    metrics.addMetric('AuditSessionEvents', MetricUnit.Count, 1);
+    logger.info('rootguard root audit session event recorded without paging', {
+      eventName: activity.eventName,
+      accessKeyId: activity.accessKeyId,
+    });
+    return { status: 'audit-recorded', accountId: activity.accountId, eventId: activity.eventId };
+  }
+
+  async function recordIssuance(
+    eventId: string,
+    issuance: ReturnType<typeof issuanceOf>,
+  ): Promise<RootActivityResult> {
+    if (!issuance.ok) {
+      logger.warn('AssumeRoot event not kept: it does not record an issued root session', {
+        eventId,
+        reason: issuance.reason,
+      });
+      metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
+      return { status: 'ignored', eventId, reason: `assume-root-${issuance.reason}` };
+    }
+    const { targetAccountId, callerArn } = issuance.issuance;
+    try {
+      await recordRootSessionIssuance(clients.dynamodb, config.ledgerTable, issuance.issuance);
+    } catch (error) {
+      metrics.addMetric('LedgerWriteFailures', MetricUnit.Count, 1);
+      logger.error('AssumeRoot issuance not recorded', { eventId, reason: errorMessage(error) });
+      // Retried by Lambda: without the issuance, the session's audit reads would page.
+      throw error;
+    }
+    metrics.addMetric('RootSessionIssuances', MetricUnit.Count, 1);
+    logger.info('AssumeRoot issuance recorded', { eventId, targetAccountId, callerArn });
+    return { status: 'issuance-recorded', eventId, targetAccountId, callerArn };
+  }
+
   async function raiseAlert(activity: RootActivity, context: Partial<Context> | undefined) {
-    const breakGlass = await lookUpBreakGlass(clients.dynamodb, config.breakGlassTable, activity);
+    const issuance = await lookUpIssuance(activity);
+    const verdict = auditVerdict(activity, issuance, config.rootAuditRoleArn);
+    if (verdict.audit) return recordAudit(activity);
+    if (activity.session === 'assumed-root') {
+      logger.info("AssumeRoot session event is not rootguard's audit: alerting", { reason: verdict.reason });
+    }
+
+    const [breakGlass, custody] = await Promise.all([
+      lookUpBreakGlass(clients.dynamodb, config.breakGlassTable, activity),
+      lookUpCustody(activity),
+    ]);
     if (breakGlass.state === 'lookup-failed') {
       logger.error('Break-glass window lookup failed: alerting as unexpected root use', {
         reason: breakGlass.reason,
       });
       metrics.addMetric('BreakGlassLookupFailures', MetricUnit.Count, 1);
     }
-    const severity = alertSeverity(breakGlass);
+    const severity = alertSeverity(breakGlass, custody);
     const startedAt = now();
+    const record = ledgerRecord(activity, breakGlass, true);
+
+    // The ledger item is the page's idempotency marker; a ledger that cannot be written never stops the page.
+    let ledgerError: unknown;
+    let claim: PageClaim;
+    try {
+      claim = await claimPage(clients.dynamodb, config.ledgerTable, record, {
+        requestId: context?.awsRequestId ?? 'unknown-request',
+        at: startedAt,
+      });
+    } catch (error) {
+      ledgerError = error;
+      claim = { state: 'claimed' };
+    }
+    const pagedEarlier = pagedHere.get(activity.eventId);
+    const alreadyPaged =
+      claim.state === 'already-paged'
+        ? claim.alertedAt
+        : claim.state === 'claimed'
+          ? pagedEarlier
+          : undefined;
+
     const message = buildAlertMessage({
       activity,
       breakGlass,
       alertedAt: startedAt.toISOString(),
       runbook: config.runbook,
+      ...(custody ? { custody } : {}),
+      ...(issuance ? { issuance } : {}),
     });
 
     let latencyMs: number | undefined;
-    const publishing = publishAlert(clients.sns, config.topicArn, message, activity.accountId).then((id) => {
-      // The page is out: this is the alert time MTTA is measured by, whatever happens to the finding.
-      latencyMs = recordLatency(activity, now());
-      return id;
-    });
+    let alertedAt: Date | undefined;
+    const skipPage = claim.state === 'claimed-elsewhere' || alreadyPaged !== undefined;
+    const publishing = skipPage
+      ? Promise.resolve(undefined)
+      : publishAlert(clients.sns, config.topicArn, message, activity.accountId).then((id) => {
+          // The page is out: this is the alert time MTTA is measured by, whatever happens to the finding.
+          alertedAt = now();
+          latencyMs = recordLatency(activity, alertedAt);
+          rememberPaged(activity.eventId, alertedAt.toISOString());
+          return id;
+        });
     const importing = (async () => {
       const target = importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion);
       const finding = buildRootActivityFinding({
@@ -176,14 +373,32 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
         breakGlass,
         target,
         now: startedAt.toISOString(),
+        ...(custody ? { custody } : {}),
+        ...(issuance ? { issuance } : {}),
       });
+      // Re-imported on a duplicate too (same id, no new finding): the first attempt's import may have failed.
       await importFindings(clients.securityHub, [finding], activity.accountId, retryDelayMs);
     })();
     const [published, imported] = await Promise.allSettled([publishing, importing]);
 
+    // Complete the ledger record once a page is out (now or in an earlier attempt of this container).
+    const pageTime = alertedAt?.toISOString() ?? (claim.state === 'claimed' ? pagedEarlier : undefined);
+    if (pageTime !== undefined && claim.state === 'claimed') {
+      try {
+        await completePage(clients.dynamodb, config.ledgerTable, {
+          ...record,
+          alertedAt: pageTime,
+          alertLatencyMs: Math.max(0, Date.parse(pageTime) - Date.parse(activity.eventTime)),
+        });
+      } catch (error) {
+        ledgerError ??= error;
+      }
+    }
+
     if (published.status === 'rejected' || imported.status === 'rejected') {
       const failures = [published, imported].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
       metrics.addMetric('AlertDeliveryFailures', MetricUnit.Count, 1);
+      if (ledgerError !== undefined) ledgerFailed(activity, ledgerError);
       const what = [
         published.status === 'rejected'
           ? `SNS alert not sent (${errorMessage(published.reason)})`
@@ -198,6 +413,19 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       );
       logger.error('Root activity alert delivery failed', { error });
       throw error;
+    }
+    // The page is out; a ledger that could not record it fails the invocation now, so Lambda retries the write.
+    if (ledgerError !== undefined) throw ledgerFailed(activity, ledgerError);
+
+    if (skipPage) {
+      metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1);
+      logger.info('Root activity already paged: not paged again', { claim: claim.state });
+      return {
+        status: 'duplicate' as const,
+        accountId: activity.accountId,
+        eventId: activity.eventId,
+        alertedAt: alreadyPaged,
+      };
     }
 
     metrics.addMetric('RootActivity', MetricUnit.Count, 1);
@@ -217,6 +445,7 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       outcome: activity.outcome,
       severity,
       breakGlass: breakGlass.state,
+      mfaDevice: custody?.state,
       latencyMs: result.latencyMs,
     });
     return result;
@@ -230,6 +459,8 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       const eventId = parsed.event.detail.eventID;
       const provenance = provenanceOf(parsed.event);
       if (!provenance.ok) return refuseForged(oneLine(eventId, FIELD_MAX.eventId), provenance.evidence);
+
+      if (isAssumeRootEvent(parsed.event)) return await recordIssuance(eventId, issuanceOf(parsed.event));
 
       const classified = classifyRootActivity(parsed.event);
       if (!classified.ok) {

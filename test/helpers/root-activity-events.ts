@@ -85,6 +85,7 @@ export const ALERT_CONFIG: AlertConfig = {
   region: ALERT_REGION,
   securityHubRegion: SECURITY_HUB_REGION,
   runbook: 'README.md#break-glass',
+  ledgerTable: 'rootguard-root-activity-ledger',
 };
 
 /** The part of the Lambda context the alert reads. */

@@ -31,6 +31,7 @@ import { MEMBER_ACCOUNT } from '../helpers/constants';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
+  createLedgerTable,
   EMULATOR_REGION,
   type EmulatedQueue,
   emulatorClient,
@@ -52,6 +53,7 @@ import {
 
 const BUS = 'rootguard-central';
 const TABLE = 'rootguard-break-glass';
+const LEDGER_TABLE = 'rootguard-root-activity-ledger';
 const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`;
 const ALL_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS];
 
@@ -174,6 +176,7 @@ describe('alert handler on the emulator', () => {
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     const dynamodb = emulatorClient(DynamoDBClient);
     await createBreakGlassTable(dynamodb, TABLE);
+    await createLedgerTable(dynamodb, LEDGER_TABLE);
     const handler = createRootActivityHandler({
       config: {
         topicArn: TopicArn as string,
@@ -182,6 +185,7 @@ describe('alert handler on the emulator', () => {
         region: EMULATOR_REGION,
         securityHubRegion: EMULATOR_REGION,
         runbook: 'README.md#break-glass',
+        ledgerTable: LEDGER_TABLE,
       },
       clientFactory: emulatorClientFactory(EMULATOR_REGION),
       retryDelayMs: 0,
