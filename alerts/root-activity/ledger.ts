@@ -75,12 +75,12 @@ async function conditionalPut(
  * Records one root event; recording the same event id twice changes nothing (`created: false`). The one
  * write the session grouping (alerts/root-activity, issue 15) reuses for the events it appends.
  */
-export function recordRootActivity(
+export async function recordRootActivity(
   client: DynamoDBClient,
   table: string,
   record: LedgerRecord,
 ): Promise<{ created: boolean }> {
-  return conditionalPut(client, table, ledgerItem(record), 'attribute_not_exists(eventId)', record.accountId);
+  return await conditionalPut(client, table, ledgerItem(record), 'attribute_not_exists(eventId)', record.accountId);
 }
 
 async function getItem(
@@ -128,12 +128,12 @@ export async function claimPage(
 }
 
 /** Writes the record with its page time; a second completion of the same event changes nothing. */
-export function completePage(
+export async function completePage(
   client: DynamoDBClient,
   table: string,
   record: LedgerRecord & { alertedAt: string },
 ): Promise<{ created: boolean }> {
-  return conditionalPut(
+  return await conditionalPut(
     client,
     table,
     ledgerItem(record),

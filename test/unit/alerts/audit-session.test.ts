@@ -202,7 +202,7 @@ describe('auditVerdict (the member-side event of an assumed-root session)', () =
 
 describe('the alert handler and rootguard’s audit sessions', () => {
   let metrics: MetricsRecorder;
-  let ledger: Map<string, Record<string, unknown>>;
+  let ledger: ReturnType<typeof fakeLedgerTable>;
 
   beforeEach(() => {
     mocks.reset();
