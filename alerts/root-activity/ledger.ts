@@ -80,7 +80,13 @@ export async function recordRootActivity(
   table: string,
   record: LedgerRecord,
 ): Promise<{ created: boolean }> {
-  return await conditionalPut(client, table, ledgerItem(record), 'attribute_not_exists(eventId)', record.accountId);
+  return await conditionalPut(
+    client,
+    table,
+    ledgerItem(record),
+    'attribute_not_exists(eventId)',
+    record.accountId,
+  );
 }
 
 async function getItem(
