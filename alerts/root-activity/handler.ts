@@ -125,7 +125,7 @@ export type RootActivityResult =
 export type RootActivityHandler = (event: unknown, context?: Partial<Context>) => Promise<RootActivityResult>;
 
 export const DEFAULT_RETRY_DELAY_MS = 200;
-/** Events this container paged (eventId → alertedAt), so a retry after a failed ledger write does not page twice. */
+/** Events this container paged (account/eventId → alertedAt), so a retry after a failed ledger write does not page twice. */
 export const PAGED_MEMORY_MAX = 1000;
 
 export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): RootActivityHandler {
@@ -311,9 +311,25 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       logger.info("AssumeRoot session event is not rootguard's audit: alerting", { reason: verdict.reason });
     }
 
-    const [breakGlass, custody] = await Promise.all([
+    // The ledger item is the page's idempotency marker, claimed while the window and the register are read
+    // (one round trip less before the page). The claim carries no window id: completePage writes the whole
+    // record. A ledger that cannot be written never stops the page.
+    const claiming = claimPage(
+      clients.dynamodb,
+      config.ledgerTable,
+      ledgerRecord(activity, { state: 'none' }, true),
+      {
+        requestId: context?.awsRequestId ?? 'unknown-request',
+        at: now(),
+      },
+    ).then(
+      (claim) => ({ claim, error: undefined as unknown }),
+      (error: unknown) => ({ claim: { state: 'claimed' } as PageClaim, error }),
+    );
+    const [breakGlass, custody, claimed] = await Promise.all([
       lookUpBreakGlass(clients.dynamodb, config.breakGlassTable, activity),
       lookUpCustody(activity),
+      claiming,
     ]);
     if (breakGlass.state === 'lookup-failed') {
       logger.error('Break-glass window lookup failed: alerting as unexpected root use', {
@@ -324,20 +340,15 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     const severity = alertSeverity(breakGlass, custody);
     const startedAt = now();
     const record = ledgerRecord(activity, breakGlass, true);
-
-    // The ledger item is the page's idempotency marker; a ledger that cannot be written never stops the page.
-    let ledgerError: unknown;
-    let claim: PageClaim;
-    try {
-      claim = await claimPage(clients.dynamodb, config.ledgerTable, record, {
-        requestId: context?.awsRequestId ?? 'unknown-request',
-        at: startedAt,
+    let ledgerError = claimed.error;
+    const { claim } = claimed;
+    if (claim.state === 'id-collision') {
+      logger.warn('Ledger already holds this event id for another account: paging, not recorded', {
+        otherAccountId: claim.otherAccountId,
       });
-    } catch (error) {
-      ledgerError = error;
-      claim = { state: 'claimed' };
+      metrics.addMetric('LedgerIdCollisions', MetricUnit.Count, 1);
     }
-    const pagedEarlier = pagedHere.get(activity.eventId);
+    const pagedEarlier = pagedHere.get(`${activity.accountId}/${activity.eventId}`);
     const alreadyPaged =
       claim.state === 'already-paged'
         ? claim.alertedAt
@@ -363,7 +374,7 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
           // The page is out: this is the alert time MTTA is measured by, whatever happens to the finding.
           alertedAt = now();
           latencyMs = recordLatency(activity, alertedAt);
-          rememberPaged(activity.eventId, alertedAt.toISOString());
+          rememberPaged(`${activity.accountId}/${activity.eventId}`, alertedAt.toISOString());
           return id;
         });
     const importing = (async () => {

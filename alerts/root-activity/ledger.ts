@@ -107,7 +107,12 @@ export type PageClaim =
   /** A page already went out (`alertedAt`): do not page again. */
   | { state: 'already-paged'; alertedAt: string }
   /** Another invocation claimed it `ageMs` ago and has not finished: it pages (or fails and is retried). */
-  | { state: 'claimed-elsewhere'; ageMs: number };
+  | { state: 'claimed-elsewhere'; ageMs: number }
+  /**
+   * The id is taken by ANOTHER account's event. CloudTrail event ids are unique, so this should not happen;
+   * if it does, the event pages (never silenced by someone else's record) and is not recorded.
+   */
+  | { state: 'id-collision'; otherAccountId: string };
 
 /** A claim older than this belongs to an invocation that died without retrying: page. */
 export const CLAIM_STALE_MS = 15 * 60_000;
@@ -123,6 +128,9 @@ export async function claimPage(
   if (put.created) return { state: 'claimed' };
   const existing = await getItem(client, table, record.eventId, record.accountId);
   if (existing === undefined) return { state: 'claimed' };
+  if (existing.accountId !== record.accountId) {
+    return { state: 'id-collision', otherAccountId: String(existing.accountId) };
+  }
   if (typeof existing.alertedAt === 'string')
     return { state: 'already-paged', alertedAt: existing.alertedAt };
   // Our own earlier attempt (a Lambda retry keeps the request id) or a dead one: page.

@@ -112,6 +112,16 @@ describe('claimPage', () => {
     expect(await claim('req-3', new Date(NOW.getTime() + CLAIM_STALE_MS + 1))).toEqual({ state: 'claimed' });
   });
 
+  it('never takes another account’s record of the same id for a duplicate', async () => {
+    ledger.set(SIGN_IN_EVENT_ID, {
+      ...RECORD,
+      accountId: OTHER_ACCOUNT,
+      alertedAt: '2026-11-20T09:15:03.000Z',
+    });
+
+    expect(await claim('req-1')).toEqual({ state: 'id-collision', otherAccountId: OTHER_ACCOUNT });
+  });
+
   it('reports an event already paged', async () => {
     ledger.set(SIGN_IN_EVENT_ID, { ...RECORD, alertedAt: '2026-11-20T09:15:03.000Z' });
 
@@ -197,6 +207,19 @@ describe('the alert handler and the ledger', () => {
     expect(retry).toMatchObject({ status: 'duplicate', alertedAt: NOW.toISOString() });
     expect(pages()).toBe(1);
     expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ alertedAt: NOW.toISOString() });
+  });
+
+  it('pages an event whose id another account’s record holds, and counts the collision', async () => {
+    ledger.set(SIGN_IN_EVENT_ID, {
+      ...RECORD,
+      accountId: OTHER_ACCOUNT,
+      alertedAt: '2026-11-20T09:15:03.000Z',
+    });
+
+    expect(await invoke(handler(), 'req-1')).toMatchObject({ status: 'alerted', accountId: MEMBER_ACCOUNT });
+    expect(pages()).toBe(1);
+    expect(metrics.named('LedgerIdCollisions')).toHaveLength(1);
+    expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ accountId: OTHER_ACCOUNT });
   });
 
   it('pages on the retry when SNS failed the first time (the claim is its own)', async () => {
