@@ -29,7 +29,7 @@ export interface AlertConfig {
    */
   rootAuditRoleArn?: string;
   /** The published key custody register (S3, tooling account); unset: no register configured. */
-  custodyRegister?: { bucket: string; key: string };
+  custodyRegister?: { bucket: string; key: string; expectedOwner: string };
 }
 
 const envSchema = z.object({
@@ -52,11 +52,13 @@ const envSchema = z.object({
   CUSTODY_REGISTER_BUCKET: optionalVariable(
     z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
   ),
+  /** The account the bucket must belong to (this one): S3 refuses the read otherwise. */
+  CUSTODY_REGISTER_BUCKET_OWNER: optionalVariable(
+    z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
+  ),
+  /** Blank: no register configured (the bucket exists either way). */
   CUSTODY_REGISTER_KEY: optionalVariable(z.string().min(1).max(1024)),
 });
-
-/** Where the `backup` side publishes the register in the tooling account's bucket. */
-export const DEFAULT_CUSTODY_REGISTER_KEY = 'custody-register.json';
 
 export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConfig {
   const e = parseEnvironment(envSchema, env, InvalidAlertConfigError, 'Root activity alert');
@@ -69,11 +71,12 @@ export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConf
     runbook: e.RUNBOOK_URL ?? DEFAULT_RUNBOOK,
     ledgerTable: e.LEDGER_TABLE,
     ...(e.ROOT_AUDIT_ROLE_ARN ? { rootAuditRoleArn: e.ROOT_AUDIT_ROLE_ARN } : {}),
-    ...(e.CUSTODY_REGISTER_BUCKET
+    ...(e.CUSTODY_REGISTER_BUCKET && e.CUSTODY_REGISTER_KEY && e.CUSTODY_REGISTER_BUCKET_OWNER
       ? {
           custodyRegister: {
             bucket: e.CUSTODY_REGISTER_BUCKET,
-            key: e.CUSTODY_REGISTER_KEY ?? DEFAULT_CUSTODY_REGISTER_KEY,
+            key: e.CUSTODY_REGISTER_KEY,
+            expectedOwner: e.CUSTODY_REGISTER_BUCKET_OWNER,
           },
         }
       : {}),

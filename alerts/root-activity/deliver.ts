@@ -114,13 +114,13 @@ export const CUSTODY_REGISTER_CACHE_MS = 5 * 60_000;
 
 /**
  * The register lookup the alert uses: the published JSON copy (`s3://bucket/key`, written by
- * `rootguard custody publish`), validated with the one register schema and cached per container. Never
+ * `rootguard custody publish`; lib/custody-register-store.ts on the backup branch reads the same object), validated with the one register schema and cached per container. Never
  * throws: a register that cannot be read or does not validate is 'unavailable' (and is read again on the
  * next sign-in, not cached), so the alert still goes out and says so.
  */
 export function custodyLookupFromS3(
   client: S3Client,
-  location: { bucket: string; key: string },
+  location: { bucket: string; key: string; expectedOwner: string },
   now: () => Date,
   onFailure: (reason: string) => void = () => undefined,
 ): CustodyLookup {
@@ -130,7 +130,14 @@ export function custodyLookupFromS3(
     if (!cached || cached.until <= t) {
       try {
         const out = await awsCall('s3:GetObject', undefined, () =>
-          client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key })),
+          client.send(
+            new GetObjectCommand({
+              Bucket: location.bucket,
+              Key: location.key,
+              // The tooling account's own bucket: a same-named bucket of anyone else is refused by S3.
+              ExpectedBucketOwner: location.expectedOwner,
+            }),
+          ),
         );
         const text = (await out.Body?.transformToString()) ?? '';
         const register = validateCustodyRegister(JSON.parse(text), `s3://${location.bucket}/${location.key}`);

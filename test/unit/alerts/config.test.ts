@@ -27,18 +27,21 @@ describe('loadAlertConfig', () => {
     });
   });
 
-  it('takes one audit role ARN and the register location, the key defaulting to custody-register.json', () => {
-    expect(
-      loadAlertConfig({
-        ...ENV,
-        ROOT_AUDIT_ROLE_ARN: AUDIT_ROLE_ARN,
-        CUSTODY_REGISTER_BUCKET: 'rootguard-custody',
-      }),
-    ).toMatchObject({
+  it('takes one audit role ARN and the register location (bucket, key, owner); a blank key is no register', () => {
+    const register = {
+      CUSTODY_REGISTER_BUCKET: 'rootguard-custody',
+      CUSTODY_REGISTER_KEY: 'custody-register.json',
+      CUSTODY_REGISTER_BUCKET_OWNER: '444444444444',
+    };
+    expect(loadAlertConfig({ ...ENV, ...register, ROOT_AUDIT_ROLE_ARN: AUDIT_ROLE_ARN })).toMatchObject({
       rootAuditRoleArn: AUDIT_ROLE_ARN,
-      custodyRegister: { bucket: 'rootguard-custody', key: 'custody-register.json' },
+      custodyRegister: {
+        bucket: 'rootguard-custody',
+        key: 'custody-register.json',
+        expectedOwner: '444444444444',
+      },
     });
-    const blank = loadAlertConfig({ ...ENV, ROOT_AUDIT_ROLE_ARN: '', CUSTODY_REGISTER_BUCKET: '' });
+    const blank = loadAlertConfig({ ...ENV, ...register, ROOT_AUDIT_ROLE_ARN: '', CUSTODY_REGISTER_KEY: '' });
     expect(blank.rootAuditRoleArn).toBeUndefined();
     expect(blank.custodyRegister).toBeUndefined();
   });

@@ -236,7 +236,11 @@ describe('the alert handler and the ledger', () => {
 
 describe('custodyLookupFromS3 (the published key custody register)', () => {
   const s3 = mockClient(S3Client);
-  const LOCATION = { bucket: 'rootguard-custody', key: 'custody-register.json' };
+  const LOCATION = {
+    bucket: 'rootguard-custody',
+    key: 'custody-register.json',
+    expectedOwner: '444444444444',
+  };
   const REGISTER = {
     version: 1,
     accounts: [
@@ -272,6 +276,7 @@ describe('custodyLookupFromS3 (the published key custody register)', () => {
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: 'rootguard-custody',
       Key: 'custody-register.json',
+      ExpectedBucketOwner: '444444444444',
     });
   });
 
