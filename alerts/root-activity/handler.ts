@@ -236,7 +236,16 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     );
   }
 
-  function ledgerRecord(activity: RootActivity, breakGlass: BreakGlassStatus, paged: boolean): LedgerRecord {
+  /**
+   * The ledger record of one event. `rootSessionId` is the event id until session paging groups events
+   * (issue 15, item 2): the grouping passes its session key here.
+   */
+  function ledgerRecord(
+    activity: RootActivity,
+    breakGlass: BreakGlassStatus,
+    paged: boolean,
+    rootSessionId: string = activity.eventId,
+  ): LedgerRecord {
     return {
       eventId: activity.eventId,
       accountId: activity.accountId,
@@ -252,29 +261,58 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       ...(activity.mfaUsed !== undefined ? { mfaUsed: activity.mfaUsed } : {}),
       ...(activity.mfaDevice !== undefined ? { mfaDevice: activity.mfaDevice } : {}),
       ...(breakGlass.state === 'open' ? { breakGlassWindowId: breakGlass.window.windowId } : {}),
-      // One page per event until the session grouping (issue 15, item 2) fills this with its session key.
-      rootSessionId: activity.eventId,
+      rootSessionId,
       paged,
     };
   }
 
-  /** rootguard's own audit session: recorded, counted and logged, never paged. */
-  async function recordAudit(activity: RootActivity): Promise<RootActivityResult> {
+  /**
+   * Records an event that does not page (paged: false): rootguard's own audit reads, and the events session
+   * paging appends to a session that already paged (its integration point: pass the session key). A write
+   * that fails throws (Lambda retries; nothing was paged, so nothing can page twice).
+   */
+  async function recordUnpaged(
+    activity: RootActivity,
+    rootSessionId: string = activity.eventId,
+    breakGlass: BreakGlassStatus = { state: 'none' },
+  ): Promise<void> {
     try {
       await recordRootActivity(
         clients.dynamodb,
         config.ledgerTable,
-        ledgerRecord(activity, { state: 'none' }, false),
+        ledgerRecord(activity, breakGlass, false, rootSessionId),
       );
     } catch (error) {
       throw ledgerFailed(activity, error);
     }
+  }
+
+  /**
+   * rootguard's own audit session (audit-session.ts): recorded, counted and logged, never paged. Otherwise
+   * undefined, with the issuance of an assumed-root session's key (when seen) for the alert to name.
+   */
+  async function auditSession(
+    activity: RootActivity,
+  ): Promise<{ recorded: RootActivityResult } | { issuance: RootSessionIssuance | undefined }> {
+    const issuance = await lookUpIssuance(activity);
+    const verdict = auditVerdict(activity, issuance, config.rootAuditRoleArn);
+    if (!verdict.audit) {
+      if (activity.session === 'assumed-root') {
+        logger.info("AssumeRoot session event is not rootguard's audit: alerting", {
+          reason: verdict.reason,
+        });
+      }
+      return { issuance };
+    }
+    await recordUnpaged(activity);
     metrics.addMetric('AuditSessionEvents', MetricUnit.Count, 1);
     logger.info('rootguard root audit session event recorded without paging', {
       eventName: activity.eventName,
       accessKeyId: activity.accessKeyId,
     });
-    return { status: 'audit-recorded', accountId: activity.accountId, eventId: activity.eventId };
+    return {
+      recorded: { status: 'audit-recorded', accountId: activity.accountId, eventId: activity.eventId },
+    };
   }
 
   async function recordIssuance(
@@ -303,21 +341,23 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     return { status: 'issuance-recorded', eventId, targetAccountId, callerArn };
   }
 
-  async function raiseAlert(activity: RootActivity, context: Partial<Context> | undefined) {
-    const issuance = await lookUpIssuance(activity);
-    const verdict = auditVerdict(activity, issuance, config.rootAuditRoleArn);
-    if (verdict.audit) return recordAudit(activity);
-    if (activity.session === 'assumed-root') {
-      logger.info("AssumeRoot session event is not rootguard's audit: alerting", { reason: verdict.reason });
-    }
-
+  /**
+   * Pages one event (and files its finding, and records it). `issuance`: the AssumeRoot call of an
+   * assumed-root session, named in the alert; `rootSessionId`: the session key, once session paging groups.
+   */
+  async function raiseAlert(
+    activity: RootActivity,
+    context: Partial<Context> | undefined,
+    issuance: RootSessionIssuance | undefined,
+    rootSessionId: string = activity.eventId,
+  ): Promise<RootActivityResult> {
     // The ledger item is the page's idempotency marker, claimed while the window and the register are read
     // (one round trip less before the page). The claim carries no window id: completePage writes the whole
     // record. A ledger that cannot be written never stops the page.
     const claiming = claimPage(
       clients.dynamodb,
       config.ledgerTable,
-      ledgerRecord(activity, { state: 'none' }, true),
+      ledgerRecord(activity, { state: 'none' }, true, rootSessionId),
       {
         requestId: context?.awsRequestId ?? 'unknown-request',
         at: now(),
@@ -339,7 +379,7 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     }
     const severity = alertSeverity(breakGlass, custody);
     const startedAt = now();
-    const record = ledgerRecord(activity, breakGlass, true);
+    const record = ledgerRecord(activity, breakGlass, true, rootSessionId);
     let ledgerError = claimed.error;
     const { claim } = claimed;
     if (claim.state === 'id-collision') {
@@ -481,7 +521,12 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
         return { status: 'ignored', eventId, reason: classified.reason };
       }
       logger.appendKeys({ accountId: classified.activity.accountId, eventId });
-      return await raiseAlert(classified.activity, context);
+      // rootguard's own audit reads are recorded before anything else sees them: never paged, never grouped.
+      const audit = await auditSession(classified.activity);
+      if ('recorded' in audit) return audit.recorded;
+      // Session paging (issue 15, item 2) decides here: raiseAlert for a page or re-page with its session
+      // key, recordUnpaged(activity, sessionKey) for an event appended to a session that already paged.
+      return await raiseAlert(classified.activity, context, audit.issuance);
     } finally {
       metrics.publishStoredMetrics();
       logger.removeKeys(['accountId', 'eventId']);
