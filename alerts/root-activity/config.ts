@@ -28,8 +28,6 @@ export interface AlertConfig {
    * AssumeRoot session pages. One value for the organization, never per account.
    */
   rootAuditRoleArn?: string;
-  /** The published key custody register (S3, tooling account); unset: no register configured. */
-  custodyRegister?: { bucket: string; key: string; expectedOwner: string };
 }
 
 const envSchema = z.object({
@@ -49,15 +47,6 @@ const envSchema = z.object({
       .string()
       .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
   ),
-  CUSTODY_REGISTER_BUCKET: optionalVariable(
-    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
-  ),
-  /** The account the bucket must belong to (this one): S3 refuses the read otherwise. */
-  CUSTODY_REGISTER_BUCKET_OWNER: optionalVariable(
-    z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
-  ),
-  /** Blank: no register configured (the bucket exists either way). */
-  CUSTODY_REGISTER_KEY: optionalVariable(z.string().min(1).max(1024)),
 });
 
 export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConfig {
@@ -71,15 +60,6 @@ export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConf
     runbook: e.RUNBOOK_URL ?? DEFAULT_RUNBOOK,
     ledgerTable: e.LEDGER_TABLE,
     ...(e.ROOT_AUDIT_ROLE_ARN ? { rootAuditRoleArn: e.ROOT_AUDIT_ROLE_ARN } : {}),
-    ...(e.CUSTODY_REGISTER_BUCKET && e.CUSTODY_REGISTER_KEY && e.CUSTODY_REGISTER_BUCKET_OWNER
-      ? {
-          custodyRegister: {
-            bucket: e.CUSTODY_REGISTER_BUCKET,
-            key: e.CUSTODY_REGISTER_KEY,
-            expectedOwner: e.CUSTODY_REGISTER_BUCKET_OWNER,
-          },
-        }
-      : {}),
   };
 }
 

@@ -5,19 +5,15 @@
  * permission, not a mystery.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { importFindings as importSharedFindings } from '../../findings/import';
 import { windowCovering } from '../../lib/break-glass';
 import { queryWindows } from '../../lib/break-glass-store';
-import { validateCustodyRegister } from '../../lib/custody-register';
-import type { CustodyRegister } from '../../lib/custody-register-types';
 import { awsCall, errorMessage } from '../../lib/errors';
 import { type BreakGlassStatus, windowQueryRange } from './break-glass-status';
 import type { RootActivity } from './classify';
-import type { CustodyLookup } from './device-custody';
 import type { AlertMessage } from './message';
 
 export interface AlertClients {
@@ -25,7 +21,6 @@ export interface AlertClients {
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
   securityHub: SecurityHubClient;
-  s3: S3Client;
 }
 
 /**
@@ -107,47 +102,4 @@ export async function parkInvalidEvent(
       }),
     ),
   );
-}
-
-/** How long one container keeps the register it read: edits reach alerts within five minutes. */
-export const CUSTODY_REGISTER_CACHE_MS = 5 * 60_000;
-
-/**
- * The register lookup the alert uses: the published JSON copy (`s3://bucket/key`, written by
- * `rootguard custody publish`; lib/custody-register-store.ts on the backup branch reads the same object), validated with the one register schema and cached per container. Never
- * throws: a register that cannot be read or does not validate is 'unavailable' (and is read again on the
- * next sign-in, not cached), so the alert still goes out and says so.
- */
-export function custodyLookupFromS3(
-  client: S3Client,
-  location: { bucket: string; key: string; expectedOwner: string },
-  now: () => Date,
-  onFailure: (reason: string) => void = () => undefined,
-): CustodyLookup {
-  let cached: { register: CustodyRegister; until: number } | undefined;
-  return async (accountId) => {
-    const t = now().getTime();
-    if (!cached || cached.until <= t) {
-      try {
-        const out = await awsCall('s3:GetObject', undefined, () =>
-          client.send(
-            new GetObjectCommand({
-              Bucket: location.bucket,
-              Key: location.key,
-              // The tooling account's own bucket: a same-named bucket of anyone else is refused by S3.
-              ExpectedBucketOwner: location.expectedOwner,
-            }),
-          ),
-        );
-        const text = (await out.Body?.transformToString()) ?? '';
-        const register = validateCustodyRegister(JSON.parse(text), `s3://${location.bucket}/${location.key}`);
-        cached = { register, until: t + CUSTODY_REGISTER_CACHE_MS };
-      } catch (error) {
-        cached = undefined;
-        onFailure(errorMessage(error));
-        return 'unavailable';
-      }
-    }
-    return cached.register.accounts.find((a) => a.accountId === accountId);
-  };
 }

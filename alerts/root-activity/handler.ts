@@ -30,7 +30,6 @@
 
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -53,7 +52,6 @@ import { classifyRootActivity, FIELD_MAX, type IgnoreReason, type RootActivity }
 import { type AlertConfig, importTargetFrom, loadAlertConfig } from './config';
 import {
   type AlertClients,
-  custodyLookupFromS3,
   importFindings,
   lookUpBreakGlass,
   parkInvalidEvent,
@@ -96,7 +94,7 @@ export interface RootActivityHandlerDeps {
   metrics?: AlertMetrics;
   /** Pause before re-sending findings Security Hub rejected. */
   retryDelayMs?: number;
-  /** Default: the published register in S3 (config.custodyRegister), or none when it is not configured. */
+  /** The key custody register lookup (custody-lookup.ts reads the published copy). Default: none. */
   custodyLookup?: CustodyLookup;
 }
 
@@ -139,17 +137,10 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
     sqs: factory.client(SQSClient),
     dynamodb: factory.client(DynamoDBClient),
     securityHub: factory.client(SecurityHubClient, { region: config.securityHubRegion }),
-    s3: factory.client(S3Client),
   };
-  const { custodyRegister } = config;
-  const custodyLookup: CustodyLookup | undefined =
-    deps.custodyLookup ??
-    (custodyRegister
-      ? custodyLookupFromS3(clients.s3, custodyRegister, now, (reason) => {
-          logger.error('Key custody register unreadable: alerting without it', { reason });
-          metrics.addMetric('CustodyRegisterFailures', MetricUnit.Count, 1);
-        })
-      : undefined);
+  // No register reader is bundled by default (custody-lookup.ts: the S3 client would break the zip budget);
+  // without one, a sign-in alert names its device and says no register is configured.
+  const custodyLookup: CustodyLookup | undefined = deps.custodyLookup;
   const pagedHere = new Map<string, string>();
   const rememberPaged = (eventId: string, alertedAt: string) => {
     pagedHere.set(eventId, alertedAt);

@@ -27,23 +27,11 @@ describe('loadAlertConfig', () => {
     });
   });
 
-  it('takes one audit role ARN and the register location (bucket, key, owner); a blank key is no register', () => {
-    const register = {
-      CUSTODY_REGISTER_BUCKET: 'rootguard-custody',
-      CUSTODY_REGISTER_KEY: 'custody-register.json',
-      CUSTODY_REGISTER_BUCKET_OWNER: '444444444444',
-    };
-    expect(loadAlertConfig({ ...ENV, ...register, ROOT_AUDIT_ROLE_ARN: AUDIT_ROLE_ARN })).toMatchObject({
+  it('takes one audit role ARN for the organization; blank is none', () => {
+    expect(loadAlertConfig({ ...ENV, ROOT_AUDIT_ROLE_ARN: AUDIT_ROLE_ARN })).toMatchObject({
       rootAuditRoleArn: AUDIT_ROLE_ARN,
-      custodyRegister: {
-        bucket: 'rootguard-custody',
-        key: 'custody-register.json',
-        expectedOwner: '444444444444',
-      },
     });
-    const blank = loadAlertConfig({ ...ENV, ...register, ROOT_AUDIT_ROLE_ARN: '', CUSTODY_REGISTER_KEY: '' });
-    expect(blank.rootAuditRoleArn).toBeUndefined();
-    expect(blank.custodyRegister).toBeUndefined();
+    expect(loadAlertConfig({ ...ENV, ROOT_AUDIT_ROLE_ARN: '' }).rootAuditRoleArn).toBeUndefined();
   });
 
   it('refuses an audit role that is not a role ARN, and a missing ledger table', () => {

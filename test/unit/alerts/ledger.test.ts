@@ -8,7 +8,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CUSTODY_REGISTER_CACHE_MS, custodyLookupFromS3 } from '../../../alerts/root-activity/deliver';
+import { CUSTODY_REGISTER_CACHE_MS, custodyLookupFromS3 } from '../../../alerts/root-activity/custody-lookup';
 import { LedgerWriteError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler } from '../../../alerts/root-activity/handler';
 import {
