@@ -257,6 +257,15 @@ describe('the alert handler and rootguard’s audit sessions', () => {
     );
   });
 
+  it('fails (Lambda retries) when the issuance cannot be kept, and counts it', async () => {
+    ledger.failNextWrites = 1;
+
+    await expect(invoke(loadEvent(ASSUME_ROOT_ISSUANCE))).rejects.toThrow(/Throughput exceeds/);
+
+    expect(metrics.named('LedgerWriteFailures')).toHaveLength(1);
+    expect(pages()).toBe(0);
+  });
+
   it('pages audit reads when no audit role is configured', async () => {
     const h = handler(null);
     await invoke(loadEvent(ASSUME_ROOT_ISSUANCE), h);
