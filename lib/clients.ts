@@ -1,66 +1,26 @@
 /**
- * One place that builds AWS SDK clients: the region, adaptive retries and, for cross-account work,
- * credentials from assuming a role in the evaluated account. Clients and assumed-role credentials are
- * memoised for the life of a warm Lambda so repeated invocations reuse connections and sessions.
+ * One place that builds AWS SDK clients (lib/client-pool.ts: the region, adaptive retries) and, for
+ * cross-account work, credentials from assuming a role in the evaluated account. Clients and assumed-role
+ * credentials are memoised for the life of a warm Lambda so repeated invocations reuse connections and sessions.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { ClientPool } from './client-pool';
 import { AccessDeniedError, toCollectError } from './errors';
 
-// biome-ignore lint/suspicious/noExplicitAny: SDK client constructors each take their own config type.
-type ClientConstructor<C> = new (config: any) => C;
-
-export interface ClientFactoryOptions {
-  region: string;
-  /** Extra client configuration, e.g. `{ endpoint, maxAttempts: 1 }` for the local emulator in tests. */
-  overrides?: Record<string, unknown>;
-}
-
-export interface ClientOptions {
-  credentials?: AwsCredentialIdentity;
-  region?: string;
-}
+export {
+  baseClientConfig,
+  type ClientFactoryOptions,
+  type ClientOptions,
+  ClientPool,
+  DEFAULT_MAX_ATTEMPTS,
+} from './client-pool';
 
 /** Assumed-role sessions are refreshed this long before they expire. */
 const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
-/** The default attempts for AWS calls; adaptive mode adds client-side rate limiting on throttling. */
-export const DEFAULT_MAX_ATTEMPTS = 5;
 
-export function baseClientConfig(region: string): Record<string, unknown> {
-  const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
-  return {
-    region,
-    retryMode: 'adaptive',
-    maxAttempts: Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_ATTEMPTS,
-  };
-}
-
-export class ClientFactory {
-  private readonly clients = new Map<string, unknown>();
+export class ClientFactory extends ClientPool {
   private readonly sessions = new Map<string, AwsCredentialIdentity>();
-
-  constructor(readonly options: ClientFactoryOptions) {}
-
-  get region(): string {
-    return this.options.region;
-  }
-
-  /** A client for `ctor`, memoised per (client type, region, credentials). */
-  client<C>(ctor: ClientConstructor<C>, opts: ClientOptions = {}): C {
-    const region = opts.region ?? this.options.region;
-    const key = `${ctor.name}|${region}|${opts.credentials?.accessKeyId ?? 'default'}`;
-    let client = this.clients.get(key) as C | undefined;
-    if (!client) {
-      client = new ctor({
-        ...baseClientConfig(region),
-        ...this.options.overrides,
-        // Explicit (assumed-role) credentials always win over the factory's defaults.
-        ...(opts.credentials ? { credentials: opts.credentials } : {}),
-      });
-      this.clients.set(key, client);
-    }
-    return client;
-  }
 
   /**
    * Assumes `roleArn` and returns its credentials, reusing a cached session until shortly before expiry.

@@ -47,3 +47,20 @@ export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
 
 /** At least 400 days, so four whole quarters are always in the table. */
 export const LEDGER_RETENTION_DAYS = 400;
+
+/**
+ * Items of other kinds share the ledger table under prefixed keys and carry `recordType` (the AssumeRoot
+ * issuances alerts/root-activity/ledger.ts keeps for the audit-session check): they are not ledger records,
+ * and every reader (`rootguard report`, an export) skips them.
+ */
+export const isLedgerRecordItem = (item: Record<string, unknown>): boolean => item.recordType === undefined;
+
+const RECORD_FIELDS = Object.keys(ledgerRecordSchema.shape);
+
+/**
+ * The record fields of a ledger item, not yet validated: attributes the table keeps for itself (its TTL
+ * `expiresAt`, the page claim's `claimedBy`/`claimedAt`) are not part of a record and are left out.
+ */
+export function ledgerRecordFields(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(RECORD_FIELDS.filter((f) => f in item).map((f) => [f, item[f]]));
+}

@@ -5,6 +5,7 @@
  * lookup failed: a broken dependency must never make root use look sanctioned.
  */
 import type { BreakGlassWindow } from '../../lib/break-glass';
+import { type DeviceCustody, isSuspectDevice } from './device-custody';
 
 export type BreakGlassStatus =
   | { state: 'none' }
@@ -13,7 +14,12 @@ export type BreakGlassStatus =
 
 export type AlertSeverity = 'CRITICAL' | 'MEDIUM';
 
-export function alertSeverity(status: BreakGlassStatus): AlertSeverity {
+/**
+ * A sign-in with a device the key custody register does not list as active is CRITICAL even inside a window:
+ * a window sanctions the person holding the registered key, not whoever holds another one.
+ */
+export function alertSeverity(status: BreakGlassStatus, custody?: DeviceCustody): AlertSeverity {
+  if (isSuspectDevice(custody)) return 'CRITICAL';
   return status.state === 'open' ? 'MEDIUM' : 'CRITICAL';
 }
 

@@ -47,6 +47,13 @@ export interface RootActivity {
   errorMessage?: string;
   /** The key that signed an API call; `AKIA…` is a long-term root access key, which should not exist. */
   accessKeyId?: string;
+  /**
+   * The MFA device a console sign-in used: CloudTrail's `additionalEventData.MFAIdentifier` (its serial
+   * number or ARN), when recorded.
+   */
+  mfaDevice?: string;
+  /** `userIdentity.sessionContext.sourceIdentity`: who the caller's session said it was, when set. */
+  sourceIdentity?: string;
 }
 
 export type IgnoreReason =
@@ -91,6 +98,8 @@ export const FIELD_MAX = {
   errorCode: 128,
   errorMessage: 512,
   accessKeyId: 128,
+  mfaDevice: 256,
+  sourceIdentity: 128,
 } as const;
 
 export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
@@ -138,5 +147,13 @@ export function classifyRootActivity(event: RootActivityEvent): ClassifyResult {
   if (errorCode) activity.errorCode = errorCode;
   if (errorMessage) activity.errorMessage = errorMessage;
   if (accessKeyId) activity.accessKeyId = accessKeyId;
+  const mfaIdentifier = detail.additionalEventData?.MFAIdentifier;
+  const mfaDevice =
+    kind === 'console-sign-in' && typeof mfaIdentifier === 'string'
+      ? optionalLine(mfaIdentifier, FIELD_MAX.mfaDevice)
+      : undefined;
+  if (mfaDevice) activity.mfaDevice = mfaDevice;
+  const sourceIdentity = optionalLine(identity.sessionContext?.sourceIdentity, FIELD_MAX.sourceIdentity);
+  if (sourceIdentity) activity.sourceIdentity = sourceIdentity;
   return { ok: true, activity };
 }

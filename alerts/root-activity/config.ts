@@ -20,6 +20,14 @@ export interface AlertConfig {
   /** Where findings are imported (the Security Hub aggregation or home region). */
   securityHubRegion: string;
   runbook: string;
+  /** The root activity ledger (DynamoDB, alerts/root-activity/ledger.ts). */
+  ledgerTable: string;
+  /**
+   * The management account's root audit role (`arn:…:iam::<management>:role/rootguard-root-audit`): its
+   * sts:AssumeRoot sessions with IAMAuditRootUserCredentials are recorded without paging. Unset: every
+   * AssumeRoot session pages. One value for the organization, never per account.
+   */
+  rootAuditRoleArn?: string;
 }
 
 const envSchema = z.object({
@@ -33,6 +41,12 @@ const envSchema = z.object({
     z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
   ),
   RUNBOOK_URL: optionalVariable(z.string().min(1)),
+  LEDGER_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
+  ROOT_AUDIT_ROLE_ARN: optionalVariable(
+    z
+      .string()
+      .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
+  ),
 });
 
 export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConfig {
@@ -44,6 +58,8 @@ export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConf
     region: e.AWS_REGION,
     securityHubRegion: e.SECURITY_HUB_REGION ?? e.AWS_REGION,
     runbook: e.RUNBOOK_URL ?? DEFAULT_RUNBOOK,
+    ledgerTable: e.LEDGER_TABLE,
+    ...(e.ROOT_AUDIT_ROLE_ARN ? { rootAuditRoleArn: e.ROOT_AUDIT_ROLE_ARN } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * so both say the same thing. An AssumeRoot session is never called a root sign-in: no root credential
  * was used.
  */
+import type { RootSessionIssuance } from './audit-session';
 import type { RootActivity } from './classify';
 
 /** `iam.amazonaws.com` + `CreateAccessKey` → `iam:CreateAccessKey`, the form IAM policies use. */
@@ -50,4 +51,15 @@ export function activitySentence(a: RootActivity): string {
       : `Someone signed in to the AWS console as the root user of account ${a.accountId}.`;
   }
   return `A root sign-in event ${a.eventName} (${a.outcome}) was recorded for account ${a.accountId}.`;
+}
+
+/**
+ * Who started an AssumeRoot session, as far as CloudTrail says: the caller of the AssumeRoot call that issued
+ * its key (seen on the central bus), else where to look.
+ */
+export function callerText(a: RootActivity, issuance: RootSessionIssuance | undefined): string {
+  if (issuance && issuance.accessKeyId === a.accessKeyId) {
+    return `${issuance.callerArn} (account ${issuance.callerAccountId}, task policy ${issuance.taskPolicyArn})`;
+  }
+  return `not seen by rootguard: the AssumeRoot call that issued access key ${a.accessKeyId ?? '(not recorded)'} is in the management or delegated administrator account's CloudTrail`;
 }

@@ -33,3 +33,9 @@ export class AlertDeliveryError extends RootGuardError {
     this.failures = options.failures;
   }
 }
+
+/**
+ * The root activity ledger could not record an event. Thrown only after the page has gone out, so Lambda
+ * retries the write; the retry does not page again (alerts/root-activity/ledger.ts).
+ */
+export class LedgerWriteError extends RootGuardError {}

@@ -22,6 +22,8 @@ const sessionContextSchema = z.looseObject({
   attributes: z.looseObject({ mfaAuthenticated: z.string().optional() }).optional(),
   /** "true" on sessions issued by sts:AssumeRoot (centralized root access). */
   assumedRoot: z.string().optional(),
+  /** Set by the caller's role session (sts:SetSourceIdentity); carried into an AssumeRoot session. */
+  sourceIdentity: z.string().optional(),
 });
 
 const userIdentitySchema = z.looseObject({

@@ -13,9 +13,11 @@
  */
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import * as asff from '../../findings/asff';
+import type { RootSessionIssuance } from './audit-session';
 import { alertSeverity, type BreakGlassStatus } from './break-glass-status';
 import type { RootActivity } from './classify';
-import { activityLabel, activitySentence, mfaText } from './describe';
+import { activityLabel, activitySentence, callerText, mfaText } from './describe';
+import { custodyText, type DeviceCustody } from './device-custody';
 
 export const GENERATOR_ID = 'rootguard/root-activity';
 
@@ -29,6 +31,8 @@ export interface RootActivityFindingInput {
   target: asff.ImportTarget;
   /** The import time (ISO-8601): CreatedAt and UpdatedAt. */
   now: string;
+  custody?: DeviceCustody;
+  issuance?: RootSessionIssuance;
 }
 
 export function rootActivityFindingId(accountId: string, eventId: string): string {
@@ -80,7 +84,12 @@ function apiCallAction(a: RootActivity): AwsSecurityFinding['Action'] {
   };
 }
 
-function userDefinedFields(a: RootActivity, status: BreakGlassStatus): Record<string, string> {
+function userDefinedFields(
+  a: RootActivity,
+  status: BreakGlassStatus,
+  custody: DeviceCustody | undefined,
+  issuance: RootSessionIssuance | undefined,
+): Record<string, string> {
   const fields: Record<string, string | undefined> = {
     accountId: a.accountId,
     eventName: a.eventName,
@@ -89,6 +98,10 @@ function userDefinedFields(a: RootActivity, status: BreakGlassStatus): Record<st
     outcome: a.outcome,
     mfaUsed: a.mfaUsed === undefined ? 'unknown' : String(a.mfaUsed),
     sourceIp: a.sourceIp,
+    mfaDevice: a.mfaDevice,
+    mfaDeviceCustody: custody && custody.state !== 'no-device' ? custody.state : undefined,
+    assumeRootCaller: a.session === 'assumed-root' ? issuance?.callerArn : undefined,
+    sourceIdentity: a.sourceIdentity,
     breakGlass: status.state,
     breakGlassTicket: status.state === 'open' ? status.window.ticketId : undefined,
     breakGlassWindowId: status.state === 'open' ? status.window.windowId : undefined,
@@ -106,10 +119,15 @@ function capitalize(text: string): string {
 }
 
 export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSecurityFinding {
-  const { activity: a, breakGlass, target, now } = input;
+  const { activity: a, breakGlass, target, now, custody, issuance } = input;
   const description = [
     activitySentence(a),
-    `MFA used: ${mfaText(a.mfaUsed)}. Source IP: ${a.sourceIp ?? 'not recorded'}. Region: ${a.region}. CloudTrail event ${a.eventId} at ${a.eventTime}.`,
+    `MFA used: ${mfaText(a.mfaUsed)}.`,
+    ...(a.mfaDevice
+      ? [`MFA device ${a.mfaDevice}: ${custodyText(custody ?? { state: 'no-register' })}.`]
+      : []),
+    ...(a.session === 'assumed-root' ? [`Started by: ${callerText(a, issuance)}.`] : []),
+    `Source IP: ${a.sourceIp ?? 'not recorded'}. Region: ${a.region}. CloudTrail event ${a.eventId} at ${a.eventTime}.`,
     breakGlassSentence(breakGlass),
   ].join(' ');
 
@@ -119,7 +137,7 @@ export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSe
       generatorId: GENERATOR_ID,
       target,
       types: findingTypes(a),
-      severity: alertSeverity(breakGlass),
+      severity: alertSeverity(breakGlass, custody),
       observedAt: a.eventTime,
       importedAt: now,
     }),
@@ -130,7 +148,7 @@ export function buildRootActivityFinding(input: RootActivityFindingInput): AwsSe
     Description: asff.clip(description, asff.DESCRIPTION_MAX),
     Resources: [asff.accountResource(target, a.accountId)],
     Action: apiCallAction(a),
-    UserDefinedFields: userDefinedFields(a, breakGlass),
+    UserDefinedFields: userDefinedFields(a, breakGlass, custody, issuance),
     Workflow: { Status: 'NEW' },
     RecordState: 'ACTIVE',
   };

@@ -6,9 +6,11 @@
  */
 import type { BreakGlassWindow } from '../../lib/break-glass';
 import { asciiLine, oneLine } from '../../lib/escape';
+import type { RootSessionIssuance } from './audit-session';
 import { type AlertSeverity, alertSeverity, type BreakGlassStatus } from './break-glass-status';
 import type { RootActivity } from './classify';
-import { activityLabel, activitySentence, isLongTermKey, mfaText } from './describe';
+import { activityLabel, activitySentence, callerText, isLongTermKey, mfaText } from './describe';
+import { custodyText, type DeviceCustody, isSuspectDevice } from './device-custody';
 
 /** SNS: "less than 100 characters". */
 export const SUBJECT_MAX = 99;
@@ -22,7 +24,14 @@ export interface AlertMessageInput {
   alertedAt: string;
   /** Where the break-glass and incident runbook lives. */
   runbook?: string;
+  /** What the key custody register says about the sign-in's MFA device (sign-ins only). */
+  custody?: DeviceCustody;
+  /** The AssumeRoot call that issued an assumed-root session, when it was seen on the central bus. */
+  issuance?: RootSessionIssuance;
 }
+
+/** Subject marker of a sign-in with a device the register does not list as active. */
+export const SUSPECT_DEVICE_MARK = 'UNREGISTERED MFA DEVICE';
 
 export interface AlertMessage {
   subject: string;
@@ -40,8 +49,12 @@ export const ROW_VALUE_MAX = 1024;
 /** SNS message attribute values: short, one line. */
 export const ATTRIBUTE_MAX = 256;
 
-export function alertSubject(activity: RootActivity, severity: AlertSeverity): string {
-  const head = `${SUBJECT_PREFIX} ${severity} `;
+export function alertSubject(
+  activity: RootActivity,
+  severity: AlertSeverity,
+  custody?: DeviceCustody,
+): string {
+  const head = `${SUBJECT_PREFIX} ${severity}${isSuspectDevice(custody) ? ` ${SUSPECT_DEVICE_MARK}` : ''} `;
   const tail = ` (${activity.outcome}) in ${activity.accountId}`;
   const room = SUBJECT_MAX - head.length - tail.length;
   // Cut the label, never the severity, outcome or account: those are what a filter or a reader needs.
@@ -105,8 +118,15 @@ function breakGlassLines(status: BreakGlassStatus, a: RootActivity): string[] {
 
 const numbered = (steps: readonly string[]) => steps.map((s, i) => `${i + 1}. ${oneLine(s, ROW_VALUE_MAX)}`);
 
-function nextSteps(a: RootActivity, status: BreakGlassStatus): string[] {
+function nextSteps(a: RootActivity, status: BreakGlassStatus, custody?: DeviceCustody): string[] {
   const steps: string[] = [];
+  if (isSuspectDevice(custody)) {
+    steps.push(
+      `Root signed in with MFA device ${a.mfaDevice}, which the key custody register does not list as active: treat it as an attacker's device until its custodian is found. Remove it from root (or delete the root credentials) and record it in the register.`,
+    );
+  } else if (custody?.state === 'unavailable') {
+    steps.push('Check the key custody register by hand: this alert could not read it.');
+  }
   if (status.state === 'open') {
     const window = safeWindow(status.window);
     steps.push(
@@ -158,8 +178,8 @@ const KIND_TEXT: Readonly<Record<RootActivity['kind'], string>> = {
 const row = (label: string, value: string) => `${`${label}:`.padEnd(19)}${oneLine(value, ROW_VALUE_MAX)}`;
 
 export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
-  const { activity: a, breakGlass } = input;
-  const severity = alertSeverity(breakGlass);
+  const { activity: a, breakGlass, custody } = input;
+  const severity = alertSeverity(breakGlass, custody);
   const rows = [
     row('Severity', severity),
     row('Account', a.accountId),
@@ -168,6 +188,18 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     row('Session', sessionText(a)),
     row('Outcome', a.outcome),
     row('MFA used', mfaText(a.mfaUsed)),
+    ...(a.kind === 'console-sign-in'
+      ? [
+          row(
+            'MFA device',
+            a.mfaDevice
+              ? `${a.mfaDevice} (${custodyText(input.custody ?? { state: 'no-register' })})`
+              : '(not recorded)',
+          ),
+        ]
+      : []),
+    ...(a.session === 'assumed-root' ? [row('Started by', callerText(a, input.issuance))] : []),
+    ...(a.sourceIdentity ? [row('Source identity', a.sourceIdentity)] : []),
     row('Event time', a.eventTime),
     row('Region', a.region),
     row('Source IP', a.sourceIp ?? '(not recorded)'),
@@ -190,7 +222,7 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     ...breakGlassLines(breakGlass, a),
     '',
     'What to do',
-    ...nextSteps(a, breakGlass),
+    ...nextSteps(a, breakGlass, custody),
     '',
     `Runbook: ${input.runbook ?? DEFAULT_RUNBOOK}`,
     '',
@@ -201,7 +233,7 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     StringValue: oneLine(value, ATTRIBUTE_MAX),
   });
   return {
-    subject: alertSubject(a, severity),
+    subject: alertSubject(a, severity, custody),
     body,
     attributes: {
       severity: attribute(severity),
@@ -210,6 +242,7 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
       session: attribute(a.session),
       outcome: attribute(a.outcome),
       breakGlass: attribute(breakGlass.state),
+      ...(custody ? { mfaDevice: attribute(custody.state) } : {}),
     },
   };
 }

@@ -3,14 +3,18 @@
  * in full with Scan, every page. The table is keyed by eventId alone, so there is no key to Query a period by;
  * the period is applied after reading (the table holds about 400 days). Each item's record fields are
  * validated with the ledger's schema; attributes the table keeps for itself (its TTL, index keys) are not part
- * of a record and are left out before validating. An invalid item is an error naming its eventId.
+ * of a record and are left out before validating. Items of another kind in the same table (AssumeRoot
+ * issuances, `recordType` set) are skipped. An invalid record is an error naming its eventId.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CliError } from '../../cli/errors';
 import { awsPageItems, onceEachToken } from '../../lib/errors';
-import { type LedgerRecord, ledgerRecordSchema } from '../../lib/root-activity-ledger';
-
-const RECORD_FIELDS = Object.keys(ledgerRecordSchema.shape);
+import {
+  isLedgerRecordItem,
+  type LedgerRecord,
+  ledgerRecordFields,
+  ledgerRecordSchema,
+} from '../../lib/root-activity-ledger';
 
 export class LedgerTableError extends CliError {}
 
@@ -39,9 +43,8 @@ export async function readLedgerTable(
     ),
     (page) => page.Items,
   );
-  return items.map((item) => {
-    const record = Object.fromEntries(RECORD_FIELDS.filter((f) => f in item).map((f) => [f, item[f]]));
-    const parsed = ledgerRecordSchema.safeParse(record);
+  return items.filter(isLedgerRecordItem).map((item) => {
+    const parsed = ledgerRecordSchema.safeParse(ledgerRecordFields(item));
     if (!parsed.success) {
       const id = typeof item.eventId === 'string' ? item.eventId : JSON.stringify(item.eventId);
       const issues = parsed.error.issues.map(

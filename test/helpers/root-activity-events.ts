@@ -4,11 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { classifyRootActivity, type RootActivity } from '../../alerts/root-activity/classify';
 import type { AlertConfig } from '../../alerts/root-activity/config';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
@@ -42,7 +45,13 @@ export const NON_ALERTING_EVENTS = [
   'root-aws-service-event',
 ] as const;
 
-export type EventName = (typeof ALERTING_EVENTS)[number] | (typeof NON_ALERTING_EVENTS)[number];
+/** The AssumeRoot call in the management account that issued the session of root-assume-root-session-call. */
+export const ASSUME_ROOT_ISSUANCE = 'assume-root-issuance';
+
+export type EventName =
+  | (typeof ALERTING_EVENTS)[number]
+  | (typeof NON_ALERTING_EVENTS)[number]
+  | typeof ASSUME_ROOT_ISSUANCE;
 
 export interface CloudTrailEvent {
   id: string;
@@ -85,6 +94,7 @@ export const ALERT_CONFIG: AlertConfig = {
   region: ALERT_REGION,
   securityHubRegion: SECURITY_HUB_REGION,
   runbook: 'README.md#break-glass',
+  ledgerTable: 'rootguard-root-activity-ledger',
 };
 
 /** The part of the Lambda context the alert reads. */
@@ -210,4 +220,63 @@ export function forgedEvent(
   overrides: Partial<Pick<CloudTrailEvent, 'source' | 'account'>> = {},
 ): CloudTrailEvent {
   return { ...loadEvent(name), source: FORGED_SOURCE, account: ATTACKER_ACCOUNT, ...overrides };
+}
+
+/** rootguard's root audit role in the management account (stacksets/management-account.yaml). */
+export const ROOT_AUDIT_ROLE_ARN = 'arn:aws:iam::111111111111:role/rootguard-root-audit';
+
+/**
+ * One call of rootguard's root audit session in the member account: the AssumeRoot session of
+ * root-assume-root-session-call (same key, ASIAEXAMPLEASSUMEDRT) reading `eventName` (default ListMFADevices).
+ */
+export function auditSessionCall(
+  eventName = 'ListMFADevices',
+  eventId = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d',
+) {
+  const event = loadEvent('root-assume-root-session-call');
+  event.detail = { ...event.detail, eventName, eventID: eventId, readOnly: true };
+  return event;
+}
+
+/**
+ * The ledger table behind a mocked DynamoDB document client: PutItem honours the two conditions the ledger
+ * uses (`attribute_not_exists(eventId)`, `attribute_not_exists(alertedAt)`), GetItem reads back. Only the
+ * ledger table's commands are faked; the break-glass Query keeps its own mock. `failNextWrites` makes the
+ * next writes fail as DynamoDB throttling would.
+ */
+export function fakeLedgerTable(
+  // biome-ignore lint/suspicious/noExplicitAny: the document client mock's input/output types vary per command
+  dynamo: AwsStub<any, any, any>,
+  table = ALERT_CONFIG.ledgerTable,
+): Map<string, Record<string, unknown>> & { failNextWrites: number } {
+  const items = Object.assign(new Map<string, Record<string, unknown>>(), { failNextWrites: 0 });
+  dynamo
+    .on(PutCommand, { TableName: table })
+    .callsFake((input: { Item: Record<string, unknown>; ConditionExpression?: string }) => {
+      if (items.failNextWrites > 0) {
+        items.failNextWrites--;
+        throw Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ThrottlingException',
+        });
+      }
+      const key = input.Item.eventId as string;
+      const existing = items.get(key);
+      const blocked =
+        (input.ConditionExpression === 'attribute_not_exists(eventId)' && existing !== undefined) ||
+        (input.ConditionExpression === 'attribute_not_exists(alertedAt)' &&
+          existing?.alertedAt !== undefined);
+      if (blocked) {
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+        });
+      }
+      items.set(key, structuredClone(input.Item));
+      return {};
+    });
+  dynamo.on(GetCommand, { TableName: table }).callsFake((input: { Key: { eventId: string } }) => {
+    const item = items.get(input.Key.eventId);
+    return item ? { Item: structuredClone(item) } : {};
+  });
+  return items;
 }

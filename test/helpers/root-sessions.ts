@@ -131,13 +131,14 @@ export class FakeSessionTable {
   conflicts = 0;
 
   constructor(dynamo: AwsClientStub<DynamoDBDocumentClient>, windows: () => unknown[] = () => []) {
-    dynamo.on(GetCommand).callsFake(async (input: { Key: { pk: string } }) => {
+    // Only the sessions table: the root activity ledger (fakeLedgerTable) shares the document client's mock.
+    dynamo.on(GetCommand, { TableName: SESSION_TABLE }).callsFake(async (input: { Key: { pk: string } }) => {
       await this.barrier();
       const item = this.items.get(input.Key.pk);
       return { Item: item ? structuredClone(item) : undefined };
     });
     dynamo
-      .on(PutCommand)
+      .on(PutCommand, { TableName: SESSION_TABLE })
       .callsFake(
         async (input: {
           Item: StoredItem;

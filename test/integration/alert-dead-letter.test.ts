@@ -87,6 +87,7 @@ describe('the root activity dead-letter path on moto_server', () => {
         region: EMULATOR_REGION,
         securityHubRegion: EMULATOR_REGION,
         runbook: 'README.md#break-glass',
+        ledgerTable: 'rootguard-root-activity-ledger-missing',
       },
       clientFactory: emulatorClientFactory(),
       metrics: new MetricsRecorder(),

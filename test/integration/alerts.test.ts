@@ -20,17 +20,22 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BreakGlassStatus } from '../../alerts/root-activity/break-glass-status';
 import { classifyRootActivity } from '../../alerts/root-activity/classify';
+import type { AlertConfig } from '../../alerts/root-activity/config';
+import { LedgerWriteError } from '../../alerts/root-activity/errors';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
 import { buildRootActivityFinding, rootActivityFindingId } from '../../alerts/root-activity/finding';
 import { createRootActivityHandler } from '../../alerts/root-activity/handler';
+import { ledgerRecordFromItem } from '../../alerts/root-activity/ledger';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { putWindow } from '../../lib/break-glass-store';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
+  createLedgerTable,
   EMULATOR_REGION,
   type EmulatedQueue,
   emulatorClient,
@@ -40,7 +45,9 @@ import {
 } from '../helpers/emulator';
 import {
   ALERTING_EVENTS,
+  ASSUME_ROOT_ISSUANCE,
   asAccount,
+  auditSessionCall,
   breakGlassWindow,
   type CloudTrailEvent,
   FORGED_SOURCE,
@@ -48,10 +55,12 @@ import {
   NON_ALERTING_EVENTS,
   putAllEvents,
   putEventsEntry,
+  ROOT_AUDIT_ROLE_ARN,
 } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
 const TABLE = 'rootguard-break-glass';
+const LEDGER_TABLE = 'rootguard-root-activity-ledger';
 const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`;
 const ALL_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS];
 
@@ -166,7 +175,7 @@ describe('root activity finding in Security Hub', () => {
 });
 
 describe('alert handler on the emulator', () => {
-  async function alertStack() {
+  async function alertStack(overrides: Partial<AlertConfig> = {}) {
     const alerts = await createQueue('on-call');
     const invalid = await createQueue('root-activity-invalid');
     const sns = emulatorClient(SNSClient);
@@ -174,6 +183,7 @@ describe('alert handler on the emulator', () => {
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     const dynamodb = emulatorClient(DynamoDBClient);
     await createBreakGlassTable(dynamodb, TABLE);
+    await createLedgerTable(dynamodb, LEDGER_TABLE);
     const handler = createRootActivityHandler({
       config: {
         topicArn: TopicArn as string,
@@ -182,11 +192,14 @@ describe('alert handler on the emulator', () => {
         region: EMULATOR_REGION,
         securityHubRegion: EMULATOR_REGION,
         runbook: 'README.md#break-glass',
+        ledgerTable: LEDGER_TABLE,
+        ...overrides,
       },
       clientFactory: emulatorClientFactory(EMULATOR_REGION),
       retryDelayMs: 0,
     });
-    const invoke = (event: unknown) => handler(event, { invokedFunctionArn: FUNCTION_ARN });
+    const invoke = (event: unknown, awsRequestId = 'req-1') =>
+      handler(event, { invokedFunctionArn: FUNCTION_ARN, awsRequestId });
     return { alerts, invalid, dynamodb, invoke };
   }
 
@@ -284,5 +297,62 @@ describe('alert handler on the emulator', () => {
     expect(parked.map((m) => JSON.parse(m.Body ?? 'null'))).toEqual([malformed]);
     expect(parked[0]?.MessageAttributes?.detailType?.StringValue).toBe('AWS Console Sign In via CloudTrail');
     expect(await notifications(alerts)).toEqual([]);
+  });
+
+  describe('the root activity ledger', () => {
+    const readLedger = async (dynamodb: DynamoDBClient, eventId: string) =>
+      (
+        await DynamoDBDocumentClient.from(dynamodb).send(
+          new GetCommand({ TableName: LEDGER_TABLE, Key: { eventId }, ConsistentRead: true }),
+        )
+      ).Item;
+
+    it('records the paged event once, read back with GetItem, however often it is delivered', async () => {
+      const { alerts, dynamodb, invoke } = await alertStack();
+      const event = loadEvent('root-console-signin-success');
+
+      const first = await invoke(event, 'req-1');
+      const again = await invoke(event, 'req-2');
+
+      expect(first).toMatchObject({ status: 'alerted' });
+      expect(again).toMatchObject({ status: 'duplicate' });
+      expect(await notifications(alerts)).toHaveLength(1);
+      const item = (await readLedger(dynamodb, eventIdOf(event))) as Record<string, unknown>;
+      expect(ledgerRecordFromItem(item)).toMatchObject({
+        eventId: eventIdOf(event),
+        accountId: MEMBER_ACCOUNT,
+        kind: 'console-sign-in',
+        mfaUsed: true,
+        mfaDevice: 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP',
+        paged: true,
+        rootSessionId: eventIdOf(event),
+        alertedAt: expect.any(String),
+        alertLatencyMs: expect.any(Number),
+      });
+      expect(item.expiresAt).toBeGreaterThanOrEqual(Date.parse('2026-11-20T09:15:01Z') / 1000 + 400 * 86_400);
+    });
+
+    it("records rootguard's audit reads without paging, and pages the rest of the session", async () => {
+      const { alerts, dynamodb, invoke } = await alertStack({ rootAuditRoleArn: ROOT_AUDIT_ROLE_ARN });
+
+      expect(await invoke(loadEvent(ASSUME_ROOT_ISSUANCE))).toMatchObject({ status: 'issuance-recorded' });
+      expect(await invoke(auditSessionCall('ListMFADevices'))).toMatchObject({ status: 'audit-recorded' });
+      expect(await invoke(loadEvent('root-assume-root-session-call'))).toMatchObject({ status: 'alerted' });
+
+      const audit = await readLedger(dynamodb, eventIdOf(auditSessionCall()));
+      expect(audit).toMatchObject({ paged: false, session: 'assumed-root', eventName: 'ListMFADevices' });
+      const [page, ...more] = await notifications(alerts);
+      expect(more).toEqual([]);
+      expect(page?.message).toContain('arn:aws:iam::111111111111:role/rootguard-root-audit');
+    });
+
+    it('still pages when the ledger table is gone, then fails so Lambda retries the write', async () => {
+      const { alerts, dynamodb, invoke } = await alertStack();
+      await dynamodb.send(new DeleteTableCommand({ TableName: LEDGER_TABLE }));
+
+      await expect(invoke(loadEvent('root-console-signin-success'))).rejects.toThrow(LedgerWriteError);
+
+      expect(await notifications(alerts)).toHaveLength(1);
+    });
   });
 });

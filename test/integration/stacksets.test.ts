@@ -70,6 +70,7 @@ import {
 import {
   createBreakGlassTable,
   createEmulatedQueue,
+  createLedgerTable,
   EMULATOR_REGION,
   emulatorClient,
   emulatorClientFactory,
@@ -118,6 +119,7 @@ const COMPLIANCE_RULE = 'rootguard-config-compliance-change';
 const HEARTBEAT_RULE = 'rootguard-heartbeat';
 const FORWARDING_RULES = [...ROOT_ACTIVITY_RULES, COMPLIANCE_RULE, HEARTBEAT_RULE];
 const BREAK_GLASS_TABLE = 'rootguard-break-glass';
+const LEDGER_TABLE = 'rootguard-root-activity-ledger';
 const ALERT_FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:function:rootguard-root-activity`;
 const APPROVAL_TOPIC_ARN = `arn:aws:sns:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:AutomationRootGuardApprovals`;
 const APPROVAL_TOPIC_KEY_ARN = `arn:aws:kms:${EMULATOR_REGION}:${SECURITY_TOOLING_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -337,6 +339,10 @@ async function alertConfig(): Promise<AlertConfig> {
     emulatorClient(DynamoDBClient, { accountId: SECURITY_TOOLING_ACCOUNT }),
     BREAK_GLASS_TABLE,
   );
+  await createLedgerTable(
+    emulatorClient(DynamoDBClient, { accountId: SECURITY_TOOLING_ACCOUNT }),
+    LEDGER_TABLE,
+  );
   return {
     topicArn: TopicArn as string,
     invalidEventQueueUrl: invalid.url,
@@ -344,6 +350,7 @@ async function alertConfig(): Promise<AlertConfig> {
     region: EMULATOR_REGION,
     securityHubRegion: EMULATOR_REGION,
     runbook: 'README.md#break-glass',
+    ledgerTable: LEDGER_TABLE,
   };
 }
 

@@ -1,7 +1,12 @@
 import { classifyRootActivity, type RootActivity } from '../../../alerts/root-activity/classify';
 import { activityLabel } from '../../../alerts/root-activity/describe';
 import { parseRootActivityEvent } from '../../../alerts/root-activity/event';
-import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
+import { buildRootActivityFinding } from '../../../alerts/root-activity/finding';
+import { buildAlertMessage } from '../../../alerts/root-activity/message';
+import { MEMBER_ACCOUNT, OTHER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../helpers/constants';
+
+const NOW = '2026-11-20T09:15:09.412Z';
+
 import {
   type CloudTrailEvent,
   type EventName,
@@ -33,6 +38,7 @@ describe('classifyRootActivity', () => {
       session: 'root-credentials',
       outcome: 'success',
       mfaUsed: true,
+      mfaDevice: 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP',
       sourceIp: '198.51.100.23',
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0',
       region: 'us-east-1',
@@ -127,6 +133,54 @@ describe('classifyRootActivity', () => {
     identity.sessionContext.attributes.mfaAuthenticated = spelling;
 
     expect(classify(event)).toMatchObject({ ok: true, activity: { mfaUsed: expected } });
+  });
+
+  it.each(['Yes', 'YES', 'yes', 'No', 'NO', 'no', 'true', 'True', 'TRUE', 'false', 'False'])(
+    'never shows the valid spelling %j as "not recorded" in the alert or "unknown" in the finding',
+    (spelling) => {
+      const signIn = loadEvent('root-console-signin-success');
+      (signIn.detail.additionalEventData as Record<string, unknown>).MFAUsed = spelling;
+      const call = loadEvent('root-api-call');
+      (
+        call.detail.userIdentity as { sessionContext: { attributes: Record<string, unknown> } }
+      ).sessionContext.attributes.mfaAuthenticated = spelling;
+      const isYesNo = /^(yes|no)$/i.test(spelling);
+      const activity = (isYesNo ? classify(signIn) : classify(call)) as { ok: true; activity: RootActivity };
+      const alert = buildAlertMessage({
+        activity: activity.activity,
+        breakGlass: { state: 'none' },
+        alertedAt: NOW,
+      });
+      const finding = buildRootActivityFinding({
+        activity: activity.activity,
+        breakGlass: { state: 'none' },
+        target: { importerAccountId: SECURITY_TOOLING_ACCOUNT, partition: 'aws', region: 'us-east-1' },
+        now: NOW,
+      });
+
+      const expected = /^(yes|true)$/i.test(spelling);
+      expect(alert.body).toMatch(new RegExp(`MFA used:\\s+${expected ? 'yes' : 'NO'}\\n`));
+      expect(finding.UserDefinedFields?.mfaUsed).toBe(String(expected));
+    },
+  );
+
+  it('names the MFA device of a sign-in (MFAIdentifier), as one bounded line, and never for an API call', () => {
+    const signIn = loadEvent('root-console-signin-success');
+    (signIn.detail.additionalEventData as Record<string, unknown>).MFAIdentifier =
+      `GAHT12345678\r\nfake: line`;
+    const call = loadEvent('root-api-call');
+    call.detail.additionalEventData = { MFAIdentifier: 'GAHT12345678' };
+
+    expect(classify(signIn)).toMatchObject({ ok: true, activity: { mfaDevice: 'GAHT12345678 fake: line' } });
+    expect((classify(call) as { activity: RootActivity }).activity.mfaDevice).toBeUndefined();
+  });
+
+  it('keeps the source identity an AssumeRoot session carries', () => {
+    const event = loadEvent('root-assume-root-session-call');
+    const identity = event.detail.userIdentity as { sessionContext: Record<string, unknown> };
+    identity.sessionContext.sourceIdentity = 'alice@example.com';
+
+    expect(classify(event)).toMatchObject({ ok: true, activity: { sourceIdentity: 'alice@example.com' } });
   });
 
   it('recognises an AssumeRoot session flagged "True"', () => {

@@ -9,8 +9,10 @@ const ENV = {
   ALERT_TOPIC_ARN: ALERT_CONFIG.topicArn,
   INVALID_EVENT_QUEUE_URL: ALERT_CONFIG.invalidEventQueueUrl,
   BREAK_GLASS_TABLE: ALERT_CONFIG.breakGlassTable,
+  LEDGER_TABLE: ALERT_CONFIG.ledgerTable,
   AWS_REGION: 'us-east-1',
 };
+const AUDIT_ROLE_ARN = 'arn:aws:iam::999988887777:role/rootguard-root-audit';
 
 describe('loadAlertConfig', () => {
   it('reads the environment, defaulting the Security Hub region to the function region', () => {
@@ -21,7 +23,22 @@ describe('loadAlertConfig', () => {
       region: 'us-east-1',
       securityHubRegion: 'us-east-1',
       runbook: 'README.md#break-glass',
+      ledgerTable: ALERT_CONFIG.ledgerTable,
     });
+  });
+
+  it('takes one audit role ARN for the organization; blank is none', () => {
+    expect(loadAlertConfig({ ...ENV, ROOT_AUDIT_ROLE_ARN: AUDIT_ROLE_ARN })).toMatchObject({
+      rootAuditRoleArn: AUDIT_ROLE_ARN,
+    });
+    expect(loadAlertConfig({ ...ENV, ROOT_AUDIT_ROLE_ARN: '' }).rootAuditRoleArn).toBeUndefined();
+  });
+
+  it('refuses an audit role that is not a role ARN, and a missing ledger table', () => {
+    expect(() =>
+      loadAlertConfig({ ...ENV, ROOT_AUDIT_ROLE_ARN: 'arn:aws:iam::999988887777:user/rootguard-root-audit' }),
+    ).toThrow(/ROOT_AUDIT_ROLE_ARN: expected an IAM role ARN/);
+    expect(() => loadAlertConfig({ ...ENV, LEDGER_TABLE: undefined })).toThrow(/LEDGER_TABLE/);
   });
 
   it('takes SECURITY_HUB_REGION and RUNBOOK_URL when set, and treats empty ones as unset', () => {

@@ -75,6 +75,7 @@ describe('root activity finding', () => {
         session: 'root-credentials',
         outcome: 'success',
         mfaUsed: 'true',
+        mfaDevice: 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP',
         sourceIp: '198.51.100.23',
         breakGlass: 'none',
       },

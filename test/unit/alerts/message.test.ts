@@ -1,14 +1,18 @@
 import type { BreakGlassStatus } from '../../../alerts/root-activity/break-glass-status';
+import type { DeviceCustody } from '../../../alerts/root-activity/device-custody';
 import {
   type AlertMessage,
   alertSubject,
   buildAlertMessage,
   SUBJECT_MAX,
 } from '../../../alerts/root-activity/message';
+import type { CustodyDevice } from '../../../lib/custody-register-types';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
 import { ALERTING_EVENTS, breakGlassWindow, rootActivity } from '../../helpers/root-activity-events';
 
 const ALERTED_AT = '2026-11-20T09:15:09.412Z';
+/** The MFA device the sample sign-in used (additionalEventData.MFAIdentifier). */
+const PRIMARY_KEY = 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP';
 const NONE: BreakGlassStatus = { state: 'none' };
 const OPEN: BreakGlassStatus = { state: 'open', window: breakGlassWindow() };
 const LOOKUP_FAILED: BreakGlassStatus = {
@@ -79,6 +83,7 @@ describe('alert body', () => {
       Session: "root credentials (root's email address and password)",
       Outcome: 'success',
       'MFA used': 'yes',
+      'MFA device': `${PRIMARY_KEY} (no key custody register configured)`,
       'Event time': '2026-11-20T09:15:01Z',
       Region: 'us-east-1',
       'Source IP': '198.51.100.23',
@@ -202,5 +207,90 @@ describe('message attributes', () => {
       outcome: { DataType: 'String', StringValue: 'success' },
       breakGlass: { DataType: 'String', StringValue: 'open' },
     });
+  });
+});
+
+describe('MFA device and key custody register in a sign-in alert', () => {
+  const device: CustodyDevice = {
+    serialNumber: PRIMARY_KEY,
+    kind: 'fido',
+    custodian: 'Security on-call lead',
+    site: 'Frankfurt office safe',
+    lastCustodyCheck: '2026-10-01',
+    status: 'active',
+  };
+  const signIn = (custody: DeviceCustody, breakGlass: BreakGlassStatus = NONE) =>
+    buildAlertMessage({
+      activity: rootActivity('root-console-signin-success'),
+      breakGlass,
+      alertedAt: ALERTED_AT,
+      custody,
+    });
+
+  it('names the device, its custodian and site when the register lists it', () => {
+    const { body, attributes } = signIn({ state: 'registered', device }, OPEN);
+
+    expect(rows(body)['MFA device']).toBe(
+      `${PRIMARY_KEY} (registered, held by Security on-call lead at Frankfurt office safe)`,
+    );
+    expect(rows(body).Severity).toBe('MEDIUM');
+    expect(attributes.mfaDevice?.StringValue).toBe('registered');
+  });
+
+  it.each<DeviceCustody>([
+    { state: 'unregistered' },
+    { state: 'inactive', device: { ...device, status: 'lost' } },
+  ])('is its own CRITICAL alert, even inside a break-glass window, for a device that is %o', (custody) => {
+    const { subject, body, attributes } = signIn(custody, OPEN);
+
+    expect(subject).toBe(
+      `[rootguard] CRITICAL UNREGISTERED MFA DEVICE root console sign-in (success) in ${MEMBER_ACCOUNT}`,
+    );
+    expect(attributes.severity?.StringValue).toBe('CRITICAL');
+    expect(body).toMatch(
+      /1\. Root signed in with MFA device arn:aws:iam::222222222222:u2f\/root\/primary-key/,
+    );
+  });
+
+  it('still alerts, and says so, when the register cannot be read', () => {
+    const { body, subject } = signIn({ state: 'unavailable' });
+
+    expect(rows(body)['MFA device']).toBe(
+      `${PRIMARY_KEY} (UNKNOWN: the key custody register could not be read)`,
+    );
+    expect(subject).toBe(`[rootguard] CRITICAL root console sign-in (success) in ${MEMBER_ACCOUNT}`);
+    expect(body).toContain('Check the key custody register by hand');
+  });
+
+  it('says so when CloudTrail recorded no device', () => {
+    const activity = { ...rootActivity('root-console-signin-failure') };
+    delete activity.mfaDevice;
+
+    const { body } = buildAlertMessage({ activity, breakGlass: NONE, alertedAt: ALERTED_AT });
+
+    expect(rows(body)['MFA device']).toBe('(not recorded)');
+  });
+
+  it('names the AssumeRoot caller when its issuance was seen, and where to look when not', () => {
+    const activity = rootActivity('root-assume-root-session-call');
+    const issuance = {
+      accessKeyId: 'ASIAEXAMPLEASSUMEDRT',
+      targetAccountId: MEMBER_ACCOUNT,
+      callerAccountId: '999988887777',
+      callerArn: 'arn:aws:iam::999988887777:role/BreakGlassAdmin',
+      taskPolicyArn: 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials',
+      issuedAt: '2026-11-20T12:29:58Z',
+      expiresAt: '2026-11-20T12:44:58.000Z',
+    };
+
+    const seen = buildAlertMessage({ activity, breakGlass: NONE, alertedAt: ALERTED_AT, issuance });
+    const unseen = buildAlertMessage({ activity, breakGlass: NONE, alertedAt: ALERTED_AT });
+
+    expect(rows(seen.body)['Started by']).toBe(
+      'arn:aws:iam::999988887777:role/BreakGlassAdmin (account 999988887777, task policy arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials)',
+    );
+    expect(rows(unseen.body)['Started by']).toMatch(
+      /^not seen by rootguard: the AssumeRoot call that issued access key ASIAEXAMPLEASSUMEDRT/,
+    );
   });
 });

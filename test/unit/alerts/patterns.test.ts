@@ -2,10 +2,12 @@
  * The EventBridge patterns deployed on the central bus (alerts/root-activity/patterns.json), judged with the
  * EventBridge matcher against real-shaped events: exactly root activity matches.
  */
+import assumeRootPatterns from '../../../alerts/root-activity/assume-root-pattern.json';
 import patterns from '../../../alerts/root-activity/patterns.json';
 import { matchesEventPattern } from '../../../lib/event-pattern';
 import {
   ALERTING_EVENTS,
+  ASSUME_ROOT_ISSUANCE,
   type EventName,
   FORGED_SOURCE,
   loadEvent,
@@ -105,5 +107,24 @@ describe('root activity event patterns', () => {
 
   it('covers every alerting event in test/events', () => {
     for (const name of ALERTING_EVENTS) expect(matchingRules(name)).toHaveLength(1);
+  });
+});
+
+describe('the AssumeRoot issuance pattern (management account → central bus)', () => {
+  const issued = assumeRootPatterns.rootSessionIssued;
+
+  it('matches the AssumeRoot call that issued a root session, and no root activity', () => {
+    expect(matchesEventPattern(issued, loadEvent(ASSUME_ROOT_ISSUANCE))).toBe(true);
+    for (const name of [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS]) {
+      expect(matchesEventPattern(issued, loadEvent(name))).toBe(false);
+    }
+  });
+
+  it('skips a failed AssumeRoot call (no session was issued) and is matched by no root activity rule', () => {
+    const failed = loadEvent(ASSUME_ROOT_ISSUANCE);
+    failed.detail.errorCode = 'AccessDenied';
+
+    expect(matchesEventPattern(issued, failed)).toBe(false);
+    expect(matchingRules(ASSUME_ROOT_ISSUANCE)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { CustodyLookup } from '../../../alerts/root-activity/device-custody';
 import { createRootActivityHandler, type RootActivityResult } from '../../../alerts/root-activity/handler';
 import { sessionFindingId } from '../../../alerts/session-summary/finding';
 import {
@@ -16,10 +17,12 @@ import {
 } from '../../../alerts/session-summary/handler';
 import { ClientFactory } from '../../../lib/clients';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
+import { custodyDevice } from '../../helpers/mfa-devices';
 import {
   ALERT_CONFIG,
   ALERT_REGION,
   type CloudTrailEvent,
+  fakeLedgerTable,
   lambdaContext,
   MetricsRecorder,
 } from '../../helpers/root-activity-events';
@@ -33,6 +36,9 @@ import {
   scheduledTime,
 } from '../../helpers/root-sessions';
 import { alertSdkMocks, useSdkMocks } from '../../helpers/sdk-mocks';
+
+/** The MFA device of the sample sign-in (test/events/root-console-signin-success.json). */
+const SIGN_IN_DEVICE = 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP';
 
 const mocks = alertSdkMocks();
 const { scheduler } = useSdkMocks({ scheduler: SchedulerClient });
@@ -48,17 +54,19 @@ const SUMMARY_CONFIG: SessionSummaryConfig = {
 };
 
 let table: FakeSessionTable;
+let ledger: ReturnType<typeof fakeLedgerTable>;
 let clock: Date;
 let metrics: MetricsRecorder;
 
 beforeEach(() => {
   mocks.reset();
   table = new FakeSessionTable(mocks.dynamo);
+  ledger = fakeLedgerTable(mocks.dynamo);
   scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:::schedule/x' });
   metrics = new MetricsRecorder();
 });
 
-function alertHandler() {
+function alertHandler(custodyLookup?: CustodyLookup) {
   return createRootActivityHandler({
     config: ALERT_CONFIG,
     clientFactory: new ClientFactory({ region: ALERT_REGION }),
@@ -66,6 +74,7 @@ function alertHandler() {
     metrics,
     retryDelayMs: 0,
     sessions: SESSION_CONFIG,
+    ...(custodyLookup ? { custodyLookup } : {}),
   });
 }
 
@@ -79,8 +88,11 @@ function summaryHandler() {
 }
 
 /** Each event handled a few seconds after it happened, one after the other. */
-async function deliver(events: readonly CloudTrailEvent[]): Promise<RootActivityResult[]> {
-  const handle = alertHandler();
+async function deliver(
+  events: readonly CloudTrailEvent[],
+  custodyLookup?: CustodyLookup,
+): Promise<RootActivityResult[]> {
+  const handle = alertHandler(custodyLookup);
   const results: RootActivityResult[] = [];
   for (const event of events) {
     clock = new Date(Date.parse(event.detail.eventTime) + 3000);
@@ -185,6 +197,50 @@ describe('one page per root session', () => {
     ]);
     expect(results[6]).toMatchObject({ status: 'alerted', session: { reasons: ['new-source-ip'] } });
     expect(pages()).toHaveLength(2);
+  });
+
+  it("records every event in the ledger with its session's id, as paged only when it paged", async () => {
+    // Prepare
+    const events = consoleSession(5);
+    (events[3]?.detail as Record<string, unknown>).sourceIPAddress = SECOND_IP;
+
+    // Act
+    const results = await deliver(events);
+
+    // Assess
+    const sessionId = results[0]?.status === 'alerted' ? results[0].session?.sessionId : undefined;
+    expect(sessionId).toMatch(/^222222222222-/);
+    expect(events.map((e) => ledger.get(e.detail.eventID))).toEqual([
+      expect.objectContaining({ rootSessionId: sessionId, paged: true, alertedAt: expect.any(String) }),
+      expect.objectContaining({ rootSessionId: sessionId, paged: false }),
+      expect.objectContaining({ rootSessionId: sessionId, paged: false }),
+      expect.objectContaining({ rootSessionId: sessionId, paged: true, alertedAt: expect.any(String) }),
+      expect.objectContaining({ rootSessionId: sessionId, paged: false }),
+    ]);
+    expect(ledger.get(events[1]?.detail.eventID ?? '')).not.toHaveProperty('alertedAt');
+  });
+
+  it.each([
+    { register: 'does not list the device', devices: [], decision: 're-page' },
+    { register: 'lists the device as active', devices: [SIGN_IN_DEVICE], decision: 'append' },
+  ])('a second sign-in in the session whose register $register: $decision', async ({ devices, decision }) => {
+    // Prepare
+    const events = consoleSession(3);
+    const again = structuredClone(events[0] as CloudTrailEvent);
+    again.detail = { ...again.detail, eventID: 'c-again', eventTime: '2026-11-20T09:16:01Z' };
+    const custody: CustodyLookup = async (accountId) => ({
+      accountId,
+      devices: devices.map((serial) => custodyDevice(serial, 'Frankfurt office safe')),
+    });
+
+    // Act
+    const results = await deliver([...events, again], custody);
+
+    // Assess
+    expect(decisions(results).at(-1)).toBe(decision);
+    if (decision === 're-page') {
+      expect(results.at(-1)).toMatchObject({ session: { reasons: ['unregistered-mfa-device'] } });
+    }
   });
 
   it("never merges two accounts' sessions", async () => {

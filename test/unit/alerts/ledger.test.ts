@@ -1,0 +1,335 @@
+/**
+ * The root activity ledger (issue 15, item 1): every root event the alert handles is one idempotent item, the
+ * item is the page's idempotency marker, and a ledger that cannot be written never stops the page: the page
+ * goes out, then the invocation fails (LedgerWriteFailures) so Lambda retries, and the retry does not page again.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CUSTODY_REGISTER_CACHE_MS, custodyLookupFromS3 } from '../../../alerts/root-activity/custody-lookup';
+import { LedgerWriteError } from '../../../alerts/root-activity/errors';
+import { createRootActivityHandler } from '../../../alerts/root-activity/handler';
+import {
+  CLAIM_STALE_MS,
+  claimPage,
+  ledgerExpiresAt,
+  ledgerRecordFromItem,
+  recordRootActivity,
+} from '../../../alerts/root-activity/ledger';
+import { ClientFactory } from '../../../lib/clients';
+import { LEDGER_RETENTION_DAYS, type LedgerRecord } from '../../../lib/root-activity-ledger';
+import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
+import { s3Object } from '../../helpers/org-snapshot';
+import {
+  ALERT_CONFIG,
+  ALERT_REGION,
+  fakeLedgerTable,
+  lambdaContext,
+  loadEvent,
+  MetricsRecorder,
+} from '../../helpers/root-activity-events';
+import { alertSdkMocks } from '../../helpers/sdk-mocks';
+
+const mocks = alertSdkMocks();
+const TABLE = ALERT_CONFIG.ledgerTable;
+const SIGN_IN_EVENT_ID = '3d1e2f4a-8b6c-4d2e-9f10-a1b2c3d4e5f6';
+const NOW = new Date('2026-11-20T09:15:04.250Z');
+const PRIMARY_KEY = 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP';
+
+const RECORD: LedgerRecord = {
+  eventId: SIGN_IN_EVENT_ID,
+  accountId: MEMBER_ACCOUNT,
+  eventTime: '2026-11-20T09:15:01Z',
+  eventName: 'ConsoleLogin',
+  eventSource: 'signin.amazonaws.com',
+  kind: 'console-sign-in',
+  session: 'root-credentials',
+  outcome: 'success',
+  region: 'us-east-1',
+  rootSessionId: SIGN_IN_EVENT_ID,
+  paged: true,
+};
+
+let metrics: MetricsRecorder;
+let ledger: ReturnType<typeof fakeLedgerTable>;
+const client = () => new DynamoDBClient({ region: ALERT_REGION });
+
+beforeEach(() => {
+  mocks.reset();
+  metrics = new MetricsRecorder();
+  ledger = fakeLedgerTable(mocks.dynamo);
+});
+
+describe('recordRootActivity', () => {
+  it('writes the record once, kept at least 400 days after the event', async () => {
+    const first = await recordRootActivity(client(), TABLE, RECORD);
+    const second = await recordRootActivity(client(), TABLE, { ...RECORD, eventName: 'ConsoleLogin' });
+
+    expect([first, second]).toEqual([{ created: true }, { created: false }]);
+    expect(ledger.size).toBe(1);
+    const stored = ledger.get(SIGN_IN_EVENT_ID) as { expiresAt: number };
+    expect(stored.expiresAt - Date.parse(RECORD.eventTime) / 1000).toBe(LEDGER_RETENTION_DAYS * 86_400);
+    expect(LEDGER_RETENTION_DAYS).toBeGreaterThanOrEqual(400);
+    expect(mocks.dynamo.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      TableName: TABLE,
+      ConditionExpression: 'attribute_not_exists(eventId)',
+    });
+  });
+
+  it('refuses a record that does not match the ledger schema, before writing', async () => {
+    await expect(recordRootActivity(client(), TABLE, { ...RECORD, accountId: 'nope' })).rejects.toThrow();
+    expect(ledger.size).toBe(0);
+  });
+
+  it('reads back as the LedgerRecord, without the store’s own attributes', async () => {
+    await recordRootActivity(client(), TABLE, RECORD);
+
+    expect(ledgerRecordFromItem(ledger.get(SIGN_IN_EVENT_ID) as Record<string, unknown>)).toEqual(RECORD);
+    expect(
+      ledgerRecordFromItem({ eventId: 'assume-root#ASIA', recordType: 'root-session-issuance' }),
+    ).toBeUndefined();
+    expect(ledgerExpiresAt('2026-01-01T00:00:00Z')).toBe(Date.parse('2027-02-05T00:00:00Z') / 1000);
+  });
+});
+
+describe('claimPage', () => {
+  const claim = (requestId: string, at = NOW) => claimPage(client(), TABLE, RECORD, { requestId, at });
+
+  it('claims an event nobody paged, and leaves a fresh claim of another invocation to it', async () => {
+    expect(await claim('req-1')).toEqual({ state: 'claimed' });
+    expect(await claim('req-2', new Date(NOW.getTime() + 5_000))).toEqual({
+      state: 'claimed-elsewhere',
+      ageMs: 5_000,
+    });
+  });
+
+  it('lets the retry of the same invocation (same request id) and a stale claim page', async () => {
+    await claim('req-1');
+
+    expect(await claim('req-1')).toEqual({ state: 'claimed' });
+    expect(await claim('req-3', new Date(NOW.getTime() + CLAIM_STALE_MS + 1))).toEqual({ state: 'claimed' });
+  });
+
+  it('never takes another account’s record of the same id for a duplicate', async () => {
+    ledger.set(SIGN_IN_EVENT_ID, {
+      ...RECORD,
+      accountId: OTHER_ACCOUNT,
+      alertedAt: '2026-11-20T09:15:03.000Z',
+    });
+
+    expect(await claim('req-1')).toEqual({ state: 'id-collision', otherAccountId: OTHER_ACCOUNT });
+  });
+
+  it('reports an event already paged', async () => {
+    ledger.set(SIGN_IN_EVENT_ID, { ...RECORD, alertedAt: '2026-11-20T09:15:03.000Z' });
+
+    expect(await claim('req-9')).toEqual({ state: 'already-paged', alertedAt: '2026-11-20T09:15:03.000Z' });
+  });
+});
+
+describe('the alert handler and the ledger', () => {
+  const handler = () =>
+    createRootActivityHandler({
+      config: ALERT_CONFIG,
+      clientFactory: new ClientFactory({ region: ALERT_REGION }),
+      now: () => NOW,
+      metrics,
+      retryDelayMs: 0,
+    });
+  const invoke = (h: ReturnType<typeof handler>, requestId: string) =>
+    h(loadEvent('root-console-signin-success'), { ...lambdaContext(), awsRequestId: requestId });
+  const pages = () => mocks.sns.commandCalls(PublishCommand).length;
+
+  it('records the paged event with its device, page time and latency', async () => {
+    await invoke(handler(), 'req-1');
+
+    expect(ledgerRecordFromItem(ledger.get(SIGN_IN_EVENT_ID) as Record<string, unknown>)).toEqual({
+      ...RECORD,
+      mfaUsed: true,
+      mfaDevice: PRIMARY_KEY,
+      sourceIp: '198.51.100.23',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0',
+      alertedAt: NOW.toISOString(),
+      alertLatencyMs: 3250,
+    });
+  });
+
+  it('counts the same event id delivered twice once, and pages once', async () => {
+    const first = await invoke(handler(), 'req-1');
+    const second = await invoke(handler(), 'req-2');
+
+    expect(first).toMatchObject({ status: 'alerted' });
+    expect(second).toEqual({
+      status: 'duplicate',
+      accountId: MEMBER_ACCOUNT,
+      eventId: SIGN_IN_EVENT_ID,
+      alertedAt: NOW.toISOString(),
+    });
+    expect(pages()).toBe(1);
+    expect(ledger.size).toBe(1);
+    expect(metrics.named('DuplicateEvents')).toHaveLength(1);
+  });
+
+  it('pages even when the ledger cannot be written, then fails so Lambda retries the write', async () => {
+    mocks.dynamo
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('table is gone'), { name: 'ResourceNotFoundException' }));
+
+    await expect(invoke(handler(), 'req-1')).rejects.toThrow(LedgerWriteError);
+
+    expect(pages()).toBe(1);
+    expect(metrics.named('LedgerWriteFailures')).toHaveLength(1);
+    expect(metrics.published).toBe(1);
+  });
+
+  it('does not page again when the retry finds the ledger back', async () => {
+    const h = handler();
+    ledger.failNextWrites = 1;
+
+    await expect(invoke(h, 'req-1')).rejects.toThrow(LedgerWriteError);
+    const retry = await invoke(h, 'req-1');
+
+    expect(retry).toMatchObject({ status: 'duplicate', alertedAt: NOW.toISOString() });
+    expect(pages()).toBe(1);
+    expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ alertedAt: NOW.toISOString(), paged: true });
+  });
+
+  it('does not page again on a retry in the same container when neither ledger write got through', async () => {
+    const h = handler();
+    ledger.failNextWrites = 2;
+
+    await expect(invoke(h, 'req-1')).rejects.toThrow(LedgerWriteError);
+    expect(ledger.size).toBe(0);
+    const retry = await invoke(h, 'req-1');
+
+    expect(retry).toMatchObject({ status: 'duplicate', alertedAt: NOW.toISOString() });
+    expect(pages()).toBe(1);
+    expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ alertedAt: NOW.toISOString() });
+  });
+
+  it('pages an event whose id another account’s record holds, and counts the collision', async () => {
+    ledger.set(SIGN_IN_EVENT_ID, {
+      ...RECORD,
+      accountId: OTHER_ACCOUNT,
+      alertedAt: '2026-11-20T09:15:03.000Z',
+    });
+
+    expect(await invoke(handler(), 'req-1')).toMatchObject({ status: 'alerted', accountId: MEMBER_ACCOUNT });
+    expect(pages()).toBe(1);
+    expect(metrics.named('LedgerIdCollisions')).toHaveLength(1);
+    expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ accountId: OTHER_ACCOUNT });
+  });
+
+  it('pages on the retry when SNS failed the first time (the claim is its own)', async () => {
+    mocks.sns.on(PublishCommand).rejectsOnce(new Error('SNS unavailable')).resolves({ MessageId: 'msg-2' });
+    const h = handler();
+
+    await expect(invoke(h, 'req-1')).rejects.toThrow(/SNS alert not sent/);
+    const retry = await invoke(h, 'req-1');
+
+    expect(retry).toMatchObject({ status: 'alerted', messageId: 'msg-2' });
+    expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ alertedAt: NOW.toISOString() });
+  });
+});
+
+describe('custodyLookupFromS3 (the published key custody register)', () => {
+  const s3 = mockClient(S3Client);
+  const LOCATION = {
+    bucket: 'rootguard-custody',
+    key: 'custody-register.json',
+    expectedOwner: '444444444444',
+  };
+  const REGISTER = {
+    version: 1,
+    accounts: [
+      {
+        accountId: MEMBER_ACCOUNT,
+        devices: [
+          {
+            serialNumber: PRIMARY_KEY,
+            kind: 'fido',
+            custodian: 'Security on-call lead',
+            site: 'Frankfurt office safe',
+            lastCustodyCheck: '2026-10-01',
+            status: 'active',
+          },
+        ],
+      },
+    ],
+  };
+
+  beforeEach(() => s3.reset());
+
+  it('returns the account’s entry, reading the register once per five minutes', async () => {
+    s3.on(GetObjectCommand).resolves(s3Object(JSON.stringify(REGISTER)));
+    let t = NOW.getTime();
+    const lookup = custodyLookupFromS3(new S3Client({ region: ALERT_REGION }), LOCATION, () => new Date(t));
+
+    expect(await lookup(MEMBER_ACCOUNT)).toEqual(REGISTER.accounts[0]);
+    expect(await lookup(OTHER_ACCOUNT)).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+    t += CUSTODY_REGISTER_CACHE_MS;
+    await lookup(MEMBER_ACCOUNT);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'rootguard-custody',
+      Key: 'custody-register.json',
+      ExpectedBucketOwner: '444444444444',
+    });
+  });
+
+  it.each([
+    ['unreadable', () => s3.on(GetObjectCommand).rejects(new Error('AccessDenied'))],
+    ['invalid', () => s3.on(GetObjectCommand).resolves(s3Object('{"version": 2}'))],
+  ])('is unavailable, and says why, when the register is %s', async (_name, arrange) => {
+    arrange();
+    const reasons: string[] = [];
+    const lookup = custodyLookupFromS3(
+      new S3Client({ region: ALERT_REGION }),
+      LOCATION,
+      () => NOW,
+      (r) => reasons.push(r),
+    );
+
+    expect(await lookup(MEMBER_ACCOUNT)).toBe('unavailable');
+    expect(reasons).toHaveLength(1);
+  });
+
+  it('puts an unregistered device into the alert as CRITICAL, even inside a window', async () => {
+    const h = createRootActivityHandler({
+      config: ALERT_CONFIG,
+      clientFactory: new ClientFactory({ region: ALERT_REGION }),
+      now: () => NOW,
+      metrics,
+      retryDelayMs: 0,
+      custodyLookup: async () => ({ accountId: MEMBER_ACCOUNT, devices: [] }),
+    });
+
+    const result = await h(loadEvent('root-console-signin-success'), lambdaContext());
+
+    expect(result).toMatchObject({ status: 'alerted', severity: 'CRITICAL' });
+    expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain(
+      'UNREGISTERED MFA DEVICE',
+    );
+  });
+
+  it('still alerts when the register is unavailable, and says so', async () => {
+    const h = createRootActivityHandler({
+      config: ALERT_CONFIG,
+      clientFactory: new ClientFactory({ region: ALERT_REGION }),
+      now: () => NOW,
+      metrics,
+      retryDelayMs: 0,
+      custodyLookup: async () => 'unavailable',
+    });
+
+    expect(await h(loadEvent('root-console-signin-success'), lambdaContext())).toMatchObject({
+      status: 'alerted',
+    });
+    expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      'UNKNOWN: the key custody register could not be read',
+    );
+  });
+});
