@@ -128,7 +128,18 @@ export async function claimPage(
   claim: { requestId: string; at: Date },
 ): Promise<PageClaim> {
   const item = ledgerItem(record, { claimedBy: claim.requestId, claimedAt: claim.at.toISOString() });
-  const put = await conditionalPut(client, table, item, 'attribute_not_exists(eventId)', record.accountId);
+  let put: { created: boolean };
+  try {
+    put = await conditionalPut(client, table, item, 'attribute_not_exists(eventId)', record.accountId);
+  } catch (error) {
+    // The claim could not be written (throttled, say): a page the ledger already holds still counts, so a
+    // duplicate delivery does not page twice while writes fail. Anything else: the caller pages, then fails.
+    const existing = await getItem(client, table, record.eventId, record.accountId).catch(() => undefined);
+    if (existing?.accountId === record.accountId && typeof existing.alertedAt === 'string') {
+      return { state: 'already-paged', alertedAt: existing.alertedAt };
+    }
+    throw error;
+  }
   if (put.created) return { state: 'claimed' };
   const existing = await getItem(client, table, record.eventId, record.accountId);
   if (existing === undefined) return { state: 'claimed' };

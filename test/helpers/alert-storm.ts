@@ -5,11 +5,11 @@
  * the event to the on-failure destination, the dead-letter queue. Targets of the handler fail at random
  * (`FlakyTarget`); what each event became is tallied from what the targets actually received.
  *
- * The ledger the alert path is gaining (lib/root-activity-ledger.ts) plugs in as one more FlakyTarget: its
- * `install` makes the ledger write fail at the same rate, and its `record` tells the storm that an event was
- * recorded without a page (an event appended to an already paged session), which then counts as delivered.
+ * The root activity ledger (alerts/root-activity/ledger.ts) is one more FlakyTarget: its writes fail at the same
+ * rate. Each delivery is one Lambda request id, kept across its retries (as Lambda does): the ledger's page claim
+ * tells an earlier attempt of the same delivery from another delivery by it.
  */
-import type { RootActivityHandler } from '../../alerts/root-activity/handler';
+import type { RootActivityResult } from '../../alerts/root-activity/handler';
 import { MEMBER_ACCOUNT } from './constants';
 import { asAccount, type CloudTrailEvent, loadEvent } from './root-activity-events';
 
@@ -69,16 +69,21 @@ export const stormEventIdIn = (text: string | undefined): string | undefined =>
 export interface StormResult {
   /** Invocations made (first attempts, retries and duplicate deliveries). */
   invocations: number;
-  /** Event ids an invocation returned as handled: paged on their own, or recorded in a session that paged. */
+  /**
+   * Event ids an invocation returned as handled: paged on their own, recorded in a session that paged, or found
+   * already paged (a duplicate delivery, or a retry after the page went out).
+   */
   handled: Set<string>;
   /** Event ids that ended in the dead-letter queue (every attempt of one delivery threw). */
   deadLettered: Set<string>;
   duplicatesDelivered: number;
 }
 
+const HANDLED: ReadonlySet<RootActivityResult['status']> = new Set(['alerted', 'appended', 'duplicate']);
+
 /** Delivers every event at least once, as EventBridge and Lambda's asynchronous invocation do. */
 export async function deliverAtLeastOnce(
-  handler: RootActivityHandler,
+  handler: (event: unknown, context: { awsRequestId: string }) => Promise<RootActivityResult>,
   storm: readonly StormEvent[],
   {
     duplicateRate,
@@ -96,13 +101,15 @@ export async function deliverAtLeastOnce(
     duplicatesDelivered: 0,
   };
   const duplicates: StormEvent[] = [];
+  let deliveries = 0;
   const deliver = async ({ eventId, event }: StormEvent) => {
+    const awsRequestId = `delivery-${++deliveries}`;
     for (let attempt = 1; attempt <= LAMBDA_ATTEMPTS; attempt++) {
       result.invocations++;
       try {
         // Each delivery is a fresh copy: JSON over the wire.
-        const outcome = await handler(structuredClone(event));
-        if (outcome.status === 'alerted' || outcome.status === 'appended') result.handled.add(eventId);
+        const outcome = await handler(structuredClone(event), { awsRequestId });
+        if (HANDLED.has(outcome.status)) result.handled.add(eventId);
         return;
       } catch {
         // Lambda retries; after the last attempt, the on-failure destination.

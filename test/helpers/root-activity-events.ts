@@ -242,19 +242,20 @@ export function auditSessionCall(
  * The ledger table behind a mocked DynamoDB document client: PutItem honours the two conditions the ledger
  * uses (`attribute_not_exists(eventId)`, `attribute_not_exists(alertedAt)`), GetItem reads back. Only the
  * ledger table's commands are faked; the break-glass Query keeps its own mock. `failNextWrites` makes the
- * next writes fail as DynamoDB throttling would.
+ * next writes fail as DynamoDB throttling would; so does every write `fails()` says (the alert storm's dice).
  */
 export function fakeLedgerTable(
   // biome-ignore lint/suspicious/noExplicitAny: the document client mock's input/output types vary per command
   dynamo: AwsStub<any, any, any>,
   table = ALERT_CONFIG.ledgerTable,
+  fails: () => boolean = () => false,
 ): Map<string, Record<string, unknown>> & { failNextWrites: number } {
   const items = Object.assign(new Map<string, Record<string, unknown>>(), { failNextWrites: 0 });
   dynamo
     .on(PutCommand, { TableName: table })
     .callsFake((input: { Item: Record<string, unknown>; ConditionExpression?: string }) => {
-      if (items.failNextWrites > 0) {
-        items.failNextWrites--;
+      if (items.failNextWrites > 0 || fails()) {
+        items.failNextWrites = Math.max(0, items.failNextWrites - 1);
         throw Object.assign(new Error('Throughput exceeds the current capacity'), {
           name: 'ThrottlingException',
         });

@@ -127,6 +127,22 @@ describe('claimPage', () => {
 
     expect(await claim('req-9')).toEqual({ state: 'already-paged', alertedAt: '2026-11-20T09:15:03.000Z' });
   });
+
+  it('still reports an event already paged when the claim cannot be written, and fails on one not paged', async () => {
+    // Prepare
+    ledger.set(SIGN_IN_EVENT_ID, { ...RECORD, alertedAt: '2026-11-20T09:15:03.000Z' });
+    ledger.failNextWrites = 1;
+
+    // Act
+    const paged = await claim('req-9');
+    ledger.delete(SIGN_IN_EVENT_ID);
+    ledger.failNextWrites = 1;
+    const notPaged = claim('req-10');
+
+    // Assess
+    expect(paged).toEqual({ state: 'already-paged', alertedAt: '2026-11-20T09:15:03.000Z' });
+    await expect(notPaged).rejects.toThrow(/dynamodb:PutItem/);
+  });
 });
 
 describe('the alert handler and the ledger', () => {
