@@ -3,7 +3,8 @@
  * in terms of fields and rules only, never the event's values. Shared by the root-activity alert and the
  * compliance-finding Lambda; each wraps the issues in its own error type.
  */
-import type * as z from 'zod';
+// zod's core, shared by classic zod and zod/mini: a caller's schema may be either (the alert's is mini, for its zip).
+import { type $ZodError, type $ZodType, type output, safeParse } from 'zod/v4/core';
 import { ItemizedError } from './errors';
 
 /** What zod said about one malformed field: path and rule only, never the offending value. */
@@ -23,7 +24,7 @@ export const MAX_ISSUES = 10;
 /** Envelope strings logged about an unparsed event are cut to this length. */
 export const MAX_SUMMARY_CHARS = 128;
 
-export function toIssues(error: z.ZodError): EventIssue[] {
+export function toIssues(error: $ZodError): EventIssue[] {
   return error.issues.slice(0, MAX_ISSUES).map((i) => ({
     path: i.path.map(String).join('.') || '(root)',
     code: i.code,
@@ -40,12 +41,12 @@ export function describeIssues(issues: readonly EventIssue[]): string {
  * Validates `raw` against `schema`. Never throws: an invalid event comes back as the error `toError` builds
  * from the issues (`where` is describeIssues of them).
  */
-export function parseEvent<S extends z.ZodType, E>(
+export function parseEvent<S extends $ZodType, E>(
   schema: S,
   raw: unknown,
   toError: (where: string, issues: EventIssue[]) => E,
-): ParseResult<z.output<S>, E> {
-  const parsed = schema.safeParse(raw);
+): ParseResult<output<S>, E> {
+  const parsed = safeParse(schema, raw);
   if (parsed.success) return { ok: true, event: parsed.data };
   const issues = toIssues(parsed.error);
   return { ok: false, error: toError(describeIssues(issues), issues) };
@@ -55,11 +56,11 @@ export function parseEvent<S extends z.ZodType, E>(
  * A parser for one kind of event: `parseEvent` against `schema`, an invalid event wrapped in the kind's own
  * error with the message `Not <what> of the expected shape (<issues>)`.
  */
-export function eventParser<S extends z.ZodType, E>(
+export function eventParser<S extends $ZodType, E>(
   schema: S,
   what: string,
   InvalidError: new (message: string, options: { issues: EventIssue[] }) => E,
-): (raw: unknown) => ParseResult<z.output<S>, E> {
+): (raw: unknown) => ParseResult<output<S>, E> {
   return (raw) =>
     parseEvent(
       schema,

@@ -6,41 +6,44 @@
  * Idempotent on `eventId` (CloudTrail's eventID): EventBridge delivers at least once, and a retried
  * invocation must not count a sign-in twice.
  */
-import * as z from 'zod';
+
 import { ACCOUNT_ID_PATTERN } from './partition';
+import * as z from './zod-mini';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time' });
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const LEDGER_ACTIVITY_KINDS = ['console-sign-in', 'api-call', 'console-action'] as const;
 
+// zod/mini (lib/zod-mini.ts): the alert Lambda writes these records, and its zip has no room for classic zod.
 export const ledgerRecordSchema = z.strictObject({
   /** CloudTrail's eventID: the table's partition key and the idempotency key. */
-  eventId: z.string().min(1).max(128),
-  accountId: z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id'),
+  eventId: z.string().check(z.minLength(1), z.maxLength(128)),
+  accountId: z.string().check(z.regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit account id')),
   eventTime: isoTime,
-  eventName: z.string().min(1),
-  eventSource: z.string().min(1),
+  eventName: nonEmpty(),
+  eventSource: nonEmpty(),
   kind: z.enum(LEDGER_ACTIVITY_KINDS),
   /** `assumed-root`: a centralized-root-access task session (sts:AssumeRoot), not root's own credentials. */
   session: z.enum(['root-credentials', 'assumed-root']),
   outcome: z.enum(['success', 'failure']),
-  region: z.string().min(1),
-  sourceIp: z.string().optional(),
-  userAgent: z.string().optional(),
+  region: nonEmpty(),
+  sourceIp: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
   /** undefined: CloudTrail did not say. */
-  mfaUsed: z.boolean().optional(),
+  mfaUsed: z.optional(z.boolean()),
   /** CloudTrail's additionalEventData.MFAIdentifier: the device that signed in, when recorded. */
-  mfaDevice: z.string().optional(),
+  mfaDevice: z.optional(z.string()),
   /** The break-glass window the event fell in, or absent when none was open (undocumented use). */
-  breakGlassWindowId: z.string().optional(),
+  breakGlassWindowId: z.optional(z.string()),
   /** The root session this event was grouped into (alerts/root-activity session paging). */
-  rootSessionId: z.string().min(1),
+  rootSessionId: nonEmpty(),
   /** This event paged (the first of its session, or a re-page); false: appended to a paged session. */
   paged: z.boolean(),
   /** When the page for this event went out; absent when it did not page. */
-  alertedAt: isoTime.optional(),
+  alertedAt: z.optional(isoTime),
   /** alertedAt − eventTime in milliseconds: the alert latency MTTA is computed from. */
-  alertLatencyMs: z.number().int().nonnegative().optional(),
+  alertLatencyMs: z.optional(z.int().check(z.nonnegative())),
 });
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;

@@ -18,9 +18,10 @@
  * Neither side can be forged by a member account: both events carry an `aws.` source (refused to anybody's
  * PutEvents) and the envelope account EventBridge writes; the issuance must come from the audit role's account.
  */
-import * as z from 'zod';
+
 import { oneLine } from '../../lib/escape';
 import { accountOfArn, partitionFromArn } from '../../lib/partition';
+import * as z from '../../lib/zod-mini';
 import type { RootActivity } from './classify';
 import type { RootActivityEvent } from './event';
 
@@ -73,18 +74,21 @@ export interface RootSessionIssuance {
 const issuanceDetailSchema = z.looseObject({
   userIdentity: z.looseObject({
     type: z.string(),
-    arn: z.string().optional(),
-    accountId: z.string().optional(),
-    sessionContext: z
-      .looseObject({ sessionIssuer: z.looseObject({ arn: z.string().optional() }).optional() })
-      .optional(),
+    arn: z.optional(z.string()),
+    accountId: z.optional(z.string()),
+    sessionContext: z.optional(
+      z.looseObject({ sessionIssuer: z.optional(z.looseObject({ arn: z.optional(z.string()) })) }),
+    ),
   }),
   requestParameters: z.looseObject({
     targetPrincipal: z.string(),
     taskPolicyArn: z.looseObject({ arn: z.string() }),
   }),
   responseElements: z.looseObject({
-    credentials: z.looseObject({ accessKeyId: z.string().min(1), expiration: z.unknown().optional() }),
+    credentials: z.looseObject({
+      accessKeyId: z.string().check(z.minLength(1)),
+      expiration: z.optional(z.unknown()),
+    }),
   }),
 });
 

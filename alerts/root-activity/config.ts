@@ -3,9 +3,10 @@
  * handler is created (cold start) so a deployment mistake fails with one message naming every bad variable,
  * and the importing account, read from the invocation's function ARN.
  */
-import * as z from 'zod';
+
 import { type ImportTarget, requireImportTarget } from '../../findings/asff';
 import { optionalVariable, parseEnvironment } from '../../lib/env';
+import * as z from '../../lib/zod-mini';
 import { InvalidAlertConfigError } from './errors';
 import { DEFAULT_RUNBOOK } from './message';
 
@@ -30,22 +31,31 @@ export interface AlertConfig {
   rootAuditRoleArn?: string;
 }
 
+const region = () => z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'));
+const tableName = () =>
+  z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'));
+
 const envSchema = z.object({
   ALERT_TOPIC_ARN: z
     .string()
-    .regex(/^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'expected an SNS topic ARN'),
+    .check(
+      z.regex(
+        /^arn:aws(-cn|-us-gov)?:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+        'expected an SNS topic ARN',
+      ),
+    ),
   INVALID_EVENT_QUEUE_URL: z.url({ protocol: /^https?$/, error: 'expected an SQS queue URL' }),
-  BREAK_GLASS_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
-  SECURITY_HUB_REGION: optionalVariable(
-    z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region'),
-  ),
-  RUNBOOK_URL: optionalVariable(z.string().min(1)),
-  LEDGER_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
+  BREAK_GLASS_TABLE: tableName(),
+  AWS_REGION: region(),
+  SECURITY_HUB_REGION: optionalVariable(region()),
+  RUNBOOK_URL: optionalVariable(z.string().check(z.minLength(1))),
+  LEDGER_TABLE: tableName(),
   ROOT_AUDIT_ROLE_ARN: optionalVariable(
     z
       .string()
-      .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
+      .check(
+        z.regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN'),
+      ),
   ),
 });
 

@@ -12,10 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import * as z from 'zod';
+
 import { optionalVariable, parseEnvironment } from '../../lib/env';
 import { errorMessage } from '../../lib/errors';
 import { logger } from '../../lib/logger';
+import * as z from '../../lib/zod-mini';
 import type { RootActivity } from './classify';
 import { InvalidAlertConfigError } from './errors';
 import type { CloudTrailDetail } from './event';
@@ -39,9 +40,9 @@ export interface SessionPagingConfig {
   schedule: ScheduleTarget;
 }
 
-const name = z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'expected a name');
+const name = z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,255}$/, 'expected a name'));
 const arn = (service: string) =>
-  z.string().regex(new RegExp(`^arn:aws(-cn|-us-gov)?:${service}:`), `expected an ${service} ARN`);
+  z.string().check(z.regex(new RegExp(`^arn:aws(-cn|-us-gov)?:${service}:`), `expected an ${service} ARN`));
 const envSchema = z.object({
   ROOT_SESSION_TABLE: optionalVariable(name),
   ROOT_SESSION_SCHEDULE_GROUP: optionalVariable(name),
