@@ -1,23 +1,46 @@
 /**
- * `rootguard report --ledger-table` against moto_server: the sample organization's year of root activity put
- * in a ledger table (keyed by eventId, as the alert path writes it), read back in many Scan pages, gives the
- * same report as the JSON Lines export it came from.
+ * `rootguard report --ledger-table` against moto_server:
+ * - the sample organization's year of root activity put in a ledger table (keyed by eventId, as the alert path
+ *   writes it), read back in many Scan pages, gives the same report as the JSON Lines export it came from;
+ * - a ledger table written by the alert path itself (the handler with real clients, session paging on, an
+ *   AssumeRoot issuance kept beside the records) reads into the report, the issuance skipped.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LEDGER_RETENTION_DAYS } from '../../lib/root-activity-ledger';
+import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createRootActivityHandler } from '../../alerts/root-activity/handler';
+import {
+  isLedgerRecordItem,
+  LEDGER_RETENTION_DAYS,
+  type LedgerRecord,
+  ledgerRecordFields,
+} from '../../lib/root-activity-ledger';
 import type { ReportData } from '../../report/kpi';
 import { loadLedgerFile } from '../../report/sources/ledger-file';
 import { liveIo } from '../../report/sources/live';
 import {
+  createBreakGlassTable,
+  createEmulatedQueue,
   createEmulatedTable,
+  EMULATOR_REGION,
   emulatorClient,
   emulatorClientFactory,
+  MOTO_DEFAULT_ACCOUNT,
   resetEmulator,
 } from '../helpers/emulator';
 import { reportSampleFacts, reportSampleOrg, SAMPLE_LEDGER } from '../helpers/report-fixtures';
+import {
+  ASSUME_ROOT_ISSUANCE,
+  auditSessionCall,
+  loadEvent,
+  MetricsRecorder,
+  ROOT_AUDIT_ROLE_ARN,
+} from '../helpers/root-activity-events';
+import { consoleSession, SESSION_CONFIG, SESSION_TABLE } from '../helpers/root-sessions';
 import { useTempDir } from '../helpers/temp-dir';
 
 const TABLE = 'rootguard-root-activity-ledger';
@@ -80,4 +103,91 @@ it('reads every page of the ledger table into the same report as the export', as
   expect(table.sources.ledger).toBe(`ledger table ${TABLE}`);
   expect({ ...table, sources: undefined }).toEqual({ ...exported, sources: undefined });
   expect(table.activity.total.signIns.undocumented + table.activity.total.signIns.documented).toBe(6);
+});
+
+it('reads the ledger the alert path wrote: one record per event with its session, issuances skipped', async () => {
+  // Prepare: the alert's own stack on the emulator, session paging on, rootguard's audit role configured.
+  const sns = emulatorClient(SNSClient);
+  const sqs = emulatorClient(SQSClient);
+  const scheduler = emulatorClient(SchedulerClient);
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
+  const invalid = await createEmulatedQueue(sqs, 'rootguard-root-activity-invalid');
+  await createBreakGlassTable(dynamodb, 'rootguard-break-glass');
+  await createEmulatedTable(dynamodb, SESSION_TABLE, 'pk');
+  await scheduler.send(new CreateScheduleGroupCommand({ Name: SESSION_CONFIG.schedule.groupName }));
+  const clock = new Date('2026-11-20T09:16:00Z');
+  const handler = createRootActivityHandler({
+    config: {
+      topicArn: TopicArn as string,
+      invalidEventQueueUrl: invalid.url,
+      breakGlassTable: 'rootguard-break-glass',
+      region: EMULATOR_REGION,
+      securityHubRegion: EMULATOR_REGION,
+      runbook: 'README.md#break-glass',
+      ledgerTable: TABLE,
+      rootAuditRoleArn: ROOT_AUDIT_ROLE_ARN,
+    },
+    clientFactory: emulatorClientFactory(),
+    sessions: SESSION_CONFIG,
+    metrics: new MetricsRecorder(),
+    now: () => clock,
+    retryDelayMs: 0,
+  });
+  const context = {
+    invokedFunctionArn: `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`,
+    awsRequestId: 'req-1',
+  };
+  const session = consoleSession(4);
+  const events = [loadEvent(ASSUME_ROOT_ISSUANCE), auditSessionCall('ListMFADevices'), ...session];
+
+  // Act
+  const results = [];
+  for (const event of events) results.push(await handler(event, context));
+  // A duplicate delivery of the sign-in changes nothing.
+  results.push(await handler(session[0], { ...context, awsRequestId: 'req-2' }));
+  const items = (await DynamoDBDocumentClient.from(dynamodb).send(new ScanCommand({ TableName: TABLE })))
+    .Items as Record<string, unknown>[];
+  const records = items.filter(isLedgerRecordItem).map((i) => ledgerRecordFields(i) as LedgerRecord);
+  const exported = join(dir(), 'alert-ledger.jsonl');
+  writeFileSync(exported, records.map((r) => JSON.stringify(r)).join('\n'));
+  // The sample facts were evaluated before these events: the report's now is after them.
+  const asOf = ['--as-of', '2026-12-01T00:00:00Z'];
+  const fromTable = await reportSampleFacts(
+    ['--ledger-table', TABLE, '--out', join(dir(), 'table'), ...asOf],
+    { reportLiveIo: () => liveIo(emulatorClientFactory()) },
+  );
+  const fromExport = await reportSampleFacts(['--ledger', exported, '--out', join(dir(), 'export'), ...asOf]);
+
+  // Assess
+  expect(results.map((r) => r.status)).toEqual([
+    'issuance-recorded',
+    'audit-recorded',
+    'alerted',
+    'appended',
+    'appended',
+    'appended',
+    'appended',
+  ]);
+  expect(results.at(-1)).toMatchObject({ session: { decision: 'duplicate' } });
+  expect(items.filter((i) => !isLedgerRecordItem(i))).toEqual([
+    expect.objectContaining({ recordType: 'root-session-issuance' }),
+  ]);
+  const bySession = records.filter((r) => r.session === 'root-credentials');
+  const sessionId = bySession.find((r) => r.paged)?.rootSessionId;
+  expect(sessionId).toMatch(/^222222222222-\d+-[0-9a-f]{8}$/);
+  expect(bySession.map((r) => [r.eventId, r.rootSessionId, r.paged]).sort()).toEqual(
+    session.map((e, i) => [e.detail.eventID, sessionId, i === 0]).sort(),
+  );
+  expect(records.find((r) => r.session === 'assumed-root')).toMatchObject({
+    paged: false,
+    rootSessionId: expect.stringMatching(/^audit-222222222222-/),
+  });
+  expect(fromTable.io.err()).toBe('');
+  expect(fromTable.code).toBe(0);
+  const table = JSON.parse(readFileSync(join(dir(), 'table', 'report.json'), 'utf8')) as ReportData;
+  const file = JSON.parse(readFileSync(join(dir(), 'export', 'report.json'), 'utf8')) as ReportData;
+  expect({ ...table, sources: undefined }).toEqual({ ...file, sources: undefined });
+  expect(table.activity.total.signIns.undocumented).toBe(1);
+  expect(table.mtta.count).toBe(1);
+  for (const client of [sns, sqs, scheduler]) client.destroy();
 });
