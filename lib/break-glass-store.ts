@@ -5,21 +5,12 @@
  * not deleted when they close.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type BreakGlassWindow, breakGlassWindowSchema } from './break-glass';
+import { documentClient } from './document-client';
 import { awsCall, awsPages, CollectError, onceEachToken } from './errors';
 
 export const DEFAULT_RETENTION_DAYS = 400;
-
-const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
-function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  let doc = documentClients.get(client);
-  if (!doc) {
-    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    documentClients.set(client, doc);
-  }
-  return doc;
-}
 
 export const sortKey = (w: Pick<BreakGlassWindow, 'startsAt' | 'windowId'>) => `${w.startsAt}#${w.windowId}`;
 

@@ -17,7 +17,8 @@
  * reads (`assume-root#<accessKeyId>`, a day of TTL). `ledgerRecordFromItem` returns only ledger records.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../lib/document-client';
 import { awsCall } from '../../lib/errors';
 import {
   isLedgerRecordItem,
@@ -33,16 +34,6 @@ const DAY_SECONDS = 86_400;
 export const ISSUANCE_RETENTION_DAYS = 1;
 export const ISSUANCE_KEY_PREFIX = 'assume-root#';
 export const ISSUANCE_RECORD_TYPE = 'root-session-issuance';
-
-const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
-function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  let doc = documentClients.get(client);
-  if (!doc) {
-    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    documentClients.set(client, doc);
-  }
-  return doc;
-}
 
 const isConditionFailure = (error: unknown) =>
   (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
@@ -84,13 +75,12 @@ export async function recordRootActivity(
   table: string,
   record: LedgerRecord,
 ): Promise<{ created: boolean }> {
-  return await conditionalPut(
-    client,
-    table,
-    ledgerItem(record),
-    'attribute_not_exists(eventId)',
-    record.accountId,
-  );
+  return await putRecord(client, table, record, 'attribute_not_exists(eventId)');
+}
+
+/** A ledger record written only if `condition` holds; "already there" is `created: false`. */
+function putRecord(client: DynamoDBClient, table: string, record: LedgerRecord, condition: string) {
+  return conditionalPut(client, table, ledgerItem(record), condition, record.accountId);
 }
 
 async function getItem(
@@ -162,13 +152,7 @@ export async function completePage(
   table: string,
   record: LedgerRecord & { alertedAt: string },
 ): Promise<{ created: boolean }> {
-  return await conditionalPut(
-    client,
-    table,
-    ledgerItem(record),
-    'attribute_not_exists(alertedAt)',
-    record.accountId,
-  );
+  return await putRecord(client, table, record, 'attribute_not_exists(alertedAt)');
 }
 
 /** Keeps an AssumeRoot issuance for the member-side events of its session (idempotent on the key id). */

@@ -9,6 +9,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CUSTODY_REGISTER_CACHE_MS, custodyLookupFromS3 } from '../../../alerts/root-activity/custody-lookup';
+import type { CustodyLookup } from '../../../alerts/root-activity/device-custody';
 import { LedgerWriteError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler } from '../../../alerts/root-activity/handler';
 import {
@@ -21,7 +22,9 @@ import {
 import { ClientFactory } from '../../../lib/clients';
 import { LEDGER_RETENTION_DAYS, type LedgerRecord } from '../../../lib/root-activity-ledger';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
+import { custodyDevice } from '../../helpers/mfa-devices';
 import { s3Object } from '../../helpers/org-snapshot';
+import { ledgerRecord } from '../../helpers/report-fixtures';
 import {
   ALERT_CONFIG,
   ALERT_REGION,
@@ -38,19 +41,18 @@ const SIGN_IN_EVENT_ID = '3d1e2f4a-8b6c-4d2e-9f10-a1b2c3d4e5f6';
 const NOW = new Date('2026-11-20T09:15:04.250Z');
 const PRIMARY_KEY = 'arn:aws:iam::222222222222:u2f/root/primary-key-ABCDEFGHIJKLMNOP';
 
-const RECORD: LedgerRecord = {
+// Paged, but not yet completed: no page time.
+const RECORD: LedgerRecord = ledgerRecord({
   eventId: SIGN_IN_EVENT_ID,
   accountId: MEMBER_ACCOUNT,
   eventTime: '2026-11-20T09:15:01Z',
-  eventName: 'ConsoleLogin',
-  eventSource: 'signin.amazonaws.com',
-  kind: 'console-sign-in',
-  session: 'root-credentials',
-  outcome: 'success',
-  region: 'us-east-1',
+  sourceIp: undefined,
+  userAgent: undefined,
+  mfaUsed: undefined,
   rootSessionId: SIGN_IN_EVENT_ID,
-  paged: true,
-};
+  alertedAt: undefined,
+  alertLatencyMs: undefined,
+});
 
 let metrics: MetricsRecorder;
 let ledger: ReturnType<typeof fakeLedgerTable>;
@@ -145,15 +147,19 @@ describe('claimPage', () => {
   });
 });
 
+/** The alert handler at NOW, with `custodyLookup` as its register reader when given. */
+const alertHandler = (custodyLookup?: CustodyLookup) =>
+  createRootActivityHandler({
+    config: ALERT_CONFIG,
+    clientFactory: new ClientFactory({ region: ALERT_REGION }),
+    now: () => NOW,
+    metrics,
+    retryDelayMs: 0,
+    ...(custodyLookup ? { custodyLookup } : {}),
+  });
+
 describe('the alert handler and the ledger', () => {
-  const handler = () =>
-    createRootActivityHandler({
-      config: ALERT_CONFIG,
-      clientFactory: new ClientFactory({ region: ALERT_REGION }),
-      now: () => NOW,
-      metrics,
-      retryDelayMs: 0,
-    });
+  const handler = () => alertHandler();
   const invoke = (h: ReturnType<typeof handler>, requestId: string) =>
     h(loadEvent('root-console-signin-success'), { ...lambdaContext(), awsRequestId: requestId });
   const pages = () => mocks.sns.commandCalls(PublishCommand).length;
@@ -262,16 +268,7 @@ describe('custodyLookupFromS3 (the published key custody register)', () => {
     accounts: [
       {
         accountId: MEMBER_ACCOUNT,
-        devices: [
-          {
-            serialNumber: PRIMARY_KEY,
-            kind: 'fido',
-            custodian: 'Security on-call lead',
-            site: 'Frankfurt office safe',
-            lastCustodyCheck: '2026-10-01',
-            status: 'active',
-          },
-        ],
+        devices: [custodyDevice(PRIMARY_KEY, 'Frankfurt office safe')],
       },
     ],
   };
@@ -314,14 +311,7 @@ describe('custodyLookupFromS3 (the published key custody register)', () => {
   });
 
   it('puts an unregistered device into the alert as CRITICAL, even inside a window', async () => {
-    const h = createRootActivityHandler({
-      config: ALERT_CONFIG,
-      clientFactory: new ClientFactory({ region: ALERT_REGION }),
-      now: () => NOW,
-      metrics,
-      retryDelayMs: 0,
-      custodyLookup: async () => ({ accountId: MEMBER_ACCOUNT, devices: [] }),
-    });
+    const h = alertHandler(async () => ({ accountId: MEMBER_ACCOUNT, devices: [] }));
 
     const result = await h(loadEvent('root-console-signin-success'), lambdaContext());
 
@@ -332,14 +322,7 @@ describe('custodyLookupFromS3 (the published key custody register)', () => {
   });
 
   it('still alerts when the register is unavailable, and says so', async () => {
-    const h = createRootActivityHandler({
-      config: ALERT_CONFIG,
-      clientFactory: new ClientFactory({ region: ALERT_REGION }),
-      now: () => NOW,
-      metrics,
-      retryDelayMs: 0,
-      custodyLookup: async () => 'unavailable',
-    });
+    const h = alertHandler(async () => 'unavailable');
 
     expect(await h(loadEvent('root-console-signin-success'), lambdaContext())).toMatchObject({
       status: 'alerted',

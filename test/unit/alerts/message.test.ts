@@ -6,8 +6,8 @@ import {
   buildAlertMessage,
   SUBJECT_MAX,
 } from '../../../alerts/root-activity/message';
-import type { CustodyDevice } from '../../../lib/custody-register-types';
 import { MEMBER_ACCOUNT } from '../../helpers/constants';
+import { custodyDevice } from '../../helpers/mfa-devices';
 import { ALERTING_EVENTS, breakGlassWindow, rootActivity } from '../../helpers/root-activity-events';
 
 const ALERTED_AT = '2026-11-20T09:15:09.412Z';
@@ -211,14 +211,7 @@ describe('message attributes', () => {
 });
 
 describe('MFA device and key custody register in a sign-in alert', () => {
-  const device: CustodyDevice = {
-    serialNumber: PRIMARY_KEY,
-    kind: 'fido',
-    custodian: 'Security on-call lead',
-    site: 'Frankfurt office safe',
-    lastCustodyCheck: '2026-10-01',
-    status: 'active',
-  };
+  const device = custodyDevice(PRIMARY_KEY, 'Frankfurt office safe');
   const signIn = (custody: DeviceCustody, breakGlass: BreakGlassStatus = NONE) =>
     buildAlertMessage({
       activity: rootActivity('root-console-signin-success'),

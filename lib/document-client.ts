@@ -1,0 +1,18 @@
+/**
+ * One DynamoDB document client per DynamoDB client, made once and reused while the Lambda stays warm: the
+ * break-glass store and the root activity ledger share the alert's DynamoDB client, and each of their calls
+ * goes through the same document client. Undefined attributes are left out of an item, never an error.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
+
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  let doc = documentClients.get(client);
+  if (!doc) {
+    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    documentClients.set(client, doc);
+  }
+  return doc;
+}
