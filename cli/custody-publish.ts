@@ -7,10 +7,17 @@
  * The object is encrypted at rest on every write (SSE-S3, or SSE-KMS with --kms-key-id) rather than trusting the
  * bucket default alone, and carries the sha256 of the YAML it was made from, so an auditor can tie the object a
  * rule read (by its version id) to a commit of the governance team's repository.
+ *
+ * With --ledger-table, the same register also goes where the root activity alert reads it: one item per account
+ * and a pointer, in the ledger table (lib/custody-register-items.ts), after the S3 object.
  */
 import { createHash } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { custodyItems } from '../lib/custody-register-items';
 import type { CustodyRegister } from '../lib/custody-register-types';
+import { documentClient } from '../lib/document-client';
 import { awsCall } from '../lib/errors';
 import { CliError } from './errors';
 
@@ -80,4 +87,26 @@ export async function publishCustodyRegister(s3: S3Client, request: PublishReque
     sourceSha256,
     serverSideEncryption: out.ServerSideEncryption ?? (request.kmsKeyId ? 'aws:kms' : 'AES256'),
   };
+}
+
+/**
+ * Writes the register into the ledger table for the alert: every account's item, then the pointer naming this
+ * register's digest (the YAML's sha256), so the alert never pairs the new pointer with a missing account item.
+ * Items of accounts dropped from the register stay, under an older digest, and the alert reads them as absent.
+ */
+export async function publishCustodyToLedger(
+  dynamodb: DynamoDBClient,
+  table: string,
+  register: CustodyRegister,
+  sourceSha256: string,
+  publishedAt: Date,
+): Promise<{ accounts: number }> {
+  const { accounts, pointer } = custodyItems(register, sourceSha256, publishedAt.toISOString());
+  const put = (Item: Record<string, unknown>) =>
+    awsCall('dynamodb:PutItem', undefined, () =>
+      documentClient(dynamodb).send(new PutCommand({ TableName: table, Item })),
+    );
+  for (const item of accounts) await put(item);
+  await put(pointer);
+  return { accounts: accounts.length };
 }

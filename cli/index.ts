@@ -11,7 +11,7 @@
  *   rootguard custody diff <file> (--facts <file> | --org [--role-name <name>] [--concurrency <n>] [--region <r>])
  *                  [--account <id>...] [--max-days-since-custody-check <n>] [--format table|json]
  *                  [--fail-on-difference]
- *   rootguard custody publish <file> --bucket <name> [--key <key>] [--kms-key-id <key>]
+ *   rootguard custody publish <file> --bucket <name> [--key <key>] [--kms-key-id <key>] [--ledger-table <name>]
  *                  [--expected-bucket-owner <account-id>] [--region <region>]
  *
  * Exit codes: 0 done; 1 bad input (missing or invalid facts file or custody register, unknown rule or account,
@@ -177,6 +177,7 @@ interface CustodyDiffOptions {
 interface CustodyPublishOptions {
   bucket: string;
   key: string;
+  ledgerTable?: string;
   kmsKeyId?: string;
   expectedBucketOwner?: string;
   region?: string;
@@ -295,11 +296,15 @@ function addCustodyCommands(program: Command, io: CliIo, setExitCode: (code: num
     .option('--key <key>', 'the object key the rule reads', 'custody-register.json')
     .option('--kms-key-id <key>', 'encrypt with SSE-KMS and this key (default: SSE-S3, AES256)')
     .option('--expected-bucket-owner <account-id>', 'refuse to write unless this account owns the bucket')
+    .option(
+      '--ledger-table <name>',
+      "also write it where the root activity alert reads it (the central stack's RootActivityLedgerTableName)",
+    )
     .option('--region <region>', "the bucket's Region (default: AWS_REGION, else us-east-1)")
     .action(async (file: string, options: CustodyPublishOptions) => {
       const loaded = registerOrProblems(file, io, setExitCode);
       if (!loaded) return;
-      const { publishCustodyRegister } = await import('./custody-publish');
+      const { publishCustodyRegister, publishCustodyToLedger } = await import('./custody-publish');
       const { S3Client } = await import('@aws-sdk/client-s3');
       const clients = io.clientFactory
         ? io.clientFactory(options.region)
@@ -316,6 +321,19 @@ function addCustodyCommands(program: Command, io: CliIo, setExitCode: (code: num
         `Published ${file} to ${result.location} (${result.serverSideEncryption}, source sha256 ` +
           `${result.sourceSha256}).\nVersion id: ${result.versionId}\n`,
       );
+      if (options.ledgerTable) {
+        const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+        const written = await publishCustodyToLedger(
+          clients.client(DynamoDBClient),
+          options.ledgerTable,
+          loaded.register,
+          result.sourceSha256,
+          new Date(),
+        );
+        io.stdout(
+          `For the root activity alert: ${written.accounts} accounts in ledger table ${options.ledgerTable}.\n`,
+        );
+      }
       setExitCode(EXIT_OK);
     });
 }

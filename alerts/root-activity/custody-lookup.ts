@@ -1,10 +1,9 @@
 /**
  * A key custody register lookup for the alert (device-custody.ts `CustodyLookup`) that reads the published JSON
  * copy from S3. Its own module, NOT imported by the alert handler: the S3 client adds about 44 KB to the alert's
- * zip (292 KB against the 250 KB budget, measured with `osls package`), so the deployed alert is built without a
- * register reader and says "no key custody register configured". Wiring it is one line in handler.ts
- * (`custodyLookup: custodyLookupFromS3(...)`) plus the CustodyRegister parameter, once the budget allows
- * (ARCHITECTURE.md, decision 7, "Open: the custody register in the alert").
+ * zip, over its 250 KB budget, so the deployed alert reads the copy `custody publish --ledger-table` writes into the
+ * ledger table instead (ledger.ts `custodyLookupFromLedger`; ARCHITECTURE.md, decision 7, "The custody register in
+ * the alert"). Kept for a handler built with `custodyLookup: custodyLookupFromS3(...)`.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { validateCustodyRegister } from '../../lib/custody-register';

@@ -9,13 +9,16 @@ import type { RootActivity } from './classify';
 
 /** What the register lookup returns for one account: its entry, none, or that the register could not be read. */
 export type CustodyLookupResult = CustodyAccount | undefined | 'unavailable';
-/** The register lookup the handler is given (deliver.ts reads the published copy from S3). */
-export type CustodyLookup = (accountId: string) => Promise<CustodyLookupResult>;
+/**
+ * The register lookup the handler uses (ledger.ts `custodyLookupFromLedger`, the copy `custody publish` writes to
+ * the ledger table); `not-configured`: no register published.
+ */
+export type CustodyLookup = (accountId: string) => Promise<CustodyLookupResult | 'not-configured'>;
 
 export type DeviceCustody =
   /** Not a sign-in, or CloudTrail recorded no device for it. */
   | { state: 'no-device' }
-  /** No register configured (CUSTODY_REGISTER_BUCKET blank). */
+  /** No register published for the alert (`rootguard custody publish --ledger-table`). */
   | { state: 'no-register' }
   | { state: 'unavailable' }
   | { state: 'registered'; device: CustodyDevice }

@@ -76,6 +76,7 @@ import { buildRootActivityFinding, rootActivityFindingId } from './finding';
 import {
   claimPage,
   completePage,
+  custodyLookupFromLedger,
   type PageClaim,
   readRootSessionIssuance,
   recordRootActivity,
@@ -118,7 +119,7 @@ export interface RootActivityHandlerDeps {
   metrics?: AlertMetrics;
   /** Pause before re-sending findings Security Hub rejected. */
   retryDelayMs?: number;
-  /** The key custody register lookup (custody-lookup.ts reads the published copy). Default: none. */
+  /** The key custody register lookup. Default: the copy `custody publish --ledger-table` wrote (ledger.ts). */
   custodyLookup?: CustodyLookup;
   /**
    * Session paging. Default: read from the environment when `config` is not given (off when
@@ -187,9 +188,14 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
         metrics,
       })
     : undefined;
-  // No register reader is bundled by default (custody-lookup.ts: the S3 client would break the zip budget);
-  // without one, a sign-in alert names its device and says no register is configured.
-  const custodyLookup: CustodyLookup | undefined = deps.custodyLookup;
+  // The register as `custody publish --ledger-table` wrote it into the ledger table (read with the DynamoDB client
+  // the alert already has: the S3 reader, custody-lookup.ts, would break the zip budget).
+  const custodyLookup: CustodyLookup =
+    deps.custodyLookup ??
+    custodyLookupFromLedger(clients.dynamodb, config.ledgerTable, now, (reason) => {
+      logger.warn('Key custody register could not be read: the sign-in alert says so', { reason });
+      metrics.addMetric('CustodyRegisterReadFailures', MetricUnit.Count, 1);
+    });
   const pagedHere = new Map<string, string>();
   const rememberPaged = (eventId: string, alertedAt: string) => {
     pagedHere.set(eventId, alertedAt);
@@ -270,10 +276,7 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
   async function lookUpCustody(activity: RootActivity): Promise<DeviceCustody | undefined> {
     if (activity.kind !== 'console-sign-in') return undefined;
     if (activity.mfaDevice === undefined) return deviceCustody(activity, 'not-configured');
-    return deviceCustody(
-      activity,
-      custodyLookup ? await custodyLookup(activity.accountId) : 'not-configured',
-    );
+    return deviceCustody(activity, await custodyLookup(activity.accountId));
   }
 
   /**

@@ -14,12 +14,19 @@
  * leaves the page to it (that invocation throws and is retried if it fails).
  *
  * Items of another kind share the table under a prefixed key: the AssumeRoot issuances the audit-session check
- * reads (`assume-root#<accessKeyId>`, a day of TTL). `ledgerRecordFromItem` returns only ledger records.
+ * reads (`assume-root#<accessKeyId>`, a day of TTL), and the key custody register `rootguard custody publish`
+ * writes for the alert (`custody#…`, lib/custody-register-items.ts). `ledgerRecordFromItem` returns only ledger
+ * records.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CUSTODY_CURRENT_KEY,
+  custodyAccountFromItems,
+  custodyAccountKey,
+} from '../../lib/custody-register-items';
 import { documentClient } from '../../lib/document-client';
-import { awsCall } from '../../lib/errors';
+import { awsCall, errorMessage } from '../../lib/errors';
 import {
   isLedgerRecordItem,
   LEDGER_RETENTION_DAYS,
@@ -28,6 +35,7 @@ import {
   ledgerRecordSchema,
 } from '../../lib/root-activity-ledger';
 import type { RootSessionIssuance } from './audit-session';
+import type { CustodyLookup, CustodyLookupResult } from './device-custody';
 
 const DAY_SECONDS = 86_400;
 /** Issuances are read within minutes of the session (900 s at most); a day leaves room for late events. */
@@ -92,7 +100,7 @@ async function getItem(
   const out = await awsCall('dynamodb:GetItem', accountId, () =>
     documentClient(client).send(new GetCommand({ TableName: table, Key: { eventId }, ConsistentRead: true })),
   );
-  return out.Item;
+  return out?.Item;
 }
 
 export type PageClaim =
@@ -207,4 +215,41 @@ export async function readRootSessionIssuance(
  */
 export function ledgerRecordFromItem(item: Record<string, unknown>): LedgerRecord | undefined {
   return isLedgerRecordItem(item) ? ledgerRecordSchema.parse(ledgerRecordFields(item)) : undefined;
+}
+
+/** How long one container keeps what it read of the register: a publish reaches alerts within five minutes. */
+export const CUSTODY_CACHE_MS = 5 * 60_000;
+
+/**
+ * The key custody register lookup of the deployed alert: the account's item and the pointer, read by key from
+ * the ledger table (lib/custody-register-items.ts), cached per account for CUSTODY_CACHE_MS. Never throws: a read
+ * that fails or an item that does not validate is 'unavailable' (not cached), so the alert still goes out and
+ * says the register could not be checked.
+ */
+export function custodyLookupFromLedger(
+  client: DynamoDBClient,
+  table: string,
+  now: () => Date,
+  onFailure: (reason: string) => void = () => undefined,
+): CustodyLookup {
+  const cache = new Map<string, { result: CustodyLookupResult | 'not-configured'; until: number }>();
+  return async (accountId) => {
+    const t = now().getTime();
+    const cached = cache.get(accountId);
+    if (cached && cached.until > t) return cached.result;
+    try {
+      const [pointer, item] = await Promise.all([
+        getItem(client, table, CUSTODY_CURRENT_KEY, accountId),
+        getItem(client, table, custodyAccountKey(accountId), accountId),
+      ]);
+      const found = custodyAccountFromItems(accountId, pointer, item);
+      const result = found === 'not-published' ? 'not-configured' : found;
+      cache.set(accountId, { result, until: t + CUSTODY_CACHE_MS });
+      return result;
+    } catch (error) {
+      cache.delete(accountId);
+      onFailure(errorMessage(error));
+      return 'unavailable';
+    }
+  };
 }

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CUSTODY_REGISTER_CACHE_MS, custodyLookupFromS3 } from '../../../alerts/root-activity/custody-lookup';
 import type { CustodyLookup } from '../../../alerts/root-activity/device-custody';
@@ -14,11 +14,14 @@ import { LedgerWriteError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler } from '../../../alerts/root-activity/handler';
 import {
   CLAIM_STALE_MS,
+  CUSTODY_CACHE_MS,
   claimPage,
+  custodyLookupFromLedger,
   ledgerExpiresAt,
   ledgerRecordFromItem,
   recordRootActivity,
 } from '../../../alerts/root-activity/ledger';
+import { publishCustodyToLedger } from '../../../cli/custody-publish';
 import { ClientFactory } from '../../../lib/clients';
 import { LEDGER_RETENTION_DAYS, type LedgerRecord } from '../../../lib/root-activity-ledger';
 import { MEMBER_ACCOUNT, OTHER_ACCOUNT } from '../../helpers/constants';
@@ -253,6 +256,95 @@ describe('the alert handler and the ledger', () => {
 
     expect(retry).toMatchObject({ status: 'alerted', messageId: 'msg-2' });
     expect(ledger.get(SIGN_IN_EVENT_ID)).toMatchObject({ alertedAt: NOW.toISOString() });
+  });
+});
+
+describe('custodyLookupFromLedger (the register `custody publish --ledger-table` wrote)', () => {
+  const register = (digest: string, devices = [custodyDevice(PRIMARY_KEY, 'Frankfurt office safe')]) =>
+    publishCustodyToLedger(
+      client(),
+      ALERT_CONFIG.ledgerTable,
+      { version: 1, accounts: [{ accountId: MEMBER_ACCOUNT, devices }] },
+      digest,
+      NOW,
+    );
+  const lookup = (now = () => NOW, onFailure?: (reason: string) => void) =>
+    custodyLookupFromLedger(client(), ALERT_CONFIG.ledgerTable, now, onFailure);
+
+  it('returns the account’s entry from the current register, and says when none is published', async () => {
+    // Prepare
+    const before = await lookup()(MEMBER_ACCOUNT);
+    await register('digest-1');
+
+    // Act
+    const found = await lookup()(MEMBER_ACCOUNT);
+    const other = await lookup()(OTHER_ACCOUNT);
+
+    // Assess
+    expect(before).toBe('not-configured');
+    expect(found).toEqual({
+      accountId: MEMBER_ACCOUNT,
+      devices: [custodyDevice(PRIMARY_KEY, 'Frankfurt office safe')],
+    });
+    expect(other).toBeUndefined();
+  });
+
+  it('reads an account dropped from the current register as absent, not as its old entry', async () => {
+    // Prepare: the member in register 1; register 2 (another account only) becomes current.
+    await register('digest-1');
+    await publishCustodyToLedger(
+      client(),
+      ALERT_CONFIG.ledgerTable,
+      { version: 1, accounts: [{ accountId: OTHER_ACCOUNT, devices: [] }] },
+      'digest-2',
+      NOW,
+    );
+
+    // Act
+    const found = await lookup()(MEMBER_ACCOUNT);
+
+    // Assess
+    expect(found).toBeUndefined();
+  });
+
+  it('keeps what it read for five minutes, and is unavailable (not cached) when the read fails', async () => {
+    // Prepare
+    await register('digest-1');
+    let t = NOW.getTime();
+    const cached = lookup(() => new Date(t));
+    await cached(MEMBER_ACCOUNT);
+    await register('digest-2', []);
+    const reasons: string[] = [];
+
+    // Act
+    const stillOld = await cached(MEMBER_ACCOUNT);
+    t += CUSTODY_CACHE_MS;
+    const renewed = await cached(MEMBER_ACCOUNT);
+    mocks.dynamo.on(GetCommand).rejects(new Error('connection reset'));
+    const failed = await lookup(
+      () => NOW,
+      (r) => reasons.push(r),
+    )(MEMBER_ACCOUNT);
+
+    // Assess
+    expect(stillOld).toMatchObject({ devices: [expect.objectContaining({ serialNumber: PRIMARY_KEY })] });
+    expect(renewed).toMatchObject({ devices: [] });
+    expect(failed).toBe('unavailable');
+    expect(reasons).toEqual([expect.stringContaining('connection reset')]);
+  });
+
+  it('makes a sign-in with a device the published register does not list a CRITICAL alert', async () => {
+    // Prepare
+    await register('digest-1', []);
+
+    // Act
+    const result = await alertHandler()(loadEvent('root-console-signin-success'), lambdaContext());
+
+    // Assess
+    expect(result).toMatchObject({ status: 'alerted', severity: 'CRITICAL' });
+    expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain(
+      'UNREGISTERED MFA DEVICE',
+    );
   });
 });
 

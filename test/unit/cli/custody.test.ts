@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { BACKUP_MFA_RULE_ID, type CustodyDiffReport } from '../../../cli/custody';
 import { EXIT_ERROR, EXIT_NON_COMPLIANT, EXIT_OK, run } from '../../../cli/index';
 import { ClientFactory } from '../../../lib/clients';
@@ -546,7 +547,7 @@ describe('rootguard custody diff --org', () => {
 });
 
 describe('rootguard custody publish', () => {
-  const { s3 } = useSdkMocks({ s3: S3Client });
+  const { s3, dynamo } = useSdkMocks({ s3: S3Client, dynamo: DynamoDBDocumentClient });
   const clientFactory = () => new ClientFactory({ region: REGION });
   const BUCKET = 'rootguard-custody-register-111111111111';
 
@@ -575,6 +576,35 @@ describe('rootguard custody publish', () => {
     expect(JSON.parse(String(input?.Body))).toEqual(custodyRegister());
     expect(io.out()).toBe(
       `Published ${file} to s3://${BUCKET}/custody-register.json (AES256, source sha256 ${sha256}).\nVersion id: v-3\n`,
+    );
+  });
+
+  it('with --ledger-table, also writes one item per account for the alert, then the pointer to this register', async () => {
+    // Prepare
+    s3.on(PutObjectCommand).resolves({ VersionId: 'v-5', ServerSideEncryption: 'AES256' });
+    const yaml = custodyRegisterYaml();
+    const file = writeFile('custody-register.yaml', yaml);
+    const io = captureIo({ clientFactory });
+
+    // Act
+    const code = await run(
+      argv('custody', 'publish', file, '--bucket', BUCKET, '--ledger-table', 'rootguard-ledger'),
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(EXIT_OK);
+    const sha256 = createHash('sha256').update(yaml).digest('hex');
+    const items = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input);
+    const accounts = custodyRegister().accounts;
+    expect(items.map((i) => [i.TableName, i.Item?.eventId])).toEqual([
+      ...accounts.map((a) => ['rootguard-ledger', `custody#${a.accountId}`]),
+      ['rootguard-ledger', 'custody#current'],
+    ]);
+    expect(items.every((i) => i.Item?.registerDigest === sha256)).toBe(true);
+    expect(items[0]?.Item?.account).toEqual(accounts[0]);
+    expect(io.out()).toContain(
+      `For the root activity alert: ${accounts.length} accounts in ledger table rootguard-ledger.`,
     );
   });
 
