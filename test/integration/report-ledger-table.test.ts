@@ -3,7 +3,8 @@
  * - the sample organization's year of root activity put in a ledger table (keyed by eventId, as the alert path
  *   writes it), read back in many Scan pages, gives the same report as the JSON Lines export it came from;
  * - a ledger table written by the alert path itself (the handler with real clients, session paging on, an
- *   AssumeRoot issuance kept beside the records) reads into the report, the issuance skipped.
+ *   AssumeRoot issuance and the published key custody register beside the records) reads into the report, the
+ *   items that are not records skipped.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createRootActivityHandler } from '../../alerts/root-activity/handler';
+import { publishCustodyToLedger } from '../../cli/custody-publish';
 import {
   isLedgerRecordItem,
   LEDGER_RETENTION_DAYS,
@@ -22,6 +24,7 @@ import {
 import type { ReportData } from '../../report/kpi';
 import { loadLedgerFile } from '../../report/sources/ledger-file';
 import { liveIo } from '../../report/sources/live';
+import { custodyRegister } from '../helpers/custody-register';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
@@ -105,7 +108,7 @@ it('reads every page of the ledger table into the same report as the export', as
   expect(table.activity.total.signIns.undocumented + table.activity.total.signIns.documented).toBe(6);
 });
 
-it('reads the ledger the alert path wrote: one record per event with its session, issuances skipped', async () => {
+it('reads the ledger the alert path wrote: one record per event with its session, other items skipped', async () => {
   // Prepare: the alert's own stack on the emulator, session paging on, rootguard's audit role configured.
   const sns = emulatorClient(SNSClient);
   const sqs = emulatorClient(SQSClient);
@@ -137,6 +140,8 @@ it('reads the ledger the alert path wrote: one record per event with its session
     invokedFunctionArn: `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`,
     awsRequestId: 'req-1',
   };
+  // The key custody register as `custody publish --ledger-table` writes it, beside the records.
+  await publishCustodyToLedger(dynamodb, TABLE, custodyRegister(), 'register-sha256', clock);
   const session = consoleSession(4);
   const events = [loadEvent(ASSUME_ROOT_ISSUANCE), auditSessionCall('ListMFADevices'), ...session];
 
@@ -169,8 +174,15 @@ it('reads the ledger the alert path wrote: one record per event with its session
     'appended',
   ]);
   expect(results.at(-1)).toMatchObject({ session: { decision: 'duplicate' } });
-  expect(items.filter((i) => !isLedgerRecordItem(i))).toEqual([
-    expect.objectContaining({ recordType: 'root-session-issuance' }),
+  expect(
+    items
+      .filter((i) => !isLedgerRecordItem(i))
+      .map((i) => i.recordType)
+      .sort(),
+  ).toEqual([
+    'custody-register',
+    ...custodyRegister().accounts.map(() => 'custody-register-account'),
+    'root-session-issuance',
   ]);
   const bySession = records.filter((r) => r.session === 'root-credentials');
   const sessionId = bySession.find((r) => r.paged)?.rootSessionId;
