@@ -95,6 +95,17 @@ export function junkyRecord(
   );
 }
 
+/**
+ * What a spec drew before it knew the evaluated account, made concrete for it: every string `replace` recognises
+ * (a stand-in for the account's id, a time relative to the evaluation time) becomes what it stands for; anything
+ * else, junk included, passes through as drawn. The copy is a plain JSON value, as a facts file is.
+ */
+export function bindPlaceholders(drawn: unknown, replace: (value: string) => unknown): unknown {
+  return JSON.parse(JSON.stringify(drawn ?? null), (_key, value) =>
+    typeof value === 'string' ? replace(value) : value,
+  );
+}
+
 /** An ISO-8601 time with a UTC `Z` or a numeric offset, as a saved file may write it. */
 export function isoTimeArb(minMs: number, maxMs: number): fc.Arbitrary<string> {
   return fc
