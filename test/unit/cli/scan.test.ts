@@ -65,17 +65,7 @@ const EXPECTED: Array<[string, string, Verdict, Verdict, Verdict, Verdict, Verdi
     NC,
     C,
   ],
-  [
-    ACCOUNT.staging,
-    'virtual MFA on root, recent root sign-in, alert rule disabled',
-    NC,
-    NC,
-    C,
-    C,
-    NC,
-    NC,
-    C,
-  ],
+  [ACCOUNT.staging, 'virtual MFA on root, recent root sign-in, alert rule disabled', NC, NC, C, C, NC, NC, C],
   [
     ACCOUNT.dev,
     'root access keys, used 10 days ago, no forwarding in ap-southeast-2',
@@ -200,7 +190,9 @@ describe('scanning the sample organization', () => {
     expect(annotation(ACCOUNT.prodPayments, CENTRAL)).toContain(
       'root still has a password, an MFA device (enabling it deletes none): remove them with RootGuard-DeleteRootCredentials',
     );
-    expect(annotation(ACCOUNT.dev, CENTRAL)).toContain('root still has a password, access keys, an MFA device');
+    expect(annotation(ACCOUNT.dev, CENTRAL)).toContain(
+      'root still has a password, access keys, an MFA device',
+    );
     expect(annotation(ACCOUNT.prodData, CENTRAL)).toContain('root has no credentials');
     expect(annotation(ACCOUNT.sandboxAlice, CENTRAL)).toContain('predates');
     expect(annotation(ACCOUNT.management, CENTRAL)).toContain('covers member accounts only');

@@ -11,12 +11,11 @@ import {
   bindPlaceholders,
   describeRuleProperties,
   isoTimeArb,
+  SELF,
   sometimesJunk,
 } from '../../../helpers/rule-properties';
 
 const DAY_MS = 86_400_000;
-/** Stands for the evaluated account's id until `bind` knows it. */
-const SELF = '<self>';
 /** `<serial:NAME>`: one of a few devices of the evaluated account (or of another), so live and register meet. */
 const SERIAL = '<serial:';
 /** `<day:N>`: the calendar day N days before the evaluation time (negative: after it). */
@@ -187,8 +186,7 @@ const factsArb = fc.record(
 
 function bind(drawn: unknown, ctx: EvaluateContext): unknown {
   const now = Date.parse(ctx.evaluationTime);
-  const bound = bindPlaceholders(drawn, (value) => {
-    if (value === SELF) return ctx.accountId;
+  const bound = bindPlaceholders(drawn, ctx, (value) => {
     if (value.startsWith(SERIAL)) return serialFor(value.slice(SERIAL.length, -1), ctx);
     if (value.startsWith(DAY)) {
       return new Date(now - Number(value.slice(DAY.length, -1)) * DAY_MS).toISOString().slice(0, 10);
