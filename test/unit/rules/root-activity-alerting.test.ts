@@ -449,30 +449,6 @@ describe('root-activity-alerting', () => {
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain('metric filter RootCis');
       });
 
-      it('returns NON_COMPLIANT when the CIS filter has no alarm', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [])],
-        });
-
-        expect(judgeWithoutCentralBus(facts)).toEqual([
-          nonCompliant(
-            MEMBER_ACCOUNT,
-            'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; metric filter RootAccountUsage has no alarm',
-          ),
-        ]);
-      });
-
-      it('treats a filter whose metric was never looked up as having no alarm', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-        });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'metric filter RootAccountUsage has no alarm',
-        );
-      });
-
       it.each([
         ['actions disabled', { actionsEnabled: false }],
         ['no alarm actions', { alarmActionCount: 0 }],
@@ -489,48 +465,54 @@ describe('root-activity-alerting', () => {
         );
       });
 
-      it('does not count an alarm on another metric', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [
-            alarmsFor({ metricNamespace: 'Other', metricName: 'RootAccountUsage' }, [alarm('Elsewhere')]),
-          ],
-        });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
-      });
-
-      it('does not count a filter that narrows root usage with other conditions, and names it', () => {
-        const facts = alertingFacts({
-          metricFilters: [
-            metricFilter('RootDeletes', '{ $.userIdentity.type = "Root" && $.eventName = "DeleteBucket" }'),
-          ],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootDeletesAlarm')])],
-        });
-
-        expectVerdict(
-          judgeWithoutCentralBus(facts),
-          'NON_COMPLIANT',
-          'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
-        );
-      });
-
-      it('ignores filters that are not about root', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('Unauthorized', '{ ($.errorCode = "*UnauthorizedOperation") }')],
-        });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'no root-usage metric filter in us-east-1',
-        );
-      });
-
-      it('names the Region it read the filters in', () => {
-        const facts = alertingFacts({ metricFilterRegion: 'eu-west-1' });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'no root-usage metric filter in eu-west-1',
-        );
+      it.each([
+        {
+          name: 'returns NON_COMPLIANT when the CIS filter has no alarm',
+          facts: alertingFacts({
+            metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+            alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [])],
+          }),
+          says: 'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; metric filter RootAccountUsage has no alarm.',
+        },
+        {
+          name: 'treats a filter whose metric was never looked up as having no alarm',
+          facts: alertingFacts({ metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)] }),
+          says: 'metric filter RootAccountUsage has no alarm',
+        },
+        {
+          name: 'does not count an alarm on another metric',
+          facts: alertingFacts({
+            metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+            alarmsByMetric: [
+              alarmsFor({ metricNamespace: 'Other', metricName: 'RootAccountUsage' }, [alarm('Elsewhere')]),
+            ],
+          }),
+          says: 'metric filter RootAccountUsage has no alarm',
+        },
+        {
+          name: 'does not count a filter that narrows root usage with other conditions, and names it',
+          facts: alertingFacts({
+            metricFilters: [
+              metricFilter('RootDeletes', '{ $.userIdentity.type = "Root" && $.eventName = "DeleteBucket" }'),
+            ],
+            alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootDeletesAlarm')])],
+          }),
+          says: 'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
+        },
+        {
+          name: 'ignores filters that are not about root',
+          facts: alertingFacts({
+            metricFilters: [metricFilter('Unauthorized', '{ ($.errorCode = "*UnauthorizedOperation") }')],
+          }),
+          says: 'no root-usage metric filter in us-east-1',
+        },
+        {
+          name: 'names the Region it read the filters in',
+          facts: alertingFacts({ metricFilterRegion: 'eu-west-1' }),
+          says: 'no root-usage metric filter in eu-west-1',
+        },
+      ])('$name', ({ facts, says }) => {
+        expectVerdict(judgeWithoutCentralBus(facts), 'NON_COMPLIANT', says);
       });
     });
 
@@ -538,49 +520,45 @@ describe('root-activity-alerting', () => {
       const signInRule = () =>
         eventBridgeRule('rootguard-root-console-sign-in', alertPatterns.rootConsoleSignIn);
 
-      it('returns NON_COMPLIANT when only the sign-in rule is left, even beside a local CIS metric filter', () => {
-        // Prepare: the attacker deleted the API-call rule and left an alarm only they can see.
-        const facts = alertingFacts({ rules: [signInRule()], ...CIS_FILTER_WITH_ALARM });
-        // Act, Assess
-        expectVerdict(
-          judge(facts),
-          'NON_COMPLIANT',
-          'no rule forwards root API calls in us-east-1',
-          'metric filter RootAccountUsage alarms inside the account only',
-        );
-      });
-
-      it('returns NON_COMPLIANT naming the rule and the wrong target when the API-call rule targets a Lambda in the member', () => {
-        const facts = alertingFacts({
-          rules: [
-            signInRule(),
-            eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall, {
-              targetArns: [MEMBER_LAMBDA_ARN],
-            }),
+      it.each([
+        {
+          // The attacker deleted the API-call rule and left an alarm only they can see.
+          name: 'returns NON_COMPLIANT when only the sign-in rule is left, even beside a local CIS metric filter',
+          facts: () => alertingFacts({ rules: [signInRule()], ...CIS_FILTER_WITH_ALARM }),
+          says: [
+            'no rule forwards root API calls in us-east-1',
+            'metric filter RootAccountUsage alarms inside the account only',
           ],
-        });
-
-        expectVerdict(
-          judge(facts),
-          'NON_COMPLIANT',
-          'root API call rules do not target the central bus in us-east-1',
-          `rootguard-root-api-call in us-east-1 targets ${MEMBER_LAMBDA_ARN}`,
-        );
-      });
-
-      it('returns NON_COMPLIANT when the sign-in rule was retargeted away from the central bus', () => {
-        const facts = alertingFacts({
-          rules: forwardingRules(alertPatterns, SIGN_IN_REGION, { targetArns: [MEMBER_LAMBDA_ARN] }).map(
-            (rule) =>
-              rule.name === 'rootguard-root-api-call' ? { ...rule, targetArns: [CENTRAL_BUS_ARN] } : rule,
-          ),
-        });
-
-        expectVerdict(
-          judge(facts),
-          'NON_COMPLIANT',
-          'root sign-in rules do not target the central bus in us-east-1',
-        );
+        },
+        {
+          name: 'returns NON_COMPLIANT naming the rule and the wrong target when the API-call rule targets a Lambda in the member',
+          facts: () =>
+            alertingFacts({
+              rules: [
+                signInRule(),
+                eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall, {
+                  targetArns: [MEMBER_LAMBDA_ARN],
+                }),
+              ],
+            }),
+          says: [
+            'root API call rules do not target the central bus in us-east-1',
+            `rootguard-root-api-call in us-east-1 targets ${MEMBER_LAMBDA_ARN}`,
+          ],
+        },
+        {
+          name: 'returns NON_COMPLIANT when the sign-in rule was retargeted away from the central bus',
+          facts: () =>
+            alertingFacts({
+              rules: forwardingRules(alertPatterns, SIGN_IN_REGION, { targetArns: [MEMBER_LAMBDA_ARN] }).map(
+                (rule) =>
+                  rule.name === 'rootguard-root-api-call' ? { ...rule, targetArns: [CENTRAL_BUS_ARN] } : rule,
+              ),
+            }),
+          says: ['root sign-in rules do not target the central bus in us-east-1'],
+        },
+      ])('$name', ({ facts, says }) => {
+        expectVerdict(judge(facts()), 'NON_COMPLIANT', ...says);
       });
 
       it('returns COMPLIANT when both rules target the central bus, beside other targets', () => {
