@@ -38,6 +38,7 @@ import {
   CIS_FILTER_WITH_ALARM,
   CIS_ROOT_USAGE_FILTER,
   CLOUDTRAIL_LOG_GROUP,
+  describedMetricFilter,
   eventBridgeRule,
   forwardingRules,
   IAM_USER_SIGN_IN_PATTERN,
@@ -61,6 +62,7 @@ import {
   sentEvaluation,
   useRuleHarness,
 } from '../../helpers/rule-harness';
+import { givenPages } from '../../helpers/sdk-pages';
 
 const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 const readEvent = (name: string): unknown => JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
@@ -691,36 +693,32 @@ describe('root-activity-alerting', () => {
       sdkError('AccessDeniedException', 'User is not authorized to perform: events:ListRules');
 
     it('reads every ListRules page and counts targets over every ListTargetsByRule page', async () => {
-      eventBridgeMock
-        .on(ListRulesCommand, { NextToken: undefined })
-        .resolves({
-          Rules: [
-            {
-              Name: 'root-signin-alert',
-              Arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
-              State: 'ENABLED',
-              EventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
-            },
-            { Name: 'nightly', State: 'ENABLED', ScheduleExpression: 'rate(1 day)' },
-          ],
-          NextToken: 'rules-page-2',
-        })
-        .on(ListRulesCommand, { NextToken: 'rules-page-2' })
-        .resolves({
-          Rules: [
-            {
-              Name: 'all-signins',
-              Arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
-              State: 'DISABLED',
-              EventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
-            },
-          ],
-        });
-      eventBridgeMock
-        .on(ListTargetsByRuleCommand, { Rule: 'root-signin-alert', NextToken: undefined })
-        .resolves({ Targets: [{ Id: '1', Arn: ALERT_TOPIC_ARN }], NextToken: 'targets-page-2' })
-        .on(ListTargetsByRuleCommand, { Rule: 'root-signin-alert', NextToken: 'targets-page-2' })
-        .resolves({ Targets: [{ Id: '2', Arn: ALERT_TOPIC_ARN }] });
+      givenPages(eventBridgeMock, ListRulesCommand, { in: 'NextToken', out: 'NextToken', items: 'Rules' }, [
+        [
+          {
+            Name: 'root-signin-alert',
+            Arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
+            State: 'ENABLED',
+            EventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
+          },
+          { Name: 'nightly', State: 'ENABLED', ScheduleExpression: 'rate(1 day)' },
+        ],
+        [
+          {
+            Name: 'all-signins',
+            Arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
+            State: 'DISABLED',
+            EventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
+          },
+        ],
+      ]);
+      givenPages(
+        eventBridgeMock,
+        ListTargetsByRuleCommand,
+        { in: 'NextToken', out: 'NextToken', items: 'Targets' },
+        [[{ Id: '1', Arn: ALERT_TOPIC_ARN }], [{ Id: '2', Arn: ALERT_TOPIC_ARN }]],
+        { Rule: 'root-signin-alert' },
+      );
 
       const facts = await collect(context());
 
@@ -755,32 +753,20 @@ describe('root-activity-alerting', () => {
     });
 
     it('reads every DescribeMetricFilters page and asks for alarms only on root-related metrics', async () => {
-      logsMock
-        .on(DescribeMetricFiltersCommand, { nextToken: undefined })
-        .resolves({
-          metricFilters: [
-            {
-              filterName: 'RootAccountUsage',
-              logGroupName: CLOUDTRAIL_LOG_GROUP,
-              filterPattern: CIS_ROOT_USAGE_FILTER,
-              metricTransformations: [{ ...ROOT_USAGE_METRIC, metricValue: '1' }],
-            },
+      givenPages(
+        logsMock,
+        DescribeMetricFiltersCommand,
+        { in: 'nextToken', out: 'nextToken', items: 'metricFilters' },
+        [
+          [describedMetricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+          [
+            describedMetricFilter('Unauthorized', '{ $.errorCode = "AccessDenied" }', {
+              metricNamespace: 'CISBenchmark',
+              metricName: 'Unauthorized',
+            }),
           ],
-          nextToken: 'filters-page-2',
-        })
-        .on(DescribeMetricFiltersCommand, { nextToken: 'filters-page-2' })
-        .resolves({
-          metricFilters: [
-            {
-              filterName: 'Unauthorized',
-              logGroupName: CLOUDTRAIL_LOG_GROUP,
-              filterPattern: '{ $.errorCode = "AccessDenied" }',
-              metricTransformations: [
-                { metricNamespace: 'CISBenchmark', metricName: 'Unauthorized', metricValue: '1' },
-              ],
-            },
-          ],
-        });
+        ],
+      );
       cloudWatchMock.on(DescribeAlarmsForMetricCommand, { MetricName: 'RootAccountUsage' }).resolves({
         MetricAlarms: [
           { AlarmName: 'RootAccountUsageAlarm', ActionsEnabled: true, AlarmActions: [ALERT_TOPIC_ARN] },
@@ -815,16 +801,9 @@ describe('root-activity-alerting', () => {
     });
 
     it('reads EventBridge, CloudWatch Logs and CloudWatch in us-east-1 even when the rule runs in eu-west-1', async () => {
-      logsMock.on(DescribeMetricFiltersCommand).resolves({
-        metricFilters: [
-          {
-            filterName: 'RootOnly',
-            logGroupName: CLOUDTRAIL_LOG_GROUP,
-            filterPattern: ROOT_ONLY_FILTER,
-            metricTransformations: [{ ...ROOT_USAGE_METRIC, metricValue: '1' }],
-          },
-        ],
-      });
+      logsMock
+        .on(DescribeMetricFiltersCommand)
+        .resolves({ metricFilters: [describedMetricFilter('RootOnly', ROOT_ONLY_FILTER)] });
 
       const facts = await collect(context());
 
