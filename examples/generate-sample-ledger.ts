@@ -51,6 +51,10 @@ interface SessionPlan {
 const CONSOLE_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
 const CLI_UA = 'aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.1 os/linux#6.8 md/arch#x86_64 lang/python#3.12.6';
 
+/** Calls of one service, in order, each with `extra` (a Region, a kind). */
+const callsOf = (service: string, names: readonly string[], extra: Partial<Call> = {}): Call[] =>
+  names.map((name) => ({ name, source: `${service}.amazonaws.com`, ...extra }));
+
 const SESSIONS: SessionPlan[] = [
   {
     accountId: '666666666666',
@@ -93,14 +97,18 @@ const SESSIONS: SessionPlan[] = [
     sourceIp: '10.20.0.15',
     userAgent: CLI_UA,
     session: 'assumed-root',
-    calls: [
-      { name: 'GetBucketPolicy', source: 's3.amazonaws.com', region: 'eu-west-1' },
-      { name: 'GetBucketPolicyStatus', source: 's3.amazonaws.com', region: 'eu-west-1' },
-      { name: 'DeleteBucketPolicy', source: 's3.amazonaws.com', region: 'eu-west-1' },
-      { name: 'GetBucketPolicy', source: 's3.amazonaws.com', region: 'eu-west-1' },
-      { name: 'GetBucketAcl', source: 's3.amazonaws.com', region: 'eu-west-1' },
-      { name: 'GetBucketLocation', source: 's3.amazonaws.com', region: 'eu-west-1' },
-    ],
+    calls: callsOf(
+      's3',
+      [
+        'GetBucketPolicy',
+        'GetBucketPolicyStatus',
+        'DeleteBucketPolicy',
+        'GetBucketPolicy',
+        'GetBucketAcl',
+        'GetBucketLocation',
+      ],
+      { region: 'eu-west-1' },
+    ),
     breakGlassWindowId: '7e8f9a0b-1c2d-4e3f-8a5b-6c7d8e9f0a1b',
     spacing: 600,
   },
@@ -109,12 +117,15 @@ const SESSIONS: SessionPlan[] = [
     start: '2026-08-22T03:14:55Z',
     sourceIp: '192.0.2.201',
     userAgent: CLI_UA,
-    calls: [
-      { name: 'GetCallerIdentity', source: 'sts.amazonaws.com' },
-      { name: 'ListBuckets', source: 's3.amazonaws.com' },
-      { name: 'DescribeInstances', source: 'ec2.amazonaws.com' },
-      { name: 'ListUsers', source: 'iam.amazonaws.com' },
-    ],
+    // Reconnaissance: one read in each of four services.
+    calls: (
+      [
+        ['sts', 'GetCallerIdentity'],
+        ['s3', 'ListBuckets'],
+        ['ec2', 'DescribeInstances'],
+        ['iam', 'ListUsers'],
+      ] as const
+    ).flatMap(([service, name]) => callsOf(service, [name])),
   },
   {
     accountId: '999999999999',
@@ -122,11 +133,7 @@ const SESSIONS: SessionPlan[] = [
     sourceIp: '198.51.100.31',
     userAgent: CONSOLE_UA,
     signIn: { mfaUsed: true, mfaDevice: 'arn:aws:iam::999999999999:mfa/root-account-mfa-device' },
-    calls: [
-      { name: 'DeactivateMFADevice', source: 'iam.amazonaws.com' },
-      { name: 'EnableMFADevice', source: 'iam.amazonaws.com' },
-      { name: 'ListMFADevices', source: 'iam.amazonaws.com' },
-    ],
+    calls: callsOf('iam', ['DeactivateMFADevice', 'EnableMFADevice', 'ListMFADevices']),
     breakGlassWindowId: '9a1b7c3d-2e4f-4a6b-8c0d-1e2f3a4b5c6d',
   },
   {
@@ -135,11 +142,9 @@ const SESSIONS: SessionPlan[] = [
     sourceIp: '203.0.113.9',
     userAgent: CONSOLE_UA,
     signIn: { mfaUsed: true, mfaDevice: 'arn:aws:iam::999999999999:mfa/root-account-mfa-device' },
-    calls: ['us-east-1', 'eu-central-1', 'ap-southeast-1', 'sa-east-1'].flatMap((region) => [
-      { name: 'DescribeInstances', source: 'ec2.amazonaws.com', region },
-      { name: 'RunInstances', source: 'ec2.amazonaws.com', region },
-      { name: 'RunInstances', source: 'ec2.amazonaws.com', region },
-    ]),
+    calls: ['us-east-1', 'eu-central-1', 'ap-southeast-1', 'sa-east-1'].flatMap((region) =>
+      callsOf('ec2', ['DescribeInstances', 'RunInstances', 'RunInstances'], { region }),
+    ),
     spacing: 20,
   },
   {

@@ -1,6 +1,7 @@
 /**
- * What the per-rule facts schemas (rules/<id>/facts.ts) share: the account id and time formats of the facts file
- * and the root credential summary two rules read, plus the compile-time check that a schema matches its Facts.
+ * What the per-rule facts schemas (rules/<id>/facts.ts) share: the account id and time formats of the facts file,
+ * the organization and the root credentials (summary, virtual devices, MFA inventory) several rules read, plus the
+ * compile-time check that a schema matches its Facts.
  */
 import * as z from 'zod';
 import { MFA_DEVICE_KINDS } from './mfa-device';
@@ -16,6 +17,21 @@ export const rootCredentialSummarySchema = z.strictObject({
   signingCertificatesPresent: z.boolean(),
   passwordPresent: z.boolean().optional(),
 });
+
+/** The organization as the snapshot records it (lib/org-tree.ts OrganizationFacts); null outside one. */
+export const organizationFactsSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    managementAccountId: accountId,
+    featureSet: z.string().min(1),
+    scpEnabled: z.boolean(),
+  })
+  .nullable();
+
+/** Root's virtual MFA devices as the account's own IAM lists them (lib/root-credentials.ts RootVirtualMfaDevice). */
+export const rootVirtualMfaDevicesSchema = z.array(
+  z.strictObject({ serialNumber: z.string().min(1), enableDate: isoTime.optional() }),
+);
 
 /** A root MFA device as the inventory lists it, and the inventory (lib/root-mfa-inventory-types.ts). */
 export const mfaDeviceSchema = z.strictObject({

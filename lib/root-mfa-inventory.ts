@@ -19,8 +19,9 @@
  * the session name (ROOT_AUDIT_SESSION_PREFIX) and does not page on them.
  */
 import { IAMClient, ListMFADevicesCommand, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { baseClientConfig, type ClientFactory } from './clients';
+import type { ClientFactory } from './clients';
 import {
   AccessDeniedError,
   awsPageItems,
@@ -36,7 +37,7 @@ import { nextMarker } from './iam-root';
 import { classifyMfaSerial, type MfaDevice } from './mfa-device';
 import { accountOfArn, type Partition } from './partition';
 import type { InventoryUnavailableReason, RootMfaInventory } from './root-mfa-inventory-types';
-import { assumeRoot, rootSessionStsClient, rootTaskPolicyArn } from './root-session';
+import { assumeRoot, rootSessionStsConfig, rootTaskPolicyArn } from './root-session';
 
 /**
  * AssumeRoot accepts 0 to 900 seconds; 0 expires as it is issued. Two minutes is the shortest that still leaves
@@ -124,7 +125,7 @@ export async function readRootMfaInventory(request: RootMfaInventoryRequest): Pr
     );
   }
 
-  const sts = rootSessionStsClient(clients.region, auditCredentials, clients.options.overrides);
+  const sts = clients.unshared(STSClient, rootSessionStsConfig(clients.region, auditCredentials));
   const taskPolicyArn = rootTaskPolicyArn(partition, 'audit');
   let rootCredentials: AwsCredentialIdentity;
   try {
@@ -148,12 +149,8 @@ export async function readRootMfaInventory(request: RootMfaInventoryRequest): Pr
     sts.destroy();
   }
 
-  // Built here, not through the factory: a root session is never memoised beyond this evaluation.
-  const iam = new IAMClient({
-    ...baseClientConfig(clients.region),
-    ...clients.options.overrides,
-    credentials: rootCredentials,
-  });
+  // Never memoised: a root session does not outlive this evaluation.
+  const iam = clients.unshared(IAMClient, { credentials: rootCredentials });
   try {
     return { status: 'listed', devices: await listRootMfaDevices(iam, accountId) };
   } catch (error) {

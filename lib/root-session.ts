@@ -45,15 +45,23 @@ export function rootSessionStsClient(
   overrides: Record<string, unknown> = {},
   invalidRegion: (message: string) => Error = (message) => new InvalidRootSessionRegionError(message),
 ): STSClient {
-  if (!REGION_PATTERN.test(region)) {
-    throw invalidRegion(`sts:AssumeRoot needs a Regional STS endpoint; ${region} is not an AWS Region`);
-  }
   return new STSClient({
     ...baseClientConfig(region),
     ...overrides,
-    ...(credentials ? { credentials } : {}),
-    useGlobalEndpoint: false,
+    ...rootSessionStsConfig(region, credentials, invalidRegion),
   });
+}
+
+/** What makes an STS client fit for AssumeRoot, over a client's usual configuration (see rootSessionStsClient). */
+export function rootSessionStsConfig(
+  region: string,
+  credentials?: AwsCredentialIdentity,
+  invalidRegion: (message: string) => Error = (message) => new InvalidRootSessionRegionError(message),
+): Record<string, unknown> {
+  if (!REGION_PATTERN.test(region)) {
+    throw invalidRegion(`sts:AssumeRoot needs a Regional STS endpoint; ${region} is not an AWS Region`);
+  }
+  return { ...(credentials ? { credentials } : {}), useGlobalEndpoint: false };
 }
 
 /**

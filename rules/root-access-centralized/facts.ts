@@ -6,23 +6,16 @@
 import * as z from 'zod';
 import {
   type Assert,
-  accountId,
   type Exact,
   isoTime,
+  organizationFactsSchema,
   rootCredentialSummarySchema,
 } from '../../lib/facts-schema';
 import { MAX_ERROR_LENGTH, UNREADABLE_REASONS } from '../../lib/root-access-features';
 import type { RootAccessCentralizedFacts } from './evaluate';
 
 export const factsSchema = z.strictObject({
-  organization: z
-    .strictObject({
-      id: z.string().min(1),
-      managementAccountId: accountId,
-      featureSet: z.string().min(1),
-      scpEnabled: z.boolean(),
-    })
-    .nullable(),
+  organization: organizationFactsSchema,
   accountInOrganization: z.boolean(),
   snapshotBuiltAt: isoTime,
   // null: the snapshot predates rootguard's read of the features (never "enabled").

@@ -10,25 +10,23 @@
 import { type Partition, rootUserArn } from '../../lib/partition';
 
 /**
- * The Region whose default event bus receives root console sign-ins (and whose CloudTrail records them):
- * the partition's global-service Region.
+ * Where each partition signs root in: the global-service Region whose default event bus receives root console
+ * sign-ins (and whose CloudTrail records them), and the console and sign-in hosts the record names.
  */
-export function rootSignInRegion(partition: Partition): string {
-  switch (partition) {
-    case 'aws-cn':
-      return 'cn-north-1';
-    case 'aws-us-gov':
-      return 'us-gov-west-1';
-    default:
-      return 'us-east-1';
-  }
-}
-
-const CONSOLE_HOSTS: Record<Partition, { console: string; signin: string }> = {
-  aws: { console: 'console.aws.amazon.com', signin: 'signin.aws.amazon.com' },
-  'aws-cn': { console: 'console.amazonaws.cn', signin: 'signin.amazonaws.cn' },
-  'aws-us-gov': { console: 'console.amazonaws-us-gov.com', signin: 'signin.amazonaws-us-gov.com' },
+const SIGN_IN: Record<Partition, { region: string; console: string; signin: string }> = {
+  aws: { region: 'us-east-1', console: 'console.aws.amazon.com', signin: 'signin.aws.amazon.com' },
+  'aws-cn': { region: 'cn-north-1', console: 'console.amazonaws.cn', signin: 'signin.amazonaws.cn' },
+  'aws-us-gov': {
+    region: 'us-gov-west-1',
+    console: 'console.amazonaws-us-gov.com',
+    signin: 'signin.amazonaws-us-gov.com',
+  },
 };
+
+/** The Region whose default event bus receives root console sign-ins of `partition` (see SIGN_IN). */
+export function rootSignInRegion(partition: Partition): string {
+  return SIGN_IN[partition].region;
+}
 
 export interface RootSignInEventOptions {
   accountId: string;
@@ -39,7 +37,7 @@ export interface RootSignInEventOptions {
 
 /** A successful root console sign-in with MFA, as EventBridge delivers it. */
 export function rootConsoleSignInEvent({ accountId, partition, region }: RootSignInEventOptions) {
-  const hosts = CONSOLE_HOSTS[partition];
+  const hosts = SIGN_IN[partition];
   return {
     version: '0',
     id: '6f87d04b-9f74-4f04-a780-7acf4b0a9b38',

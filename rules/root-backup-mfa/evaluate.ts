@@ -162,6 +162,21 @@ function judgeManagementAccount(
   );
 }
 
+/**
+ * The register entry speaks for its own account only: collect picks this account's, but a facts file put
+ * together by hand may hold another's (its attestation, or tokens whose serials name no account). Such an entry
+ * is a register that cannot be used, never a pass.
+ */
+function registerOf(register: CustodyRegisterFacts, accountId: string): CustodyRegisterFacts {
+  if (register.status !== 'read' || !register.account || register.account.accountId === accountId) {
+    return register;
+  }
+  return {
+    status: 'unavailable',
+    reason: `its entry in ${register.source} is account ${register.account.accountId}'s`,
+  };
+}
+
 export function evaluate(
   facts: RootBackupMfaFacts,
   params: RootBackupMfaParams,
@@ -178,8 +193,9 @@ export function evaluate(
       ),
     ];
   }
-  if (inventory.status === 'listed') return [judgeListed(inventory.devices, facts, params, ctx)];
-  if (inventory.reason === 'management-account') return [judgeManagementAccount(facts, params, ctx)];
+  const judged = { ...facts, register: registerOf(facts.register, accountId) };
+  if (inventory.status === 'listed') return [judgeListed(inventory.devices, judged, params, ctx)];
+  if (inventory.reason === 'management-account') return [judgeManagementAccount(judged, params, ctx)];
   return [
     nonCompliant(
       accountId,

@@ -9,9 +9,9 @@ import type { CustodyAccount } from '../../lib/custody-register-types';
 import {
   type Assert,
   type Exact,
-  isoTime,
   rootCredentialSummarySchema,
   rootMfaInventorySchema,
+  rootVirtualMfaDevicesSchema,
 } from '../../lib/facts-schema';
 import type { RootBackupMfaFacts } from './evaluate';
 
@@ -23,9 +23,7 @@ const custodyAccount = z.custom<CustodyAccount>(
 export const factsSchema = z.strictObject({
   summary: rootCredentialSummarySchema,
   inventory: rootMfaInventorySchema,
-  rootVirtualMfaDevices: z
-    .array(z.strictObject({ serialNumber: z.string().min(1), enableDate: isoTime.optional() }))
-    .optional(),
+  rootVirtualMfaDevices: rootVirtualMfaDevicesSchema.optional(),
   register: z.discriminatedUnion('status', [
     z.strictObject({ status: z.literal('not-configured') }),
     z.strictObject({

@@ -4,18 +4,11 @@
  * cli/facts-schemas.generated.ts.
  */
 import * as z from 'zod';
-import { type Assert, accountId, type Exact } from '../../lib/facts-schema';
+import { type Assert, type Exact, organizationFactsSchema } from '../../lib/facts-schema';
 import type { RootDenyScpFacts } from './evaluate';
 
 export const factsSchema = z.strictObject({
-  organization: z
-    .strictObject({
-      id: z.string().min(1),
-      managementAccountId: accountId,
-      featureSet: z.string().min(1),
-      scpEnabled: z.boolean(),
-    })
-    .nullable(),
+  organization: organizationFactsSchema,
   accountInOrganization: z.boolean(),
   chain: z.array(
     z.strictObject({

@@ -7,17 +7,15 @@ import * as z from 'zod';
 import {
   type Assert,
   type Exact,
-  isoTime,
   rootCredentialSummarySchema,
   rootMfaInventorySchema,
+  rootVirtualMfaDevicesSchema,
 } from '../../lib/facts-schema';
 import type { RootHardwareMfaFacts } from './evaluate';
 
 export const factsSchema = z.strictObject({
   summary: rootCredentialSummarySchema,
-  rootVirtualMfaDevices: z.array(
-    z.strictObject({ serialNumber: z.string().min(1), enableDate: isoTime.optional() }),
-  ),
+  rootVirtualMfaDevices: rootVirtualMfaDevicesSchema,
   inventory: rootMfaInventorySchema.optional(),
 });
 

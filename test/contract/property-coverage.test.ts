@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULE_IDS } from '../../rules';
 
-const PENDING: readonly string[] = ['root-backup-mfa'];
+const PENDING: readonly string[] = [];
 
 const specOf = (id: string) => join(__dirname, '..', 'unit', 'properties', 'rules', `${id}.property.test.ts`);
 

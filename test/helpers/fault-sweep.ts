@@ -8,10 +8,14 @@
 import type { Evaluation } from '@aws-sdk/client-config-service';
 import { DEFAULT_MAX_ATTEMPTS } from '../../lib/clients';
 import { RootGuardError } from '../../lib/errors';
+import type { OrgSnapshot } from '../../lib/org-snapshot';
+import { clearOrgSnapshotCache } from '../../lib/org-snapshot-store';
 import { createRuleHandler, type RuleDefinition } from '../../lib/rule-handler';
 import { REGION } from './constants';
 import { type FaultKind, FaultyAws, faultsFor, type Responder } from './faults';
 import { reportFigures } from './fuzz';
+import { healthyAccount } from './healthy-account';
+import { SNAPSHOT_BUCKET, s3Object } from './org-snapshot';
 import { type RuleInvocation, useRuleHarness } from './rule-harness';
 
 export interface FaultSweepSpec<F, P> {
@@ -23,6 +27,30 @@ export interface FaultSweepSpec<F, P> {
   beforeRun?: () => void;
   /** Reads the rule makes through the harness's own mocks instead (the organization snapshot): none. */
   throughMiddleware?: (harness: ReturnType<typeof useRuleHarness>) => void;
+  /**
+   * A NON_COMPLIANT the rule itself gives when a read fails, and whose annotation says why (the root audit
+   * session throttled, say), besides the handler's "could not be evaluated".
+   */
+  explainedBy?: RegExp;
+}
+
+/**
+ * The parts of a sweep whose rule reads the organization snapshot (s3:GetObject, by the membership guard and by
+ * collect): the harness's S3 mock is lifted so that the read goes through the fault middleware like any other,
+ * the snapshot is answered from `snapshot`, every other call by `responder`, and the cache is cleared per run.
+ */
+export function readingOrgSnapshot(
+  snapshot: () => OrgSnapshot,
+  responder: Responder = healthyAccount,
+): Pick<FaultSweepSpec<unknown, unknown>, 'responder' | 'beforeRun' | 'throughMiddleware'> {
+  return {
+    responder: (call) =>
+      call.command === 'GetObject' && call.input.Bucket === SNAPSHOT_BUCKET
+        ? s3Object(JSON.stringify(snapshot()))
+        : responder(call),
+    beforeRun: clearOrgSnapshotCache,
+    throughMiddleware: (harness) => harness.org.s3Mock.restore(),
+  };
 }
 
 interface Outcome {
@@ -89,7 +117,10 @@ export function describeFaultSweep<F, P>(spec: FaultSweepSpec<F, P>): void {
           failures.push(`${where}: COMPLIANT`);
         }
         const explained = sent.every(
-          (e) => e.ComplianceType !== 'COMPLIANT' && /could not be evaluated/.test(e.Annotation ?? ''),
+          (e) =>
+            e.ComplianceType !== 'COMPLIANT' &&
+            (/could not be evaluated/.test(e.Annotation ?? '') ||
+              !!spec.explainedBy?.test(e.Annotation ?? '')),
         );
         if (!(error instanceof RootGuardError) && !(sent.length > 0 && explained)) {
           failures.push(`${where}: neither a typed error nor an explained NON_COMPLIANT (${String(error)})`);

@@ -46,6 +46,7 @@ export interface FaultPlan {
 /** How each paginated command names its page token in and out, and its truncation flag. */
 const PAGINATION: Record<string, { in: string; out: string; truncated?: string }> = {
   ListVirtualMFADevices: { in: 'Marker', out: 'Marker', truncated: 'IsTruncated' },
+  ListMFADevices: { in: 'Marker', out: 'Marker', truncated: 'IsTruncated' },
   ListRegions: { in: 'NextToken', out: 'NextToken' },
   ListRules: { in: 'NextToken', out: 'NextToken' },
   ListTargetsByRule: { in: 'NextToken', out: 'NextToken' },
@@ -136,6 +137,13 @@ export class FaultyAws {
       // biome-ignore lint/suspicious/noExplicitAny: SDK client constructors each take their own config type.
       override client<C>(ctor: new (config: any) => C, opts: ClientOptions = {}): C {
         const client = super.client(ctor, opts);
+        aws.instrument(client as unknown as InstrumentableClient);
+        return client;
+      }
+
+      // biome-ignore lint/suspicious/noExplicitAny: as above.
+      override unshared<C>(ctor: new (config: any) => C, config: Record<string, unknown>): C {
+        const client = super.unshared(ctor, config);
         aws.instrument(client as unknown as InstrumentableClient);
         return client;
       }

@@ -1,6 +1,6 @@
 /** Root MFA devices as the inventory lists them and custody register entries: one set of builders for every test. */
 import type { MFADevice } from '@aws-sdk/client-iam';
-import type { CustodyAccount, CustodyDevice } from '../../lib/custody-register-types';
+import type { CustodyAccount, CustodyAttestation, CustodyDevice } from '../../lib/custody-register-types';
 import { classifyMfaSerial, type MfaDevice } from '../../lib/mfa-device';
 
 export const MFA_ENABLE_DATE = '2025-06-01T09:00:00.000Z';
@@ -55,5 +55,22 @@ export function keptApart(accountId: string): CustodyAccount {
       custodyDevice(fidoSerial(accountId, 'primary'), 'Frankfurt office safe'),
       custodyDevice(fidoSerial(accountId, 'backup'), 'Dublin bank vault'),
     ],
+  };
+}
+
+/**
+ * keptApart with the attestation a management account needs (AssumeRoot cannot list its devices): signed off by
+ * the CISO on CUSTODY_CHECK_DAY, two hardware devices, no virtual one.
+ */
+export function attested(accountId: string, overrides: Partial<CustodyAttestation> = {}): CustodyAccount {
+  return {
+    ...keptApart(accountId),
+    attestation: {
+      date: CUSTODY_CHECK_DAY,
+      signedOffBy: 'CISO',
+      hardwareDevices: 2,
+      noVirtualDevices: true,
+      ...overrides,
+    },
   };
 }

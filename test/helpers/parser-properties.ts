@@ -7,6 +7,7 @@
  * regex, a stack overflow) is a crash and fails the property, with the seed and the shrunk mutation printed.
  */
 import * as fc from 'fast-check';
+import type { ParseResult } from '../../lib/event-validation';
 import { fuzzParams, reportFigures } from './fuzz';
 import { type Mutated, type MutationKind, mutationsOf } from './mutations';
 
@@ -38,6 +39,15 @@ export interface ParserSpec<R> {
   /** What must still hold when a mutation parses. */
   invariant?: (result: R, mutated: Mutated, input: unknown) => void;
   runs?: number;
+}
+
+/** An event parser that answers a ParseResult (lib/event-validation.ts), as a `parse` that returns or throws. */
+export function eventOrThrow<T>(parse: (raw: unknown) => ParseResult<T, unknown>): (raw: unknown) => T {
+  return (raw) => {
+    const parsed = parse(raw);
+    if (!parsed.ok) throw parsed.error;
+    return parsed.event;
+  };
 }
 
 export function describeParserProperties<R>(spec: ParserSpec<R>): void {

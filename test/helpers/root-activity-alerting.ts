@@ -111,6 +111,14 @@ export function metricFilter(
   };
 }
 
+/** The same filter as DescribeMetricFilters returns it (its transformations carry a metricValue). */
+export function describedMetricFilter(filterName: string, filterPattern: string, metric = ROOT_USAGE_METRIC) {
+  return {
+    ...metricFilter(filterName, filterPattern),
+    metricTransformations: [{ ...metric, metricValue: '1' }],
+  };
+}
+
 export function alarm(alarmName: string, overrides: Partial<MetricAlarmFacts> = {}): MetricAlarmFacts {
   return { alarmName, actionsEnabled: true, alarmActionCount: 1, ...overrides };
 }

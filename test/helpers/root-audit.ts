@@ -13,7 +13,8 @@ export const AUDIT_POLICY_ARN = 'arn:aws:iam::aws:policy/root-task/IAMAuditRootU
 export const AUDIT_ROLE_KEY = 'ASIAROOTAUDITROLE001';
 export const ROOT_AUDIT_KEY = 'ASIAROOTAUDITSESSION';
 
-const credentials = (AccessKeyId: string) => ({
+/** What sts:AssumeRole and sts:AssumeRoot hand out: short-lived credentials with `AccessKeyId`. */
+export const sessionCredentials = (AccessKeyId: string) => ({
   AccessKeyId,
   SecretAccessKey: `${AccessKeyId}-secret`,
   SessionToken: `${AccessKeyId}-token`,
@@ -33,8 +34,8 @@ type Stub = AwsClientStub<any>;
  * are `serials`, split into pages of `pageSize`.
  */
 export function givenRootDevices(sts: Stub, iam: Stub, serials: readonly string[], pageSize = 100): void {
-  sts.on(AssumeRoleCommand).resolves({ Credentials: credentials(AUDIT_ROLE_KEY) });
-  sts.on(AssumeRootCommand).resolves({ Credentials: credentials(ROOT_AUDIT_KEY) });
+  sts.on(AssumeRoleCommand).resolves({ Credentials: sessionCredentials(AUDIT_ROLE_KEY) });
+  sts.on(AssumeRootCommand).resolves({ Credentials: sessionCredentials(ROOT_AUDIT_KEY) });
   iam
     .on(ListOrganizationsFeaturesCommand)
     .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'] });

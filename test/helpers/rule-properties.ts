@@ -95,6 +95,26 @@ export function junkyRecord(
   );
 }
 
+/** Stands for the evaluated account's id in drawn facts, until `bindPlaceholders` knows it. */
+export const SELF = '<self>';
+
+/**
+ * What a spec drew before it knew the evaluated account, made concrete for it: SELF becomes the account's id,
+ * and every other string `replace` recognises (a time relative to the evaluation time, a partition's ARN)
+ * becomes what it stands for; anything else, junk included, passes through as drawn. The copy is a plain JSON
+ * value, as a facts file is.
+ */
+export function bindPlaceholders(
+  drawn: unknown,
+  ctx: EvaluateContext,
+  replace: (value: string) => unknown = (value) => value,
+): unknown {
+  return JSON.parse(JSON.stringify(drawn ?? null), (_key, value) => {
+    if (value === SELF) return ctx.accountId;
+    return typeof value === 'string' ? replace(value) : value;
+  });
+}
+
 /** An ISO-8601 time with a UTC `Z` or a numeric offset, as a saved file may write it. */
 export function isoTimeArb(minMs: number, maxMs: number): fc.Arbitrary<string> {
   return fc

@@ -169,18 +169,34 @@ describe('readRootMfaInventory', () => {
     },
   );
 
-  it('reports AccessDenied on AssumeRoot when centralized root access is on', async () => {
+  it.each([
+    {
+      name: 'AccessDenied on AssumeRoot when centralized root access is on',
+      fail: (): unknown => sts.on(AssumeRootCommand).rejects(awsError('AccessDenied')),
+      expected: {
+        status: 'unavailable',
+        reason: 'access-denied',
+        detail: 'sts:AssumeRoot was refused (AccessDenied)',
+        fix: expect.stringContaining('IAMAuditRootUserCredentials'),
+      },
+    },
+    {
+      name: 'AccessDenied on ListMFADevices (an SCP in the member account)',
+      fail: (): unknown => iam.on(ListMFADevicesCommand).rejects(awsError('AccessDenied')),
+      expected: { reason: 'access-denied', detail: expect.stringContaining('iam:ListMFADevices') },
+    },
+    {
+      name: 'throttling on ListMFADevices',
+      fail: (): unknown => iam.on(ListMFADevicesCommand).rejects(awsError('ThrottlingException')),
+      expected: { reason: 'throttled' },
+    },
+  ])('reports $name', async ({ fail, expected }) => {
     givenRootDevices(sts, iam, []);
-    sts.on(AssumeRootCommand).rejects(awsError('AccessDenied'));
+    fail();
 
     const inventory = await readRootMfaInventory(request());
 
-    expect(inventory).toMatchObject({
-      status: 'unavailable',
-      reason: 'access-denied',
-      detail: 'sts:AssumeRoot was refused (AccessDenied)',
-      fix: expect.stringContaining('IAMAuditRootUserCredentials'),
-    });
+    expect(inventory).toMatchObject(expected);
   });
 
   it('reports AccessDenied on the audit role', async () => {
@@ -196,18 +212,6 @@ describe('readRootMfaInventory', () => {
     expect(sts).not.toHaveReceivedCommand(AssumeRootCommand);
   });
 
-  it('reports AccessDenied on ListMFADevices (an SCP in the member account)', async () => {
-    givenRootDevices(sts, iam, []);
-    iam.on(ListMFADevicesCommand).rejects(awsError('AccessDenied'));
-
-    const inventory = await readRootMfaInventory(request());
-
-    expect(inventory).toMatchObject({
-      reason: 'access-denied',
-      detail: expect.stringContaining('iam:ListMFADevices'),
-    });
-  });
-
   it.each([
     ['the audit role', (): unknown => sts.on(AssumeRoleCommand).rejects(awsError('Throttling'))],
     ['AssumeRoot', (): unknown => sts.on(AssumeRootCommand).rejects(awsError('Throttling'))],
@@ -220,15 +224,6 @@ describe('readRootMfaInventory', () => {
     );
 
     expect(inventory).toMatchObject({ status: 'unavailable', reason: 'throttled' });
-  });
-
-  it('reports throttling on ListMFADevices', async () => {
-    givenRootDevices(sts, iam, []);
-    iam.on(ListMFADevicesCommand).rejects(awsError('ThrottlingException'));
-
-    const inventory = await readRootMfaInventory(request());
-
-    expect(inventory).toMatchObject({ reason: 'throttled' });
   });
 
   it('throws any other failure, typed, never a count', async () => {

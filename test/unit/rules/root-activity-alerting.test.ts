@@ -38,6 +38,7 @@ import {
   CIS_FILTER_WITH_ALARM,
   CIS_ROOT_USAGE_FILTER,
   CLOUDTRAIL_LOG_GROUP,
+  describedMetricFilter,
   eventBridgeRule,
   forwardingRules,
   IAM_USER_SIGN_IN_PATTERN,
@@ -61,6 +62,7 @@ import {
   sentEvaluation,
   useRuleHarness,
 } from '../../helpers/rule-harness';
+import { givenPages } from '../../helpers/sdk-pages';
 
 const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 const readEvent = (name: string): unknown => JSON.parse(readFileSync(join(EVENTS_DIR, name), 'utf8'));
@@ -449,30 +451,6 @@ describe('root-activity-alerting', () => {
         expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain('metric filter RootCis');
       });
 
-      it('returns NON_COMPLIANT when the CIS filter has no alarm', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [])],
-        });
-
-        expect(judgeWithoutCentralBus(facts)).toEqual([
-          nonCompliant(
-            MEMBER_ACCOUNT,
-            'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; metric filter RootAccountUsage has no alarm',
-          ),
-        ]);
-      });
-
-      it('treats a filter whose metric was never looked up as having no alarm', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-        });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'metric filter RootAccountUsage has no alarm',
-        );
-      });
-
       it.each([
         ['actions disabled', { actionsEnabled: false }],
         ['no alarm actions', { alarmActionCount: 0 }],
@@ -489,48 +467,54 @@ describe('root-activity-alerting', () => {
         );
       });
 
-      it('does not count an alarm on another metric', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
-          alarmsByMetric: [
-            alarmsFor({ metricNamespace: 'Other', metricName: 'RootAccountUsage' }, [alarm('Elsewhere')]),
-          ],
-        });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.complianceType).toBe('NON_COMPLIANT');
-      });
-
-      it('does not count a filter that narrows root usage with other conditions, and names it', () => {
-        const facts = alertingFacts({
-          metricFilters: [
-            metricFilter('RootDeletes', '{ $.userIdentity.type = "Root" && $.eventName = "DeleteBucket" }'),
-          ],
-          alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootDeletesAlarm')])],
-        });
-
-        expectVerdict(
-          judgeWithoutCentralBus(facts),
-          'NON_COMPLIANT',
-          'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
-        );
-      });
-
-      it('ignores filters that are not about root', () => {
-        const facts = alertingFacts({
-          metricFilters: [metricFilter('Unauthorized', '{ ($.errorCode = "*UnauthorizedOperation") }')],
-        });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'no root-usage metric filter in us-east-1',
-        );
-      });
-
-      it('names the Region it read the filters in', () => {
-        const facts = alertingFacts({ metricFilterRegion: 'eu-west-1' });
-
-        expect(judgeWithoutCentralBus(facts)[0]?.annotation).toContain(
-          'no root-usage metric filter in eu-west-1',
-        );
+      it.each([
+        {
+          name: 'returns NON_COMPLIANT when the CIS filter has no alarm',
+          facts: alertingFacts({
+            metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+            alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [])],
+          }),
+          says: 'root activity raises no alert in 1 of 1 Region: no rule forwards root console sign-ins in us-east-1; no rule forwards root API calls in us-east-1; metric filter RootAccountUsage has no alarm.',
+        },
+        {
+          name: 'treats a filter whose metric was never looked up as having no alarm',
+          facts: alertingFacts({ metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)] }),
+          says: 'metric filter RootAccountUsage has no alarm',
+        },
+        {
+          name: 'does not count an alarm on another metric',
+          facts: alertingFacts({
+            metricFilters: [metricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+            alarmsByMetric: [
+              alarmsFor({ metricNamespace: 'Other', metricName: 'RootAccountUsage' }, [alarm('Elsewhere')]),
+            ],
+          }),
+          says: 'metric filter RootAccountUsage has no alarm',
+        },
+        {
+          name: 'does not count a filter that narrows root usage with other conditions, and names it',
+          facts: alertingFacts({
+            metricFilters: [
+              metricFilter('RootDeletes', '{ $.userIdentity.type = "Root" && $.eventName = "DeleteBucket" }'),
+            ],
+            alarmsByMetric: [alarmsFor(ROOT_USAGE_METRIC, [alarm('RootDeletesAlarm')])],
+          }),
+          says: 'metric filter RootDeletes narrows root usage with $.eventName = "DeleteBucket"',
+        },
+        {
+          name: 'ignores filters that are not about root',
+          facts: alertingFacts({
+            metricFilters: [metricFilter('Unauthorized', '{ ($.errorCode = "*UnauthorizedOperation") }')],
+          }),
+          says: 'no root-usage metric filter in us-east-1',
+        },
+        {
+          name: 'names the Region it read the filters in',
+          facts: alertingFacts({ metricFilterRegion: 'eu-west-1' }),
+          says: 'no root-usage metric filter in eu-west-1',
+        },
+      ])('$name', ({ facts, says }) => {
+        expectVerdict(judgeWithoutCentralBus(facts), 'NON_COMPLIANT', says);
       });
     });
 
@@ -538,49 +522,45 @@ describe('root-activity-alerting', () => {
       const signInRule = () =>
         eventBridgeRule('rootguard-root-console-sign-in', alertPatterns.rootConsoleSignIn);
 
-      it('returns NON_COMPLIANT when only the sign-in rule is left, even beside a local CIS metric filter', () => {
-        // Prepare: the attacker deleted the API-call rule and left an alarm only they can see.
-        const facts = alertingFacts({ rules: [signInRule()], ...CIS_FILTER_WITH_ALARM });
-        // Act, Assess
-        expectVerdict(
-          judge(facts),
-          'NON_COMPLIANT',
-          'no rule forwards root API calls in us-east-1',
-          'metric filter RootAccountUsage alarms inside the account only',
-        );
-      });
-
-      it('returns NON_COMPLIANT naming the rule and the wrong target when the API-call rule targets a Lambda in the member', () => {
-        const facts = alertingFacts({
-          rules: [
-            signInRule(),
-            eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall, {
-              targetArns: [MEMBER_LAMBDA_ARN],
-            }),
+      it.each([
+        {
+          // The attacker deleted the API-call rule and left an alarm only they can see.
+          name: 'returns NON_COMPLIANT when only the sign-in rule is left, even beside a local CIS metric filter',
+          facts: () => alertingFacts({ rules: [signInRule()], ...CIS_FILTER_WITH_ALARM }),
+          says: [
+            'no rule forwards root API calls in us-east-1',
+            'metric filter RootAccountUsage alarms inside the account only',
           ],
-        });
-
-        expectVerdict(
-          judge(facts),
-          'NON_COMPLIANT',
-          'root API call rules do not target the central bus in us-east-1',
-          `rootguard-root-api-call in us-east-1 targets ${MEMBER_LAMBDA_ARN}`,
-        );
-      });
-
-      it('returns NON_COMPLIANT when the sign-in rule was retargeted away from the central bus', () => {
-        const facts = alertingFacts({
-          rules: forwardingRules(alertPatterns, SIGN_IN_REGION, { targetArns: [MEMBER_LAMBDA_ARN] }).map(
-            (rule) =>
-              rule.name === 'rootguard-root-api-call' ? { ...rule, targetArns: [CENTRAL_BUS_ARN] } : rule,
-          ),
-        });
-
-        expectVerdict(
-          judge(facts),
-          'NON_COMPLIANT',
-          'root sign-in rules do not target the central bus in us-east-1',
-        );
+        },
+        {
+          name: 'returns NON_COMPLIANT naming the rule and the wrong target when the API-call rule targets a Lambda in the member',
+          facts: () =>
+            alertingFacts({
+              rules: [
+                signInRule(),
+                eventBridgeRule('rootguard-root-api-call', alertPatterns.rootApiCall, {
+                  targetArns: [MEMBER_LAMBDA_ARN],
+                }),
+              ],
+            }),
+          says: [
+            'root API call rules do not target the central bus in us-east-1',
+            `rootguard-root-api-call in us-east-1 targets ${MEMBER_LAMBDA_ARN}`,
+          ],
+        },
+        {
+          name: 'returns NON_COMPLIANT when the sign-in rule was retargeted away from the central bus',
+          facts: () =>
+            alertingFacts({
+              rules: forwardingRules(alertPatterns, SIGN_IN_REGION, { targetArns: [MEMBER_LAMBDA_ARN] }).map(
+                (rule) =>
+                  rule.name === 'rootguard-root-api-call' ? { ...rule, targetArns: [CENTRAL_BUS_ARN] } : rule,
+              ),
+            }),
+          says: ['root sign-in rules do not target the central bus in us-east-1'],
+        },
+      ])('$name', ({ facts, says }) => {
+        expectVerdict(judge(facts()), 'NON_COMPLIANT', ...says);
       });
 
       it('returns COMPLIANT when both rules target the central bus, beside other targets', () => {
@@ -708,41 +688,48 @@ describe('root-activity-alerting', () => {
 
     const regionOf = async (client: unknown) =>
       (client as { config: { region: () => Promise<string> } }).config.region();
+    /** The Regions of the first ListRules, DescribeMetricFilters and (when asked) DescribeAlarmsForMetric. */
+    const regionsRead = () =>
+      Promise.all(
+        [
+          eventBridgeMock.commandCalls(ListRulesCommand)[0],
+          logsMock.commandCalls(DescribeMetricFiltersCommand)[0],
+          cloudWatchMock.commandCalls(DescribeAlarmsForMetricCommand)[0],
+        ]
+          .filter((call) => call !== undefined)
+          .map((call) => regionOf(call.thisValue)),
+      );
 
     const accessDenied = () =>
       sdkError('AccessDeniedException', 'User is not authorized to perform: events:ListRules');
 
     it('reads every ListRules page and counts targets over every ListTargetsByRule page', async () => {
-      eventBridgeMock
-        .on(ListRulesCommand, { NextToken: undefined })
-        .resolves({
-          Rules: [
-            {
-              Name: 'root-signin-alert',
-              Arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
-              State: 'ENABLED',
-              EventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
-            },
-            { Name: 'nightly', State: 'ENABLED', ScheduleExpression: 'rate(1 day)' },
-          ],
-          NextToken: 'rules-page-2',
-        })
-        .on(ListRulesCommand, { NextToken: 'rules-page-2' })
-        .resolves({
-          Rules: [
-            {
-              Name: 'all-signins',
-              Arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
-              State: 'DISABLED',
-              EventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
-            },
-          ],
-        });
-      eventBridgeMock
-        .on(ListTargetsByRuleCommand, { Rule: 'root-signin-alert', NextToken: undefined })
-        .resolves({ Targets: [{ Id: '1', Arn: ALERT_TOPIC_ARN }], NextToken: 'targets-page-2' })
-        .on(ListTargetsByRuleCommand, { Rule: 'root-signin-alert', NextToken: 'targets-page-2' })
-        .resolves({ Targets: [{ Id: '2', Arn: ALERT_TOPIC_ARN }] });
+      givenPages(eventBridgeMock, ListRulesCommand, { in: 'NextToken', out: 'NextToken', items: 'Rules' }, [
+        [
+          {
+            Name: 'root-signin-alert',
+            Arn: 'arn:aws:events:us-east-1:222222222222:rule/root-signin-alert',
+            State: 'ENABLED',
+            EventPattern: JSON.stringify(ROOT_SIGN_IN_PATTERN),
+          },
+          { Name: 'nightly', State: 'ENABLED', ScheduleExpression: 'rate(1 day)' },
+        ],
+        [
+          {
+            Name: 'all-signins',
+            Arn: 'arn:aws:events:us-east-1:222222222222:rule/all-signins',
+            State: 'DISABLED',
+            EventPattern: JSON.stringify(ALL_SIGN_INS_PATTERN),
+          },
+        ],
+      ]);
+      givenPages(
+        eventBridgeMock,
+        ListTargetsByRuleCommand,
+        { in: 'NextToken', out: 'NextToken', items: 'Targets' },
+        [[{ Id: '1', Arn: ALERT_TOPIC_ARN }], [{ Id: '2', Arn: ALERT_TOPIC_ARN }]],
+        { Rule: 'root-signin-alert' },
+      );
 
       const facts = await collect(context());
 
@@ -777,32 +764,20 @@ describe('root-activity-alerting', () => {
     });
 
     it('reads every DescribeMetricFilters page and asks for alarms only on root-related metrics', async () => {
-      logsMock
-        .on(DescribeMetricFiltersCommand, { nextToken: undefined })
-        .resolves({
-          metricFilters: [
-            {
-              filterName: 'RootAccountUsage',
-              logGroupName: CLOUDTRAIL_LOG_GROUP,
-              filterPattern: CIS_ROOT_USAGE_FILTER,
-              metricTransformations: [{ ...ROOT_USAGE_METRIC, metricValue: '1' }],
-            },
+      givenPages(
+        logsMock,
+        DescribeMetricFiltersCommand,
+        { in: 'nextToken', out: 'nextToken', items: 'metricFilters' },
+        [
+          [describedMetricFilter('RootAccountUsage', CIS_ROOT_USAGE_FILTER)],
+          [
+            describedMetricFilter('Unauthorized', '{ $.errorCode = "AccessDenied" }', {
+              metricNamespace: 'CISBenchmark',
+              metricName: 'Unauthorized',
+            }),
           ],
-          nextToken: 'filters-page-2',
-        })
-        .on(DescribeMetricFiltersCommand, { nextToken: 'filters-page-2' })
-        .resolves({
-          metricFilters: [
-            {
-              filterName: 'Unauthorized',
-              logGroupName: CLOUDTRAIL_LOG_GROUP,
-              filterPattern: '{ $.errorCode = "AccessDenied" }',
-              metricTransformations: [
-                { metricNamespace: 'CISBenchmark', metricName: 'Unauthorized', metricValue: '1' },
-              ],
-            },
-          ],
-        });
+        ],
+      );
       cloudWatchMock.on(DescribeAlarmsForMetricCommand, { MetricName: 'RootAccountUsage' }).resolves({
         MetricAlarms: [
           { AlarmName: 'RootAccountUsageAlarm', ActionsEnabled: true, AlarmActions: [ALERT_TOPIC_ARN] },
@@ -837,31 +812,16 @@ describe('root-activity-alerting', () => {
     });
 
     it('reads EventBridge, CloudWatch Logs and CloudWatch in us-east-1 even when the rule runs in eu-west-1', async () => {
-      logsMock.on(DescribeMetricFiltersCommand).resolves({
-        metricFilters: [
-          {
-            filterName: 'RootOnly',
-            logGroupName: CLOUDTRAIL_LOG_GROUP,
-            filterPattern: ROOT_ONLY_FILTER,
-            metricTransformations: [{ ...ROOT_USAGE_METRIC, metricValue: '1' }],
-          },
-        ],
-      });
+      logsMock
+        .on(DescribeMetricFiltersCommand)
+        .resolves({ metricFilters: [describedMetricFilter('RootOnly', ROOT_ONLY_FILTER)] });
 
       const facts = await collect(context());
 
       expect(REGION).toBe('eu-west-1');
       expect(facts.eventBridge.signInRegion).toBe('us-east-1');
       expect(facts.cloudWatch.region).toBe('us-east-1');
-      await expect(regionOf(eventBridgeMock.commandCalls(ListRulesCommand)[0]?.thisValue)).resolves.toBe(
-        'us-east-1',
-      );
-      await expect(regionOf(logsMock.commandCalls(DescribeMetricFiltersCommand)[0]?.thisValue)).resolves.toBe(
-        'us-east-1',
-      );
-      await expect(
-        regionOf(cloudWatchMock.commandCalls(DescribeAlarmsForMetricCommand)[0]?.thisValue),
-      ).resolves.toBe('us-east-1');
+      await expect(regionsRead()).resolves.toEqual(['us-east-1', 'us-east-1', 'us-east-1']);
     });
 
     it('reads metric filters and alarms in MetricFilterRegion, and EventBridge still in us-east-1', async () => {
@@ -869,12 +829,8 @@ describe('root-activity-alerting', () => {
 
       expect(facts.eventBridge.signInRegion).toBe('us-east-1');
       expect(facts.cloudWatch.region).toBe('eu-central-1');
-      await expect(regionOf(eventBridgeMock.commandCalls(ListRulesCommand)[0]?.thisValue)).resolves.toBe(
-        'us-east-1',
-      );
-      await expect(regionOf(logsMock.commandCalls(DescribeMetricFiltersCommand)[0]?.thisValue)).resolves.toBe(
-        'eu-central-1',
-      );
+      // No root-usage filter there, so no alarm is asked for.
+      await expect(regionsRead()).resolves.toEqual(['us-east-1', 'eu-central-1']);
     });
 
     it.each([

@@ -1,7 +1,7 @@
 import { GetAccountSummaryCommand, IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRootCommand } from '@aws-sdk/client-sts';
-import type { CustodyAccount } from '../../../lib/custody-register-types';
+import type { CustodyAccount, CustodyAttestation } from '../../../lib/custody-register-types';
 import type { RootMfaInventory } from '../../../lib/root-mfa-inventory-types';
 import {
   type CustodyRegisterFacts,
@@ -13,6 +13,7 @@ import { handler } from '../../../rules/root-backup-mfa/handler';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT } from '../../helpers/constants';
 import { rootSummary, rootVirtualMfaDevice } from '../../helpers/iam-root';
 import {
+  attested,
   CUSTODY_NOW,
   custodyDevice,
   fidoSerial,
@@ -294,16 +295,8 @@ describe('root-backup-mfa evaluate: the management account', () => {
     detail: 'sts:AssumeRoot cannot reach the management account',
     fix: 'record its devices in the custody register attestation',
   };
-  const attested = (overrides: Partial<NonNullable<CustodyAccount['attestation']>> = {}): CustodyAccount => ({
-    ...keptApart(MANAGEMENT_ACCOUNT),
-    attestation: {
-      date: '2026-10-21',
-      signedOffBy: 'CISO',
-      hardwareDevices: 2,
-      noVirtualDevices: true,
-      ...overrides,
-    },
-  });
+  const attestedManagement = (overrides: Partial<CustodyAttestation> = {}) =>
+    attested(MANAGEMENT_ACCOUNT, overrides);
   const mgmt = (
     register: CustodyRegisterFacts,
     extra: Partial<RootBackupMfaFacts> = {},
@@ -317,7 +310,7 @@ describe('root-backup-mfa evaluate: the management account', () => {
   const prefix = 'management account (judged from the custody register attestation and its own IAM)';
 
   it('returns COMPLIANT from a recent attestation and its own IAM, and says so', () => {
-    expect(judge(mgmt(registered(attested())), {}, management)).toEqual(
+    expect(judge(mgmt(registered(attestedManagement())), {}, management)).toEqual(
       account(
         'COMPLIANT',
         text(
@@ -356,27 +349,27 @@ describe('root-backup-mfa evaluate: the management account', () => {
   it.each([
     [
       'too few attested devices',
-      mgmt(registered(attested({ hardwareDevices: 1 }))),
+      mgmt(registered(attestedManagement({ hardwareDevices: 1 }))),
       'attestation records 1 hardware device, needs at least 2',
     ],
     [
       'an attested virtual device',
-      mgmt(registered(attested({ noVirtualDevices: false }))),
+      mgmt(registered(attestedManagement({ noVirtualDevices: false }))),
       'attestation does not rule out a virtual device',
     ],
     [
       'an old attestation',
-      mgmt(registered(attested({ date: '2025-01-01' }))),
+      mgmt(registered(attestedManagement({ date: '2025-01-01' }))),
       'attestation of 2025-01-01 is 688 days old',
     ],
     [
       'MFA off in its IAM',
-      mgmt(registered(attested()), { summary: rootSummary({ mfa: false }) }),
+      mgmt(registered(attestedManagement()), { summary: rootSummary({ mfa: false }) }),
       'its IAM shows root MFA off',
     ],
     [
       'a virtual device in its IAM',
-      mgmt(registered(attested()), {
+      mgmt(registered(attestedManagement()), {
         rootVirtualMfaDevices: [{ serialNumber: virtualSerial(MANAGEMENT_ACCOUNT) }],
       }),
       'its IAM shows a virtual MFA device on root',
@@ -390,7 +383,7 @@ describe('root-backup-mfa evaluate: the management account', () => {
 
   it('checks the sites and custody checks the register records, not devices it cannot list', () => {
     const sameSite: CustodyAccount = {
-      ...attested(),
+      ...attestedManagement(),
       devices: [custodyDevice(PRIMARY, 'HQ safe'), custodyDevice(BACKUP, 'HQ safe')],
     };
 
@@ -531,19 +524,9 @@ describe('root-backup-mfa handler', () => {
   });
 
   it('judges the management account from the attestation without opening a root session', async () => {
-    rule.org.s3Mock.on(GetObjectCommand, { Bucket: REGISTER_BUCKET, Key: 'custody-register.json' }).resolves(
-      register([
-        {
-          ...keptApart(MANAGEMENT_ACCOUNT),
-          attestation: {
-            date: '2026-10-21',
-            signedOffBy: 'CISO',
-            hardwareDevices: 2,
-            noVirtualDevices: true,
-          },
-        },
-      ]),
-    );
+    rule.org.s3Mock
+      .on(GetObjectCommand, { Bucket: REGISTER_BUCKET, Key: 'custody-register.json' })
+      .resolves(register([attested(MANAGEMENT_ACCOUNT)]));
     iam
       .on(ListVirtualMFADevicesCommand)
       .resolves({ VirtualMFADevices: [rootVirtualMfaDevice(MANAGEMENT_ACCOUNT)], IsTruncated: false });

@@ -6,7 +6,7 @@ import {
 } from '../../../../findings/compliance-event';
 import { InvalidComplianceEventError } from '../../../../findings/errors';
 import { ownAt } from '../../../helpers/mutations';
-import { describeParserProperties } from '../../../helpers/parser-properties';
+import { describeParserProperties, eventOrThrow } from '../../../helpers/parser-properties';
 
 const sample = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../../events', `${name}.json`), 'utf8'));
@@ -21,11 +21,7 @@ describe('compliance change event parser', () => {
       'config-compliance-change-not-applicable',
       'config-compliance-change-conformance-pack',
     ].map((name) => ({ name, sample: sample(name) })),
-    parse: (raw) => {
-      const parsed = parseComplianceChangeEvent(raw);
-      if (!parsed.ok) throw parsed.error;
-      return parsed.event;
-    },
+    parse: eventOrThrow(parseComplianceChangeEvent),
     isTypedError: (error) => error instanceof InvalidComplianceEventError && error.issues.length > 0,
     // The verdict and the account that reach Security Hub are the event's own, never a default.
     invariant: (event, _mutated, raw) => {

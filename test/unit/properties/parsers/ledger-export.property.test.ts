@@ -2,29 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerRecord } from '../../../../lib/root-activity-ledger';
 import { LedgerFileError, parseLedgerLines } from '../../../../report/sources/ledger-file';
-import { MEMBER_ACCOUNT } from '../../../helpers/constants';
 import { type Mutated, ownAt } from '../../../helpers/mutations';
 import { describeParserProperties } from '../../../helpers/parser-properties';
+import { ledgerRecord } from '../../../helpers/report-fixtures';
 
-const PAGED: LedgerRecord = {
+/** A paged root sign-in as the ledger export writes it, with every optional field present. */
+const PAGED: LedgerRecord = ledgerRecord({
   eventId: '3b5a1e2c-9f4d-4c7b-8a6e-2d1f0e9c8b7a',
-  accountId: MEMBER_ACCOUNT,
   eventTime: '2026-11-20T05:58:00Z',
-  eventName: 'ConsoleLogin',
-  eventSource: 'signin.amazonaws.com',
-  kind: 'console-sign-in',
-  session: 'root-credentials',
-  outcome: 'success',
-  region: 'us-east-1',
   sourceIp: '198.51.100.23',
-  userAgent: 'Mozilla/5.0',
-  mfaUsed: true,
   mfaDevice: 'arn:aws:iam::222222222222:u2f/root-account-mfa-device/ABCDEFGHIJ',
   rootSessionId: 'session-222222222222-2026-11-20T05:58',
-  paged: true,
   alertedAt: '2026-11-20T05:58:09Z',
   alertLatencyMs: 9000,
-};
+});
 const {
   mfaUsed: _m,
   mfaDevice: _d,

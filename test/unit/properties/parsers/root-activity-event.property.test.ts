@@ -10,7 +10,7 @@ import {
   type RootActivityEvent,
 } from '../../../../alerts/root-activity/event';
 import { ownAt } from '../../../helpers/mutations';
-import { describeParserProperties } from '../../../helpers/parser-properties';
+import { describeParserProperties, eventOrThrow } from '../../../helpers/parser-properties';
 
 const sample = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../../events', `${name}.json`), 'utf8'));
@@ -28,11 +28,7 @@ describe('root activity event parser', () => {
       'root-console-action',
       'root-assume-root-session-call',
     ].map((name) => ({ name, sample: sample(name) })),
-    parse: (raw) => {
-      const parsed = parseRootActivityEvent(raw);
-      if (!parsed.ok) throw parsed.error;
-      return parsed.event;
-    },
+    parse: eventOrThrow(parseRootActivityEvent),
     isTypedError: (error) =>
       error instanceof InvalidAlertEventError &&
       error.issues.length > 0 &&

@@ -1,19 +1,16 @@
 import * as fc from 'fast-check';
 import type { ComplianceType } from '../../../../lib/evaluation';
-import type { EvaluateContext } from '../../../../lib/rule-handler';
 import type { RootAccessCentralizedFacts } from '../../../../rules/root-access-centralized/evaluate';
 import { factsSchema } from '../../../../rules/root-access-centralized/facts';
-import { credentialSummaryArb } from '../../../helpers/rule-arbitraries';
+import { credentialSummaryArb, organizationFactsArbs } from '../../../helpers/rule-arbitraries';
 import {
-  accountIdArb,
+  bindPlaceholders,
   describeRuleProperties,
   isoTimeArb,
   junkyRecord,
   sometimesJunk,
 } from '../../../helpers/rule-properties';
 
-/** Stands for the evaluated account's id until `bind` knows it. */
-const SELF = '<self>';
 /** The two features (rule.json), written out here rather than imported: the oracle's own reading. */
 const BOTH = ['RootCredentialsManagement', 'RootSessions'];
 
@@ -49,29 +46,11 @@ const featuresArb = fc.oneof(
 );
 
 const factsArb = fc.record({
-  organization: sometimesJunk(
-    fc.oneof(
-      { arbitrary: fc.constant(null), weight: 1 },
-      {
-        weight: 6,
-        arbitrary: junkyRecord({
-          id: fc.constant('o-abcdefghij'),
-          managementAccountId: fc.oneof({ arbitrary: accountIdArb, weight: 4 }, fc.constant(SELF)),
-          featureSet: fc.constantFrom('ALL', 'CONSOLIDATED_BILLING'),
-          scpEnabled: fc.boolean(),
-        }),
-      },
-    ),
-  ),
-  accountInOrganization: sometimesJunk(fc.constantFrom(true, true, false)),
+  ...organizationFactsArbs,
   snapshotBuiltAt: isoTimeArb(Date.UTC(2025, 0, 1), Date.UTC(2030, 0, 1)),
   rootAccessFeatures: sometimesJunk(featuresArb),
   rootCredentials: sometimesJunk(fc.oneof(fc.constant(null), credentialSummaryArb)),
 });
-
-function bind(drawn: unknown, ctx: EvaluateContext): unknown {
-  return JSON.parse(JSON.stringify(drawn ?? null), (_key, value) => (value === SELF ? ctx.accountId : value));
-}
 
 // Oracle (rule.json, README "How each rule decides"): not applicable to the management account; passes for a
 // member of the organization only when the snapshot read both features as enabled; anything else fails.
@@ -80,7 +59,7 @@ describe('root-access-centralized properties', () => {
     ruleId: 'root-access-centralized',
     factsSchema,
     facts: factsArb,
-    bind,
+    bind: bindPlaceholders,
     oracle: (facts: RootAccessCentralizedFacts, _params, ctx): ComplianceType[] => {
       const org = facts.organization;
       if (org && org.managementAccountId === ctx.accountId) return ['NOT_APPLICABLE'];

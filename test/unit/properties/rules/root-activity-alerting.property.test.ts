@@ -5,7 +5,7 @@ import type { EvaluateContext } from '../../../../lib/rule-handler';
 import { evaluate, type RootActivityAlertingFacts } from '../../../../rules/root-activity-alerting/evaluate';
 import { factsSchema } from '../../../../rules/root-activity-alerting/facts';
 import { EVALUATE_CONTEXT, judgeOne } from '../../../helpers/rule-harness';
-import { describeRuleProperties, sometimesJunk } from '../../../helpers/rule-properties';
+import { bindPlaceholders, describeRuleProperties, sometimesJunk } from '../../../helpers/rule-properties';
 
 /** Where each partition records root console sign-ins (README: us-east-1, cn-north-1 or us-gov-west-1). */
 const SIGN_IN_REGION: Record<Partition, string> = {
@@ -34,65 +34,45 @@ interface CataloguePattern {
   readOnly: Catch;
   signIn: Catch;
 }
+const labelled = (pattern: string, api: Catch, readOnly: Catch, signIn: Catch): CataloguePattern => ({
+  pattern,
+  api,
+  readOnly,
+  signIn,
+});
+/** A pattern on the CloudTrail event's `detail`, with `top` beside it (source, detail-type). */
+const onDetail = (detail: object, top: object = {}) => JSON.stringify({ ...top, detail });
+const ROOT = { userIdentity: { type: ['Root'] } };
 const PATTERNS: readonly CataloguePattern[] = [
-  { pattern: '{"detail":{"userIdentity":{"type":["Root"]}}}', api: true, readOnly: true, signIn: true },
-  {
-    pattern: '{"detail-type":["AWS API Call via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}',
-    api: true,
-    readOnly: true,
-    signIn: false,
-  },
-  { pattern: '{"source":["aws.signin"]}', api: false, readOnly: false, signIn: true },
-  {
-    pattern:
-      '{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}',
-    api: false,
-    readOnly: false,
-    signIn: true,
-  },
-  { pattern: '{"detail":{"userIdentity":{"type":["IAMUser"]}}}', api: false, readOnly: false, signIn: false },
-  {
-    pattern: '{"detail":{"userIdentity":{"type":["Root"]},"readOnly":[false]}}',
-    api: true,
-    readOnly: false,
-    signIn: 'unsure',
-  },
-  {
-    pattern: '{"detail":{"userIdentity":{"type":[{"prefix":"Ro"}]}}}',
-    api: true,
-    readOnly: true,
-    signIn: true,
-  },
-  {
-    pattern: '{"source":[{"prefix":"aws."}],"detail":{"userIdentity":{"type":["Root"]}}}',
-    api: true,
-    readOnly: true,
-    signIn: true,
-  },
-  { pattern: '{"detail":', api: false, readOnly: false, signIn: false },
-  {
-    pattern: '{"detail":{"userIdentity":{"type":[{"wildcardz":"R*"}]}}}',
-    api: false,
-    readOnly: false,
-    signIn: false,
-  },
-  { pattern: '[]', api: false, readOnly: false, signIn: false },
+  labelled(onDetail(ROOT), true, true, true),
+  labelled(onDetail(ROOT, { 'detail-type': ['AWS API Call via CloudTrail'] }), true, true, false),
+  labelled('{"source":["aws.signin"]}', false, false, true),
+  labelled(onDetail(ROOT, { 'detail-type': ['AWS Console Sign In via CloudTrail'] }), false, false, true),
+  labelled(onDetail({ userIdentity: { type: ['IAMUser'] } }), false, false, false),
+  labelled(onDetail({ ...ROOT, readOnly: [false] }), true, false, 'unsure'),
+  labelled(onDetail({ userIdentity: { type: [{ prefix: 'Ro' }] } }), true, true, true),
+  labelled(onDetail(ROOT, { source: [{ prefix: 'aws.' }] }), true, true, true),
+  labelled('{"detail":', false, false, false),
+  labelled(onDetail({ userIdentity: { type: [{ wildcardz: 'R*' }] } }), false, false, false),
+  labelled('[]', false, false, false),
 ];
 
-/** CloudWatch Logs filter patterns, labelled from the README (a Root requirement, no `||`, no other terms). */
+/** CloudWatch Logs filter patterns, labelled from the README: a Root requirement, no `||`, no other terms. */
+const COUNTING_FILTERS = [
+  '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+  '{($.eventType!="AwsServiceEvent")&&($.userIdentity.type="Root")}',
+  '{ $.userIdentity.type = "Root" }',
+];
+const OTHER_FILTERS = [
+  '{ $.userIdentity.type = "Root" || $.eventName = "ConsoleLogin" }',
+  '{ $.userIdentity.type = "Root" && $.eventName = "ConsoleLogin" }',
+  '{ $.userIdentity.type = "IAMUser" }',
+  'Root',
+  '',
+];
 const FILTERS: readonly { pattern: string; counts: boolean }[] = [
-  {
-    pattern:
-      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
-    counts: true,
-  },
-  { pattern: '{($.eventType!="AwsServiceEvent")&&($.userIdentity.type="Root")}', counts: true },
-  { pattern: '{ $.userIdentity.type = "Root" }', counts: true },
-  { pattern: '{ $.userIdentity.type = "Root" || $.eventName = "ConsoleLogin" }', counts: false },
-  { pattern: '{ $.userIdentity.type = "Root" && $.eventName = "ConsoleLogin" }', counts: false },
-  { pattern: '{ $.userIdentity.type = "IAMUser" }', counts: false },
-  { pattern: 'Root', counts: false },
-  { pattern: '', counts: false },
+  ...COUNTING_FILTERS.map((pattern) => ({ pattern, counts: true })),
+  ...OTHER_FILTERS.map((pattern) => ({ pattern, counts: false })),
 ];
 
 const weighted = <T>(good: fc.Arbitrary<T>, others: fc.Arbitrary<T>) =>
@@ -151,12 +131,9 @@ const factsArb = fc.record({
   }),
 });
 
-function bind(drawn: unknown, ctx: EvaluateContext): unknown {
-  const signIn = SIGN_IN_REGION[ctx.partition];
-  const facts = JSON.parse(JSON.stringify(drawn), (_k, v) => (v === SIGN_IN ? signIn : v));
-  // collect sorts the Regions; a hand-written file may not, and must not matter.
-  return facts;
-}
+// collect sorts the Regions; a hand-written file may not, and must not matter: they stay as drawn.
+const bind = (drawn: unknown, ctx: EvaluateContext): unknown =>
+  bindPlaceholders(drawn, ctx, (value) => (value === SIGN_IN ? SIGN_IN_REGION[ctx.partition] : value));
 
 /** The three-valued verdict of one catalogue pattern, `unsure` read as `assume`. */
 function catches(pattern: string, what: 'api' | 'readOnly' | 'signIn', assume: boolean): boolean {

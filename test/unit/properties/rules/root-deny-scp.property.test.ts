@@ -2,10 +2,12 @@ import * as fc from 'fast-check';
 import type { ComplianceType } from '../../../../lib/evaluation';
 import type { EvaluateContext } from '../../../../lib/rule-handler';
 import { factsSchema } from '../../../../rules/root-deny-scp/facts';
+import { organizationFactsArbs } from '../../../helpers/rule-arbitraries';
 import {
-  accountIdArb,
+  bindPlaceholders,
   describeRuleProperties,
   junkyRecord,
+  SELF,
   sometimesJunk,
 } from '../../../helpers/rule-properties';
 
@@ -25,53 +27,25 @@ const deny = (condition: unknown, action: unknown = '*', resource: unknown = '*'
     Version: '2012-10-17',
     Statement: [{ Effect: effect, Action: action, Resource: resource, Condition: condition }],
   });
+/** `aws:PrincipalArn` of the root user of `account` (any, by default) in the context's partition. */
+const rootArn = ({ partition }: EvaluateContext, account = '*') => ({
+  'aws:PrincipalArn': `arn:${partition}:iam::${account}:root`,
+});
+/** A Deny of everything to any root, with the condition `extra` beside the ArnLike. */
+const denyAnyRoot = (ctx: EvaluateContext, extra: object = {}) => deny({ ArnLike: rootArn(ctx), ...extra });
 const CATALOGUE: readonly CataloguePolicy[] = [
-  {
-    label: 'denies',
-    content: ({ partition }) =>
-      deny({
-        ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` },
-        Null: { 'aws:AssumedRoot': 'true' },
-      }),
-  },
-  {
-    label: 'denies',
-    content: ({ partition }) => deny({ StringLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` } }),
-  },
-  {
-    label: 'denies',
-    content: ({ partition, accountId }) =>
-      deny({ ArnEquals: { 'aws:PrincipalArn': `arn:${partition}:iam::${accountId}:root` } }),
-  },
+  { label: 'denies', content: (ctx) => denyAnyRoot(ctx, { Null: { 'aws:AssumedRoot': 'true' } }) },
+  { label: 'denies', content: (ctx) => deny({ StringLike: rootArn(ctx) }) },
+  { label: 'denies', content: (ctx) => deny({ ArnEquals: rootArn(ctx, ctx.accountId) }) },
   // Narrowed: some actions only, a resource, another condition, an Allow, or someone else's root.
+  { label: 'not', content: (ctx) => deny({ ArnLike: rootArn(ctx) }, 'iam:*') },
+  { label: 'not', content: (ctx) => deny({ ArnLike: rootArn(ctx) }, '*', 'arn:aws:s3:::b') },
   {
     label: 'not',
-    content: ({ partition }) =>
-      deny({ ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` } }, 'iam:*'),
+    content: (ctx) => denyAnyRoot(ctx, { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }),
   },
-  {
-    label: 'not',
-    content: ({ partition }) =>
-      deny({ ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` } }, '*', 'arn:aws:s3:::b'),
-  },
-  {
-    label: 'not',
-    content: ({ partition }) =>
-      deny({
-        ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` },
-        StringEquals: { 'aws:RequestedRegion': 'eu-west-1' },
-      }),
-  },
-  {
-    label: 'not',
-    content: ({ partition }) =>
-      deny({ ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:root` } }, '*', '*', 'Allow'),
-  },
-  {
-    label: 'not',
-    content: ({ partition }) =>
-      deny({ ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::000000000000:root` } }),
-  },
+  { label: 'not', content: (ctx) => deny({ ArnLike: rootArn(ctx) }, '*', '*', 'Allow') },
+  { label: 'not', content: (ctx) => deny({ ArnLike: rootArn(ctx, '000000000000') }) },
   {
     label: 'not',
     content: ({ partition }) => deny({ ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::*:user/*` } }),
@@ -89,8 +63,6 @@ const CATALOGUE: readonly CataloguePolicy[] = [
 ];
 
 const policyIdArb = fc.stringMatching(/^p-[0-9a-z]{8,10}$/);
-/** Stands for the evaluated account's id until `bind` knows it. */
-const SELF = '<self>';
 /** A policy's content is drawn as its catalogue index, materialised by `bind` for the context's partition. */
 const CONTENT = 'catalogue:';
 
@@ -115,33 +87,17 @@ const targetArb = junkyRecord({
   policies: fc.array(sometimesJunk(policyArb), { maxLength: 3 }),
 });
 const factsArb = fc.record({
-  organization: sometimesJunk(
-    fc.oneof(
-      { arbitrary: fc.constant(null), weight: 1 },
-      {
-        weight: 6,
-        arbitrary: junkyRecord({
-          id: fc.oneof({ arbitrary: fc.constant('o-abcdefghij'), weight: 30 }, fc.constant('')),
-          managementAccountId: fc.oneof({ arbitrary: accountIdArb, weight: 4 }, fc.constant(SELF)),
-          featureSet: fc.constantFrom('ALL', 'ALL', 'ALL', 'ALL', 'CONSOLIDATED_BILLING', 'SOMETHING_NEW'),
-          scpEnabled: fc.constantFrom(true, true, true, false),
-        }),
-      },
-    ),
-  ),
-  accountInOrganization: sometimesJunk(fc.constantFrom(true, true, true, false)),
+  ...organizationFactsArbs,
   chain: sometimesJunk(fc.array(targetArb, { maxLength: 4 })),
 });
 
 /** Replaces the placeholders: the account's own id, and each catalogue policy in the context's partition. */
 function bind(drawn: unknown, ctx: EvaluateContext): unknown {
-  return JSON.parse(JSON.stringify(drawn ?? null), (_key, value) => {
-    if (value === SELF) return ctx.accountId;
-    if (typeof value === 'string' && value.startsWith(CONTENT)) {
-      return (CATALOGUE[Number(value.slice(CONTENT.length))] as CataloguePolicy).content(ctx);
-    }
-    return value;
-  });
+  return bindPlaceholders(drawn, ctx, (value) =>
+    value.startsWith(CONTENT)
+      ? (CATALOGUE[Number(value.slice(CONTENT.length))] as CataloguePolicy).content(ctx)
+      : value,
+  );
 }
 
 interface Drawn {

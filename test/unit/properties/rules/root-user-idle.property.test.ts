@@ -5,15 +5,15 @@ import type { RootUserIdleFacts } from '../../../../rules/root-user-idle/evaluat
 import { factsSchema } from '../../../../rules/root-user-idle/facts';
 import {
   accountIdArb,
+  bindPlaceholders,
   describeRuleProperties,
   isoWithOffset,
   junkyRecord,
+  SELF,
   sometimesJunk,
 } from '../../../helpers/rule-properties';
 
 const DAY_MS = 86_400_000;
-/** Stands for the evaluated account's id until `bind` knows it. */
-const SELF = '<self>';
 /** A time drawn relative to the evaluation time: `<rel>:<ms>:<offset minutes>`, materialised by `bind`. */
 const REL = '<rel>:';
 
@@ -93,13 +93,10 @@ const factsArb = fc.record({
 
 function bind(drawn: unknown, ctx: EvaluateContext): unknown {
   const now = Date.parse(ctx.evaluationTime);
-  return JSON.parse(JSON.stringify(drawn ?? null), (_key, value) => {
-    if (value === SELF) return ctx.accountId;
-    if (typeof value === 'string' && value.startsWith(REL)) {
-      const [ms, offset] = value.slice(REL.length).split(':').map(Number);
-      return isoWithOffset(now + (ms as number), offset as number);
-    }
-    return value;
+  return bindPlaceholders(drawn, ctx, (value) => {
+    if (!value.startsWith(REL)) return value;
+    const [ms, offset] = value.slice(REL.length).split(':').map(Number);
+    return isoWithOffset(now + (ms as number), offset as number);
   });
 }
 
