@@ -57,4 +57,12 @@ export class ClientPool {
     }
     return client;
   }
+
+  /**
+   * A client configured like `client`'s but never memoised: a root session's, which must not outlive its
+   * evaluation. `config` (credentials and the like) wins over the factory's configuration.
+   */
+  unshared<C>(ctor: ClientConstructor<C>, config: Record<string, unknown>): C {
+    return new ctor({ ...baseClientConfig(this.options.region), ...this.options.overrides, ...config });
+  }
 }

@@ -23,14 +23,6 @@ export class ClientFactory extends ClientPool {
   private readonly sessions = new Map<string, AwsCredentialIdentity>();
 
   /**
-   * A client configured like `client`'s but never memoised: a root session's, which must not outlive its
-   * evaluation. `config` (credentials and the like) wins over the factory's configuration.
-   */
-  unshared<C>(ctor: ClientConstructor<C>, config: Record<string, unknown>): C {
-    return new ctor({ ...baseClientConfig(this.options.region), ...this.options.overrides, ...config });
-  }
-
-  /**
    * Assumes `roleArn` and returns its credentials, reusing a cached session until shortly before expiry.
    * AccessDenied becomes an AccessDeniedError that names the role, which is nearly always a missing
    * StackSet instance or a trust policy that does not name this Lambda's role.
