@@ -13,7 +13,7 @@ import metadata from '../../rules/root-deny-scp/rule.json';
 import { scheduledEvent } from '../helpers/config-events';
 import {
   attachScp as attach,
-  createEmulatedOrganization,
+  createWorkloadsOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
   expectEvaluation,
   judgeFromSnapshot,
@@ -35,32 +35,6 @@ const PARTIAL_DENY = {
   ],
 };
 
-interface Org {
-  org: OrganizationsClient;
-  rootId: string;
-  ous: { workloads: string; prod: string; payments: string; sandbox: string };
-  accounts: { payments: string; prod: string; sandbox: string; atRoot: string };
-}
-
-async function buildOrganization(enableScps = true): Promise<Org> {
-  const { org, rootId, ou, account } = await createEmulatedOrganization(enableScps);
-  const workloads = await ou(rootId, 'Workloads');
-  const prod = await ou(workloads, 'Prod');
-  const payments = await ou(prod, 'Payments');
-  const sandbox = await ou(rootId, 'Sandbox');
-  return {
-    org,
-    rootId,
-    ous: { workloads, prod, payments, sandbox },
-    accounts: {
-      payments: await account('payments', payments),
-      prod: await account('prod', prod),
-      sandbox: await account('sandbox', sandbox),
-      atRoot: await account('legacy', rootId),
-    },
-  };
-}
-
 const judge = judgeRootDenyScp;
 
 describe('root-deny-scp against an emulated organization', () => {
@@ -69,19 +43,19 @@ describe('root-deny-scp against an emulated organization', () => {
   });
 
   it('returns COMPLIANT for an account three OUs deep when the deny-root SCP is attached two levels up', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     const policyId = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
     await expectEvaluation(judge(o.accounts.payments), 'COMPLIANT', policyId, `OU ${o.ous.workloads}`);
   });
 
   it('returns NON_COMPLIANT for an account in a sibling OU without the SCP', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
     await expectEvaluation(judge(o.accounts.sandbox), 'NON_COMPLIANT', 'no SCP');
   });
 
   it('returns COMPLIANT for every member when the SCP is attached to the organization root', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
     for (const account of Object.values(o.accounts)) {
       await expectEvaluation(judge(account), 'COMPLIANT', `organization root ${o.rootId}`);
@@ -89,32 +63,32 @@ describe('root-deny-scp against an emulated organization', () => {
   });
 
   it('returns COMPLIANT when the SCP is attached to the account itself', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.accounts.prod);
     expect((await judge(o.accounts.prod))?.annotation).toContain('the account itself');
     expect((await judge(o.accounts.payments))?.complianceType).toBe('NON_COMPLIANT');
   });
 
   it('returns NON_COMPLIANT with the reason when the only SCP above the account denies root some actions', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'partial-deny', PARTIAL_DENY, o.ous.prod);
     await expectEvaluation(judge(o.accounts.payments), 'NON_COMPLIANT', 'denies only iam:*, organizations:*');
   });
 
   it('returns NOT_APPLICABLE for the management account even with the SCP on the root', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
     await expectEvaluation(judge(MANAGEMENT), 'NOT_APPLICABLE');
   });
 
   it('returns NON_COMPLIANT when the SCP policy type is not enabled on the root', async () => {
-    const o = await buildOrganization(false);
+    const o = await createWorkloadsOrganization(false);
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
     await expectEvaluation(judge(o.accounts.payments), 'NON_COMPLIANT', 'not enabled');
   });
 
   it('honours RequiredPolicyIds', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     const other = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
     await expectEvaluation(
       judge(o.accounts.payments, { RequiredPolicyIds: ['p-abcdefgh12'] }),
@@ -124,7 +98,7 @@ describe('root-deny-scp against an emulated organization', () => {
   });
 
   it('builds the snapshot through a read role in the management account from a tooling account', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.prod);
     const tooling = emulatorClientFactory(EMULATOR_REGION, o.accounts.sandbox);
     const credentials = await tooling.assumeRole(
@@ -137,7 +111,7 @@ describe('root-deny-scp against an emulated organization', () => {
   });
 
   it('sends the evaluation through the real PutEvaluations client in TestMode', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
     const clientFactory = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT);
     const snapshot = await buildOrgSnapshot(clientFactory.client(OrganizationsClient));
