@@ -39,7 +39,6 @@ import {
   openRootSession,
   type RootSessionRequest,
   rootSessionStsClient,
-  rootTaskPolicyArn,
 } from '../../../remediations/lib/root-session';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
 import { useSdkMocks } from '../../helpers/sdk-mocks';
@@ -95,17 +94,6 @@ beforeEach(() => {
   iamMock
     .on(ListOrganizationsFeaturesCommand)
     .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'] });
-});
-
-describe('rootTaskPolicyArn', () => {
-  it.each([
-    ['aws', 'delete', 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
-    ['aws-cn', 'delete', 'arn:aws-cn:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
-    ['aws-us-gov', 'delete', 'arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
-    ['aws', 'audit', 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials'],
-  ] as const)('names the %s %s task policy', (partition, task, arn) => {
-    expect(rootTaskPolicyArn(partition, task)).toBe(arn);
-  });
 });
 
 describe('openRootSession', () => {
