@@ -41,7 +41,7 @@ import {
   rootSessionStsClient,
 } from '../../../remediations/lib/root-session';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { signedWith, useSdkMocks } from '../../helpers/sdk-mocks';
 import {
   AUDIT_POLICY,
   accessDenied,
@@ -79,12 +79,6 @@ function request(overrides: Partial<RootSessionRequest> = {}): RootSessionReques
     sessionName: 'rootguard-delete-root-credentials',
     ...overrides,
   };
-}
-
-/** The access key id a mocked client call was signed with. */
-async function signedWith(call: { thisValue: unknown } | undefined): Promise<string | undefined> {
-  const client = call?.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
-  return (await client.config.credentials()).accessKeyId;
 }
 
 beforeEach(() => {
