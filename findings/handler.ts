@@ -19,9 +19,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { Context } from 'aws-lambda';
-import { ClientFactory } from '../lib/clients';
 import { errorMessage } from '../lib/errors';
 import { relatedRequirements } from '../lib/frameworks';
+import { type HandlerDeps, handlerDefaults } from '../lib/handler-deps';
 import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { eventSummary } from './compliance-event';
@@ -44,15 +44,9 @@ export interface FindingMetrics {
   publishStoredMetrics(): unknown;
 }
 
-export interface ComplianceFindingHandlerDeps {
+export interface ComplianceFindingHandlerDeps extends HandlerDeps<FindingsConfig, FindingMetrics> {
   /** Framework requirements per rule id (lib/frameworks.ts). */
   relatedRequirements: RelatedRequirementsLookup;
-  /** Default: read from the environment (and validated) when the handler is created. */
-  config?: FindingsConfig;
-  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
-  clientFactory?: ClientFactory;
-  now?: () => Date;
-  metrics?: FindingMetrics;
   /** Rule metadata by id. Default: the rule registry. */
   rules?: RuleLookup;
   /** Rule ids a Config rule name may stand for. Default: every registered rule. */
@@ -84,10 +78,7 @@ export type ComplianceFindingHandler = (
 export const DEFAULT_RETRY_DELAY_MS = 200;
 
 export function createComplianceFindingHandler(deps: ComplianceFindingHandlerDeps): ComplianceFindingHandler {
-  const config = deps.config ?? loadFindingsConfig();
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
-  const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? defaultMetrics;
+  const { config, factory, now, metrics } = handlerDefaults(deps, loadFindingsConfig, defaultMetrics);
   const retryDelayMs = deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   const securityHub = factory.client(SecurityHubClient, { region: config.securityHubRegion });
 

@@ -12,15 +12,12 @@
  *   allow-list and what a member-account run needs to file its request here (remediations/lib/env.ts).
  * - AWS_REGION: set by Lambda.
  */
-import { parseEnvironment } from '../../lib/env';
 import * as vars from '../lib/env';
-import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
 /** The folder of this remediation; the document name follows from it. */
 export const FOLDER = 'attach-deny-root-scp';
 export const DEFAULT_DOCUMENT_NAME = documentName(FOLDER);
-export const DOCUMENT_NAME_VARIABLE = 'ATTACH_DENY_ROOT_SCP_DOCUMENT_NAME';
 
 export interface AttachScpConfig {
   /**
@@ -38,20 +35,19 @@ export interface AttachScpConfig {
   region: string;
 }
 
-const envSchema = vars.approvalSettingsSchema.extend({
+const fields = {
+  ...vars.approvalSettingsSchema.shape,
   ORG_WRITE_ROLE_ARN: vars.roleArnVariable,
-  [DOCUMENT_NAME_VARIABLE]: vars.documentNameVariable,
   EXECUTION_READER_ROLE_NAME: vars.executionReaderRoleNameVariable,
-  AWS_REGION: vars.regionVariable,
-});
+};
 
 export function loadAttachScpConfig(env: NodeJS.ProcessEnv = process.env): AttachScpConfig {
-  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
+  const { variables: e, documentName, region } = vars.loadRemediationEnvironment(FOLDER, fields, env);
   return {
     orgWriteRoleArn: e.ORG_WRITE_ROLE_ARN,
-    documentName: e[DOCUMENT_NAME_VARIABLE] ?? DEFAULT_DOCUMENT_NAME,
+    documentName,
     executionReaderRoleName: vars.executionReaderRoleName(e),
     approvals: vars.approvalSettings(e),
-    region: e.AWS_REGION,
+    region,
   };
 }

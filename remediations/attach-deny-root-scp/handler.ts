@@ -30,7 +30,7 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { ClientFactory } from '../../lib/clients';
+import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
@@ -74,19 +74,12 @@ export const attachPayloadSchema = z.object({
 
 export type AttachPayload = z.output<typeof attachPayloadSchema>;
 
-export interface AttachScpHandlerDeps {
-  /** Default: read from the environment (and validated) when the handler is created. */
-  config?: AttachScpConfig;
-  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
-  clientFactory?: ClientFactory;
-  metrics?: RemediationMetrics;
-}
+export type AttachScpHandlerDeps = Omit<HandlerDeps<AttachScpConfig, RemediationMetrics>, 'now'>;
 
 export type AttachScpHandler = (event: unknown) => Promise<AttachResult | FiledRequest>;
 
 export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachScpHandler {
-  const config = deps.config ?? loadAttachScpConfig();
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
+  const { config, factory, metrics } = handlerDefaults(deps, loadAttachScpConfig, defaultMetrics);
   const partition = partitionForRegion(config.region);
   const verifyStep = stepVerifier({
     factory,
@@ -95,7 +88,6 @@ export function createAttachScpHandler(deps: AttachScpHandlerDeps = {}): AttachS
     documentName: config.documentName,
     allowList: config.approvals.allowList,
   });
-  const metrics = deps.metrics ?? defaultMetrics;
 
   /**
    * Every step needs SSM's record of this execution, the plan (a dry run) included: the plan names OU paths, SCP

@@ -3,9 +3,11 @@
  * validates them once at cold start and names every bad variable in one error.
  */
 import * as z from 'zod';
-import { optionalVariable } from '../../lib/env';
+import { optionalVariable, parseEnvironment } from '../../lib/env';
 import { DEFAULT_EXECUTION_READER_ROLE_NAME, ROLE_NAME_PATTERN } from './automation-execution';
+import { InvalidRemediationConfigError } from './errors';
 import { APPROVER_ARN_PATTERN, allowListPrincipals, MAX_APPROVERS } from './identity';
+import { documentName, documentNameEnvVar } from './names';
 
 // The generic variable helpers live in lib/env.ts; the remediation configs read them from here with the rest.
 export { optionalVariable, variableProblems } from '../../lib/env';
@@ -33,6 +35,31 @@ export const executionReaderRoleNameVariable = optionalVariable(
 
 /** AWS_REGION: set by Lambda. */
 export const regionVariable = requiredVariable().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region');
+
+/**
+ * The environment of the remediation Lambda of `folder`: its own `fields`, then the two every document-gated step
+ * reads, `<FOLDER>_DOCUMENT_NAME` (only executions of that document may run the step; default the folder's own
+ * document, names.ts) and AWS_REGION. One InvalidRemediationConfigError names the folder and every bad variable.
+ */
+export function loadRemediationEnvironment<F extends z.ZodRawShape>(
+  folder: string,
+  fields: F,
+  env: NodeJS.ProcessEnv,
+): { variables: z.output<z.ZodObject<F>>; documentName: string; region: string } {
+  const gate = documentNameEnvVar(folder);
+  const schema = z.object({ ...fields, [gate]: documentNameVariable, AWS_REGION: regionVariable });
+  const parsed: Record<string, unknown> = parseEnvironment(
+    schema,
+    env,
+    InvalidRemediationConfigError,
+    folder,
+  );
+  return {
+    variables: parsed as z.output<z.ZodObject<F>>,
+    documentName: (parsed[gate] as string | undefined) ?? documentName(folder),
+    region: String(parsed.AWS_REGION),
+  };
+}
 
 /** The member-account reader role, EXECUTION_READER_ROLE_NAME or its default. */
 export function executionReaderRoleName(parsed: { EXECUTION_READER_ROLE_NAME?: string | undefined }): string {

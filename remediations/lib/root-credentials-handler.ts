@@ -28,7 +28,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { ClientFactory } from '../../lib/clients';
+import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from './automation-execution';
@@ -99,12 +99,9 @@ export interface RootCredentialsResult {
 
 export type { RemediationMetrics } from './refusals';
 
-export interface RootCredentialsHandlerDeps {
+/** The configuration is the caller's: each delete-root-* folder reads its own (rootCredentialsRemediationConfig). */
+export interface RootCredentialsHandlerDeps extends HandlerDeps<RootCredentialsConfig, RemediationMetrics> {
   config: RootCredentialsConfig;
-  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
-  clientFactory?: ClientFactory;
-  now?: () => Date;
-  metrics?: RemediationMetrics;
 }
 
 export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult | FiledRequest>;
@@ -113,10 +110,7 @@ export function createRootCredentialsHandler(
   remediation: RootCredentialsRemediation,
   deps: RootCredentialsHandlerDeps,
 ): RootCredentialsHandler {
-  const { config } = deps;
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
-  const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? defaultMetrics;
+  const { config, factory, now, metrics } = handlerDefaults(deps, () => deps.config, defaultMetrics);
   const verifyStep = stepVerifier({
     factory,
     folder: remediation.folder,

@@ -4,9 +4,7 @@
  * naming every bad variable.
  */
 import * as z from 'zod';
-import { parseEnvironment } from '../../lib/env';
 import * as vars from '../lib/env';
-import { InvalidRemediationConfigError } from '../lib/errors';
 import { documentName } from '../lib/names';
 
 /** The folder of this remediation; the document name follows from it. */
@@ -23,7 +21,7 @@ export interface OpenWindowConfig {
   region: string;
 }
 
-const envSchema = z.object({
+const fields = {
   BREAK_GLASS_TABLE: vars
     .requiredVariable()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
@@ -35,16 +33,9 @@ const envSchema = z.object({
         'expected an SNS topic ARN',
       ),
   ),
-  OPEN_WINDOW_DOCUMENT_NAME: vars.documentNameVariable,
-  AWS_REGION: vars.regionVariable,
-});
+};
 
 export function loadOpenWindowConfig(env: NodeJS.ProcessEnv = process.env): OpenWindowConfig {
-  const e = parseEnvironment(envSchema, env, InvalidRemediationConfigError, FOLDER);
-  return {
-    breakGlassTable: e.BREAK_GLASS_TABLE,
-    alertTopicArn: e.ALERT_TOPIC_ARN,
-    documentName: e.OPEN_WINDOW_DOCUMENT_NAME ?? DEFAULT_DOCUMENT_NAME,
-    region: e.AWS_REGION,
-  };
+  const { variables: e, documentName, region } = vars.loadRemediationEnvironment(FOLDER, fields, env);
+  return { breakGlassTable: e.BREAK_GLASS_TABLE, alertTopicArn: e.ALERT_TOPIC_ARN, documentName, region };
 }

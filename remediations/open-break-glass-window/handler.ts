@@ -33,8 +33,8 @@ import {
   TICKET_ID_PATTERN,
 } from '../../lib/break-glass';
 import { putWindow, queryWindows } from '../../lib/break-glass-store';
-import { ClientFactory } from '../../lib/clients';
 import { awsCall } from '../../lib/errors';
+import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import {
@@ -84,22 +84,12 @@ export interface WindowMetrics {
   publishStoredMetrics(): unknown;
 }
 
-export interface OpenWindowHandlerDeps {
-  /** Default: read from the environment (and validated) when the handler is created. */
-  config?: OpenWindowConfig;
-  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
-  clientFactory?: ClientFactory;
-  now?: () => Date;
-  metrics?: WindowMetrics;
-}
+export type OpenWindowHandlerDeps = HandlerDeps<OpenWindowConfig, WindowMetrics>;
 
 export type OpenWindowHandler = (event: unknown) => Promise<OpenWindowResult>;
 
 export function createOpenWindowHandler(deps: OpenWindowHandlerDeps = {}): OpenWindowHandler {
-  const config = deps.config ?? loadOpenWindowConfig();
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
-  const now = deps.now ?? (() => new Date());
-  const metrics = deps.metrics ?? defaultMetrics;
+  const { config, factory, now, metrics } = handlerDefaults(deps, loadOpenWindowConfig, defaultMetrics);
   const ssm = factory.client(SSMClient);
   const dynamodb = factory.client(DynamoDBClient);
   const sns = factory.client(SNSClient);

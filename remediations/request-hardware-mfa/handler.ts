@@ -22,8 +22,8 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod';
-import { ClientFactory } from '../../lib/clients';
 import { awsCall } from '../../lib/errors';
+import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from '../lib/automation-execution';
@@ -67,22 +67,17 @@ export type RequestPayload = z.output<typeof requestPayloadSchema>;
 /** Both request documents' DryRun default. */
 export const DEFAULT_DRY_RUN = 'false';
 
-export interface RequestHardwareMfaHandlerDeps {
-  /** Default: read from the environment (and validated) when the handler is created. */
-  config?: RequestHardwareMfaConfig;
-  /** Default: one ClientFactory for the function's region, reused while the Lambda stays warm. */
-  clientFactory?: ClientFactory;
-  metrics?: RemediationMetrics;
-}
+export type RequestHardwareMfaHandlerDeps = Omit<
+  HandlerDeps<RequestHardwareMfaConfig, RemediationMetrics>,
+  'now'
+>;
 
 export type RequestHardwareMfaHandler = (event: unknown) => Promise<OpsItemResult>;
 
 export function createRequestHardwareMfaHandler(
   deps: RequestHardwareMfaHandlerDeps = {},
 ): RequestHardwareMfaHandler {
-  const config = deps.config ?? loadRequestHardwareMfaConfig();
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
-  const metrics = deps.metrics ?? defaultMetrics;
+  const { config, factory, metrics } = handlerDefaults(deps, loadRequestHardwareMfaConfig, defaultMetrics);
   const ssm = factory.client(SSMClient);
   // One verifier per task: each task is sent by its own document, and only that document's executions may ask.
   // An OpsItem changes nothing in any account, so a genuine member-account run may open it itself.

@@ -61,6 +61,38 @@ export async function createEmulatedOrganization(enableScps = true): Promise<Emu
   };
 }
 
+/** The organization the root-deny-scp rule and remediation integration tests share, by role of each OU and account. */
+export interface WorkloadsOrganization {
+  org: OrganizationsClient;
+  rootId: string;
+  ous: { workloads: string; prod: string; payments: string; sandbox: string };
+  /** atRoot: an account directly under the root (a legacy account, or the security tooling account). */
+  accounts: { payments: string; prod: string; sandbox: string; atRoot: string };
+}
+
+/**
+ * Root → Workloads → Prod → Payments (account payments; account prod in Prod); Root → Sandbox (account sandbox);
+ * account atRoot under the root. Deep enough for an SCP two levels up, a sibling OU without it, and the root.
+ */
+export async function createWorkloadsOrganization(enableScps = true): Promise<WorkloadsOrganization> {
+  const { org, rootId, ou, account } = await createEmulatedOrganization(enableScps);
+  const workloads = await ou(rootId, 'Workloads');
+  const prod = await ou(workloads, 'Prod');
+  const payments = await ou(prod, 'Payments');
+  const sandbox = await ou(rootId, 'Sandbox');
+  return {
+    org,
+    rootId,
+    ous: { workloads, prod, payments, sandbox },
+    accounts: {
+      payments: await account('payments', payments),
+      prod: await account('prod', prod),
+      sandbox: await account('sandbox', sandbox),
+      atRoot: await account('at-root', rootId),
+    },
+  };
+}
+
 /** Creates an SCP named `name` with `content` and attaches it to `targetId`; returns its id. */
 export async function attachScp(
   org: OrganizationsClient,

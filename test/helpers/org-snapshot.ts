@@ -5,7 +5,7 @@
  * `staticOrgSnapshotReader` injects one through RuleHandlerOptions.orgSnapshotReader.
  */
 
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -28,7 +28,7 @@ import {
 } from '../../lib/root-access-features';
 import { createOrgSnapshotBuilder } from '../../org-snapshot/handler';
 import { MANAGEMENT_ACCOUNT, ORG_ID, ORG_ROOT_ID } from './constants';
-import { emulatorClient } from './emulator';
+import { createEmulatedTable, emulatorClient } from './emulator';
 
 export const SNAPSHOT_BUCKET = 'rootguard-org-snapshot-test';
 export const SNAPSHOT_KEY = 'org-snapshot/v1.json';
@@ -262,14 +262,7 @@ export async function emulatedSnapshotStore(bucket = SNAPSHOT_BUCKET, table = LE
   const s3 = emulatorClient(S3Client);
   const dynamodb = emulatorClient(DynamoDBClient);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: table,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createEmulatedTable(dynamodb, table, 'pk');
   return {
     store: new S3SnapshotStore(s3, bucket, SNAPSHOT_KEY),
     lease: () => new DynamoDbSnapshotLease(dynamodb, table),

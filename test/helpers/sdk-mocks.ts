@@ -93,3 +93,9 @@ export function alertSdkMocks() {
     },
   };
 }
+
+/** The access key id a mocked client call was signed with. */
+export async function signedWith(call: { thisValue: unknown } | undefined): Promise<string | undefined> {
+  const client = call?.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+  return (await client.config.credentials()).accessKeyId;
+}

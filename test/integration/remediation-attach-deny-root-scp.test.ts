@@ -31,10 +31,11 @@ import { DEFAULT_POLICY_NAME } from '../../remediations/attach-deny-root-scp/pla
 import { approvalSettingsFor } from '../helpers/approvers';
 import { givenDeployedDocuments } from '../helpers/deployed-documents';
 import {
-  createEmulatedOrganization,
+  createWorkloadsOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
   expectEvaluation,
   judgeRootDenyScp,
+  type WorkloadsOrganization,
 } from '../helpers/emulated-org';
 import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
 import { attachRecord } from '../unit/remediations/attach-deny-root-scp/fixtures';
@@ -42,31 +43,6 @@ import { attachRecord } from '../unit/remediations/attach-deny-root-scp/fixtures
 const MANAGEMENT = EMULATED_MANAGEMENT_ACCOUNT;
 const EXECUTION_ID = '7c1f3a2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b';
 const OPTIONS = { partition: 'aws' as const };
-
-interface Org {
-  org: OrganizationsClient;
-  rootId: string;
-  ous: { workloads: string; prod: string; sandbox: string };
-  accounts: { prod: string; sandbox: string; tooling: string };
-}
-
-/** Root → Workloads → Prod (account prod); Root → Sandbox (account sandbox); account tooling at the root. */
-async function buildOrganization(enableScps = true): Promise<Org> {
-  const { org, rootId, ou, account } = await createEmulatedOrganization(enableScps);
-  const workloads = await ou(rootId, 'Workloads');
-  const prod = await ou(workloads, 'Prod');
-  const sandbox = await ou(rootId, 'Sandbox');
-  return {
-    org,
-    rootId,
-    ous: { workloads, prod, sandbox },
-    accounts: {
-      prod: await account('prod', prod),
-      sandbox: await account('sandbox', sandbox),
-      tooling: await account('tooling', rootId),
-    },
-  };
-}
 
 const request = (accountId: string, overrides: Partial<AttachRequest> = {}): AttachRequest => ({
   accountId,
@@ -78,7 +54,7 @@ const request = (accountId: string, overrides: Partial<AttachRequest> = {}): Att
 });
 
 /** Runs the remediation for `accountId` as a fresh invocation would: the organization read anew. */
-const attachFresh = (o: Org, accountId: string, overrides: Partial<AttachRequest> = {}) => {
+const attachFresh = (o: WorkloadsOrganization, accountId: string, overrides: Partial<AttachRequest> = {}) => {
   clearOrgCache();
   return attachDenyRootScp(o.org, request(accountId, overrides), OPTIONS);
 };
@@ -105,7 +81,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('creates and attaches the SCP, changes nothing on a second run, and the rule then says COMPLIANT', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     expect((await judge(o.accounts.prod))?.complianceType).toBe('NON_COMPLIANT');
 
     const first = await attachFresh(o, o.accounts.prod);
@@ -135,7 +111,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('protects every account below the OU it attaches to, reusing the SCP it created before', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     const onAccount = await attachFresh(o, o.accounts.prod);
     const onSandboxOu = await attachFresh(o, o.accounts.sandbox, { targetId: o.ous.sandbox });
 
@@ -150,7 +126,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('reuses a deny-root SCP someone created earlier instead of making a second copy', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     const existing = await o.org.send(
       new CreatePolicyCommand({
         Name: 'DenyRootEverywhere',
@@ -173,7 +149,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('writes nothing in a dry run and reports the plan', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
 
     const result = await attachFresh(o, o.accounts.prod, { dryRun: true, targetId: o.rootId });
 
@@ -184,7 +160,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('refuses the management account, writes nothing, and the rule keeps it NOT_APPLICABLE', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
 
     const run = attachFresh(o, MANAGEMENT);
 
@@ -195,7 +171,7 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('refuses, and creates nothing, when the SCP policy type is not enabled', async () => {
-    const o = await buildOrganization(false);
+    const o = await createWorkloadsOrganization(false);
 
     await expect(attachFresh(o, o.accounts.prod)).rejects.toMatchObject({
       reason: 'scp-disabled',
@@ -204,8 +180,9 @@ describe('attach-deny-root-scp against an emulated organization', () => {
   });
 
   it('runs as the Lambda from a tooling account through ORG_WRITE_ROLE_ARN, after the recorded approval', async () => {
-    const o = await buildOrganization();
-    const clientFactory = emulatorClientFactory(EMULATOR_REGION, o.accounts.tooling);
+    const o = await createWorkloadsOrganization();
+    // The security tooling account: the member directly under the root.
+    const clientFactory = emulatorClientFactory(EMULATOR_REGION, o.accounts.atRoot);
     const handler = createAttachScpHandler({
       config: {
         orgWriteRoleArn: `arn:aws:iam::${MANAGEMENT}:role/RootGuardOrgWrite`,

@@ -8,16 +8,17 @@ import { CANONICAL_DENY_ROOT_POLICY } from '../../lib/deny-root-policy';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import { createRuleHandler } from '../../lib/rule-handler';
 import { collect } from '../../rules/root-deny-scp/collect';
-import { evaluate } from '../../rules/root-deny-scp/evaluate';
+import { evaluate, type RootDenyScpParams } from '../../rules/root-deny-scp/evaluate';
 import metadata from '../../rules/root-deny-scp/rule.json';
 import { scheduledEvent } from '../helpers/config-events';
 import {
   attachScp as attach,
-  createEmulatedOrganization,
+  createWorkloadsOrganization,
   EMULATED_MANAGEMENT_ACCOUNT,
   expectEvaluation,
   judgeFromSnapshot,
   judgeRootDenyScp,
+  type WorkloadsOrganization,
 } from '../helpers/emulated-org';
 import { EMULATOR_REGION, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
 import { staticOrgSnapshotReader } from '../helpers/org-snapshot';
@@ -35,32 +36,6 @@ const PARTIAL_DENY = {
   ],
 };
 
-interface Org {
-  org: OrganizationsClient;
-  rootId: string;
-  ous: { workloads: string; prod: string; payments: string; sandbox: string };
-  accounts: { payments: string; prod: string; sandbox: string; atRoot: string };
-}
-
-async function buildOrganization(enableScps = true): Promise<Org> {
-  const { org, rootId, ou, account } = await createEmulatedOrganization(enableScps);
-  const workloads = await ou(rootId, 'Workloads');
-  const prod = await ou(workloads, 'Prod');
-  const payments = await ou(prod, 'Payments');
-  const sandbox = await ou(rootId, 'Sandbox');
-  return {
-    org,
-    rootId,
-    ous: { workloads, prod, payments, sandbox },
-    accounts: {
-      payments: await account('payments', payments),
-      prod: await account('prod', prod),
-      sandbox: await account('sandbox', sandbox),
-      atRoot: await account('legacy', rootId),
-    },
-  };
-}
-
 const judge = judgeRootDenyScp;
 
 describe('root-deny-scp against an emulated organization', () => {
@@ -68,20 +43,71 @@ describe('root-deny-scp against an emulated organization', () => {
     await resetEmulator();
   });
 
-  it('returns COMPLIANT for an account three OUs deep when the deny-root SCP is attached two levels up', async () => {
-    const o = await buildOrganization();
-    const policyId = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
-    await expectEvaluation(judge(o.accounts.payments), 'COMPLIANT', policyId, `OU ${o.ous.workloads}`);
-  });
+  // One SCP attached somewhere in the tree, one account judged: where it is attached decides the verdict.
+  it.each<{
+    name: string;
+    scpsEnabled?: boolean;
+    policy?: object;
+    target: (o: WorkloadsOrganization) => string;
+    account: (o: WorkloadsOrganization) => string;
+    params?: RootDenyScpParams;
+    expected: string;
+    says?: (o: WorkloadsOrganization, policyId: string) => string[];
+  }>([
+    {
+      name: 'returns COMPLIANT for an account three OUs deep when the deny-root SCP is attached two levels up',
+      target: (o) => o.ous.workloads,
+      account: (o) => o.accounts.payments,
+      expected: 'COMPLIANT',
+      says: (o, policyId) => [policyId, `OU ${o.ous.workloads}`],
+    },
+    {
+      name: 'returns NON_COMPLIANT for an account in a sibling OU without the SCP',
+      target: (o) => o.ous.workloads,
+      account: (o) => o.accounts.sandbox,
+      expected: 'NON_COMPLIANT',
+      says: () => ['no SCP'],
+    },
+    {
+      name: 'returns NON_COMPLIANT with the reason when the only SCP above the account denies root some actions',
+      policy: PARTIAL_DENY,
+      target: (o) => o.ous.prod,
+      account: (o) => o.accounts.payments,
+      expected: 'NON_COMPLIANT',
+      says: () => ['denies only iam:*, organizations:*'],
+    },
+    {
+      name: 'returns NOT_APPLICABLE for the management account even with the SCP on the root',
+      target: (o) => o.rootId,
+      account: () => MANAGEMENT,
+      expected: 'NOT_APPLICABLE',
+    },
+    {
+      name: 'returns NON_COMPLIANT when the SCP policy type is not enabled on the root',
+      scpsEnabled: false,
+      target: (o) => o.rootId,
+      account: (o) => o.accounts.payments,
+      expected: 'NON_COMPLIANT',
+      says: () => ['not enabled'],
+    },
+    {
+      name: 'honours RequiredPolicyIds',
+      target: (o) => o.ous.workloads,
+      account: (o) => o.accounts.payments,
+      params: { RequiredPolicyIds: ['p-abcdefgh12'] },
+      expected: 'NON_COMPLIANT',
+      says: (_o, policyId) => [`${policyId} (deny-root)`],
+    },
+  ])('$name', async ({ scpsEnabled = true, policy, target, account, params, expected, says }) => {
+    const o = await createWorkloadsOrganization(scpsEnabled);
+    const name = policy ? 'partial-deny' : 'deny-root';
+    const policyId = await attach(o.org, name, policy ?? CANONICAL_DENY_ROOT_POLICY, target(o));
 
-  it('returns NON_COMPLIANT for an account in a sibling OU without the SCP', async () => {
-    const o = await buildOrganization();
-    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
-    await expectEvaluation(judge(o.accounts.sandbox), 'NON_COMPLIANT', 'no SCP');
+    await expectEvaluation(judge(account(o), params), expected, ...(says?.(o, policyId) ?? []));
   });
 
   it('returns COMPLIANT for every member when the SCP is attached to the organization root', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
     for (const account of Object.values(o.accounts)) {
       await expectEvaluation(judge(account), 'COMPLIANT', `organization root ${o.rootId}`);
@@ -89,42 +115,14 @@ describe('root-deny-scp against an emulated organization', () => {
   });
 
   it('returns COMPLIANT when the SCP is attached to the account itself', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.accounts.prod);
     expect((await judge(o.accounts.prod))?.annotation).toContain('the account itself');
     expect((await judge(o.accounts.payments))?.complianceType).toBe('NON_COMPLIANT');
   });
 
-  it('returns NON_COMPLIANT with the reason when the only SCP above the account denies root some actions', async () => {
-    const o = await buildOrganization();
-    await attach(o.org, 'partial-deny', PARTIAL_DENY, o.ous.prod);
-    await expectEvaluation(judge(o.accounts.payments), 'NON_COMPLIANT', 'denies only iam:*, organizations:*');
-  });
-
-  it('returns NOT_APPLICABLE for the management account even with the SCP on the root', async () => {
-    const o = await buildOrganization();
-    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
-    await expectEvaluation(judge(MANAGEMENT), 'NOT_APPLICABLE');
-  });
-
-  it('returns NON_COMPLIANT when the SCP policy type is not enabled on the root', async () => {
-    const o = await buildOrganization(false);
-    await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.rootId);
-    await expectEvaluation(judge(o.accounts.payments), 'NON_COMPLIANT', 'not enabled');
-  });
-
-  it('honours RequiredPolicyIds', async () => {
-    const o = await buildOrganization();
-    const other = await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
-    await expectEvaluation(
-      judge(o.accounts.payments, { RequiredPolicyIds: ['p-abcdefgh12'] }),
-      'NON_COMPLIANT',
-      `${other} (deny-root)`,
-    );
-  });
-
   it('builds the snapshot through a read role in the management account from a tooling account', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.prod);
     const tooling = emulatorClientFactory(EMULATOR_REGION, o.accounts.sandbox);
     const credentials = await tooling.assumeRole(
@@ -137,7 +135,7 @@ describe('root-deny-scp against an emulated organization', () => {
   });
 
   it('sends the evaluation through the real PutEvaluations client in TestMode', async () => {
-    const o = await buildOrganization();
+    const o = await createWorkloadsOrganization();
     await attach(o.org, 'deny-root', CANONICAL_DENY_ROOT_POLICY, o.ous.workloads);
     const clientFactory = emulatorClientFactory(EMULATOR_REGION, MANAGEMENT);
     const snapshot = await buildOrgSnapshot(clientFactory.client(OrganizationsClient));

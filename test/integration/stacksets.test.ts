@@ -624,18 +624,64 @@ describe('management-account.yaml as a plain stack in the management account', (
       ...values,
     });
 
-  it('creates the Organizations read role, trusted by the snapshot builder role only', async () => {
-    const outputs = await deployManagement();
+  /** The stack's roles: the output naming each, its inline policy and the only tooling-account roles trusted. */
+  const MANAGEMENT_ROLES = [
+    {
+      roleName: 'RootGuardOrgRead',
+      policyName: 'rootguard-read-organization-scps',
+      output: 'OrgReadRoleArn',
+      trusted: ['rootguard-prod-org-snapshot'],
+    },
+    {
+      roleName: 'RootGuardScpRemediation',
+      policyName: 'rootguard-attach-deny-root-scp',
+      output: 'ScpRemediationRoleArn',
+      trusted: ['rootguard-prod-remediation-attach-deny-root-scp'],
+    },
+    {
+      roleName: 'RootGuardRootCredentialsRemediation',
+      policyName: 'rootguard-assume-root-credential-tasks',
+      output: 'RootCredentialsRemediationRoleArn',
+      trusted: [
+        'rootguard-prod-remediation-delete-root-access-keys',
+        'rootguard-prod-remediation-delete-root-credentials',
+      ],
+    },
+    {
+      roleName: 'RootGuardRootAudit',
+      policyName: 'rootguard-assume-root-audit',
+      output: 'RootAuditRoleArn',
+      trusted: ['rootguard-prod-rule-root-backup-mfa', 'rootguard-prod-rule-root-hardware-mfa'],
+    },
+  ] as const;
 
-    const orgRead = await role(MANAGEMENT_ACCOUNT, 'RootGuardOrgRead', 'rootguard-read-organization-scps');
-    expect(outputs.OrgReadRoleArn).toBe(`arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardOrgRead`);
-    expect(orgRead.trust).toEqual(
-      toolingTrust({
-        ArnEquals: {
-          'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-org-snapshot`,
-        },
-      }),
-    );
+  /** Deploys the stack and reads one of MANAGEMENT_ROLES. */
+  async function managementRole(roleName: (typeof MANAGEMENT_ROLES)[number]['roleName']) {
+    await deployManagement();
+    const entry = MANAGEMENT_ROLES.find((r) => r.roleName === roleName);
+    if (!entry) throw new Error(`${roleName} is not one of the management stack's roles`);
+    return role(MANAGEMENT_ACCOUNT, roleName, entry.policyName);
+  }
+
+  it.each(MANAGEMENT_ROLES)(
+    'creates $roleName, named by the output $output and trusted by $trusted only',
+    async ({ roleName, policyName, output, trusted }) => {
+      const outputs = await deployManagement();
+
+      const found = await role(MANAGEMENT_ACCOUNT, roleName, policyName);
+
+      expect(outputs[output]).toBe(`arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/${roleName}`);
+      expect(found.arn).toBe(outputs[output]);
+      const arns = trusted.map((name) => `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/${name}`);
+      expect(found.trust).toEqual(
+        toolingTrust({ ArnEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } }),
+      );
+    },
+  );
+
+  it('gives the Organizations read role the snapshot reads only', async () => {
+    const orgRead = await managementRole('RootGuardOrgRead');
+
     expect(actionsOf(orgRead.policy)).toEqual([
       'iam:ListOrganizationsFeatures',
       'organizations:DescribeOrganization',
@@ -679,17 +725,8 @@ describe('management-account.yaml as a plain stack in the management account', (
   });
 
   it('creates the SCP remediation role: Organizations reads, and writes of SCPs only', async () => {
-    const outputs = await deployManagement();
+    const scp = await managementRole('RootGuardScpRemediation');
 
-    const scp = await role(MANAGEMENT_ACCOUNT, 'RootGuardScpRemediation', 'rootguard-attach-deny-root-scp');
-    expect(outputs.ScpRemediationRoleArn).toBe(scp.arn);
-    expect(scp.trust).toEqual(
-      toolingTrust({
-        ArnEquals: {
-          'aws:PrincipalArn': `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-attach-deny-root-scp`,
-        },
-      }),
-    );
     expect(scp.policy.Statement).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -719,24 +756,8 @@ describe('management-account.yaml as a plain stack in the management account', (
   });
 
   it('creates the root credentials role: AssumeRoot with the audit and delete task policies only', async () => {
-    const outputs = await deployManagement();
+    const rootTasks = await managementRole('RootGuardRootCredentialsRemediation');
 
-    const rootTasks = await role(
-      MANAGEMENT_ACCOUNT,
-      'RootGuardRootCredentialsRemediation',
-      'rootguard-assume-root-credential-tasks',
-    );
-    expect(outputs.RootCredentialsRemediationRoleArn).toBe(rootTasks.arn);
-    expect(rootTasks.trust).toEqual(
-      toolingTrust({
-        ArnEquals: {
-          'aws:PrincipalArn': [
-            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-access-keys`,
-            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-remediation-delete-root-credentials`,
-          ],
-        },
-      }),
-    );
     expect(rootTasks.policy.Statement).toEqual([
       expect.objectContaining({
         Action: ['iam:ListOrganizationsFeatures', 'organizations:DescribeOrganization'],
@@ -757,20 +778,8 @@ describe('management-account.yaml as a plain stack in the management account', (
   });
 
   it('creates the root-audit role: AssumeRoot with the audit task policy only, for the two root MFA rules', async () => {
-    const outputs = await deployManagement();
+    const audit = await managementRole('RootGuardRootAudit');
 
-    const audit = await role(MANAGEMENT_ACCOUNT, 'RootGuardRootAudit', 'rootguard-assume-root-audit');
-    expect(outputs.RootAuditRoleArn).toBe(audit.arn);
-    expect(audit.trust).toEqual(
-      toolingTrust({
-        ArnEquals: {
-          'aws:PrincipalArn': [
-            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-rule-root-backup-mfa`,
-            `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:role/rootguard-prod-rule-root-hardware-mfa`,
-          ],
-        },
-      }),
-    );
     expect(audit.policy.Statement).toEqual([
       expect.objectContaining({ Action: 'iam:ListOrganizationsFeatures' }),
       expect.objectContaining({

@@ -60,3 +60,14 @@ describe('lib/root-session', () => {
     ).rejects.toThrow(CollectError);
   });
 });
+
+describe('rootTaskPolicyArn', () => {
+  it.each([
+    ['aws', 'delete', 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
+    ['aws-cn', 'delete', 'arn:aws-cn:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
+    ['aws-us-gov', 'delete', 'arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
+    ['aws', 'audit', 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials'],
+  ] as const)('names the %s %s task policy', (partition, task, arn) => {
+    expect(rootTaskPolicyArn(partition, task)).toBe(arn);
+  });
+});

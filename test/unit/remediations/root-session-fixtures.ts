@@ -19,7 +19,12 @@ import {
 } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { RootCredentialsConfig } from '../../../remediations/lib/root-credentials-config';
-import { approvalSettingsFor } from '../../helpers/approvers';
+import {
+  ALICE_USER as ALICE,
+  approvalSettingsFor,
+  BOB_USER as BOB,
+  OPERATOR as REQUESTER,
+} from '../../helpers/approvers';
 import {
   MANAGEMENT_ACCOUNT,
   MEMBER_ACCOUNT,
@@ -129,10 +134,8 @@ export const deletionCalls = (iam: AwsClientStub<IAMClient>) =>
     .map((command) => [command.constructor.name.replace(/Command$/, ''), command.input])
     .filter(([name]) => /^(Delete|Deactivate)/.test(String(name)));
 
-// Who started and who approved.
-export const REQUESTER = `arn:aws:sts::${SECURITY_TOOLING_ACCOUNT}:assumed-role/Operator/carol`;
-export const ALICE = `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:user/alice`;
-export const BOB = `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:user/bob`;
+// Who started and who approved: the suite's operator and allow-listed users (test/helpers/approvers.ts).
+export { ALICE, BOB, REQUESTER };
 export const APPROVED_AT = new Date('2026-11-20T09:20:00.000Z');
 /** The Lambda's clock while the step runs. */
 export const NOW = new Date('2026-11-20T09:30:00.000Z');

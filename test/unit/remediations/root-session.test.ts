@@ -39,10 +39,9 @@ import {
   openRootSession,
   type RootSessionRequest,
   rootSessionStsClient,
-  rootTaskPolicyArn,
 } from '../../../remediations/lib/root-session';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, ORG_ID, REGION } from '../../helpers/constants';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { signedWith, useSdkMocks } from '../../helpers/sdk-mocks';
 import {
   AUDIT_POLICY,
   accessDenied,
@@ -82,12 +81,6 @@ function request(overrides: Partial<RootSessionRequest> = {}): RootSessionReques
   };
 }
 
-/** The access key id a mocked client call was signed with. */
-async function signedWith(call: { thisValue: unknown } | undefined): Promise<string | undefined> {
-  const client = call?.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
-  return (await client.config.credentials()).accessKeyId;
-}
-
 beforeEach(() => {
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: MANAGEMENT_CREDENTIALS });
   stsMock.on(AssumeRootCommand).resolves({ Credentials: ROOT_SESSION_CREDENTIALS });
@@ -95,17 +88,6 @@ beforeEach(() => {
   iamMock
     .on(ListOrganizationsFeaturesCommand)
     .resolves({ OrganizationId: ORG_ID, EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'] });
-});
-
-describe('rootTaskPolicyArn', () => {
-  it.each([
-    ['aws', 'delete', 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
-    ['aws-cn', 'delete', 'arn:aws-cn:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
-    ['aws-us-gov', 'delete', 'arn:aws-us-gov:iam::aws:policy/root-task/IAMDeleteRootUserCredentials'],
-    ['aws', 'audit', 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials'],
-  ] as const)('names the %s %s task policy', (partition, task, arn) => {
-    expect(rootTaskPolicyArn(partition, task)).toBe(arn);
-  });
 });
 
 describe('openRootSession', () => {

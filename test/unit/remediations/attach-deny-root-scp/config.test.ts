@@ -18,27 +18,15 @@ describe('loadAttachScpConfig', () => {
     expect(DEFAULT_DOCUMENT_NAME).toBe('RootGuard-AttachDenyRootScp');
   });
 
-  it('takes the document name and the execution reader role from the environment, blank as the default', () => {
-    expect(
-      loadAttachScpConfig({
-        AWS_REGION: 'us-east-1',
-        ATTACH_DENY_ROOT_SCP_DOCUMENT_NAME: 'Test-Attach',
-        EXECUTION_READER_ROLE_NAME: 'RootGuardReader-dev',
-      }),
-    ).toMatchObject({ documentName: 'Test-Attach', executionReaderRoleName: 'RootGuardReader-dev' });
-    expect(
-      loadAttachScpConfig({
-        AWS_REGION: 'us-east-1',
-        ATTACH_DENY_ROOT_SCP_DOCUMENT_NAME: '',
-        EXECUTION_READER_ROLE_NAME: '',
-      }),
-    ).toMatchObject({
-      documentName: DEFAULT_DOCUMENT_NAME,
-      executionReaderRoleName: 'RootGuardRemediationReader',
-    });
-    expect(() =>
-      loadAttachScpConfig({ AWS_REGION: 'us-east-1', EXECUTION_READER_ROLE_NAME: 'arn:aws:iam::1:role/x' }),
-    ).toThrow(/EXECUTION_READER_ROLE_NAME: expected an IAM role name/);
+  it('takes the execution reader role from the environment, blank as the default', () => {
+    const load = (name: string) =>
+      loadAttachScpConfig({ AWS_REGION: 'us-east-1', EXECUTION_READER_ROLE_NAME: name })
+        .executionReaderRoleName;
+    expect(load('RootGuardReader-dev')).toBe('RootGuardReader-dev');
+    expect(load('')).toBe('RootGuardRemediationReader');
+    expect(() => load('arn:aws:iam::1:role/x')).toThrow(
+      /EXECUTION_READER_ROLE_NAME: expected an IAM role name/,
+    );
   });
 
   it('treats an empty ORG_WRITE_ROLE_ARN as the function’s own credentials', () => {

@@ -25,6 +25,7 @@ import {
 import type { AutomationExecution, StepExecution } from '@aws-sdk/client-ssm';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { OrganizationFacts, PolicyFacts } from '../../../../lib/org-tree';
+import { ALICE_USER as ALICE, BOB_USER as BOB } from '../../../helpers/approvers';
 import {
   MANAGEMENT_ACCOUNT,
   MEMBER_ACCOUNT,
@@ -223,8 +224,7 @@ export function stepPayload(overrides: Record<string, unknown> = {}): Record<str
 
 export const DOCUMENT_NAME = 'RootGuard-AttachDenyRootScp';
 export const REQUESTER = `arn:aws:sts::${MEMBER_ACCOUNT}:assumed-role/AWSServiceRoleForConfigRemediation/rootguard`;
-export const ALICE = 'arn:aws:iam::444444444444:user/alice';
-export const BOB = 'arn:aws:iam::444444444444:user/bob';
+export { ALICE, BOB };
 
 export interface AttachRecordOptions {
   documentName?: string;

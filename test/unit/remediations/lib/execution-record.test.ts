@@ -20,7 +20,7 @@ import {
 import { ApprovalRuleError, ExecutionRecordError } from '../../../../remediations/lib/errors';
 import { MEMBER_ACCOUNT, REGION } from '../../../helpers/constants';
 import { givenDeployedDocuments } from '../../../helpers/deployed-documents';
-import { useSdkMocks } from '../../../helpers/sdk-mocks';
+import { signedWith, useSdkMocks } from '../../../helpers/sdk-mocks';
 import {
   ALICE,
   accessDenied,
@@ -44,12 +44,6 @@ const reader = (options: { readerRoleName?: string | undefined; region?: string 
     readerRoleName: 'readerRoleName' in options ? options.readerRoleName : READER_ROLE_NAME,
     sessionName: 'rootguard-delete-root-credentials-record',
   });
-
-/** The access key id a mocked call was signed with. */
-async function signedWith(call: { thisValue: unknown } | undefined): Promise<string | undefined> {
-  const client = call?.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
-  return (await client.config.credentials()).accessKeyId;
-}
 
 beforeEach(() => {
   givenDeployedDocuments(ssmMock);

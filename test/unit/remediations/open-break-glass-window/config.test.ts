@@ -20,10 +20,8 @@ describe('loadOpenWindowConfig', () => {
     expect(DEFAULT_DOCUMENT_NAME).toBe('RootGuard-OpenBreakGlassWindow');
   });
 
-  it('treats an empty ALERT_TOPIC_ARN as no notice, and takes OPEN_WINDOW_DOCUMENT_NAME when set', () => {
-    expect(
-      loadOpenWindowConfig({ ...ENV, ALERT_TOPIC_ARN: '', OPEN_WINDOW_DOCUMENT_NAME: 'RootGuard-Test' }),
-    ).toMatchObject({ alertTopicArn: undefined, documentName: 'RootGuard-Test' });
+  it('treats an empty ALERT_TOPIC_ARN as no notice', () => {
+    expect(loadOpenWindowConfig({ ...ENV, ALERT_TOPIC_ARN: '' })).toMatchObject({ alertTopicArn: undefined });
   });
 
   it('names every missing or malformed variable in one error', () => {

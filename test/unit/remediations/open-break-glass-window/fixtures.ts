@@ -6,6 +6,7 @@
 import type { AutomationExecution, StepExecution } from '@aws-sdk/client-ssm';
 import type { BreakGlassWindow } from '../../../../lib/break-glass';
 import type { OpenWindowConfig } from '../../../../remediations/open-break-glass-window/config';
+import { ALICE_USER as ALICE, BOB_USER as BOB, OPERATOR as REQUESTER } from '../../../helpers/approvers';
 import { MEMBER_ACCOUNT, SECURITY_TOOLING_ACCOUNT } from '../../../helpers/constants';
 
 export const DOCUMENT_NAME = 'RootGuard-OpenBreakGlassWindow';
@@ -14,9 +15,8 @@ export const WINDOW_REGION = 'eu-west-1';
 export const TABLE = 'rootguard-break-glass';
 export const ALERT_TOPIC_ARN = `arn:aws:sns:${WINDOW_REGION}:${SECURITY_TOOLING_ACCOUNT}:rootguard-root-activity`;
 
-export const REQUESTER = `arn:aws:sts::${SECURITY_TOOLING_ACCOUNT}:assumed-role/Operator/carol`;
-export const ALICE = `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:user/alice`;
-export const BOB = `arn:aws:iam::${SECURITY_TOOLING_ACCOUNT}:user/bob`;
+// Who started and who approved: the suite's operator and allow-listed users (test/helpers/approvers.ts).
+export { ALICE, BOB, REQUESTER };
 
 /** When the second approval arrived (the approval step's end time): the window starts here. */
 export const APPROVED_AT = new Date('2026-11-20T08:30:00.000Z');

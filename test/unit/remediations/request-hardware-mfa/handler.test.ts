@@ -109,20 +109,6 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
     expect(input?.OperationalData?.['rootguard:automationExecutionId']?.Value).toBe(EXECUTION_ID);
   });
 
-  it('looks for an open OpsItem by the account’s dedup key before creating', async () => {
-    await handler()(stepPayload());
-
-    expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
-      OpsItemFilters: [
-        {
-          Key: 'OperationalData',
-          Operator: 'Equal',
-          Values: [JSON.stringify({ key: DEDUP_KEY, value: `root-hardware-mfa/${MEMBER_ACCOUNT}` })],
-        },
-      ],
-    });
-  });
-
   it.each(['Open', 'InProgress'] as const)('opens no duplicate while one is %s', async (status) => {
     ssmMock.on(DescribeOpsItemsCommand).resolves({
       OpsItemSummaries: [opsItem('Resolved', MEMBER_ACCOUNT, 'oi-000000000001'), opsItem(status)],
@@ -203,53 +189,88 @@ describe('request-hardware-mfa handler (task hardware-mfa, and no task: an older
   });
 });
 
-describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard-RequestRootActivityForwarding)', () => {
-  const FORWARDING_TITLE = `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`;
-  const forwarding = (overrides: Record<string, unknown> = {}) =>
-    handler()(stepPayload({ task: 'root-activity-forwarding', ...overrides }));
+// The fixed-task documents share the hardware MFA flow above; each opens its own OpsItem, keyed on its own rule,
+// so an open OpsItem of another task for the same account never stands in for it.
+describe.each([
+  {
+    task: 'root-activity-forwarding',
+    document: 'RootGuard-RequestRootActivityForwarding',
+    ruleId: 'root-activity-alerting',
+    title: `Repair the forwarding of root activity from ${MEMBER_ACCOUNT} to the central event bus`,
+    description: forwardingDescription,
+    subject: 'the root activity forwarding',
+    opsItemTask: ROOT_ACTIVITY_FORWARDING_TASK,
+  },
+  {
+    task: 'backup-hardware-mfa',
+    document: 'RootGuard-RequestBackupHardwareMfa',
+    ruleId: 'root-backup-mfa',
+    title: `Give the root user of ${MEMBER_ACCOUNT} a registered backup hardware MFA device kept at another site`,
+    description: backupDescription,
+    subject: 'the root backup hardware MFA',
+    opsItemTask: BACKUP_HARDWARE_MFA_TASK,
+  },
+])('request-hardware-mfa handler, task $task ($document)', (row) => {
+  const run = (overrides: Record<string, unknown> = {}) =>
+    handler()(stepPayload({ task: row.task, ...overrides }));
 
-  it('opens one OpsItem with the forwarding checklist, keyed on root-activity-alerting', async () => {
-    const result = await forwarding();
+  it(`opens one OpsItem with its checklist, keyed on ${row.ruleId}`, async () => {
+    const result = await run();
 
-    expect(result).toEqual(created('root-activity-forwarding', FORWARDING_TITLE));
+    expect(result).toEqual(created(row.task, row.title));
     const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
-    expect(input).toMatchObject(expectedOpsItem(FORWARDING_TITLE, forwardingDescription(MEMBER_ACCOUNT)));
-    expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-activity-alerting/${MEMBER_ACCOUNT}`);
-    expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
-      OpsItemFilters: [
-        {
-          Key: 'OperationalData',
-          Operator: 'Equal',
-          Values: [JSON.stringify({ key: DEDUP_KEY, value: `root-activity-alerting/${MEMBER_ACCOUNT}` })],
-        },
-      ],
-    });
+    expect(input).toMatchObject(expectedOpsItem(row.title, row.description(MEMBER_ACCOUNT)));
+    expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`${row.ruleId}/${MEMBER_ACCOUNT}`);
   });
 
   it('opens no duplicate while one is open, and ignores an open hardware MFA OpsItem of the same account', async () => {
     ssmMock.on(DescribeOpsItemsCommand).resolves({
       OpsItemSummaries: [
         opsItem('Open'),
-        opsItem('InProgress', MEMBER_ACCOUNT, 'oi-00000000000f', ROOT_ACTIVITY_FORWARDING_TASK),
+        opsItem('InProgress', MEMBER_ACCOUNT, 'oi-00000000000f', row.opsItemTask),
       ],
     });
 
-    const result = await forwarding();
+    const result = await run();
 
     expect(result).toMatchObject({ status: 'already-open', opsItemId: 'oi-00000000000f' });
     expect(result.message).toBe(
-      `OpsItem oi-00000000000f for the root activity forwarding of ${MEMBER_ACCOUNT} is already InProgress; no second one opened.`,
+      `OpsItem oi-00000000000f for ${row.subject} of ${MEMBER_ACCOUNT} is already InProgress; no second one opened.`,
     );
     expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
   });
 
   it('reports and creates nothing in a dry run', async () => {
-    await expect(forwarding({ dryRun: 'true' })).resolves.toMatchObject({
+    await expect(run({ dryRun: 'true' })).resolves.toMatchObject({
       status: 'dry-run',
-      message: `Dry run, nothing created. Would open the OpsItem "${FORWARDING_TITLE}" with the checklist for the root activity forwarding.`,
+      message: `Dry run, nothing created. Would open the OpsItem "${row.title}" with the checklist for ${row.subject}.`,
     });
     expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
   });
+});
+
+describe('request-hardware-mfa handler, the task field', () => {
+  it.each([
+    [undefined, 'root-hardware-mfa'],
+    ['hardware-mfa', 'root-hardware-mfa'],
+    ['root-activity-forwarding', 'root-activity-alerting'],
+    ['backup-hardware-mfa', 'root-backup-mfa'],
+  ])(
+    'for task %s looks for an open OpsItem by the account’s dedup key on %s before creating',
+    async (task, ruleId) => {
+      await handler()(stepPayload(task === undefined ? {} : { task }));
+
+      expect(ssmMock).toHaveReceivedCommandWith(DescribeOpsItemsCommand, {
+        OpsItemFilters: [
+          {
+            Key: 'OperationalData',
+            Operator: 'Equal',
+            Values: [JSON.stringify({ key: DEDUP_KEY, value: `${ruleId}/${MEMBER_ACCOUNT}` })],
+          },
+        ],
+      });
+    },
+  );
 
   it('rejects a task it does not serve', async () => {
     await expectRejection(
@@ -266,32 +287,5 @@ describe('request-hardware-mfa handler, task root-activity-forwarding (RootGuard
       'hardware-mfa',
       'root-activity-forwarding',
     ]);
-  });
-});
-
-describe('request-hardware-mfa handler, task backup-hardware-mfa (RootGuard-RequestBackupHardwareMfa)', () => {
-  const BACKUP_TITLE = `Give the root user of ${MEMBER_ACCOUNT} a registered backup hardware MFA device kept at another site`;
-  const backup = (overrides: Record<string, unknown> = {}) =>
-    handler()(stepPayload({ task: 'backup-hardware-mfa', ...overrides }));
-
-  it('opens one OpsItem with the backup checklist, keyed on root-backup-mfa', async () => {
-    const result = await backup();
-
-    expect(result).toEqual(created('backup-hardware-mfa', BACKUP_TITLE));
-    const input = ssmMock.commandCalls(CreateOpsItemCommand)[0]?.args[0].input;
-    expect(input).toMatchObject(expectedOpsItem(BACKUP_TITLE, backupDescription(MEMBER_ACCOUNT)));
-    expect(input?.OperationalData?.[DEDUP_KEY]?.Value).toBe(`root-backup-mfa/${MEMBER_ACCOUNT}`);
-  });
-
-  it('opens no duplicate while one is open, and ignores an open hardware MFA OpsItem of the same account', async () => {
-    ssmMock.on(DescribeOpsItemsCommand).resolves({
-      OpsItemSummaries: [
-        opsItem('Open'),
-        opsItem('Open', MEMBER_ACCOUNT, 'oi-00000000000b', BACKUP_HARDWARE_MFA_TASK),
-      ],
-    });
-
-    await expect(backup()).resolves.toMatchObject({ status: 'already-open', opsItemId: 'oi-00000000000b' });
-    expect(ssmMock).not.toHaveReceivedCommand(CreateOpsItemCommand);
   });
 });
