@@ -347,12 +347,6 @@ async function defaultClientFactory(region: string | undefined): Promise<ClientF
 
 /** `custody diff --org`: the root-backup-mfa facts of every account, read as `scan --org` reads them. */
 async function liveInventories(options: CustodyDiffOptions, io: CliIo): Promise<InventorySource> {
-  if (!RULE_IDS.includes(BACKUP_MFA_RULE_ID)) {
-    throw new CliError(
-      `custody diff --org reads the devices with the ${BACKUP_MFA_RULE_ID} rule's collect, which this build of ` +
-        'rootguard does not have; use --facts',
-    );
-  }
   const { defaultOrgScanIo, scanOrganization } = await import('./org-scan');
   const base = (io.orgScanIo ?? defaultOrgScanIo)(options.region);
   const result = await scanOrganization(

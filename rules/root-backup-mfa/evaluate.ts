@@ -11,6 +11,7 @@
  *    register check passes → COMPLIANT; the annotation says whether the register was checked
  *  - fewer hardware devices than MinHardwareDevices → NON_COMPLIANT, with the count
  *  - a virtual device on root and AllowVirtualDevices false → NON_COMPLIANT, names it
+ *  - a device whose kind cannot be read from its serial → NON_COMPLIANT (fails closed, as root-hardware-mfa)
  *  - the devices cannot be counted (centralized root access off, no audit role, AccessDenied, throttling) →
  *    NON_COMPLIANT, says what to enable
  *  - the management account (AssumeRoot cannot reach it) → judged from the register's attestation and its own
@@ -85,6 +86,13 @@ function judgeListed(
     problems.push(`root user has a virtual MFA device (${virtual.map((d) => d.serialNumber).join(', ')})`);
   }
   const { register } = facts;
+  const unreadable = devices.filter((d) => d.kind === 'unknown');
+  // Fail closed, as root-hardware-mfa does: a serial of no known kind might be anything, registered or not.
+  if (unreadable.length > 0) {
+    problems.push(
+      `root user has an MFA device whose kind cannot be read from its serial (${unreadable.map((d) => d.serialNumber).join(', ')})`,
+    );
+  }
   let registerNote = REGISTER_SKIPPED;
   if (register.status === 'unavailable') {
     problems.push(`custody register could not be used: ${register.reason}`);

@@ -9,7 +9,6 @@ import { ClientFactory } from '../../../lib/clients';
 import type { CustodyRegister } from '../../../lib/custody-register-types';
 import { AccessDeniedError } from '../../../lib/errors';
 import type { OrgSnapshot } from '../../../lib/org-snapshot';
-import { RULE_IDS } from '../../../rules';
 import { argv, captureIo } from '../../helpers/cli-io';
 import {
   MANAGEMENT_ACCOUNT,
@@ -450,20 +449,6 @@ describe('rootguard custody diff --facts', () => {
     expect(code).toBe(EXIT_ERROR);
     expect(io.err()).toContain(`${register}:1 version: Invalid input: expected 1`);
   });
-
-  // Until the root-backup-mfa rule is registered, --org has no collect to read devices with; once it is, the
-  // sweep under "custody diff --org" runs instead.
-  (RULE_IDS.includes(BACKUP_MFA_RULE_ID) ? it.skip : it)(
-    'says --org needs the root-backup-mfa rule',
-    async () => {
-      const io = captureIo();
-
-      const code = await run(argv('custody', 'diff', writeRegister(), '--org'), io);
-
-      expect(code).toBe(EXIT_ERROR);
-      expect(io.err()).toContain(`reads the devices with the ${BACKUP_MFA_RULE_ID} rule's collect`);
-    },
-  );
 });
 
 describe('rootguard custody diff --org', () => {
@@ -500,50 +485,47 @@ describe('rootguard custody diff --org', () => {
     }
   }
 
-  (RULE_IDS.includes(BACKUP_MFA_RULE_ID) ? it : it.skip)(
-    "reads each account with the rule's collect and compares what it lists",
-    async () => {
-      // Prepare: root-backup-mfa facts as its collect returns them; a stranger's key on the member's root.
-      const inventories: Record<string, Inventory> = {
-        ...MATCHING,
-        [MEMBER_ACCOUNT]: listed(CUSTODY_SERIALS.memberPrimary, CUSTODY_SERIALS.memberBackup, UNKNOWN_KEY),
-      };
-      const collect = async (ctx: { accountId: string }) => ({
-        summary: { mfaEnabled: true, accessKeysPresent: false, signingCertificatesPresent: false },
-        inventory: inventories[ctx.accountId],
-        register: { status: 'not-configured' },
-      });
-      const io = captureIo({
-        orgScanIo: () => ({
-          clients: new FakeRoles({ region: REGION }),
-          readSnapshot: async () => SNAPSHOT,
-          collectors: { [BACKUP_MFA_RULE_ID]: collect as never },
-          now: () => CUSTODY_NOW,
-        }),
-      });
+  it("reads each account with the rule's collect and compares what it lists", async () => {
+    // Prepare: root-backup-mfa facts as its collect returns them; a stranger's key on the member's root.
+    const inventories: Record<string, Inventory> = {
+      ...MATCHING,
+      [MEMBER_ACCOUNT]: listed(CUSTODY_SERIALS.memberPrimary, CUSTODY_SERIALS.memberBackup, UNKNOWN_KEY),
+    };
+    const collect = async (ctx: { accountId: string }) => ({
+      summary: { mfaEnabled: true, accessKeysPresent: false, signingCertificatesPresent: false },
+      inventory: inventories[ctx.accountId],
+      register: { status: 'not-configured' },
+    });
+    const io = captureIo({
+      orgScanIo: () => ({
+        clients: new FakeRoles({ region: REGION }),
+        readSnapshot: async () => SNAPSHOT,
+        collectors: { [BACKUP_MFA_RULE_ID]: collect as never },
+        now: () => CUSTODY_NOW,
+      }),
+    });
 
-      // Act
-      const code = await run(
-        argv('custody', 'diff', writeRegister(), '--org', '--format', 'json', '--fail-on-difference'),
-        io,
-      );
+    // Act
+    const code = await run(
+      argv('custody', 'diff', writeRegister(), '--org', '--format', 'json', '--fail-on-difference'),
+      io,
+    );
 
-      // Assess
-      expect(io.err()).toBe('');
-      expect(code).toBe(EXIT_NON_COMPLIANT);
-      const report: CustodyDiffReport = JSON.parse(io.out());
-      expect(report.inventories).toBe('the organization (live)');
-      expect(report.accounts.map((a) => [a.accountId, a.comparison, a.inventory])).toEqual([
-        [MANAGEMENT_ACCOUNT, 'attested', 'unavailable'],
-        [MEMBER_ACCOUNT, 'compared', 'listed'],
-        [OTHER_ACCOUNT, 'not-compared', 'failed'],
-      ]);
-      expect(report.accounts[1]?.findings).toEqual([
-        expect.objectContaining({ kind: 'unknown-device', serialNumber: UNKNOWN_KEY }),
-      ]);
-      expect(report.accounts[2]?.note).toMatch(/^could not be read: .*Cannot assume/);
-    },
-  );
+    // Assess
+    expect(io.err()).toBe('');
+    expect(code).toBe(EXIT_NON_COMPLIANT);
+    const report: CustodyDiffReport = JSON.parse(io.out());
+    expect(report.inventories).toBe('the organization (live)');
+    expect(report.accounts.map((a) => [a.accountId, a.comparison, a.inventory])).toEqual([
+      [MANAGEMENT_ACCOUNT, 'attested', 'unavailable'],
+      [MEMBER_ACCOUNT, 'compared', 'listed'],
+      [OTHER_ACCOUNT, 'not-compared', 'failed'],
+    ]);
+    expect(report.accounts[1]?.findings).toEqual([
+      expect.objectContaining({ kind: 'unknown-device', serialNumber: UNKNOWN_KEY }),
+    ]);
+    expect(report.accounts[2]?.note).toMatch(/^could not be read: .*Cannot assume/);
+  });
 });
 
 describe('rootguard custody publish', () => {

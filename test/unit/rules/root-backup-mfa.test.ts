@@ -149,6 +149,16 @@ describe('root-backup-mfa evaluate: counting devices', () => {
     );
   });
 
+  // Property counterexample (seed 20261207): a device of no known kind beside two keys, no register configured.
+  it('returns NON_COMPLIANT for a device whose kind cannot be read, with or without a register', () => {
+    const odd = 'arn:aws:iam::111122223333:sms-mfa/root';
+
+    expect(judge(facts(listed(PRIMARY, BACKUP, odd), NOT_CONFIGURED))?.annotation).toContain(
+      `root user has an MFA device whose kind cannot be read from its serial (${odd})`,
+    );
+    expect(judge(facts(listed(PRIMARY, BACKUP, odd)))?.complianceType).toBe('NON_COMPLIANT');
+  });
+
   it('never counts a virtual device as the backup', () => {
     const result = judge(facts(listed(PRIMARY, virtualSerial(MEMBER_ACCOUNT))), {
       AllowVirtualDevices: true,

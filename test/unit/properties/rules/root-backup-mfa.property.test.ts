@@ -262,6 +262,7 @@ function oracle(
   const account = register.status === 'read' ? register.account : undefined;
   const entryIsOurs = account === undefined || account.accountId === ctx.accountId;
 
+  // A device whose kind cannot be read fails the rule, registered or not (it might be anything).
   if (inventory.status === 'listed') {
     const { devices } = inventory;
     const registerHolds =
@@ -270,6 +271,7 @@ function oracle(
     return verdict(
       devices.filter((d) => isHardware(d.kind)).length >= min &&
         (allowVirtual || devices.every((d) => d.kind !== 'virtual')) &&
+        devices.every((d) => d.kind !== 'unknown') &&
         registerHolds,
     );
   }
