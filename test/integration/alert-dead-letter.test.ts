@@ -26,32 +26,25 @@ import { deliverAtLeastOnce, LAMBDA_ATTEMPTS, rootSessions } from '../helpers/al
 import {
   createEmulatedQueue,
   EMULATOR_REGION,
-  emulatorClient,
+  emulatedFunctionArn,
   emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
+  useEmulatedClients,
 } from '../helpers/emulator';
 import { MetricsRecorder } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
-const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`;
+const FUNCTION_ARN = emulatedFunctionArn('rootguard-root-activity');
 /** serverless.yml, the alert target: a 2-minute retry window, then the dead-letter queue. */
 const RETRY_POLICY = { MaximumEventAgeInSeconds: 120, MaximumRetryAttempts: 185 };
 
-let events: EventBridgeClient;
-let sqs: SQSClient;
-
-beforeEach(async () => {
-  await resetEmulator();
-  events = emulatorClient(EventBridgeClient);
-  sqs = emulatorClient(SQSClient);
-});
+const aws = useEmulatedClients({ events: EventBridgeClient, sqs: SQSClient });
 
 describe('the root activity dead-letter path on moto_server', () => {
   it('keeps the deployed retry policy and dead-letter queue on every root activity rule target', async () => {
     // Prepare
-    const dlq = await createEmulatedQueue(sqs, 'rootguard-root-activity-dead-letters');
-    await events.send(new CreateEventBusCommand({ Name: BUS }));
+    const dlq = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-dead-letters');
+    await aws.events.send(new CreateEventBusCommand({ Name: BUS }));
     const target = {
       Id: 'root-activity-alert',
       Arn: FUNCTION_ARN,
@@ -61,23 +54,25 @@ describe('the root activity dead-letter path on moto_server', () => {
 
     // Act
     for (const [name, pattern] of Object.entries(patterns)) {
-      await events.send(
+      await aws.events.send(
         new PutRuleCommand({ Name: name, EventBusName: BUS, EventPattern: JSON.stringify(pattern) }),
       );
-      await events.send(new PutTargetsCommand({ Rule: name, EventBusName: BUS, Targets: [target] }));
+      await aws.events.send(new PutTargetsCommand({ Rule: name, EventBusName: BUS, Targets: [target] }));
     }
 
     // Assess
     for (const name of Object.keys(patterns)) {
-      const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: BUS }));
+      const { Targets } = await aws.events.send(
+        new ListTargetsByRuleCommand({ Rule: name, EventBusName: BUS }),
+      );
       expect(Targets).toEqual([expect.objectContaining(target)]);
     }
   });
 
   it('an alert whose topic fails throws on every attempt and the event ends, whole, in the dead-letter queue', async () => {
     // Prepare
-    const dlq = await createEmulatedQueue(sqs, 'rootguard-root-activity-dead-letters');
-    const invalid = await createEmulatedQueue(sqs, 'rootguard-root-activity-invalid');
+    const dlq = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-dead-letters');
+    const invalid = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-invalid');
     const handler = createRootActivityHandler({
       config: {
         // No such topic: every sns:Publish fails (NotFound), as a deleted or mis-permissioned topic would.
@@ -120,7 +115,9 @@ describe('the root activity dead-letter path on moto_server', () => {
             },
             requestPayload: event,
           };
-          await sqs.send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: JSON.stringify(record) }));
+          await aws.sqs.send(
+            new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: JSON.stringify(record) }),
+          );
         },
       },
     );
