@@ -20,21 +20,19 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AlertDeliveryError } from '../../alerts/root-activity/errors';
-import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { deliverAtLeastOnce, LAMBDA_ATTEMPTS, rootSessions } from '../helpers/alert-storm';
+import { EMULATED_ALERT_FUNCTION_ARN, emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createEmulatedQueue,
   EMULATOR_REGION,
-  emulatedFunctionArn,
-  emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
   useEmulatedClients,
 } from '../helpers/emulator';
 import { MetricsRecorder } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
-const FUNCTION_ARN = emulatedFunctionArn('rootguard-root-activity');
+
 /** serverless.yml, the alert target: a 2-minute retry window, then the dead-letter queue. */
 const RETRY_POLICY = { MaximumEventAgeInSeconds: 120, MaximumRetryAttempts: 185 };
 
@@ -47,7 +45,7 @@ describe('the root activity dead-letter path on moto_server', () => {
     await aws.events.send(new CreateEventBusCommand({ Name: BUS }));
     const target = {
       Id: 'root-activity-alert',
-      Arn: FUNCTION_ARN,
+      Arn: EMULATED_ALERT_FUNCTION_ARN,
       RetryPolicy: RETRY_POLICY,
       DeadLetterConfig: { Arn: dlq.arn },
     };
@@ -73,21 +71,16 @@ describe('the root activity dead-letter path on moto_server', () => {
     // Prepare
     const dlq = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-dead-letters');
     const invalid = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-invalid');
-    const handler = createRootActivityHandler({
-      config: {
+    const invoke = emulatedAlertHandler(
+      {
         // No such topic: every sns:Publish fails (NotFound), as a deleted or mis-permissioned topic would.
         topicArn: `arn:aws:sns:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:no-such-topic`,
         invalidEventQueueUrl: invalid.url,
         breakGlassTable: 'rootguard-break-glass-missing',
-        region: EMULATOR_REGION,
-        securityHubRegion: EMULATOR_REGION,
-        runbook: 'README.md#break-glass',
         ledgerTable: 'rootguard-root-activity-ledger-missing',
       },
-      clientFactory: emulatorClientFactory(),
-      metrics: new MetricsRecorder(),
-      retryDelayMs: 0,
-    });
+      { metrics: new MetricsRecorder() },
+    );
     const storm = rootSessions({ events: 3, sessions: 1 });
     const errors: unknown[] = [];
 
@@ -95,7 +88,7 @@ describe('the root activity dead-letter path on moto_server', () => {
     const result = await deliverAtLeastOnce(
       async (event) => {
         try {
-          return await handler(event, { invokedFunctionArn: FUNCTION_ARN });
+          return await invoke(event);
         } catch (error) {
           errors.push(error);
           throw error;
@@ -111,7 +104,7 @@ describe('the root activity dead-letter path on moto_server', () => {
             requestContext: {
               condition: 'RetriesExhausted',
               approximateInvokeCount: attempts,
-              functionArn: FUNCTION_ARN,
+              functionArn: EMULATED_ALERT_FUNCTION_ARN,
             },
             requestPayload: event,
           };

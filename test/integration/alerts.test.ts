@@ -27,20 +27,18 @@ import type { AlertConfig } from '../../alerts/root-activity/config';
 import { LedgerWriteError } from '../../alerts/root-activity/errors';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
 import { buildRootActivityFinding, rootActivityFindingId } from '../../alerts/root-activity/finding';
-import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import { ledgerRecordFromItem } from '../../alerts/root-activity/ledger';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { putWindow } from '../../lib/break-glass-store';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
+import { emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
   createLedgerTable,
   EMULATOR_REGION,
   type EmulatedQueue,
-  emulatedFunctionArn,
   emulatorClient,
-  emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
   useEmulatedClients,
 } from '../helpers/emulator';
@@ -62,7 +60,6 @@ import {
 const BUS = 'rootguard-central';
 const TABLE = 'rootguard-break-glass';
 const LEDGER_TABLE = 'rootguard-root-activity-ledger';
-const FUNCTION_ARN = emulatedFunctionArn('rootguard-root-activity');
 const ALL_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS];
 
 const aws = useEmulatedClients({ events: EventBridgeClient, sqs: SQSClient, hub: SecurityHubClient });
@@ -176,22 +173,13 @@ describe('alert handler on the emulator', () => {
     const dynamodb = emulatorClient(DynamoDBClient);
     await createBreakGlassTable(dynamodb, TABLE);
     await createLedgerTable(dynamodb, LEDGER_TABLE);
-    const handler = createRootActivityHandler({
-      config: {
-        topicArn: TopicArn as string,
-        invalidEventQueueUrl: invalid.url,
-        breakGlassTable: TABLE,
-        region: EMULATOR_REGION,
-        securityHubRegion: EMULATOR_REGION,
-        runbook: 'README.md#break-glass',
-        ledgerTable: LEDGER_TABLE,
-        ...overrides,
-      },
-      clientFactory: emulatorClientFactory(EMULATOR_REGION),
-      retryDelayMs: 0,
+    const invoke = emulatedAlertHandler({
+      topicArn: TopicArn as string,
+      invalidEventQueueUrl: invalid.url,
+      breakGlassTable: TABLE,
+      ledgerTable: LEDGER_TABLE,
+      ...overrides,
     });
-    const invoke = (event: unknown, awsRequestId = 'req-1') =>
-      handler(event, { invokedFunctionArn: FUNCTION_ARN, awsRequestId });
     return { alerts, invalid, dynamodb, invoke };
   }
 

@@ -13,7 +13,6 @@ import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-sch
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import { publishCustodyToLedger } from '../../cli/custody-publish';
 import {
   isLedgerRecordItem,
@@ -25,12 +24,11 @@ import type { ReportData } from '../../report/kpi';
 import { loadLedgerFile } from '../../report/sources/ledger-file';
 import { liveIo } from '../../report/sources/live';
 import { custodyRegister } from '../helpers/custody-register';
+import { emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
   createEmulatedTable,
-  EMULATOR_REGION,
-  emulatedFunctionArn,
   emulatorClientFactory,
   useEmulatedClients,
 } from '../helpers/emulator';
@@ -117,27 +115,16 @@ it('reads the ledger the alert path wrote: one record per event with its session
   await createEmulatedTable(aws.dynamodb, SESSION_TABLE, 'pk');
   await aws.scheduler.send(new CreateScheduleGroupCommand({ Name: SESSION_CONFIG.schedule.groupName }));
   const clock = new Date('2026-11-20T09:16:00Z');
-  const handler = createRootActivityHandler({
-    config: {
+  const invoke = emulatedAlertHandler(
+    {
       topicArn: TopicArn as string,
       invalidEventQueueUrl: invalid.url,
       breakGlassTable: 'rootguard-break-glass',
-      region: EMULATOR_REGION,
-      securityHubRegion: EMULATOR_REGION,
-      runbook: 'README.md#break-glass',
       ledgerTable: TABLE,
       rootAuditRoleArn: ROOT_AUDIT_ROLE_ARN,
     },
-    clientFactory: emulatorClientFactory(),
-    sessions: SESSION_CONFIG,
-    metrics: new MetricsRecorder(),
-    now: () => clock,
-    retryDelayMs: 0,
-  });
-  const context = {
-    invokedFunctionArn: emulatedFunctionArn('rootguard-root-activity'),
-    awsRequestId: 'req-1',
-  };
+    { sessions: SESSION_CONFIG, metrics: new MetricsRecorder(), now: () => clock },
+  );
   // The key custody register as `custody publish --ledger-table` writes it, beside the records.
   await publishCustodyToLedger(aws.dynamodb, TABLE, custodyRegister(), 'register-sha256', clock);
   const session = consoleSession(4);
@@ -145,9 +132,9 @@ it('reads the ledger the alert path wrote: one record per event with its session
 
   // Act
   const results = [];
-  for (const event of events) results.push(await handler(event, context));
+  for (const event of events) results.push(await invoke(event));
   // A duplicate delivery of the sign-in changes nothing.
-  results.push(await handler(session[0], { ...context, awsRequestId: 'req-2' }));
+  results.push(await invoke(session[0], 'req-2'));
   const items = (await DynamoDBDocumentClient.from(aws.dynamodb).send(new ScanCommand({ TableName: TABLE })))
     .Items as Record<string, unknown>[];
   const records = items.filter(isLedgerRecordItem).map((i) => ledgerRecordFields(i) as LedgerRecord);
