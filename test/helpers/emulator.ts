@@ -118,6 +118,38 @@ class EmulatorClientFactory extends ClientFactory {
   }
 }
 
+/** A client the emulator hands a test: anything with SDK v3's `destroy`, which frees its sockets. */
+interface Destroyable {
+  destroy(): void;
+}
+
+/**
+ * Registers, for the calling test file, a reset of the emulator before each test and fresh clients of the given
+ * kinds for it (destroyed after it), so no test sees another's resources and no socket outlives its test. Call
+ * it at the top of the file, before any beforeEach that creates resources with the clients; read the clients
+ * inside tests or hooks (they are replaced before each test).
+ */
+export function useEmulatedClients<T extends Record<string, ClientConstructor<Destroyable>>>(
+  ctors: T,
+  opts: { region?: string; accountId?: string } = {},
+): { readonly [K in keyof T]: InstanceType<T[K]> } {
+  const clients = {} as { [K in keyof T]: InstanceType<T[K]> };
+  beforeEach(async () => {
+    await resetEmulator();
+    for (const [name, ctor] of Object.entries(ctors)) {
+      (clients as Record<string, Destroyable>)[name] = emulatorClient(ctor, opts);
+    }
+  });
+  afterEach(() => {
+    for (const client of Object.values(clients) as Destroyable[]) client.destroy();
+  });
+  return clients;
+}
+
+/** The ARN of a rootguard function as if deployed to the emulator's default account and region. */
+export const emulatedFunctionArn = (name: string): string =>
+  `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:${name}`;
+
 export function emulatorClientFactory(region = EMULATOR_REGION, accountId?: string): ClientFactory {
   return new EmulatorClientFactory(region, accountId);
 }

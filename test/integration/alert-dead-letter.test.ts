@@ -20,79 +20,67 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AlertDeliveryError } from '../../alerts/root-activity/errors';
-import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { deliverAtLeastOnce, LAMBDA_ATTEMPTS, rootSessions } from '../helpers/alert-storm';
+import { EMULATED_ALERT_FUNCTION_ARN, emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createEmulatedQueue,
   EMULATOR_REGION,
-  emulatorClient,
-  emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
+  useEmulatedClients,
 } from '../helpers/emulator';
 import { MetricsRecorder } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
-const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`;
+
 /** serverless.yml, the alert target: a 2-minute retry window, then the dead-letter queue. */
 const RETRY_POLICY = { MaximumEventAgeInSeconds: 120, MaximumRetryAttempts: 185 };
 
-let events: EventBridgeClient;
-let sqs: SQSClient;
-
-beforeEach(async () => {
-  await resetEmulator();
-  events = emulatorClient(EventBridgeClient);
-  sqs = emulatorClient(SQSClient);
-});
+const aws = useEmulatedClients({ events: EventBridgeClient, sqs: SQSClient });
 
 describe('the root activity dead-letter path on moto_server', () => {
   it('keeps the deployed retry policy and dead-letter queue on every root activity rule target', async () => {
     // Prepare
-    const dlq = await createEmulatedQueue(sqs, 'rootguard-root-activity-dead-letters');
-    await events.send(new CreateEventBusCommand({ Name: BUS }));
+    const dlq = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-dead-letters');
+    await aws.events.send(new CreateEventBusCommand({ Name: BUS }));
     const target = {
       Id: 'root-activity-alert',
-      Arn: FUNCTION_ARN,
+      Arn: EMULATED_ALERT_FUNCTION_ARN,
       RetryPolicy: RETRY_POLICY,
       DeadLetterConfig: { Arn: dlq.arn },
     };
 
     // Act
     for (const [name, pattern] of Object.entries(patterns)) {
-      await events.send(
+      await aws.events.send(
         new PutRuleCommand({ Name: name, EventBusName: BUS, EventPattern: JSON.stringify(pattern) }),
       );
-      await events.send(new PutTargetsCommand({ Rule: name, EventBusName: BUS, Targets: [target] }));
+      await aws.events.send(new PutTargetsCommand({ Rule: name, EventBusName: BUS, Targets: [target] }));
     }
 
     // Assess
     for (const name of Object.keys(patterns)) {
-      const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: BUS }));
+      const { Targets } = await aws.events.send(
+        new ListTargetsByRuleCommand({ Rule: name, EventBusName: BUS }),
+      );
       expect(Targets).toEqual([expect.objectContaining(target)]);
     }
   });
 
   it('an alert whose topic fails throws on every attempt and the event ends, whole, in the dead-letter queue', async () => {
     // Prepare
-    const dlq = await createEmulatedQueue(sqs, 'rootguard-root-activity-dead-letters');
-    const invalid = await createEmulatedQueue(sqs, 'rootguard-root-activity-invalid');
-    const handler = createRootActivityHandler({
-      config: {
+    const dlq = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-dead-letters');
+    const invalid = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-invalid');
+    const invoke = emulatedAlertHandler(
+      {
         // No such topic: every sns:Publish fails (NotFound), as a deleted or mis-permissioned topic would.
         topicArn: `arn:aws:sns:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:no-such-topic`,
         invalidEventQueueUrl: invalid.url,
         breakGlassTable: 'rootguard-break-glass-missing',
-        region: EMULATOR_REGION,
-        securityHubRegion: EMULATOR_REGION,
-        runbook: 'README.md#break-glass',
         ledgerTable: 'rootguard-root-activity-ledger-missing',
       },
-      clientFactory: emulatorClientFactory(),
-      metrics: new MetricsRecorder(),
-      retryDelayMs: 0,
-    });
+      { metrics: new MetricsRecorder() },
+    );
     const storm = rootSessions({ events: 3, sessions: 1 });
     const errors: unknown[] = [];
 
@@ -100,7 +88,7 @@ describe('the root activity dead-letter path on moto_server', () => {
     const result = await deliverAtLeastOnce(
       async (event) => {
         try {
-          return await handler(event, { invokedFunctionArn: FUNCTION_ARN });
+          return await invoke(event);
         } catch (error) {
           errors.push(error);
           throw error;
@@ -116,11 +104,13 @@ describe('the root activity dead-letter path on moto_server', () => {
             requestContext: {
               condition: 'RetriesExhausted',
               approximateInvokeCount: attempts,
-              functionArn: FUNCTION_ARN,
+              functionArn: EMULATED_ALERT_FUNCTION_ARN,
             },
             requestPayload: event,
           };
-          await sqs.send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: JSON.stringify(record) }));
+          await aws.sqs.send(
+            new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: JSON.stringify(record) }),
+          );
         },
       },
     );

@@ -27,11 +27,11 @@ import type { AlertConfig } from '../../alerts/root-activity/config';
 import { LedgerWriteError } from '../../alerts/root-activity/errors';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
 import { buildRootActivityFinding, rootActivityFindingId } from '../../alerts/root-activity/finding';
-import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import { ledgerRecordFromItem } from '../../alerts/root-activity/ledger';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { putWindow } from '../../lib/break-glass-store';
 import { MEMBER_ACCOUNT } from '../helpers/constants';
+import { emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
@@ -39,9 +39,8 @@ import {
   EMULATOR_REGION,
   type EmulatedQueue,
   emulatorClient,
-  emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
+  useEmulatedClients,
 } from '../helpers/emulator';
 import {
   ALERTING_EVENTS,
@@ -61,30 +60,20 @@ import {
 const BUS = 'rootguard-central';
 const TABLE = 'rootguard-break-glass';
 const LEDGER_TABLE = 'rootguard-root-activity-ledger';
-const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`;
 const ALL_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS];
 
-let events: EventBridgeClient;
-let sqs: SQSClient;
-let hub: SecurityHubClient;
+const aws = useEmulatedClients({ events: EventBridgeClient, sqs: SQSClient, hub: SecurityHubClient });
 
-beforeEach(async () => {
-  await resetEmulator();
-  events = emulatorClient(EventBridgeClient);
-  sqs = emulatorClient(SQSClient);
-  hub = emulatorClient(SecurityHubClient);
-});
-
-const createQueue = (name: string): Promise<EmulatedQueue> => createEmulatedQueue(sqs, name);
+const createQueue = (name: string): Promise<EmulatedQueue> => createEmulatedQueue(aws.sqs, name);
 
 /** The central bus with the deployed patterns, verbatim, as one rule each, delivering to a queue. */
 async function centralBusDeliveringTo(queueArn: string): Promise<void> {
-  await events.send(new CreateEventBusCommand({ Name: BUS }));
+  await aws.events.send(new CreateEventBusCommand({ Name: BUS }));
   for (const [name, pattern] of Object.entries(patterns)) {
-    await events.send(
+    await aws.events.send(
       new PutRuleCommand({ Name: name, EventBusName: BUS, EventPattern: JSON.stringify(pattern) }),
     );
-    await events.send(
+    await aws.events.send(
       new PutTargetsCommand({ Rule: name, EventBusName: BUS, Targets: [{ Id: 'alert', Arn: queueArn }] }),
     );
   }
@@ -92,7 +81,7 @@ async function centralBusDeliveringTo(queueArn: string): Promise<void> {
 
 async function putEvents(list: readonly CloudTrailEvent[]): Promise<void> {
   const entries = list.map((e) => putEventsEntry(e, { EventBusName: BUS }));
-  expect(await putAllEvents(events, entries)).toBe(0);
+  expect(await putAllEvents(aws.events, entries)).toBe(0);
 }
 
 const eventIdOf = (body: unknown) => (body as CloudTrailEvent).detail.eventID;
@@ -148,11 +137,11 @@ describe('root activity finding in Security Hub', () => {
     const retry = build('2026-11-20T09:16:30.000Z');
 
     for (const finding of [first, retry]) {
-      const out = await hub.send(new BatchImportFindingsCommand({ Findings: [finding] }));
+      const out = await aws.hub.send(new BatchImportFindingsCommand({ Findings: [finding] }));
       expect(out).toMatchObject({ SuccessCount: 1, FailedCount: 0 });
     }
     // moto ignores GetFindings filters: select by Id here.
-    const stored = ((await hub.send(new GetFindingsCommand({}))).Findings ?? []).filter(
+    const stored = ((await aws.hub.send(new GetFindingsCommand({}))).Findings ?? []).filter(
       (f) => f.Id === first.Id,
     );
 
@@ -184,22 +173,13 @@ describe('alert handler on the emulator', () => {
     const dynamodb = emulatorClient(DynamoDBClient);
     await createBreakGlassTable(dynamodb, TABLE);
     await createLedgerTable(dynamodb, LEDGER_TABLE);
-    const handler = createRootActivityHandler({
-      config: {
-        topicArn: TopicArn as string,
-        invalidEventQueueUrl: invalid.url,
-        breakGlassTable: TABLE,
-        region: EMULATOR_REGION,
-        securityHubRegion: EMULATOR_REGION,
-        runbook: 'README.md#break-glass',
-        ledgerTable: LEDGER_TABLE,
-        ...overrides,
-      },
-      clientFactory: emulatorClientFactory(EMULATOR_REGION),
-      retryDelayMs: 0,
+    const invoke = emulatedAlertHandler({
+      topicArn: TopicArn as string,
+      invalidEventQueueUrl: invalid.url,
+      breakGlassTable: TABLE,
+      ledgerTable: LEDGER_TABLE,
+      ...overrides,
     });
-    const invoke = (event: unknown, awsRequestId = 'req-1') =>
-      handler(event, { invokedFunctionArn: FUNCTION_ARN, awsRequestId });
     return { alerts, invalid, dynamodb, invoke };
   }
 
@@ -240,7 +220,7 @@ describe('alert handler on the emulator', () => {
         .map((subject) => subject.replace(MEMBER_ACCOUNT, MOTO_DEFAULT_ACCOUNT))
         .sort(),
     );
-    const findings = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    const findings = (await aws.hub.send(new GetFindingsCommand({}))).Findings ?? [];
     expect(findings.map((f) => f.Id).sort()).toEqual(
       delivered.map((e) => rootActivityFindingId(MOTO_DEFAULT_ACCOUNT, eventIdOf(e))).sort(),
     );
@@ -256,7 +236,7 @@ describe('alert handler on the emulator', () => {
 
     expect(results.map((r) => r.status)).toEqual(delivered.map(() => 'forged'));
     expect(await notifications(alerts)).toEqual([]);
-    expect((await hub.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
+    expect((await aws.hub.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
   });
 
   it('alerts MEDIUM with the ticket when a break-glass window is recorded for the account', async () => {

@@ -18,20 +18,17 @@ import { EXIT_ERROR, EXIT_OK, run } from '../../cli/index';
 import { parseCustodyRegister } from '../../lib/custody-register-yaml';
 import { argv, captureIo } from '../helpers/cli-io';
 import { custodyRegister, custodyRegisterYaml } from '../helpers/custody-register';
-import { emulatorClient, emulatorClientFactory, resetEmulator } from '../helpers/emulator';
+import { emulatorClientFactory, useEmulatedClients } from '../helpers/emulator';
 import { useTempDir } from '../helpers/temp-dir';
 
 const BUCKET = 'rootguard-custody-register';
 const KEY = 'custody-register.json';
 
 const dir = useTempDir('rootguard-custody-');
-let s3: S3Client;
+const aws = useEmulatedClients({ s3: S3Client });
 beforeEach(async () => {
-  await resetEmulator();
-  s3 = emulatorClient(S3Client);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
-afterEach(() => s3.destroy());
 
 async function publish(yaml: string) {
   const file = join(dir(), 'custody-register.yaml');
@@ -44,7 +41,7 @@ async function publish(yaml: string) {
 describe('custody publish on moto_server', () => {
   it('stores the register as encrypted JSON with the YAML sha256, a new version each time', async () => {
     // Prepare
-    await s3.send(
+    await aws.s3.send(
       new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }),
     );
     const first = custodyRegisterYaml();
@@ -57,18 +54,18 @@ describe('custody publish on moto_server', () => {
     // Assess
     expect([one.code, two.code]).toEqual([EXIT_OK, EXIT_OK]);
     const versionOf = (out: string) => /Version id: (\S+)/.exec(out)?.[1];
-    const latest = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }));
+    const latest = await aws.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }));
     expect(latest.VersionId).toBe(versionOf(two.io.out()));
     expect(latest.ContentType).toBe('application/json');
     expect(latest.ServerSideEncryption).toBe('AES256');
     expect(latest.Metadata).toEqual({ 'source-sha256': createHash('sha256').update(second).digest('hex') });
     const body = JSON.parse((await latest.Body?.transformToString()) ?? '');
     expect(body).toEqual(parseCustodyRegister(second, 'second'));
-    const older = await s3.send(
+    const older = await aws.s3.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: KEY, VersionId: versionOf(one.io.out()) }),
     );
     expect(JSON.parse((await older.Body?.transformToString()) ?? '')).toEqual(custodyRegister());
-    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: KEY }));
+    const versions = await aws.s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: KEY }));
     expect(versions.Versions).toHaveLength(2);
   });
 

@@ -26,10 +26,10 @@ import {
 import { MEMBER_ACCOUNT } from '../helpers/constants';
 import {
   EMULATOR_REGION,
-  emulatorClient,
+  emulatedFunctionArn,
   emulatorClientFactory,
   MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
+  useEmulatedClients,
 } from '../helpers/emulator';
 
 const TARGET: ImportTarget = {
@@ -37,15 +37,10 @@ const TARGET: ImportTarget = {
   region: EMULATOR_REGION,
   importerAccountId: MOTO_DEFAULT_ACCOUNT,
 };
-const FUNCTION_ARN = `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-compliance-findings`;
+const FUNCTION_ARN = emulatedFunctionArn('rootguard-compliance-findings');
 const MFA_ID = `rootguard/root-hardware-mfa/${MEMBER_ACCOUNT}/eu-west-1`;
 
-let hub: SecurityHubClient;
-
-beforeEach(async () => {
-  await resetEmulator();
-  hub = emulatorClient(SecurityHubClient);
-});
+const aws = useEmulatedClients({ hub: SecurityHubClient });
 
 function mapped(event: ComplianceEventName | ComplianceEventJson): ComplianceFinding {
   const result = mapComplianceChange(typeof event === 'string' ? loadComplianceEvent(event) : event, {
@@ -59,7 +54,7 @@ function mapped(event: ComplianceEventName | ComplianceEventJson): ComplianceFin
 
 async function allFindings(): Promise<AwsSecurityFinding[]> {
   const found: AwsSecurityFinding[] = [];
-  for await (const page of paginateGetFindings({ client: hub, pageSize: 100 }, {})) {
+  for await (const page of paginateGetFindings({ client: aws.hub, pageSize: 100 }, {})) {
     found.push(...(page.Findings ?? []));
   }
   return found;
@@ -73,7 +68,7 @@ describe('compliance finding in Security Hub', () => {
     const passed = mapped('compliant');
     expect(passed.finding.Id).toBe(failed.finding.Id);
 
-    await importFindings(hub, [failed.finding]);
+    await importFindings(aws.hub, [failed.finding]);
     const [afterFailure] = await findingsWithId(MFA_ID);
     expect(afterFailure).toMatchObject({
       Compliance: { Status: 'FAILED' },
@@ -81,7 +76,7 @@ describe('compliance finding in Security Hub', () => {
       Severity: { Label: 'CRITICAL' },
     });
 
-    await expect(importFindings(hub, [passed.finding])).resolves.toMatchObject({ imported: 1 });
+    await expect(importFindings(aws.hub, [passed.finding])).resolves.toMatchObject({ imported: 1 });
     const stored = await findingsWithId(MFA_ID);
 
     expect(stored).toHaveLength(1);
@@ -113,7 +108,7 @@ describe('compliance finding in Security Hub', () => {
       (_, i) => mapped(withDetail(base, { accountId: String(100000000000 + i) })).finding,
     );
 
-    await expect(importFindings(hub, many)).resolves.toEqual({ imported: 150, calls: 2, retried: 0 });
+    await expect(importFindings(aws.hub, many)).resolves.toEqual({ imported: 150, calls: 2, retried: 0 });
 
     const ids = new Set((await allFindings()).map((f) => f.Id));
     expect(ids).toEqual(new Set(many.map((f) => f.Id)));

@@ -20,7 +20,7 @@ import {
   createEmulatedQueue,
   createEmulatedTable,
   emulatorClient,
-  resetEmulator,
+  useEmulatedClients,
 } from '../helpers/emulator';
 import { CHECK_TIME, HEARTBEAT_TABLE, heartbeatEvent } from '../helpers/heartbeat';
 import { recordingMetrics } from '../helpers/metrics';
@@ -30,21 +30,17 @@ const BUS = 'rootguard-root-activity-test';
 const STRANGER_ACCOUNT = '999999999999';
 const tooling = { accountId: SECURITY_TOOLING_ACCOUNT };
 
-let dynamodb: DynamoDBClient;
-let sqs: SQSClient;
+const aws = useEmulatedClients({ dynamodb: DynamoDBClient, sqs: SQSClient }, tooling);
 
 beforeEach(async () => {
-  await resetEmulator();
-  dynamodb = emulatorClient(DynamoDBClient, tooling);
-  sqs = emulatorClient(SQSClient, tooling);
   // = serverless.yml HeartbeatTable
-  await createEmulatedTable(dynamodb, HEARTBEAT_TABLE, 'accountId');
+  await createEmulatedTable(aws.dynamodb, HEARTBEAT_TABLE, 'accountId');
 });
 
-const queue = (name: string) => createEmulatedQueue(sqs, name);
+const queue = (name: string) => createEmulatedQueue(aws.sqs, name);
 
 const org = () => staticOrgSnapshotReader(orgSnapshotFixture({ members: [MEMBER_ACCOUNT, OTHER_ACCOUNT] }));
-const store = () => new HeartbeatStore(dynamodb, HEARTBEAT_TABLE);
+const store = () => new HeartbeatStore(aws.dynamodb, HEARTBEAT_TABLE);
 
 it('picks the forwarded heartbeat out of the central bus with the pattern of heartbeat/patterns.json', async () => {
   // Prepare: the central bus with the heartbeat rule, delivering to a queue instead of the recorder.
@@ -107,7 +103,7 @@ it('records heartbeats of members, ignores a stranger, and pages naming only the
 
   // Assess
   expect(metrics.total('ForeignHeartbeats')).toBe(1);
-  const stranger = await dynamodb.send(
+  const stranger = await aws.dynamodb.send(
     new GetItemCommand({ TableName: HEARTBEAT_TABLE, Key: { accountId: { S: STRANGER_ACCOUNT } } }),
   );
   expect(stranger.Item).toBeUndefined();

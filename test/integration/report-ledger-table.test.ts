@@ -13,7 +13,6 @@ import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-sch
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createRootActivityHandler } from '../../alerts/root-activity/handler';
 import { publishCustodyToLedger } from '../../cli/custody-publish';
 import {
   isLedgerRecordItem,
@@ -25,15 +24,13 @@ import type { ReportData } from '../../report/kpi';
 import { loadLedgerFile } from '../../report/sources/ledger-file';
 import { liveIo } from '../../report/sources/live';
 import { custodyRegister } from '../helpers/custody-register';
+import { emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
   createEmulatedTable,
-  EMULATOR_REGION,
-  emulatorClient,
   emulatorClientFactory,
-  MOTO_DEFAULT_ACCOUNT,
-  resetEmulator,
+  useEmulatedClients,
 } from '../helpers/emulator';
 import { reportSampleFacts, reportSampleOrg, SAMPLE_LEDGER } from '../helpers/report-fixtures';
 import {
@@ -50,19 +47,21 @@ const TABLE = 'rootguard-root-activity-ledger';
 const PAGE_SIZE = 5;
 
 const dir = useTempDir('rootguard-report-it-');
-let dynamodb: DynamoDBClient;
-beforeEach(async () => {
-  await resetEmulator();
-  dynamodb = emulatorClient(DynamoDBClient);
-  // Keyed by eventId, as the alert path writes it.
-  await createEmulatedTable(dynamodb, TABLE, 'eventId');
+const aws = useEmulatedClients({
+  dynamodb: DynamoDBClient,
+  sns: SNSClient,
+  sqs: SQSClient,
+  scheduler: SchedulerClient,
 });
-afterEach(() => dynamodb.destroy());
+beforeEach(async () => {
+  // Keyed by eventId, as the alert path writes it.
+  await createEmulatedTable(aws.dynamodb, TABLE, 'eventId');
+});
 
 it('reads every page of the ledger table into the same report as the export', async () => {
   // Prepare: the export's records, each with the TTL attribute the table keeps for itself.
   const records = loadLedgerFile(SAMPLE_LEDGER);
-  const doc = DynamoDBDocumentClient.from(dynamodb);
+  const doc = DynamoDBDocumentClient.from(aws.dynamodb);
   for (let i = 0; i < records.length; i += 25) {
     await doc.send(
       new BatchWriteCommand({
@@ -110,47 +109,33 @@ it('reads every page of the ledger table into the same report as the export', as
 
 it('reads the ledger the alert path wrote: one record per event with its session, other items skipped', async () => {
   // Prepare: the alert's own stack on the emulator, session paging on, rootguard's audit role configured.
-  const sns = emulatorClient(SNSClient);
-  const sqs = emulatorClient(SQSClient);
-  const scheduler = emulatorClient(SchedulerClient);
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
-  const invalid = await createEmulatedQueue(sqs, 'rootguard-root-activity-invalid');
-  await createBreakGlassTable(dynamodb, 'rootguard-break-glass');
-  await createEmulatedTable(dynamodb, SESSION_TABLE, 'pk');
-  await scheduler.send(new CreateScheduleGroupCommand({ Name: SESSION_CONFIG.schedule.groupName }));
+  const { TopicArn } = await aws.sns.send(new CreateTopicCommand({ Name: 'rootguard-root-activity' }));
+  const invalid = await createEmulatedQueue(aws.sqs, 'rootguard-root-activity-invalid');
+  await createBreakGlassTable(aws.dynamodb, 'rootguard-break-glass');
+  await createEmulatedTable(aws.dynamodb, SESSION_TABLE, 'pk');
+  await aws.scheduler.send(new CreateScheduleGroupCommand({ Name: SESSION_CONFIG.schedule.groupName }));
   const clock = new Date('2026-11-20T09:16:00Z');
-  const handler = createRootActivityHandler({
-    config: {
+  const invoke = emulatedAlertHandler(
+    {
       topicArn: TopicArn as string,
       invalidEventQueueUrl: invalid.url,
       breakGlassTable: 'rootguard-break-glass',
-      region: EMULATOR_REGION,
-      securityHubRegion: EMULATOR_REGION,
-      runbook: 'README.md#break-glass',
       ledgerTable: TABLE,
       rootAuditRoleArn: ROOT_AUDIT_ROLE_ARN,
     },
-    clientFactory: emulatorClientFactory(),
-    sessions: SESSION_CONFIG,
-    metrics: new MetricsRecorder(),
-    now: () => clock,
-    retryDelayMs: 0,
-  });
-  const context = {
-    invokedFunctionArn: `arn:aws:lambda:${EMULATOR_REGION}:${MOTO_DEFAULT_ACCOUNT}:function:rootguard-root-activity`,
-    awsRequestId: 'req-1',
-  };
+    { sessions: SESSION_CONFIG, metrics: new MetricsRecorder(), now: () => clock },
+  );
   // The key custody register as `custody publish --ledger-table` writes it, beside the records.
-  await publishCustodyToLedger(dynamodb, TABLE, custodyRegister(), 'register-sha256', clock);
+  await publishCustodyToLedger(aws.dynamodb, TABLE, custodyRegister(), 'register-sha256', clock);
   const session = consoleSession(4);
   const events = [loadEvent(ASSUME_ROOT_ISSUANCE), auditSessionCall('ListMFADevices'), ...session];
 
   // Act
   const results = [];
-  for (const event of events) results.push(await handler(event, context));
+  for (const event of events) results.push(await invoke(event));
   // A duplicate delivery of the sign-in changes nothing.
-  results.push(await handler(session[0], { ...context, awsRequestId: 'req-2' }));
-  const items = (await DynamoDBDocumentClient.from(dynamodb).send(new ScanCommand({ TableName: TABLE })))
+  results.push(await invoke(session[0], 'req-2'));
+  const items = (await DynamoDBDocumentClient.from(aws.dynamodb).send(new ScanCommand({ TableName: TABLE })))
     .Items as Record<string, unknown>[];
   const records = items.filter(isLedgerRecordItem).map((i) => ledgerRecordFields(i) as LedgerRecord);
   const exported = join(dir(), 'alert-ledger.jsonl');
@@ -201,5 +186,4 @@ it('reads the ledger the alert path wrote: one record per event with its session
   expect({ ...table, sources: undefined }).toEqual({ ...file, sources: undefined });
   expect(table.activity.total.signIns.undocumented).toBe(1);
   expect(table.mtta.count).toBe(1);
-  for (const client of [sns, sqs, scheduler]) client.destroy();
 });

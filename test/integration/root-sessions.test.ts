@@ -5,7 +5,7 @@
  * - the summary check as EventBridge Scheduler creates it: a one-time `at(...)` schedule in the group, deleted
  *   after it fires, with the validated payload; creating it twice is the same schedule.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleGroupCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { classifyRootActivity } from '../../alerts/root-activity/classify';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
@@ -13,31 +13,16 @@ import { SessionPaging, sessionEventOf } from '../../alerts/root-activity/sessio
 import { planCheck, scheduleName } from '../../alerts/root-activity/session-schedule';
 import { schedulePayloadSchema } from '../../alerts/root-activity/session-schedule-payload';
 import { OTHER_ACCOUNT } from '../helpers/constants';
-import { emulatorClient, resetEmulator } from '../helpers/emulator';
+import { createEmulatedTable, useEmulatedClients } from '../helpers/emulator';
 import { type CloudTrailEvent, MetricsRecorder } from '../helpers/root-activity-events';
 import { consoleSession, SESSION_CONFIG, SESSION_TABLE } from '../helpers/root-sessions';
 
-let dynamodb: DynamoDBClient;
-let scheduler: SchedulerClient;
+const aws = useEmulatedClients({ dynamodb: DynamoDBClient, scheduler: SchedulerClient });
 
 beforeEach(async () => {
-  await resetEmulator();
-  dynamodb = emulatorClient(DynamoDBClient);
-  scheduler = emulatorClient(SchedulerClient);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: SESSION_TABLE,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await scheduler.send(new CreateScheduleGroupCommand({ Name: SESSION_CONFIG.schedule.groupName }));
-});
-
-afterEach(() => {
-  dynamodb.destroy();
-  scheduler.destroy();
+  // = serverless.yml RootSessionsTable
+  await createEmulatedTable(aws.dynamodb, SESSION_TABLE, 'pk');
+  await aws.scheduler.send(new CreateScheduleGroupCommand({ Name: SESSION_CONFIG.schedule.groupName }));
 });
 
 function sessionEvent(event: CloudTrailEvent) {
@@ -49,7 +34,11 @@ function sessionEvent(event: CloudTrailEvent) {
 }
 
 const paging = () =>
-  new SessionPaging(SESSION_CONFIG, { dynamodb, scheduler, metrics: new MetricsRecorder() });
+  new SessionPaging(SESSION_CONFIG, {
+    dynamodb: aws.dynamodb,
+    scheduler: aws.scheduler,
+    metrics: new MetricsRecorder(),
+  });
 const NOW = new Date('2026-11-20T09:15:10Z');
 
 describe('root session store on DynamoDB (moto_server)', () => {
@@ -96,9 +85,9 @@ describe('summary checks on EventBridge Scheduler (moto_server)', () => {
     if (!state) throw new Error('the first event opened no session');
 
     // Act
-    const first = await planCheck(scheduler, SESSION_CONFIG.schedule, state);
-    const again = await planCheck(scheduler, SESSION_CONFIG.schedule, state);
-    const stored = await scheduler.send(
+    const first = await planCheck(aws.scheduler, SESSION_CONFIG.schedule, state);
+    const again = await planCheck(aws.scheduler, SESSION_CONFIG.schedule, state);
+    const stored = await aws.scheduler.send(
       new GetScheduleCommand({
         Name: scheduleName(state.sessionId, state.checkSeq),
         GroupName: SESSION_CONFIG.schedule.groupName,
