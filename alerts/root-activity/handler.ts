@@ -189,7 +189,7 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       })
     : undefined;
   // The register as `custody publish --ledger-table` wrote it into the ledger table (read with the DynamoDB client
-  // the alert already has: the S3 reader, custody-lookup.ts, would break the zip budget).
+  // the alert already has: an S3 client would break the alert zip budget, ARCHITECTURE.md decision 7).
   const custodyLookup: CustodyLookup =
     deps.custodyLookup ??
     custodyLookupFromLedger(clients.dynamodb, config.ledgerTable, now, (reason) => {

@@ -8,7 +8,6 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CUSTODY_REGISTER_CACHE_MS, custodyLookupFromS3 } from '../../../alerts/root-activity/custody-lookup';
 import type { CustodyLookup } from '../../../alerts/root-activity/device-custody';
 import { LedgerWriteError } from '../../../alerts/root-activity/errors';
 import { createRootActivityHandler } from '../../../alerts/root-activity/handler';
@@ -348,60 +347,7 @@ describe('custodyLookupFromLedger (the register `custody publish --ledger-table`
   });
 });
 
-describe('custodyLookupFromS3 (the published key custody register)', () => {
-  const s3 = mockClient(S3Client);
-  const LOCATION = {
-    bucket: 'rootguard-custody',
-    key: 'custody-register.json',
-    expectedOwner: '444444444444',
-  };
-  const REGISTER = {
-    version: 1,
-    accounts: [
-      {
-        accountId: MEMBER_ACCOUNT,
-        devices: [custodyDevice(PRIMARY_KEY, 'Frankfurt office safe')],
-      },
-    ],
-  };
-
-  beforeEach(() => s3.reset());
-
-  it('returns the account’s entry, reading the register once per five minutes', async () => {
-    s3.on(GetObjectCommand).resolves(s3Object(JSON.stringify(REGISTER)));
-    let t = NOW.getTime();
-    const lookup = custodyLookupFromS3(new S3Client({ region: ALERT_REGION }), LOCATION, () => new Date(t));
-
-    expect(await lookup(MEMBER_ACCOUNT)).toEqual(REGISTER.accounts[0]);
-    expect(await lookup(OTHER_ACCOUNT)).toBeUndefined();
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
-    t += CUSTODY_REGISTER_CACHE_MS;
-    await lookup(MEMBER_ACCOUNT);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
-    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'rootguard-custody',
-      Key: 'custody-register.json',
-      ExpectedBucketOwner: '444444444444',
-    });
-  });
-
-  it.each([
-    ['unreadable', () => s3.on(GetObjectCommand).rejects(new Error('AccessDenied'))],
-    ['invalid', () => s3.on(GetObjectCommand).resolves(s3Object('{"version": 2}'))],
-  ])('is unavailable, and says why, when the register is %s', async (_name, arrange) => {
-    arrange();
-    const reasons: string[] = [];
-    const lookup = custodyLookupFromS3(
-      new S3Client({ region: ALERT_REGION }),
-      LOCATION,
-      () => NOW,
-      (r) => reasons.push(r),
-    );
-
-    expect(await lookup(MEMBER_ACCOUNT)).toBe('unavailable');
-    expect(reasons).toHaveLength(1);
-  });
-
+describe('the custody register lookup in the alert', () => {
   it('puts an unregistered device into the alert as CRITICAL, even inside a window', async () => {
     const h = alertHandler(async () => ({ accountId: MEMBER_ACCOUNT, devices: [] }));
 
