@@ -98,7 +98,9 @@ export type IssuanceRefusal =
   | 'failed-call'
   | 'malformed'
   | 'caller-account-mismatch'
-  | 'target-not-an-account';
+  | 'target-not-an-account'
+  | 'no-audit-role-configured'
+  | 'not-audit-account';
 
 /** Whether a parsed API-call event is an AssumeRoot issuance (routing only; issuanceOf decides the rest). */
 export function isAssumeRootEvent(event: RootActivityEvent): boolean {
@@ -164,6 +166,24 @@ export function issuanceOf(
       expiresAt: expiration(responseElements.credentials.expiration, detail.eventTime),
     },
   };
+}
+
+/**
+ * The issuances the alert keeps: only those of the audit role's own account (the management account, or the IAM
+ * delegated administrator it lives in), the one account whose AssumeRoot calls the management-account stack
+ * forwards (RootSessionIssuedRule). Any other account's AssumeRoot event, real or forwarded by a member
+ * administrator through a rule of his own, is refused before it reaches the ledger: it can never silence an
+ * audit read (auditVerdict also requires the audit role), and now it cannot fill the table either.
+ */
+export function issuanceFromAuditAccount(
+  result: ReturnType<typeof issuanceOf>,
+  auditRoleArn: string | undefined,
+): ReturnType<typeof issuanceOf> {
+  if (!result.ok) return result;
+  if (auditRoleArn === undefined) return { ok: false, reason: 'no-audit-role-configured' };
+  if (result.issuance.callerAccountId !== accountOfArn(auditRoleArn))
+    return { ok: false, reason: 'not-audit-account' };
+  return result;
 }
 
 /** Why an assumed-root event is (or is not) rootguard's own audit. */

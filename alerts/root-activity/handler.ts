@@ -9,7 +9,8 @@
  *     │                  CloudTrail's and the root that acted belongs to the envelope account; never throws,
  *     │                  never pages, never files a finding)
  *   AssumeRoot issuance (management account) ─▶ kept in the ledger table for its session's member-side
- *     │                  events, {status: 'issuance-recorded'} (audit-session.ts; never pages)
+ *     │                  events, {status: 'issuance-recorded'} (audit-session.ts; never pages); one from
+ *     │                  any account but the audit role's ─▶ {status: 'ignored'} (issuanceFromAuditAccount)
  *   classify ─not root activity─▶ {status: 'ignored'}            (defence against a misconfigured rule)
  *     │
  *   rootguard's own root audit session (audit-session.ts: the issuance by exactly the configured audit role,
@@ -56,6 +57,7 @@ import {
   auditVerdict,
   type IssuanceRefusal,
   isAssumeRootEvent,
+  issuanceFromAuditAccount,
   issuanceOf,
   type RootSessionIssuance,
 } from './audit-session';
@@ -362,11 +364,13 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
   async function recordIssuance(
     eventId: string,
     issuance: ReturnType<typeof issuanceOf>,
+    envelopeAccount: string | undefined,
   ): Promise<RootActivityResult> {
     if (!issuance.ok) {
       logger.warn('AssumeRoot event not kept: it does not record an issued root session', {
         eventId,
         reason: issuance.reason,
+        account: envelopeAccount,
       });
       metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
       return { status: 'ignored', eventId, reason: `assume-root-${issuance.reason}` };
@@ -585,7 +589,10 @@ export function createRootActivityHandler(deps: RootActivityHandlerDeps = {}): R
       const provenance = provenanceOf(parsed.event);
       if (!provenance.ok) return refuseForged(oneLine(eventId, FIELD_MAX.eventId), provenance.evidence);
 
-      if (isAssumeRootEvent(parsed.event)) return await recordIssuance(eventId, issuanceOf(parsed.event));
+      if (isAssumeRootEvent(parsed.event)) {
+        const issuance = issuanceFromAuditAccount(issuanceOf(parsed.event), config.rootAuditRoleArn);
+        return await recordIssuance(eventId, issuance, parsed.event.account);
+      }
 
       const classified = classifyRootActivity(parsed.event);
       if (!classified.ok) {

@@ -16,6 +16,10 @@ import {
 } from '../../deploy/generate-rules';
 import { loadDocuments } from '../../remediations/lib/documents';
 import { RULES } from '../../rules';
+import {
+  generateManagementAccount,
+  MANAGEMENT_ACCOUNT_FILE,
+} from '../../stacksets/generate-management-account';
 import { generateMemberAccount, MEMBER_ACCOUNT_FILE } from '../../stacksets/generate-member-account';
 import {
   DOCUMENT_DIGESTS_FILE,
@@ -62,6 +66,12 @@ export function generatedFiles(
       // The member execution role's trust list and reads, blocks inside the hand-written template.
       file: MEMBER_ACCOUNT_FILE,
       text: generateMemberAccount(readFileSync(join(ROOT, MEMBER_ACCOUNT_FILE), 'utf8'), declarations),
+    },
+    {
+      // The management account's forwarding patterns, blocks inside the hand-written template, from the JSON
+      // files the central stack's rules load.
+      file: MANAGEMENT_ACCOUNT_FILE,
+      text: generateManagementAccount(readFileSync(join(ROOT, MANAGEMENT_ACCOUNT_FILE), 'utf8')),
     },
     {
       // The facts file's schema per rule: one import of each rule folder's facts.ts.

@@ -11,7 +11,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const files = generatedFiles();
 
 describe('generated files', () => {
-  it('lists the rules deployment, the member-account blocks, the facts schemas, the README tables, the conformance pack, the member-remediation StackSet and the document digests', () => {
+  it('lists the rules deployment, the member-account blocks, the management-account patterns, the facts schemas, the README tables, the conformance pack, the member-remediation StackSet and the document digests', () => {
     // Prepare, Act: the list itself.
     const names = files.map((f) => f.file);
 
@@ -19,6 +19,7 @@ describe('generated files', () => {
     expect(names).toEqual([
       'deploy/rules.generated.yml',
       'stacksets/member-account.yaml',
+      'stacksets/management-account.yaml',
       'cli/facts-schemas.generated.ts',
       'README.md',
       'conformance-packs/rootguard-root-protection.yaml',

@@ -16,6 +16,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import assumeRootPatterns from '../../alerts/root-activity/assume-root-pattern.json';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { configRuleName, lambdaArnParameterName, PACK_FILE } from '../../conformance-packs/generate';
 import { ALL_MANAGEMENT_EVENTS_STATE } from '../../lib/event-pattern';
@@ -136,6 +137,8 @@ const STAGE_VARIABLE = '${sls:stage}';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
 const STACK_NAME = '${AWS::StackName}';
 const PATTERNS_FILE = './alerts/root-activity/patterns.json';
+/** The management account's AssumeRoot issuances: central bus only (management-account.yaml forwards them). */
+const ASSUME_ROOT_PATTERNS_FILE = './alerts/root-activity/assume-root-pattern.json';
 const documentFile = (folder: string) => `./remediations/${folder}/document.yaml`;
 /** The longest stage name the header of serverless.yml promises (IAM role names stop at 64 characters). */
 const LONGEST_STAGE = 'x'.repeat(18);
@@ -349,6 +352,9 @@ describe('serverless.yml event rules and dead-letter queues', () => {
 
 describe('serverless.yml root activity alert path', () => {
   const patternKeys = Object.keys(patterns) as (keyof typeof patterns)[];
+  const assumeRootKeys = Object.keys(assumeRootPatterns) as (keyof typeof assumeRootPatterns)[];
+  /** Every pattern an alert rule may use, by key: root activity, and the AssumeRoot issuances. */
+  const alertPatterns: Record<string, unknown> = { ...patterns, ...assumeRootPatterns };
   // Every rule but the compliance-change, snapshot and heartbeat ones (tested elsewhere) belongs to the alert path.
   const rules = eventRules.filter(
     ([, rule]) => !targetsFindings(rule) && !targetsSnapshot(rule) && !targetsHeartbeat(rule),
@@ -357,36 +363,46 @@ describe('serverless.yml root activity alert path', () => {
   const defaultBusRules = rules.filter(([, rule]) => rule.Properties?.EventBusName === 'default');
   const alertFunction = config.functions?.rootActivityAlert ?? {};
   const alertFunctionArn = functionArn('rootActivityAlert');
-  /** The patterns.json key a rule's EventPattern refers to (undefined: not a reference to that file). */
+  /**
+   * The key a rule's EventPattern refers to in its file: patterns.json, or assume-root-pattern.json for the
+   * AssumeRoot keys (undefined: not a reference to the file that key's pattern lives in).
+   */
   const patternKeyOf = (rule: Resource) => {
     const reference = fileReference(rule.Properties?.EventPattern);
-    return reference?.path === PATTERNS_FILE ? reference.key : undefined;
+    const key = reference?.key;
+    if (key === undefined) return undefined;
+    const home = key in assumeRootPatterns ? ASSUME_ROOT_PATTERNS_FILE : PATTERNS_FILE;
+    return reference?.path === home ? key : undefined;
   };
-  const isPatternKey = (key: string | undefined): key is keyof typeof patterns =>
-    key !== undefined && key in patterns;
+  const isPatternKey = (key: string | undefined): key is string => key !== undefined && key in alertPatterns;
 
   it('has one central event bus with rules on it', () => {
     expect(buses).toHaveLength(1);
     expect(centralRules.length).toBeGreaterThan(0);
   });
 
-  it('takes every rule pattern from alerts/root-activity/patterns.json by reference, never a copy', () => {
+  it('takes every rule pattern from alerts/root-activity/patterns.json or assume-root-pattern.json by reference, never a copy', () => {
     const copies = rules.filter(([, rule]) => !isPatternKey(patternKeyOf(rule))).map(([id]) => id);
     expect(copies).toEqual([]);
   });
 
-  it.each(rules)('rule %s is named after the patterns.json key it uses', (_id, rule) => {
-    const kebab = (patternKeyOf(rule) ?? '?').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  it.each(rules)('rule %s is named after the pattern key it uses', (_id, rule) => {
+    const kebab = (patternKeyOf(rule) ?? 'no pattern key').replace(
+      /[A-Z]/g,
+      (letter) => `-${letter.toLowerCase()}`,
+    );
     expect(rule.Properties?.Name).toEqual(expect.stringMatching(new RegExp(`-${kebab}$`)));
   });
 
-  it('puts one rule per pattern on the central bus, each resolving to the pattern in patterns.json', () => {
-    expect(centralRules.map(([, rule]) => patternKeyOf(rule)).sort()).toEqual([...patternKeys].sort());
+  it('puts one rule per pattern on the central bus, the AssumeRoot issuances included, each resolving to its file', () => {
+    expect(centralRules.map(([, rule]) => patternKeyOf(rule)).sort()).toEqual(
+      [...patternKeys, ...assumeRootKeys].sort(),
+    );
     for (const [, rule] of centralRules) {
       const key = patternKeyOf(rule);
-      expect(isPatternKey(key) ? patterns[key] : undefined).toBeDefined();
+      expect(isPatternKey(key) ? alertPatterns[key] : undefined).toBeDefined();
       if (isPatternKey(key))
-        expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(patterns[key]);
+        expect(resolveFileReference(rule.Properties?.EventPattern)).toEqual(alertPatterns[key]);
     }
   });
 
@@ -491,6 +507,9 @@ describe('serverless.yml root activity alert path', () => {
       rootConsoleSignIn: ['aws.signin'],
       rootApiCall: [{ prefix: 'aws.' }],
       rootConsoleAction: [{ prefix: 'aws.' }],
+      // STS's own source: a member cannot put it (aws.* is reserved), and the alert keeps only issuances of the
+      // audit role's account.
+      rootSessionIssued: ['aws.sts'],
     });
   });
 });

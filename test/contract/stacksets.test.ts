@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import assumeRootPatterns from '../../alerts/root-activity/assume-root-pattern.json';
 import patterns from '../../alerts/root-activity/patterns.json';
 import { functionNameParameters } from '../../conformance-packs/generate';
 import findingPatterns from '../../findings/patterns.json';
@@ -531,6 +532,85 @@ describe('management-account.yaml', () => {
     const rule = management.Resources.OrganizationsChangeRule;
     expect(rule?.Properties.EventPattern).toEqual(organizationsPatterns.organizationsChange);
     expect(rule?.Condition).toBe('ForwardOrganizationsChanges');
+  });
+
+  it('forwards exactly the AssumeRoot issuances of assume-root-pattern.json, read-only events included, to the central bus', () => {
+    const rule = management.Resources.RootSessionIssuedRule;
+    expect(rule?.Properties).toMatchObject({
+      Name: 'rootguard-root-session-issued',
+      EventBusName: 'default',
+      // CloudTrail records AssumeRoot with readOnly true: a rule in state ENABLED would never see it.
+      State: ALL_MANAGEMENT_EVENTS_STATE,
+      EventPattern: assumeRootPatterns.rootSessionIssued,
+      Targets: [
+        {
+          Id: 'central-event-bus',
+          Arn: { Ref: 'CentralEventBusArn' },
+          RoleArn: { 'Fn::GetAtt': ['OrganizationsChangeForwardingRole', 'Arn'] },
+        },
+      ],
+    });
+    expect(rule?.Condition).toBe('ForwardRootSessionIssuances');
+  });
+
+  it('forwards AssumeRoot issuances only with the audit role deployed, from the central bus Region, where the rules call STS', () => {
+    const condition = management.Conditions?.ForwardRootSessionIssuances;
+    expect(condition).toEqual({
+      'Fn::And': [
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CentralEventBusArn' }, ''] }] },
+        { 'Fn::Equals': [{ Ref: 'DeployRootAudit' }, 'true'] },
+        {
+          'Fn::Equals': [
+            { Ref: 'AWS::Region' },
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+            { 'Fn::Select': [3, { 'Fn::Split': [':', { 'Fn::Sub': '${CentralEventBusArn}:::' }] }] },
+          ],
+        },
+      ],
+    });
+    // The Sub pads a blank ARN, so the Select has a fourth field to take ("", never a Region).
+    const regionOf = (arn: string) => `${arn}:::`.split(':')[3];
+    expect(regionOf('arn:aws:events:eu-west-1:444444444444:event-bus/rootguard-root-activity-prod')).toBe(
+      'eu-west-1',
+    );
+    expect(regionOf('')).toBe('');
+  });
+
+  it('trusts the management forwarding role for its two rules of this account and Region only', () => {
+    const role = management.Resources.OrganizationsChangeForwardingRole;
+    expect(role?.Condition).toBe('ForwardToCentralBus');
+    expect(management.Conditions?.ForwardToCentralBus).toEqual({
+      'Fn::Or': [{ Condition: 'ForwardOrganizationsChanges' }, { Condition: 'ForwardRootSessionIssuances' }],
+    });
+    const ruleArn = (name: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${name}`,
+    });
+    const forwarded = Object.values(management.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(r.Properties.Targets).includes('OrganizationsChangeForwardingRole'),
+    );
+    expect(trustStatements(roleOf(management, 'OrganizationsChangeForwardingRole'))[0]?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnEquals: { 'aws:SourceArn': forwarded.map((r) => ruleArn(String(r.Properties.Name))) },
+    });
+  });
+
+  it('generates every event pattern of the template from its JSON file, never a hand-made copy', () => {
+    // Each rule's EventPattern sits between the marker lines of stacksets/generate-management-account.ts;
+    // test/contract/generated.test.ts keeps the blocks equal to the files.
+    const text = readFileSync(join(STACKSETS_DIR, 'management-account.yaml'), 'utf8');
+    const rules = Object.entries(management.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+    expect(rules.length).toBeGreaterThan(1);
+    for (const [id] of rules) {
+      const start = text.indexOf(`\n  ${id}:\n`);
+      const end = text.slice(start + 1).search(/\n {2}[A-Za-z]/);
+      const body = text.slice(start, end < 0 ? undefined : start + 1 + end);
+      expect({ id, pattern: /EventPattern:\n\s+# <generated:[a-z-]+-pattern>\n/.test(body) }).toEqual({
+        id,
+        pattern: true,
+      });
+    }
   });
 
   it('keeps reads and writes in separate roles', () => {

@@ -8,7 +8,9 @@
  *   a queue standing in for the alert Lambda, which then alerts on it; root-activity-alerting, reading a
  *   member account through its execution role, judges every Region;
  * - management-account.yaml as a plain stack in the management account: the Organizations read role (which
- *   the organization snapshot builder can use as its ORG_READ_ROLE_ARN) and the two remediation roles.
+ *   the organization snapshot builder can use as its ORG_READ_ROLE_ARN), the remediation and audit roles, and,
+ *   in the central bus's Region, the forwarding of AssumeRoot issuances that lets the alert record rootguard's
+ *   own root audit sessions without paging.
  * moto does not enforce trust or permission policies; those are checked as documents here and in
  * test/contract/stacksets.test.ts.
  */
@@ -44,6 +46,7 @@ import {
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ListDocumentsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import assumeRootPatterns from '../../alerts/root-activity/assume-root-pattern.json';
 import { classifyRootActivity } from '../../alerts/root-activity/classify';
 import type { AlertConfig } from '../../alerts/root-activity/config';
 import { parseRootActivityEvent } from '../../alerts/root-activity/event';
@@ -79,12 +82,15 @@ import {
 import { orgSnapshotFixture, staticOrgSnapshotReader } from '../helpers/org-snapshot';
 import {
   ALERTING_EVENTS,
+  ASSUME_ROOT_ISSUANCE,
   asAccount,
+  auditSessionCall,
   type CloudTrailEvent,
   loadEvent,
   NON_ALERTING_EVENTS,
   putAllEvents,
   putEventsEntry,
+  ROOT_AUDIT_ROLE_ARN,
 } from '../helpers/root-activity-events';
 
 const STACKSETS_DIR = join(__dirname, '..', '..', 'stacksets');
@@ -310,7 +316,8 @@ async function centralBusWithAlertRules(): Promise<{ drain: () => Promise<CloudT
   const events = emulatorClient(EventBridgeClient, { accountId: SECURITY_TOOLING_ACCOUNT });
   const queue = await toolingQueue('root-activity-alert');
   await events.send(new CreateEventBusCommand({ Name: CENTRAL_BUS }));
-  for (const [key, pattern] of Object.entries(patterns)) {
+  // The central stack's alert rules: root activity, and the AssumeRoot issuances the management account forwards.
+  for (const [key, pattern] of Object.entries({ ...patterns, ...assumeRootPatterns })) {
     await events.send(
       new PutRuleCommand({
         Name: key,
@@ -792,6 +799,62 @@ describe('management-account.yaml as a plain stack in the management account', (
         },
       }),
     ]);
+  });
+
+  it('forwards the audit role’s AssumeRoot issuance to the central bus, so the alert records the audit read unpaged', async () => {
+    // Prepare: the central bus and its rules in us-east-1, the management stack beside it.
+    const alertQueue = await centralBusWithAlertRules();
+    await deployManagement({ CentralEventBusArn: CENTRAL_BUS_ARN });
+    const events = emulatorClient(EventBridgeClient, { accountId: MANAGEMENT_ACCOUNT });
+    const targets = await events.send(
+      new ListTargetsByRuleCommand({ Rule: 'rootguard-root-session-issued' }),
+    );
+    expect(targets.Targets).toEqual([
+      expect.objectContaining({
+        Arn: CENTRAL_BUS_ARN,
+        RoleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardOrganizationsChangeForwarding`,
+      }),
+    ]);
+
+    // Act: CloudTrail puts the issuance on the management account's default bus; the alert handles what the
+    // central bus delivers, then the member-side audit read. moto leaves the envelope account out on delivery:
+    // EventBridge keeps the account the event happened in, its recipient.
+    expect(await putAllEvents(events, [putEventsEntry(loadEvent(ASSUME_ROOT_ISSUANCE))])).toBe(0);
+    const delivered = (await alertQueue.drain()).map((e) => ({ ...e, account: e.detail.recipientAccountId }));
+    const handler = createRootActivityHandler({
+      config: { ...(await alertConfig()), rootAuditRoleArn: ROOT_AUDIT_ROLE_ARN },
+      clientFactory: emulatorClientFactory(EMULATOR_REGION, SECURITY_TOOLING_ACCOUNT),
+      retryDelayMs: 0,
+    });
+    const results = [];
+    for (const event of [...delivered, auditSessionCall()]) {
+      results.push(await handler(event, { invokedFunctionArn: ALERT_FUNCTION_ARN }));
+    }
+
+    // Assess
+    expect(delivered.map((e) => e.detail.eventName)).toEqual(['AssumeRoot']);
+    expect(results.map((r) => r.status)).toEqual(['issuance-recorded', 'audit-recorded']);
+  });
+
+  it('forwards no AssumeRoot issuance from a Region other than the central bus’s, nor without the audit role', async () => {
+    const ruleNames = async (region: string) =>
+      (
+        await emulatorClient(EventBridgeClient, { accountId: MANAGEMENT_ACCOUNT, region }).send(
+          new ListRulesCommand({}),
+        )
+      ).Rules?.map((r) => r.Name);
+
+    await deployStack(
+      MANAGEMENT_ACCOUNT,
+      'rootguard-management',
+      MANAGEMENT_TEMPLATE,
+      { SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT, CentralEventBusArn: CENTRAL_BUS_ARN },
+      'eu-west-1',
+    );
+    expect(await ruleNames('eu-west-1')).toEqual([]);
+    await resetEmulator();
+    await deployManagement({ CentralEventBusArn: CENTRAL_BUS_ARN, DeployRootAudit: 'false' });
+    expect(await ruleNames(EMULATOR_REGION)).toEqual(['rootguard-organizations-change']);
   });
 
   it('leaves the remediation and audit roles out when they are turned off', async () => {

@@ -273,6 +273,14 @@ describe('the alert handler and rootguard’s audit sessions', () => {
     expect(await invoke(auditSessionCall(), h)).toMatchObject({ status: 'alerted' });
   });
 
+  it('keeps no issuance at all when no audit role is configured', async () => {
+    expect(await invoke(loadEvent(ASSUME_ROOT_ISSUANCE), handler(null))).toMatchObject({
+      status: 'ignored',
+      reason: 'assume-root-no-audit-role-configured',
+    });
+    expect(ledger.size).toBe(0);
+  });
+
   it('pages an audit read whose issuance it never saw, and says where to find the caller', async () => {
     const result = await invoke(auditSessionCall());
 
@@ -303,6 +311,28 @@ describe('the alert handler and rootguard’s audit sessions', () => {
         reason: 'assume-root-caller-account-mismatch',
       });
       expect(await invoke(auditSessionCall())).toMatchObject({ status: 'alerted' });
+    });
+
+    it('cannot get an AssumeRoot event of its own account kept, even one naming a role like the audit role', async () => {
+      // Prepare: a member (say, the IAM delegated administrator) forwards a real, self-consistent AssumeRoot
+      // issuance of its own account through a rule of its own, for the very key the audit session uses.
+      const event = issuanceEvent((d, e) => {
+        e.account = OTHER_ACCOUNT;
+        d.userIdentity.accountId = OTHER_ACCOUNT;
+        d.userIdentity.arn = `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/rootguard-root-audit/session`;
+        d.userIdentity.sessionContext.sessionIssuer.arn = `arn:aws:iam::${OTHER_ACCOUNT}:role/rootguard-root-audit`;
+        d.recipientAccountId = OTHER_ACCOUNT;
+      });
+
+      // Act
+      const result = await invoke(event);
+      const read = await invoke(auditSessionCall());
+
+      // Assess: refused before the ledger, so the audit read still pages.
+      expect(result).toMatchObject({ status: 'ignored', reason: 'assume-root-not-audit-account' });
+      expect(ledger.has(`assume-root#${AUDIT_KEY}`)).toBe(false);
+      expect(read).toMatchObject({ status: 'alerted' });
+      expect(metrics.named('AuditSessionEvents')).toHaveLength(0);
     });
 
     it('cannot forge the member-side audit read either (its own source is refused)', async () => {
