@@ -13,6 +13,13 @@
  * that into NON_COMPLIANT. AccessDenied and throttling (after the SDK's adaptive retries) are `unavailable` too;
  * anything else (a repeated page marker, an answer without credentials) is thrown as a typed error.
  *
+ * The Region: AssumeRoot is sent to the Regional STS endpoint of `stsRegion` (ROOT_AUDIT_STS_REGION, the central
+ * stack's RootAuditStsRegion), never to the function's own Region. CloudTrail records an STS call in the Region of
+ * the endpoint called, and the management-account stack forwards AssumeRoot issuances from its own Region only
+ * (stacksets/management-account.yaml RootSessionIssuedRule; ARCHITECTURE.md decision 7): both must be the same
+ * Region, or the alert never sees the issuance and every audit session pages. IAM is global, so the root
+ * session's IAM calls do not depend on it.
+ *
  * The session: one AssumeRoot per evaluation, never cached; ROOT_AUDIT_SESSION_SECONDS long; its credentials
  * never leave this function (not logged, not in an error, not in the result). It is root activity in the
  * member account's CloudTrail: the alert path recognises rootguard's own audit sessions by the audit role and
@@ -25,6 +32,7 @@ import type { ClientFactory } from './clients';
 import {
   AccessDeniedError,
   awsPageItems,
+  CollectError,
   errorName,
   isAccessDenied,
   isThrottling,
@@ -35,9 +43,9 @@ import {
 } from './errors';
 import { nextMarker } from './iam-root';
 import { classifyMfaSerial, type MfaDevice } from './mfa-device';
-import { accountOfArn, type Partition } from './partition';
+import { accountOfArn, type Partition, partitionForRegion } from './partition';
 import type { InventoryUnavailableReason, RootMfaInventory } from './root-mfa-inventory-types';
-import { assumeRoot, rootSessionStsConfig, rootTaskPolicyArn } from './root-session';
+import { assumeRoot, REGION_PATTERN, rootSessionStsConfig, rootTaskPolicyArn } from './root-session';
 
 /**
  * AssumeRoot accepts 0 to 900 seconds; 0 expires as it is issued. Two minutes is the shortest that still leaves
@@ -48,6 +56,18 @@ export const ROOT_AUDIT_SESSION_SECONDS = 120;
 export const ROOT_AUDIT_SESSION_PREFIX = 'rootguard-root-audit-';
 /** The environment variable that carries the root-audit role ARN (one value for the organization). */
 export const ROOT_AUDIT_ROLE_ARN_ENV = 'ROOT_AUDIT_ROLE_ARN';
+/** The environment variable that carries the Region of the audit session's STS endpoint (RootAuditStsRegion). */
+export const ROOT_AUDIT_STS_REGION_ENV = 'ROOT_AUDIT_STS_REGION';
+/**
+ * Unset (a CLI run without it): us-east-1, where the management-account stack runs for the Organizations-change
+ * forwarding, and so forwards the issuances too (the central stack parameter has the same default).
+ */
+export const DEFAULT_ROOT_AUDIT_STS_REGION = 'us-east-1';
+
+/** The audit session's STS Region from the environment (ROOT_AUDIT_STS_REGION), else the default. */
+export function rootAuditStsRegion(env: NodeJS.ProcessEnv = process.env): string {
+  return env[ROOT_AUDIT_STS_REGION_ENV]?.trim() || DEFAULT_ROOT_AUDIT_STS_REGION;
+}
 
 export {
   INVENTORY_UNAVAILABLE_REASONS,
@@ -65,6 +85,8 @@ export interface RootMfaInventoryRequest {
   managementAccountId: string | undefined;
   /** The rule asking, for the audit-role session name. */
   ruleId: string;
+  /** The Region whose Regional STS endpoint AssumeRoot is sent to (rootAuditStsRegion; see the file comment). */
+  stsRegion: string;
 }
 
 const ENABLE_ROOT_ACCESS =
@@ -93,7 +115,7 @@ function refusal(error: unknown, action: string, accountId: string, fix: string)
 
 /** Root's devices in `accountId`, or why they could not be counted (see the file comment). */
 export async function readRootMfaInventory(request: RootMfaInventoryRequest): Promise<RootMfaInventory> {
-  const { clients, accountId, partition, auditRoleArn, managementAccountId, ruleId } = request;
+  const { clients, accountId, partition, auditRoleArn, managementAccountId, ruleId, stsRegion } = request;
   if (accountId === managementAccountId) {
     return unavailable(
       'management-account',
@@ -108,6 +130,8 @@ export async function readRootMfaInventory(request: RootMfaInventoryRequest): Pr
       'deploy RootAuditRole (stacksets/management-account.yaml) and set RootAuditRoleArn',
     );
   }
+
+  checkStsRegion(stsRegion, partition, accountId);
 
   let auditCredentials: AwsCredentialIdentity;
   try {
@@ -125,7 +149,7 @@ export async function readRootMfaInventory(request: RootMfaInventoryRequest): Pr
     );
   }
 
-  const sts = clients.unshared(STSClient, rootSessionStsConfig(clients.region, auditCredentials));
+  const sts = clients.unshared(STSClient, rootSessionStsConfig(stsRegion, auditCredentials));
   const taskPolicyArn = rootTaskPolicyArn(partition, 'audit');
   let rootCredentials: AwsCredentialIdentity;
   try {
@@ -163,6 +187,29 @@ export async function readRootMfaInventory(request: RootMfaInventoryRequest): Pr
     );
   } finally {
     iam.destroy();
+  }
+}
+
+/**
+ * A misconfigured RootAuditStsRegion is the operator's to fix, never a device count: a pseudo-region (the global
+ * endpoint refuses AssumeRoot) or a Region of another partition (its STS does not know this account) is a
+ * CollectError naming the account, so the evaluation fails loudly instead of judging anything.
+ */
+function checkStsRegion(stsRegion: string, partition: Partition, accountId: string): void {
+  const action = 'sts:AssumeRoot';
+  if (!REGION_PATTERN.test(stsRegion)) {
+    throw new CollectError(
+      `${action} for account ${accountId}: ${ROOT_AUDIT_STS_REGION_ENV} "${stsRegion}" is not an AWS Region ` +
+        "(AssumeRoot needs a Regional STS endpoint); set RootAuditStsRegion to the management-account stack's Region",
+      { action, accountId },
+    );
+  }
+  if (partitionForRegion(stsRegion) !== partition) {
+    throw new CollectError(
+      `${action} for account ${accountId}: ${ROOT_AUDIT_STS_REGION_ENV} ${stsRegion} is not a Region of partition ` +
+        `${partition}; set RootAuditStsRegion to the management-account stack's Region`,
+      { action, accountId },
+    );
   }
 }
 

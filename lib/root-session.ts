@@ -52,7 +52,11 @@ export function rootSessionStsClient(
   });
 }
 
-/** What makes an STS client fit for AssumeRoot, over a client's usual configuration (see rootSessionStsClient). */
+/**
+ * What makes an STS client fit for AssumeRoot, over a client's usual configuration (see rootSessionStsClient): the
+ * Region whose Regional endpoint is called (CloudTrail records the call, and EventBridge sees it, in that Region),
+ * never the global endpoint.
+ */
 export function rootSessionStsConfig(
   region: string,
   credentials?: AwsCredentialIdentity,
@@ -61,7 +65,7 @@ export function rootSessionStsConfig(
   if (!REGION_PATTERN.test(region)) {
     throw invalidRegion(`sts:AssumeRoot needs a Regional STS endpoint; ${region} is not an AWS Region`);
   }
-  return { ...(credentials ? { credentials } : {}), useGlobalEndpoint: false };
+  return { region, ...(credentials ? { credentials } : {}), useGlobalEndpoint: false };
 }
 
 /**

@@ -1,6 +1,10 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { getRootCredentialSummary, listRootVirtualMfaDevices } from '../../lib/iam-root';
-import { ROOT_AUDIT_ROLE_ARN_ENV, readRootMfaInventory } from '../../lib/root-mfa-inventory';
+import {
+  ROOT_AUDIT_ROLE_ARN_ENV,
+  readRootMfaInventory,
+  rootAuditStsRegion,
+} from '../../lib/root-mfa-inventory';
 import type { CollectContext } from '../../lib/rule-handler';
 import type { RootHardwareMfaFacts } from './evaluate';
 import metadata from './rule.json';
@@ -24,6 +28,7 @@ export async function collect(ctx: CollectContext<unknown>): Promise<RootHardwar
         auditRoleArn,
         managementAccountId: snapshot?.organization?.managementAccountId,
         ruleId: metadata.id,
+        stsRegion: rootAuditStsRegion(),
       }),
     ),
   ]);

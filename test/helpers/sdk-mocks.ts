@@ -99,3 +99,28 @@ export async function signedWith(call: { thisValue: unknown } | undefined): Prom
   const client = call?.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
   return (await client.config.credentials()).accessKeyId;
 }
+
+/**
+ * The endpoint URL a mocked call's client would have sent it to: its own endpoint provider, fed the client's
+ * resolved Region and endpoint flags (no request leaves the mock).
+ */
+export async function endpointOf(call: { thisValue: unknown } | undefined): Promise<string> {
+  if (!call) throw new Error('no call was made');
+  const config = (call.thisValue as { config: EndpointConfig }).config;
+  const flag = async (value: boolean | (() => Promise<boolean>) | undefined): Promise<boolean> =>
+    typeof value === 'function' ? value() : (value ?? false);
+  return config.endpointProvider({
+    Region: await config.region(),
+    UseGlobalEndpoint: await flag(config.useGlobalEndpoint),
+    UseFIPS: await flag(config.useFipsEndpoint),
+    UseDualStack: await flag(config.useDualstackEndpoint),
+  }).url.href;
+}
+
+interface EndpointConfig {
+  region: () => Promise<string>;
+  useGlobalEndpoint?: boolean | (() => Promise<boolean>);
+  useFipsEndpoint?: boolean | (() => Promise<boolean>);
+  useDualstackEndpoint?: boolean | (() => Promise<boolean>);
+  endpointProvider: (params: Record<string, unknown>) => { url: URL };
+}

@@ -1,12 +1,14 @@
 import { IAMClient, ListMFADevicesCommand, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory } from '../../../lib/clients';
-import { RepeatedPageTokenError } from '../../../lib/errors';
+import { CollectError, RepeatedPageTokenError } from '../../../lib/errors';
 import { logger } from '../../../lib/logger';
 import {
+  DEFAULT_ROOT_AUDIT_STS_REGION,
   ROOT_AUDIT_SESSION_SECONDS,
   type RootMfaInventoryRequest,
   readRootMfaInventory,
+  rootAuditStsRegion,
 } from '../../../lib/root-mfa-inventory';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, REGION } from '../../helpers/constants';
 import { fidoSerial, totpSerial, virtualSerial } from '../../helpers/mfa-devices';
@@ -19,9 +21,11 @@ import {
   ROOT_AUDIT_KEY,
   signedWith,
 } from '../../helpers/root-audit';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { endpointOf, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { sts, iam } = useSdkMocks({ sts: STSClient, iam: IAMClient });
+/** The management-account stack's Region (RootAuditStsRegion), not the function's (REGION). */
+const STS_REGION = 'us-east-1';
 
 function request(overrides: Partial<RootMfaInventoryRequest> = {}): RootMfaInventoryRequest {
   return {
@@ -31,6 +35,7 @@ function request(overrides: Partial<RootMfaInventoryRequest> = {}): RootMfaInven
     auditRoleArn: AUDIT_ROLE_ARN,
     managementAccountId: MANAGEMENT_ACCOUNT,
     ruleId: 'root-backup-mfa',
+    stsRegion: STS_REGION,
     ...overrides,
   };
 }
@@ -68,6 +73,50 @@ describe('readRootMfaInventory', () => {
     expect(await signedWith(iam.commandCalls(ListMFADevicesCommand)[0])).toBe(ROOT_AUDIT_KEY);
     // No UserName: in the root session that is the root user.
     expect(iam.commandCalls(ListMFADevicesCommand)[0]?.args[0].input.UserName).toBeUndefined();
+  });
+
+  it.each([
+    ['eu-west-1', 'us-east-1'],
+    ['us-east-1', 'eu-central-1'],
+  ])(
+    'sends AssumeRoot from a function in %s to the Regional endpoint of RootAuditStsRegion %s',
+    async (functionRegion, stsRegion) => {
+      // Prepare
+      givenRootDevices(sts, iam, [totpSerial(1)]);
+
+      // Act
+      await readRootMfaInventory(
+        request({ clients: new ClientFactory({ region: functionRegion }), stsRegion }),
+      );
+
+      // Assess: the Region where CloudTrail records the issuance, and the management stack forwards it from.
+      expect(await endpointOf(sts.commandCalls(AssumeRootCommand)[0])).toBe(
+        `https://sts.${stsRegion}.amazonaws.com/`,
+      );
+    },
+  );
+
+  it.each([
+    ['aws-global', /is not an AWS Region/],
+    ['cn-north-1', /not a Region of partition aws/],
+  ])(
+    'refuses RootAuditStsRegion %s with a typed error naming the account, before any session',
+    async (stsRegion, reason) => {
+      givenRootDevices(sts, iam, [totpSerial(1)]);
+
+      const reading = readRootMfaInventory(request({ stsRegion }));
+
+      await expect(reading).rejects.toThrow(CollectError);
+      await expect(reading).rejects.toThrow(reason);
+      await expect(reading).rejects.toThrow(MEMBER_ACCOUNT);
+      expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+    },
+  );
+
+  it('reads the STS Region from ROOT_AUDIT_STS_REGION, us-east-1 when unset', () => {
+    expect(rootAuditStsRegion({ ROOT_AUDIT_STS_REGION: ' eu-west-2 ' })).toBe('eu-west-2');
+    expect(rootAuditStsRegion({})).toBe(DEFAULT_ROOT_AUDIT_STS_REGION);
+    expect(DEFAULT_ROOT_AUDIT_STS_REGION).toBe('us-east-1');
   });
 
   it.each([0, 1, 2, 8])('counts %i devices exactly', async (count) => {

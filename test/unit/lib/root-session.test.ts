@@ -1,13 +1,15 @@
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
+import { baseClientConfig } from '../../../lib/clients';
 import { CollectError } from '../../../lib/errors';
 import {
   assumeRoot,
   InvalidRootSessionRegionError,
   rootSessionStsClient,
+  rootSessionStsConfig,
   rootTaskPolicyArn,
 } from '../../../lib/root-session';
 import { MEMBER_ACCOUNT, REGION } from '../../helpers/constants';
-import { useSdkMocks } from '../../helpers/sdk-mocks';
+import { endpointOf, useSdkMocks } from '../../helpers/sdk-mocks';
 
 const { sts } = useSdkMocks({ sts: STSClient });
 
@@ -15,6 +17,30 @@ describe('lib/root-session', () => {
   it('refuses a pseudo-region, which would mean the global STS endpoint AssumeRoot does not support', () => {
     expect(() => rootSessionStsClient('aws-global')).toThrow(InvalidRootSessionRegionError);
     expect(rootSessionStsClient(REGION).config.useGlobalEndpoint).toBe(false);
+  });
+
+  it('pins the client to the Regional endpoint of the Region it is given, whatever the factory Region', async () => {
+    // Prepare
+    sts.on(AssumeRootCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAROOT',
+        SecretAccessKey: 's',
+        SessionToken: 't',
+        Expiration: new Date(),
+      },
+    });
+    const client = new STSClient({
+      ...baseClientConfig(REGION),
+      ...rootSessionStsConfig('us-east-1'),
+    });
+
+    // Act
+    await assumeRoot(client, { accountId: MEMBER_ACCOUNT, taskPolicyArn: 'x', durationSeconds: 120 });
+
+    // Assess
+    expect(await endpointOf(sts.commandCalls(AssumeRootCommand)[0])).toBe(
+      'https://sts.us-east-1.amazonaws.com/',
+    );
   });
 
   it('asks AssumeRoot for the given task policy and duration, and hands back the credentials', async () => {
