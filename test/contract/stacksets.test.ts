@@ -553,27 +553,24 @@ describe('management-account.yaml', () => {
     expect(rule?.Condition).toBe('ForwardRootSessionIssuances');
   });
 
-  it('forwards AssumeRoot issuances only with the audit role deployed, from the central bus Region, where the rules call STS', () => {
+  it('forwards AssumeRoot issuances from its own Region, whatever the central bus Region, with the audit role deployed', () => {
+    // Prepare: the root MFA rules call STS in RootAuditStsRegion, which README sets to this stack's Region; a
+    // condition tying the rule to the bus's Region left it out whenever the central stack lived elsewhere.
     const condition = management.Conditions?.ForwardRootSessionIssuances;
+    const rule = management.Resources.RootSessionIssuedRule;
+
+    // Assess
     expect(condition).toEqual({
       'Fn::And': [
         { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CentralEventBusArn' }, ''] }] },
         { 'Fn::Equals': [{ Ref: 'DeployRootAudit' }, 'true'] },
-        {
-          'Fn::Equals': [
-            { Ref: 'AWS::Region' },
-            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-            { 'Fn::Select': [3, { 'Fn::Split': [':', { 'Fn::Sub': '${CentralEventBusArn}:::' }] }] },
-          ],
-        },
       ],
     });
-    // The Sub pads a blank ARN, so the Select has a fourth field to take ("", never a Region).
-    const regionOf = (arn: string) => `${arn}:::`.split(':')[3];
-    expect(regionOf('arn:aws:events:eu-west-1:444444444444:event-bus/rootguard-root-activity-prod')).toBe(
-      'eu-west-1',
-    );
-    expect(regionOf('')).toBe('');
+    expect(JSON.stringify(condition)).not.toContain('AWS::Region');
+    // Cross-Region delivery: the target is the central bus's full ARN, in whatever Region it lives.
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { Ref: 'CentralEventBusArn' } }),
+    ]);
   });
 
   it('trusts the management forwarding role for its two rules of this account and Region only', () => {

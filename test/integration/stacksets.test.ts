@@ -9,8 +9,8 @@
  *   member account through its execution role, judges every Region;
  * - management-account.yaml as a plain stack in the management account: the Organizations read role (which
  *   the organization snapshot builder can use as its ORG_READ_ROLE_ARN), the remediation and audit roles, and,
- *   in the central bus's Region, the forwarding of AssumeRoot issuances that lets the alert record rootguard's
- *   own root audit sessions without paging.
+ *   in the stack's own Region (RootAuditStsRegion), the forwarding of AssumeRoot issuances, cross-Region to the
+ *   central bus, that lets the alert record rootguard's own root audit sessions without paging.
  * moto does not enforce trust or permission policies; those are checked as documents here and in
  * test/contract/stacksets.test.ts.
  */
@@ -299,8 +299,8 @@ const toolingTrust = (condition: Record<string, Record<string, unknown>>): Polic
 });
 
 /** A queue in the tooling account and a way to read everything that reached it. */
-async function toolingQueue(name: string) {
-  const sqs = emulatorClient(SQSClient, { accountId: SECURITY_TOOLING_ACCOUNT });
+async function toolingQueue(name: string, region = EMULATOR_REGION) {
+  const sqs = emulatorClient(SQSClient, { accountId: SECURITY_TOOLING_ACCOUNT, region });
   const queue = await createEmulatedQueue(sqs, name);
   return {
     ...queue,
@@ -309,12 +309,15 @@ async function toolingQueue(name: string) {
 }
 
 /**
- * The central bus in the tooling account with one rule per pattern of alerts/root-activity/patterns.json,
- * in the deployed state, delivering to a queue that stands in for the alert Lambda.
+ * The central bus in the tooling account (in `region`, the central stack's) with one rule per pattern of
+ * alerts/root-activity/patterns.json, in the deployed state, delivering to a queue that stands in for the alert
+ * Lambda.
  */
-async function centralBusWithAlertRules(): Promise<{ drain: () => Promise<CloudTrailEvent[]> }> {
-  const events = emulatorClient(EventBridgeClient, { accountId: SECURITY_TOOLING_ACCOUNT });
-  const queue = await toolingQueue('root-activity-alert');
+async function centralBusWithAlertRules(
+  region = EMULATOR_REGION,
+): Promise<{ drain: () => Promise<CloudTrailEvent[]> }> {
+  const events = emulatorClient(EventBridgeClient, { accountId: SECURITY_TOOLING_ACCOUNT, region });
+  const queue = await toolingQueue('root-activity-alert', region);
   await events.send(new CreateEventBusCommand({ Name: CENTRAL_BUS }));
   // The central stack's alert rules: root activity, and the AssumeRoot issuances the management account forwards.
   for (const [key, pattern] of Object.entries({ ...patterns, ...assumeRootPatterns })) {
@@ -801,17 +804,20 @@ describe('management-account.yaml as a plain stack in the management account', (
     ]);
   });
 
-  it('forwards the audit role’s AssumeRoot issuance to the central bus, so the alert records the audit read unpaged', async () => {
-    // Prepare: the central bus and its rules in us-east-1, the management stack beside it.
-    const alertQueue = await centralBusWithAlertRules();
-    await deployManagement({ CentralEventBusArn: CENTRAL_BUS_ARN });
+  it('forwards the audit role’s AssumeRoot issuance from us-east-1 to the central bus in another Region, so the alert records the audit read unpaged', async () => {
+    // Prepare: the central stack (bus and rules) in eu-west-1; the management stack in us-east-1, the
+    // RootAuditStsRegion default, where it forwards Organizations changes and the audit sessions call STS.
+    const centralRegion = 'eu-west-1';
+    const centralBusArn = CENTRAL_BUS_ARN.replace(`:${EMULATOR_REGION}:`, `:${centralRegion}:`);
+    const alertQueue = await centralBusWithAlertRules(centralRegion);
+    await deployManagement({ CentralEventBusArn: centralBusArn });
     const events = emulatorClient(EventBridgeClient, { accountId: MANAGEMENT_ACCOUNT });
     const targets = await events.send(
       new ListTargetsByRuleCommand({ Rule: 'rootguard-root-session-issued' }),
     );
     expect(targets.Targets).toEqual([
       expect.objectContaining({
-        Arn: CENTRAL_BUS_ARN,
+        Arn: centralBusArn,
         RoleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardOrganizationsChangeForwarding`,
       }),
     ]);
@@ -836,7 +842,7 @@ describe('management-account.yaml as a plain stack in the management account', (
     expect(results.map((r) => r.status)).toEqual(['issuance-recorded', 'audit-recorded']);
   });
 
-  it('forwards no AssumeRoot issuance from a Region other than the central bus’s, nor without the audit role', async () => {
+  it('creates the issuance rule in its own Region whatever the central bus’s, and none without the audit role', async () => {
     const ruleNames = async (region: string) =>
       (
         await emulatorClient(EventBridgeClient, { accountId: MANAGEMENT_ACCOUNT, region }).send(
@@ -851,7 +857,8 @@ describe('management-account.yaml as a plain stack in the management account', (
       { SecurityToolingAccountId: SECURITY_TOOLING_ACCOUNT, CentralEventBusArn: CENTRAL_BUS_ARN },
       'eu-west-1',
     );
-    expect(await ruleNames('eu-west-1')).toEqual([]);
+    // Organizations changes reach EventBridge in us-east-1 only; AssumeRoot issuances in the STS Region called.
+    expect(await ruleNames('eu-west-1')).toEqual(['rootguard-root-session-issued']);
     await resetEmulator();
     await deployManagement({ CentralEventBusArn: CENTRAL_BUS_ARN, DeployRootAudit: 'false' });
     expect(await ruleNames(EMULATOR_REGION)).toEqual(['rootguard-organizations-change']);
