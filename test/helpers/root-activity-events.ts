@@ -45,6 +45,9 @@ export const NON_ALERTING_EVENTS = [
   'root-aws-service-event',
 ] as const;
 
+/** Every root-activity sample, alerting or not: what a bus test puts and a parser test accepts. */
+export const SAMPLE_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS] as const;
+
 /** The AssumeRoot call in the management account that issued the session of root-assume-root-session-call. */
 export const ASSUME_ROOT_ISSUANCE = 'assume-root-issuance';
 
@@ -171,6 +174,18 @@ export function putEventsEntry(event: CloudTrailEvent, overrides: Partial<PutEve
     Time: new Date(event.time),
     ...overrides,
   } satisfies PutEventsRequestEntry;
+}
+
+/** Puts CloudTrail events on a bus (each entry as CloudTrail's would be, plus `overrides`); returns the refused. */
+export function putCloudTrailEvents(
+  client: EventBridgeClient,
+  events: readonly CloudTrailEvent[],
+  overrides: Partial<PutEventsRequestEntry> = {},
+): Promise<number> {
+  return putAllEvents(
+    client,
+    events.map((event) => putEventsEntry(event, overrides)),
+  );
 }
 
 /** Puts every entry, PUT_EVENTS_MAX_ENTRIES at a time; returns how many entries the bus refused. */

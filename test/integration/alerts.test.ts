@@ -51,16 +51,15 @@ import {
   type CloudTrailEvent,
   FORGED_SOURCE,
   loadEvent,
-  NON_ALERTING_EVENTS,
-  putAllEvents,
-  putEventsEntry,
+  putCloudTrailEvents,
   ROOT_AUDIT_ROLE_ARN,
+  SAMPLE_EVENTS,
 } from '../helpers/root-activity-events';
 
 const BUS = 'rootguard-central';
 const TABLE = 'rootguard-break-glass';
 const LEDGER_TABLE = 'rootguard-root-activity-ledger';
-const ALL_EVENTS = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS];
+const ALL_EVENTS = SAMPLE_EVENTS;
 
 const aws = useEmulatedClients({ events: EventBridgeClient, sqs: SQSClient, hub: SecurityHubClient });
 
@@ -80,8 +79,7 @@ async function centralBusDeliveringTo(queueArn: string): Promise<void> {
 }
 
 async function putEvents(list: readonly CloudTrailEvent[]): Promise<void> {
-  const entries = list.map((e) => putEventsEntry(e, { EventBusName: BUS }));
-  expect(await putAllEvents(aws.events, entries)).toBe(0);
+  expect(await putCloudTrailEvents(aws.events, list, { EventBusName: BUS })).toBe(0);
 }
 
 const eventIdOf = (body: unknown) => (body as CloudTrailEvent).detail.eventID;

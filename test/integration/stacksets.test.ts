@@ -87,10 +87,9 @@ import {
   auditSessionCall,
   type CloudTrailEvent,
   loadEvent,
-  NON_ALERTING_EVENTS,
-  putAllEvents,
-  putEventsEntry,
+  putCloudTrailEvents,
   ROOT_AUDIT_ROLE_ARN,
+  SAMPLE_EVENTS,
 } from '../helpers/root-activity-events';
 
 const STACKSETS_DIR = join(__dirname, '..', '..', 'stacksets');
@@ -551,12 +550,11 @@ describe('member-forwarding.yaml as a stack set in every Region', () => {
     for (const accountId of MEMBERS) {
       for (const region of FORWARDING_REGIONS) {
         // Each event goes on the bus of the Region CloudTrail recorded it in.
-        const entries = [...ALERTING_EVENTS, ...NON_ALERTING_EVENTS]
-          .map((name) => asAccount(loadEvent(name), accountId))
-          .filter((e) => e.region === region)
-          .map((e) => putEventsEntry(e));
+        const recorded = SAMPLE_EVENTS.map((name) => asAccount(loadEvent(name), accountId)).filter(
+          (e) => e.region === region,
+        );
         const events = emulatorClient(EventBridgeClient, { accountId, region });
-        expect(await putAllEvents(events, entries)).toBe(0);
+        expect(await putCloudTrailEvents(events, recorded)).toBe(0);
       }
     }
     // moto matches a schedule-only rule (the heartbeat) against every event, which EventBridge never does:
@@ -825,7 +823,7 @@ describe('management-account.yaml as a plain stack in the management account', (
     // Act: CloudTrail puts the issuance on the management account's default bus; the alert handles what the
     // central bus delivers, then the member-side audit read. moto leaves the envelope account out on delivery:
     // EventBridge keeps the account the event happened in, its recipient.
-    expect(await putAllEvents(events, [putEventsEntry(loadEvent(ASSUME_ROOT_ISSUANCE))])).toBe(0);
+    expect(await putCloudTrailEvents(events, [loadEvent(ASSUME_ROOT_ISSUANCE)])).toBe(0);
     const delivered = (await alertQueue.drain()).map((e) => ({ ...e, account: e.detail.recipientAccountId }));
     const handler = createRootActivityHandler({
       config: { ...(await alertConfig()), rootAuditRoleArn: ROOT_AUDIT_ROLE_ARN },
