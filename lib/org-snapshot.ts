@@ -28,12 +28,13 @@ import {
 import pLimit from 'p-limit';
 import {
   awsCall,
+  awsPageItems,
   CollectError,
   errorMessage,
   errorName,
   isAccessDenied,
   isThrottling,
-  RepeatedPageTokenError,
+  onceEachToken,
   RootGuardError,
   toCollectError,
 } from './errors';
@@ -177,30 +178,6 @@ export interface BuildOrgSnapshotOptions {
   iam?: IAMClient;
 }
 
-interface Page<T> {
-  items: T[] | undefined;
-  next: string | undefined;
-}
-
-/** Reads every page; a token handed back twice would loop forever, so it is an error. */
-async function allPages<T>(action: string, read: (token: string | undefined) => Promise<Page<T>>) {
-  const items: T[] = [];
-  const seen = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await read(token);
-    items.push(...(page.items ?? []));
-    token = page.next || undefined;
-    if (token !== undefined) {
-      if (seen.has(token)) {
-        throw new RepeatedPageTokenError(`${action} returned page token ${token} twice`, { action });
-      }
-      seen.add(token);
-    }
-  } while (token !== undefined);
-  return items;
-}
-
 /** A required field of an answer; its absence is a failed read, never a default. */
 function required<T>(value: T | undefined | null, action: string, what: string): T {
   if (value === undefined || value === null || value === '') {
@@ -227,6 +204,22 @@ export async function buildOrgSnapshot(
     counter.calls++;
     return awsCall(action, undefined, send);
   };
+  // Every item of every page of a list; a token handed back twice would loop for ever, so it is an error.
+  const listAll = <P extends { NextToken?: string }, T>(
+    action: string,
+    send: (NextToken: string | undefined) => Promise<P>,
+    items: (page: P) => readonly T[] | undefined,
+  ): Promise<T[]> =>
+    awsPageItems(
+      action,
+      undefined,
+      (NextToken: string | undefined) => {
+        counter.calls++;
+        return send(NextToken);
+      },
+      onceEachToken(action, (page: P) => page.NextToken),
+      items,
+    );
   const empty = { version: ORG_SNAPSHOT_VERSION, builtAt, ous: {}, policies: {} } as const;
 
   let described: DescribeOrganizationCommandOutput;
@@ -252,10 +245,11 @@ export async function buildOrgSnapshot(
   }
   const action = 'organizations:DescribeOrganization';
   const org = required(described.Organization, action, 'organization');
-  const roots = await allPages('organizations:ListRoots', async (NextToken) => {
-    const out = await call('organizations:ListRoots', () => client.send(new ListRootsCommand({ NextToken })));
-    return { items: out.Roots, next: out.NextToken };
-  });
+  const roots = await listAll(
+    'organizations:ListRoots',
+    (NextToken) => client.send(new ListRootsCommand({ NextToken })),
+    (out) => out.Roots,
+  );
   const root = required(roots[0], 'organizations:ListRoots', 'root');
   const organization: OrganizationFacts = {
     id: required(org.Id, action, 'organization id'),
@@ -279,18 +273,17 @@ export async function buildOrgSnapshot(
       level.map((parentId) =>
         limit(async () => {
           const [children, members] = await Promise.all([
-            allPages('organizations:ListOrganizationalUnitsForParent', async (NextToken) => {
-              const out = await call('organizations:ListOrganizationalUnitsForParent', () =>
+            listAll(
+              'organizations:ListOrganizationalUnitsForParent',
+              (NextToken) =>
                 client.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken })),
-              );
-              return { items: out.OrganizationalUnits, next: out.NextToken };
-            }),
-            allPages('organizations:ListAccountsForParent', async (NextToken) => {
-              const out = await call('organizations:ListAccountsForParent', () =>
-                client.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken })),
-              );
-              return { items: out.Accounts, next: out.NextToken };
-            }),
+              (out) => out.OrganizationalUnits,
+            ),
+            listAll(
+              'organizations:ListAccountsForParent',
+              (NextToken) => client.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken })),
+              (out) => out.Accounts,
+            ),
           ]);
           for (const a of members) {
             accounts[required(a.Id, 'organizations:ListAccountsForParent', 'account id')] = accountEntry(
@@ -327,12 +320,11 @@ export async function buildOrgSnapshot(
   // Without all features or with SCPs disabled no SCP applies: the tree is still read, for membership.
   if (!hasScpTree(organization)) return { ...empty, organization, rootId, accounts, ous, ...withFeatures };
 
-  const summaries = await allPages('organizations:ListPolicies', async (NextToken) => {
-    const out = await call('organizations:ListPolicies', () =>
-      client.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY', NextToken })),
-    );
-    return { items: out.Policies, next: out.NextToken };
-  });
+  const summaries = await listAll(
+    'organizations:ListPolicies',
+    (NextToken) => client.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY', NextToken })),
+    (out) => out.Policies,
+  );
   const read = await Promise.all(
     summaries.map((summary) =>
       limit(async () => {
@@ -341,12 +333,11 @@ export async function buildOrgSnapshot(
           call('organizations:DescribePolicy', () =>
             client.send(new DescribePolicyCommand({ PolicyId: policyId })),
           ),
-          allPages('organizations:ListTargetsForPolicy', async (NextToken) => {
-            const out = await call('organizations:ListTargetsForPolicy', () =>
-              client.send(new ListTargetsForPolicyCommand({ PolicyId: policyId, NextToken })),
-            );
-            return { items: out.Targets, next: out.NextToken };
-          }),
+          listAll(
+            'organizations:ListTargetsForPolicy',
+            (NextToken) => client.send(new ListTargetsForPolicyCommand({ PolicyId: policyId, NextToken })),
+            (out) => out.Targets,
+          ),
         ]);
         const content = required(
           policy.Policy?.Content,
