@@ -48,6 +48,21 @@ export function siteKey(site: string): string {
   return site.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/**
+ * How old a custody date (YYYY-MM-DD, a device's last check or the management account's attestation) is at `now`,
+ * in whole days (NaN when it is no date), and whether it is stale: older than `maxDays`, dated more than a day
+ * ahead (no check can be; a day of slack for time zones), or no date at all.
+ */
+export function custodyDateAge(
+  date: string,
+  now: Date,
+  maxDays: number,
+): { ageDays: number; stale: boolean } {
+  const checked = Date.parse(`${date}T00:00:00Z`);
+  const ageDays = Math.floor((now.getTime() - checked) / DAY_MS);
+  return { ageDays, stale: Number.isNaN(checked) || ageDays > maxDays || checked - now.getTime() > DAY_MS };
+}
+
 function isRegisteredHardware(device: CustodyDevice): boolean {
   return device.kind === 'fido' || device.kind === 'hardware-totp';
 }
@@ -102,13 +117,8 @@ export function compareCustody(
   }
 
   for (const entry of active) {
-    const checked = Date.parse(`${entry.lastCustodyCheck}T00:00:00Z`);
-    const ageDays = Math.floor((now.getTime() - checked) / DAY_MS);
-    if (
-      Number.isNaN(checked) ||
-      ageDays > opts.maxDaysSinceCustodyCheck ||
-      checked - now.getTime() > DAY_MS
-    ) {
+    const { ageDays, stale } = custodyDateAge(entry.lastCustodyCheck, now, opts.maxDaysSinceCustodyCheck);
+    if (stale) {
       findings.push({
         kind: 'stale-custody-check',
         serialNumber: entry.serialNumber,

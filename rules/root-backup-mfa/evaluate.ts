@@ -21,7 +21,7 @@
  *  - register configured but unreadable or invalid → NON_COMPLIANT with the reason, never a pass
  */
 
-import { type CustodyFinding, compareCustody } from '../../lib/custody-check';
+import { type CustodyFinding, compareCustody, custodyDateAge } from '../../lib/custody-check';
 import type { CustodyAccount } from '../../lib/custody-register-types';
 import { compliant, nonCompliant, type RuleEvaluation } from '../../lib/evaluation';
 import { isHardwareKind, type MfaDevice } from '../../lib/mfa-device';
@@ -55,7 +55,6 @@ export interface RootBackupMfaFacts {
   register: CustodyRegisterFacts;
 }
 
-const DAY_MS = 86_400_000;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const REGISTER_SKIPPED = 'register checks skipped (no CustodyRegister)';
 
@@ -150,16 +149,15 @@ function judgeManagementAccount(
   if (!params.AllowVirtualDevices && !attestation.noVirtualDevices) {
     problems.push('attestation does not rule out a virtual device');
   }
-  const age = Math.floor(
-    (Date.parse(ctx.evaluationTime) - Date.parse(`${attestation.date}T00:00:00Z`)) / DAY_MS,
-  );
-  if (age > params.MaxDaysSinceCustodyCheck || age < -1) {
+  const now = new Date(ctx.evaluationTime);
+  const age = custodyDateAge(attestation.date, now, params.MaxDaysSinceCustodyCheck);
+  if (age.stale) {
     problems.push(
-      `attestation of ${attestation.date} is ${age < 0 ? 'dated in the future' : `${age} days old (limit ${params.MaxDaysSinceCustodyCheck})`}`,
+      `attestation of ${attestation.date} is ${age.ageDays < 0 ? 'dated in the future' : `${age.ageDays} days old (limit ${params.MaxDaysSinceCustodyCheck})`}`,
     );
   }
   // Its devices cannot be listed, so only what the register says about itself is checked: sites and checks.
-  const findings = compareCustody(register.account, [], new Date(ctx.evaluationTime), {
+  const findings = compareCustody(register.account, [], now, {
     maxDaysSinceCustodyCheck: params.MaxDaysSinceCustodyCheck,
   }).filter((f) => f.kind === 'same-site' || f.kind === 'stale-custody-check');
   problems.push(...findingsText(findings));
