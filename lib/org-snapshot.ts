@@ -204,22 +204,25 @@ export async function buildOrgSnapshot(
     counter.calls++;
     return awsCall(action, undefined, send);
   };
-  // Every item of every page of a list; a token handed back twice would loop for ever, so it is an error.
+  // Every item of every page of a list, each page counted; a token handed back twice would loop for ever, so it
+  // is a RepeatedPageTokenError.
   const listAll = <P extends { NextToken?: string }, T>(
     action: string,
     send: (NextToken: string | undefined) => Promise<P>,
     items: (page: P) => readonly T[] | undefined,
-  ): Promise<T[]> =>
-    awsPageItems(
+  ): Promise<T[]> => {
+    const counted = (NextToken: string | undefined) => {
+      counter.calls++;
+      return send(NextToken);
+    };
+    return awsPageItems(
       action,
       undefined,
-      (NextToken: string | undefined) => {
-        counter.calls++;
-        return send(NextToken);
-      },
+      counted,
       onceEachToken(action, (page: P) => page.NextToken),
       items,
     );
+  };
   const empty = { version: ORG_SNAPSHOT_VERSION, builtAt, ous: {}, policies: {} } as const;
 
   let described: DescribeOrganizationCommandOutput;
