@@ -44,6 +44,7 @@ import {
 import { nextMarker } from './iam-root';
 import { classifyMfaSerial, type MfaDevice } from './mfa-device';
 import { accountOfArn, type Partition, partitionForRegion } from './partition';
+import { ENABLE_FEATURE_COMMAND, ROOT_CREDENTIALS_MANAGEMENT } from './root-access-features';
 import type { InventoryUnavailableReason, RootMfaInventory } from './root-mfa-inventory-types';
 import { assumeRoot, REGION_PATTERN, rootSessionStsConfig, rootTaskPolicyArn } from './root-session';
 
@@ -89,8 +90,7 @@ export interface RootMfaInventoryRequest {
   stsRegion: string;
 }
 
-const ENABLE_ROOT_ACCESS =
-  'enable centralized root access (aws iam enable-organizations-root-credentials-management) from the management account';
+const ENABLE_ROOT_ACCESS = `enable centralized root access (${ENABLE_FEATURE_COMMAND[ROOT_CREDENTIALS_MANAGEMENT]}) from the management account`;
 
 function unavailable(reason: InventoryUnavailableReason, detail: string, fix: string): RootMfaInventory {
   return { status: 'unavailable', reason, detail, fix };
@@ -226,7 +226,7 @@ async function rootAccessDisabled(
   try {
     const out = await iam.send(new ListOrganizationsFeaturesCommand({}));
     const features = out.EnabledFeatures ?? [];
-    return features.includes('RootCredentialsManagement')
+    return features.includes(ROOT_CREDENTIALS_MANAGEMENT)
       ? undefined
       : `centralized root access is not enabled (features: ${features.join(', ') || 'none'})`;
   } catch (error) {
