@@ -65,6 +65,11 @@ export const ROOT_AUDIT_STS_REGION_ENV = 'ROOT_AUDIT_STS_REGION';
  */
 export const DEFAULT_ROOT_AUDIT_STS_REGION = 'us-east-1';
 
+/** The root-audit role from the environment (ROOT_AUDIT_ROLE_ARN); undefined when not configured. */
+export function rootAuditRoleArn(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[ROOT_AUDIT_ROLE_ARN_ENV]?.trim() || undefined;
+}
+
 /** The audit session's STS Region from the environment (ROOT_AUDIT_STS_REGION), else the default. */
 export function rootAuditStsRegion(env: NodeJS.ProcessEnv = process.env): string {
   return env[ROOT_AUDIT_STS_REGION_ENV]?.trim() || DEFAULT_ROOT_AUDIT_STS_REGION;

@@ -3,11 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { custodyRegisterLocation, readCustodyRegister } from '../../lib/custody-register-store';
 import { RootGuardError } from '../../lib/errors';
 import { getRootCredentialSummary, listRootVirtualMfaDevices } from '../../lib/iam-root';
-import {
-  ROOT_AUDIT_ROLE_ARN_ENV,
-  readRootMfaInventory,
-  rootAuditStsRegion,
-} from '../../lib/root-mfa-inventory';
+import { readRootMfaInventory, rootAuditRoleArn, rootAuditStsRegion } from '../../lib/root-mfa-inventory';
 import type { CollectContext } from '../../lib/rule-handler';
 import type { CustodyRegisterFacts, RootBackupMfaFacts, RootBackupMfaParams } from './evaluate';
 import metadata from './rule.json';
@@ -27,7 +23,7 @@ export async function collect(ctx: CollectContext<RootBackupMfaParams>): Promise
       clients: ctx.clients,
       accountId,
       partition,
-      auditRoleArn: process.env[ROOT_AUDIT_ROLE_ARN_ENV]?.trim() || undefined,
+      auditRoleArn: rootAuditRoleArn(),
       managementAccountId: snapshot.organization?.managementAccountId,
       ruleId: metadata.id,
       stsRegion: rootAuditStsRegion(),

@@ -1,10 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { getRootCredentialSummary, listRootVirtualMfaDevices } from '../../lib/iam-root';
-import {
-  ROOT_AUDIT_ROLE_ARN_ENV,
-  readRootMfaInventory,
-  rootAuditStsRegion,
-} from '../../lib/root-mfa-inventory';
+import { readRootMfaInventory, rootAuditRoleArn, rootAuditStsRegion } from '../../lib/root-mfa-inventory';
 import type { CollectContext } from '../../lib/rule-handler';
 import type { RootHardwareMfaFacts } from './evaluate';
 import metadata from './rule.json';
@@ -15,7 +11,7 @@ import metadata from './rule.json';
  */
 export async function collect(ctx: CollectContext<unknown>): Promise<RootHardwareMfaFacts> {
   const iam = ctx.clients.client(IAMClient, { credentials: ctx.accountCredentials });
-  const auditRoleArn = process.env[ROOT_AUDIT_ROLE_ARN_ENV]?.trim() || undefined;
+  const auditRoleArn = rootAuditRoleArn();
   const [summary, rootVirtualMfaDevices, inventory] = await Promise.all([
     getRootCredentialSummary(iam, ctx.accountId),
     listRootVirtualMfaDevices(iam, ctx.partition, ctx.accountId),
