@@ -7,6 +7,7 @@ import { AssumeRoleCommand, AssumeRootCommand } from '@aws-sdk/client-sts';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { MANAGEMENT_ACCOUNT, ORG_ID } from './constants';
 import { listedDevices } from './mfa-devices';
+import { sdkError } from './rejection';
 
 export const AUDIT_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/RootGuardRootAudit`;
 export const AUDIT_POLICY_ARN = 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials';
@@ -21,9 +22,9 @@ export const sessionCredentials = (AccessKeyId: string) => ({
   Expiration: new Date(Date.now() + 60 * 60 * 1000),
 });
 
-/** An SDK error as the service would throw it (name and message). */
+/** An SDK error as the service would throw it (rejection.ts sdkError), its message made up when none is given. */
 export function awsError(name: string, message = `${name} (test)`): Error {
-  return Object.assign(new Error(message), { name, $metadata: {} });
+  return sdkError(name, message);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the stubs of different clients share no type
