@@ -48,7 +48,7 @@ import { CliError } from './errors';
 import { formatJson, formatText } from './format';
 // cli/org-scan.ts (and with it the AWS SDK) is loaded only by `scan --org`: `scan --facts` stays offline.
 import type { OrgScanIo } from './org-scan';
-import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME } from './org-scan-defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME, resolveRegion } from './org-scan-defaults';
 import { registerReportCommand } from './report';
 import { hasNonCompliant, type ScanReport, scanFacts, scanFactsFile } from './scan';
 
@@ -340,9 +340,7 @@ function addCustodyCommands(program: Command, io: CliIo, setExitCode: (code: num
 
 async function defaultClientFactory(region: string | undefined): Promise<ClientFactory> {
   const { ClientFactory } = await import('../lib/clients');
-  return new ClientFactory({
-    region: region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-  });
+  return new ClientFactory({ region: resolveRegion(region) });
 }
 
 /** `custody diff --org`: the root-backup-mfa facts of every account, read as `scan --org` reads them. */
