@@ -33,7 +33,7 @@ import {
   type RegistrableMfaDeviceKind,
 } from '../lib/mfa-device';
 import { CliError } from './errors';
-import { painter, type Style, TABLE_STYLE, TEXT_WIDTH, truncate, wrap } from './format';
+import { painter, plural, type Style, TABLE_STYLE, TEXT_WIDTH, truncate, wrap } from './format';
 
 /** The rule whose facts carry each account's root MFA device inventory. */
 export const BACKUP_MFA_RULE_ID = 'root-backup-mfa';
@@ -106,7 +106,6 @@ export function summarizeRegister(register: CustodyRegister): RegisterSummary {
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const counts = (record: Record<string, number>) =>
   Object.entries(record)
     .map(([key, n]) => `${key} ${n}`)

@@ -87,6 +87,9 @@ function percent(value: number | null): string {
   return value === null ? '–' : `${value}%`;
 }
 
+/** `1 account`, `2 accounts`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -217,7 +220,6 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
   const paint = painter(options.color);
   const { organization, summary } = report;
   const name = organization.name ? ` "${organization.name}"` : '';
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const header = [
     paint(`rootguard scan: organization ${organization.id}${name}`, 'bold'),
     `management account ${organization.managementAccountId} · ${plural(summary.accounts, 'account')} · ` +
@@ -229,7 +231,7 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
     `${paint(`${t.nonCompliant} non-compliant`, ...(t.nonCompliant > 0 ? (['red', 'bold'] as Style[]) : []))}, ` +
     `${t.notApplicable} not applicable, ${t.noFacts} without facts.` +
     (report.failures
-      ? ` ${paint(`${report.failures.length} account${report.failures.length === 1 ? '' : 's'} could not be judged.`, ...(report.failures.length > 0 ? (['red', 'bold'] as Style[]) : []))}`
+      ? ` ${paint(`${plural(report.failures.length, 'account')} could not be judged.`, ...(report.failures.length > 0 ? (['red', 'bold'] as Style[]) : []))}`
       : '') +
     (report.interrupted
       ? ` ${paint(`Interrupted: ${report.interrupted.notJudged} account(s) not judged.`, 'yellow', 'bold')}`

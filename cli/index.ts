@@ -45,7 +45,7 @@ import {
   summarizeRegister,
 } from './custody';
 import { CliError } from './errors';
-import { formatJson, formatText } from './format';
+import { formatJson, formatText, plural } from './format';
 // cli/org-scan.ts (and with it the AWS SDK) is loaded only by `scan --org`: `scan --facts` stays offline.
 import type { OrgScanIo } from './org-scan';
 import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME, resolveRegion } from './org-scan-defaults';
@@ -196,10 +196,9 @@ function registerOrProblems(
     return loadCustodyRegister(file);
   } catch (error) {
     if (!(error instanceof InvalidCustodyRegisterError)) throw error;
-    const n = error.issues.length;
     io.stderr(
       `${formatRegisterIssues(error)}\nrootguard: custody register ${file} is invalid ` +
-        `(${n} problem${n === 1 ? '' : 's'}); nothing in it is used until every one is fixed\n`,
+        `(${plural(error.issues.length, 'problem')}); nothing in it is used until every one is fixed\n`,
     );
     setExitCode(EXIT_ERROR);
     return undefined;
