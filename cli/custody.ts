@@ -7,7 +7,6 @@
  * inventories come from a facts file (the root-backup-mfa facts of each account, as `scan --org --save-facts`
  * writes them) or from a live sweep that produces the same facts (`custody diff --org`).
  */
-import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import * as z from 'zod';
 import {
@@ -33,6 +32,7 @@ import {
   type RegistrableMfaDeviceKind,
 } from '../lib/mfa-device';
 import { CliError } from './errors';
+import { readFactsJson, readText } from './facts-file';
 import { painter, plural, type Style, TABLE_STYLE, TEXT_WIDTH, truncate, wrap } from './format';
 
 /** The rule whose facts carry each account's root MFA device inventory. */
@@ -52,17 +52,6 @@ export interface LoadedRegister {
 export function loadCustodyRegister(path: string): LoadedRegister {
   const text = readText(path, 'custody register');
   return { text, register: parseCustodyRegister(text, path) };
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new CliError(`Cannot read ${what} ${path}: ${reason}`, { cause: error });
-  }
 }
 
 /** One line per problem, `<file>:<line> <path>: <reason>`, in the order of the file. */
@@ -241,14 +230,7 @@ export function inventoriesFromFacts(data: unknown, name: string): InventorySour
 }
 
 export function loadInventoriesFile(path: string): InventorySource {
-  const text = readText(path, 'facts file');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`Facts file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  return inventoriesFromFacts(data, path);
+  return inventoriesFromFacts(readFactsJson(path), path);
 }
 
 // ---- custody diff -----------------------------------------------------------------------------------------
