@@ -33,7 +33,17 @@ import {
 } from '../lib/mfa-device';
 import { CliError } from './errors';
 import { readFactsJson, readText } from './facts-file';
-import { painter, plural, type Style, TABLE_STYLE, TEXT_WIDTH, truncate, wrap } from './format';
+import {
+  listItem,
+  NAME_WIDTH,
+  painter,
+  plural,
+  type Style,
+  TABLE_STYLE,
+  TEXT_WIDTH,
+  truncate,
+  wrap,
+} from './format';
 
 /** The rule whose facts carry each account's root MFA device inventory. */
 export const BACKUP_MFA_RULE_ID = 'root-backup-mfa';
@@ -437,7 +447,7 @@ export function formatDiffText(report: CustodyDiffReport, options: { color: bool
           : paint('not read', 'yellow');
     table.push([
       account.accountId,
-      truncate(account.name ?? '', 16),
+      truncate(account.name ?? '', NAME_WIDTH),
       live,
       String(account.registeredDevices),
       ...CUSTODY_FINDING_KINDS.map((kind) => count(account.findings.filter((f) => f.kind === kind).length)),
@@ -446,9 +456,8 @@ export function formatDiffText(report: CustodyDiffReport, options: { color: bool
 
   const label = (a: AccountDiff) => `${a.name ? `[${a.name}] ` : ''}Account ${a.accountId}`;
   const differences = report.accounts.flatMap((a) =>
-    a.findings.map(
-      (f) =>
-        `  ${paint('✗', 'red')} ${wrap(`${label(a)}: ${FINDING_LABELS[f.kind]}: ${f.detail}.`, TEXT_WIDTH - 4, '    ')}`,
+    a.findings.map((f) =>
+      listItem(paint('✗', 'red'), `${label(a)}: ${FINDING_LABELS[f.kind]}: ${f.detail}.`),
     ),
   );
   // With no inventory anywhere the notice above says it once, not once per account.
@@ -461,7 +470,7 @@ export function formatDiffText(report: CustodyDiffReport, options: { color: bool
     )
     .map((a) => {
       const mark = a.comparison === 'attested' ? paint('·', 'gray') : paint('!', 'yellow');
-      return `  ${mark} ${wrap(`${label(a)}: ${a.note}.`, TEXT_WIDTH - 4, '    ')}`;
+      return listItem(mark, `${label(a)}: ${a.note}.`);
     });
 
   const s = report.summary;
