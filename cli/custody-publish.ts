@@ -21,8 +21,6 @@ import { documentClient } from '../lib/document-client';
 import { awsCall } from '../lib/errors';
 import { CliError } from './errors';
 
-/** The object key the root-backup-mfa rule reads by default. */
-export const DEFAULT_REGISTER_KEY = 'custody-register.json';
 /** User metadata (x-amz-meta-source-sha256): the sha256 of the YAML source, hex. */
 export const SOURCE_SHA256_METADATA = 'source-sha256';
 
@@ -45,12 +43,12 @@ export interface PublishResult {
   serverSideEncryption: string;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** The JSON form of the register, as stored. */
-export function registerJson(register: CustodyRegister): string {
+function registerJson(register: CustodyRegister): string {
   return `${JSON.stringify(register, null, 2)}\n`;
 }
 

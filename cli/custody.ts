@@ -7,7 +7,6 @@
  * inventories come from a facts file (the root-backup-mfa facts of each account, as `scan --org --save-facts`
  * writes them) or from a live sweep that produces the same facts (`custody diff --org`).
  */
-import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import * as z from 'zod';
 import {
@@ -33,7 +32,18 @@ import {
   type RegistrableMfaDeviceKind,
 } from '../lib/mfa-device';
 import { CliError } from './errors';
-import { painter, type Style, TABLE_STYLE, TEXT_WIDTH, truncate, wrap } from './format';
+import { readFactsJson, readText } from './facts-file';
+import {
+  listItem,
+  NAME_WIDTH,
+  painter,
+  plural,
+  type Style,
+  TABLE_STYLE,
+  TEXT_WIDTH,
+  truncate,
+  wrap,
+} from './format';
 
 /** The rule whose facts carry each account's root MFA device inventory. */
 export const BACKUP_MFA_RULE_ID = 'root-backup-mfa';
@@ -52,17 +62,6 @@ export interface LoadedRegister {
 export function loadCustodyRegister(path: string): LoadedRegister {
   const text = readText(path, 'custody register');
   return { text, register: parseCustodyRegister(text, path) };
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new CliError(`Cannot read ${what} ${path}: ${reason}`, { cause: error });
-  }
 }
 
 /** One line per problem, `<file>:<line> <path>: <reason>`, in the order of the file. */
@@ -106,7 +105,6 @@ export function summarizeRegister(register: CustodyRegister): RegisterSummary {
   };
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const counts = (record: Record<string, number>) =>
   Object.entries(record)
     .map(([key, n]) => `${key} ${n}`)
@@ -242,14 +240,7 @@ export function inventoriesFromFacts(data: unknown, name: string): InventorySour
 }
 
 export function loadInventoriesFile(path: string): InventorySource {
-  const text = readText(path, 'facts file');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`Facts file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  return inventoriesFromFacts(data, path);
+  return inventoriesFromFacts(readFactsJson(path), path);
 }
 
 // ---- custody diff -----------------------------------------------------------------------------------------
@@ -456,7 +447,7 @@ export function formatDiffText(report: CustodyDiffReport, options: { color: bool
           : paint('not read', 'yellow');
     table.push([
       account.accountId,
-      truncate(account.name ?? '', 16),
+      truncate(account.name ?? '', NAME_WIDTH),
       live,
       String(account.registeredDevices),
       ...CUSTODY_FINDING_KINDS.map((kind) => count(account.findings.filter((f) => f.kind === kind).length)),
@@ -465,9 +456,8 @@ export function formatDiffText(report: CustodyDiffReport, options: { color: bool
 
   const label = (a: AccountDiff) => `${a.name ? `[${a.name}] ` : ''}Account ${a.accountId}`;
   const differences = report.accounts.flatMap((a) =>
-    a.findings.map(
-      (f) =>
-        `  ${paint('✗', 'red')} ${wrap(`${label(a)}: ${FINDING_LABELS[f.kind]}: ${f.detail}.`, TEXT_WIDTH - 4, '    ')}`,
+    a.findings.map((f) =>
+      listItem(paint('✗', 'red'), `${label(a)}: ${FINDING_LABELS[f.kind]}: ${f.detail}.`),
     ),
   );
   // With no inventory anywhere the notice above says it once, not once per account.
@@ -480,7 +470,7 @@ export function formatDiffText(report: CustodyDiffReport, options: { color: bool
     )
     .map((a) => {
       const mark = a.comparison === 'attested' ? paint('·', 'gray') : paint('!', 'yellow');
-      return `  ${mark} ${wrap(`${label(a)}: ${a.note}.`, TEXT_WIDTH - 4, '    ')}`;
+      return listItem(mark, `${label(a)}: ${a.note}.`);
     });
 
   const s = report.summary;

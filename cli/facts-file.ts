@@ -136,23 +136,30 @@ export function parseFactsFile(data: unknown, source: string): FactsFile {
   return parsed.data as FactsFile;
 }
 
-export function loadFactsFile(path: string): FactsFile {
-  let text: string;
+/** The text of a file the user named; a file that cannot be read is a CliError naming `what` and why. */
+export function readText(path: string, what: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new CliError(`Cannot read facts file ${path}: ${reason}`, { cause: error });
+    throw new CliError(`Cannot read ${what} ${path}: ${reason}`, { cause: error });
   }
-  let data: unknown;
+}
+
+/** A facts file's JSON, not yet validated (`scan --facts` and `custody diff --facts` each check what they read). */
+export function readFactsJson(path: string): unknown {
+  const text = readText(path, 'facts file');
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new CliError(`Facts file ${path} is not valid JSON: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  return parseFactsFile(data, path);
+}
+
+export function loadFactsFile(path: string): FactsFile {
+  return parseFactsFile(readFactsJson(path), path);
 }

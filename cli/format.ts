@@ -34,7 +34,8 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
 
 /** The text report's width: tables and wrapped reasons fit it. */
 export const TEXT_WIDTH = 120;
-const NAME_WIDTH = 16;
+/** The account name column's widest (custody diff's table too). */
+export const NAME_WIDTH = 16;
 const OU_PATH_WIDTH = 24;
 /** The OU path gives way to rule columns down to this (its end is kept, the start elided), then the name. */
 const MIN_OU_PATH_WIDTH = 10;
@@ -68,6 +69,11 @@ export function wrap(text: string, width: number, indent: string): string {
   return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
 }
 
+/** One entry of a list under a heading: `  <mark> <text>`, the text wrapped to TEXT_WIDTH under its first word. */
+export function listItem(mark: string, text: string): string {
+  return `  ${mark} ${wrap(text, TEXT_WIDTH - 4, '    ')}`;
+}
+
 /** Keeps the end of an OU path, where the account's own OU is. */
 function truncateStart(text: string, max: number): string {
   return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
@@ -87,6 +93,9 @@ function percent(value: number | null): string {
   return value === null ? '–' : `${value}%`;
 }
 
+/** `1 account`, `2 accounts`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -96,8 +105,7 @@ function failedAccounts(report: ScanReport, paint: ReturnType<typeof painter>): 
   if (failures.length === 0) return [];
   const lines = [paint(`Accounts that could not be judged (${failures.length})`, 'bold')];
   for (const f of failures) {
-    const line = wrap(`[${f.name}] Account ${f.accountId}: ${f.error}`, TEXT_WIDTH - 4, '    ');
-    lines.push(`  ${paint('!', 'red')} ${line}`);
+    lines.push(listItem(paint('!', 'red'), `[${f.name}] Account ${f.accountId}: ${f.error}`));
   }
   return [lines.join('\n')];
 }
@@ -205,8 +213,7 @@ function findings(report: ScanReport, paint: ReturnType<typeof painter>): string
       `${paint(rule.id, 'bold')} ${wrap(`(${rule.severity}): ${rule.title}`, TEXT_WIDTH - rule.id.length - 1, '  ')}`,
     );
     for (const result of mine) {
-      const line = wrap(`[${result.accountName}] ${result.annotation}`, TEXT_WIDTH - 4, '    ');
-      lines.push(`  ${paint('✗', 'red')} ${line}`);
+      lines.push(listItem(paint('✗', 'red'), `[${result.accountName}] ${result.annotation}`));
     }
   }
   return lines.join('\n');
@@ -217,7 +224,6 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
   const paint = painter(options.color);
   const { organization, summary } = report;
   const name = organization.name ? ` "${organization.name}"` : '';
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const header = [
     paint(`rootguard scan: organization ${organization.id}${name}`, 'bold'),
     `management account ${organization.managementAccountId} · ${plural(summary.accounts, 'account')} · ` +
@@ -229,7 +235,7 @@ export function formatText(report: ScanReport, options: TextFormatOptions): stri
     `${paint(`${t.nonCompliant} non-compliant`, ...(t.nonCompliant > 0 ? (['red', 'bold'] as Style[]) : []))}, ` +
     `${t.notApplicable} not applicable, ${t.noFacts} without facts.` +
     (report.failures
-      ? ` ${paint(`${report.failures.length} account${report.failures.length === 1 ? '' : 's'} could not be judged.`, ...(report.failures.length > 0 ? (['red', 'bold'] as Style[]) : []))}`
+      ? ` ${paint(`${plural(report.failures.length, 'account')} could not be judged.`, ...(report.failures.length > 0 ? (['red', 'bold'] as Style[]) : []))}`
       : '') +
     (report.interrupted
       ? ` ${paint(`Interrupted: ${report.interrupted.notJudged} account(s) not judged.`, 'yellow', 'bold')}`

@@ -45,10 +45,10 @@ import {
   summarizeRegister,
 } from './custody';
 import { CliError } from './errors';
-import { formatJson, formatText } from './format';
+import { formatJson, formatText, plural } from './format';
 // cli/org-scan.ts (and with it the AWS SDK) is loaded only by `scan --org`: `scan --facts` stays offline.
 import type { OrgScanIo } from './org-scan';
-import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME } from './org-scan-defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME, resolveRegion } from './org-scan-defaults';
 import { registerReportCommand } from './report';
 import { hasNonCompliant, type ScanReport, scanFacts, scanFactsFile } from './scan';
 
@@ -196,10 +196,9 @@ function registerOrProblems(
     return loadCustodyRegister(file);
   } catch (error) {
     if (!(error instanceof InvalidCustodyRegisterError)) throw error;
-    const n = error.issues.length;
     io.stderr(
       `${formatRegisterIssues(error)}\nrootguard: custody register ${file} is invalid ` +
-        `(${n} problem${n === 1 ? '' : 's'}); nothing in it is used until every one is fixed\n`,
+        `(${plural(error.issues.length, 'problem')}); nothing in it is used until every one is fixed\n`,
     );
     setExitCode(EXIT_ERROR);
     return undefined;
@@ -340,9 +339,7 @@ function addCustodyCommands(program: Command, io: CliIo, setExitCode: (code: num
 
 async function defaultClientFactory(region: string | undefined): Promise<ClientFactory> {
   const { ClientFactory } = await import('../lib/clients');
-  return new ClientFactory({
-    region: region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-  });
+  return new ClientFactory({ region: resolveRegion(region) });
 }
 
 /** `custody diff --org`: the root-backup-mfa facts of every account, read as `scan --org` reads them. */

@@ -25,7 +25,7 @@ import { RULE_IDS, RULES } from '../rules';
 import { COLLECTORS } from './collectors';
 import { CliError } from './errors';
 import { type FactsFile, type FactsFileAccount, parseFactsFile } from './facts-file';
-import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME } from './org-scan-defaults';
+import { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME, resolveRegion } from './org-scan-defaults';
 
 export { DEFAULT_CONCURRENCY, DEFAULT_EXECUTION_ROLE_NAME };
 
@@ -318,6 +318,5 @@ export async function scanOrganization(io: OrgScanIo, options: OrgScanOptions = 
 
 /** The default I/O: the SDK's default credential chain and region (AWS_ENDPOINT_URL honoured by the SDK). */
 export function defaultOrgScanIo(region: string | undefined): OrgScanIo {
-  const resolved = region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return { clients: new ClientFactory({ region: resolved }) };
+  return { clients: new ClientFactory({ region: resolveRegion(region) }) };
 }

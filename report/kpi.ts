@@ -300,24 +300,22 @@ export function computeReport(input: ReportInput): ReportData {
   const orgAccounts = input.accounts;
 
   const evaluationOf = new Map(input.evaluations.map((e) => [`${e.accountId}|${e.ruleId}`, e]));
+  const evaluation = (accountId: string, ruleId: string) => evaluationOf.get(`${accountId}|${ruleId}`);
   const fresh = (e: RuleEvaluationRecord | undefined): boolean =>
     e?.lastEvaluated !== undefined && Date.parse(e.lastEvaluated) >= windowStart;
-  const statusOf = (accountId: string, ruleId: string): ReportStatus =>
-    evaluationOf.get(`${accountId}|${ruleId}`)?.status ?? 'NOT_EVALUATED';
+  const statusOf = (e: RuleEvaluationRecord | undefined): ReportStatus => e?.status ?? 'NOT_EVALUATED';
 
   // MFA coverage, per rule.
   const coverage = (ruleId: string): Coverage => {
     const byAccount = orgAccounts.map((account) => {
-      const evaluation = evaluationOf.get(`${account.accountId}|${ruleId}`);
-      const status = statusOf(account.accountId, ruleId);
-      return { ...account, status, covered: status === 'COMPLIANT' && fresh(evaluation) };
+      const found = evaluation(account.accountId, ruleId);
+      const status = statusOf(found);
+      return { ...account, status, covered: status === 'COMPLIANT' && fresh(found) };
     });
     const figure = (rows: typeof byAccount): CoverageFigure => {
       const applicable = rows.filter((row) => row.status !== 'NOT_APPLICABLE');
       const covered = applicable.filter((row) => row.covered).length;
-      const notEvaluated = applicable.filter(
-        (row) => !fresh(evaluationOf.get(`${row.accountId}|${ruleId}`)),
-      ).length;
+      const notEvaluated = applicable.filter((row) => !fresh(evaluation(row.accountId, ruleId))).length;
       return {
         covered,
         applicable: applicable.length,
@@ -371,10 +369,10 @@ export function computeReport(input: ReportInput): ReportData {
   // Evaluation coverage: every (rule, organization account) without an evaluation in the window.
   const byRule = ruleIds.map((ruleId) => {
     const notEvaluated = orgAccounts
-      .filter((account) => !fresh(evaluationOf.get(`${account.accountId}|${ruleId}`)))
+      .filter((account) => !fresh(evaluation(account.accountId, ruleId)))
       .map((account) => ({
         ...account,
-        lastEvaluated: evaluationOf.get(`${account.accountId}|${ruleId}`)?.lastEvaluated ?? null,
+        lastEvaluated: evaluation(account.accountId, ruleId)?.lastEvaluated ?? null,
       }));
     return { ruleId, evaluated: orgAccounts.length - notEvaluated.length, notEvaluated };
   });
@@ -409,9 +407,9 @@ export function computeReport(input: ReportInput): ReportData {
             continue;
           }
           for (const ruleId of requirement.ruleIds) {
-            const evaluation = evaluationOf.get(`${account.accountId}|${ruleId}`);
-            const status = statusOf(account.accountId, ruleId);
-            const inWindow = fresh(evaluation);
+            const found = evaluation(account.accountId, ruleId);
+            const status = statusOf(found);
+            const inWindow = fresh(found);
             if (!inWindow || status === 'NOT_EVALUATED' || status === 'INSUFFICIENT_DATA')
               counts.notEvaluated += 1;
             if (status === 'COMPLIANT') counts.compliant += 1;
@@ -421,8 +419,8 @@ export function computeReport(input: ReportInput): ReportData {
               ...about,
               ruleId,
               status,
-              annotation: evaluation?.annotation ?? '',
-              lastEvaluated: evaluation?.lastEvaluated ?? '',
+              annotation: found?.annotation ?? '',
+              lastEvaluated: found?.lastEvaluated ?? '',
               evaluatedInWindow: inWindow,
             });
           }

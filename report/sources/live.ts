@@ -6,6 +6,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolveRegion } from '../../cli/org-scan-defaults';
 import { ClientFactory } from '../../lib/clients';
 import type { LedgerRecord } from '../../lib/root-activity-ledger';
 import type { ReportAccount, RuleEvaluationRecord } from '../kpi';
@@ -30,6 +31,5 @@ export function liveIo(clients: ClientFactory, ledgerOptions: LedgerTableReadOpt
 }
 
 export function defaultLiveIo(region: string | undefined): ReportLiveIo {
-  const resolved = region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return liveIo(new ClientFactory({ region: resolved }));
+  return liveIo(new ClientFactory({ region: resolveRegion(region) }));
 }

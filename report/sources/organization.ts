@@ -1,10 +1,10 @@
 /**
  * Live accounts: the organization read top-down once (buildOrgSnapshot, as `scan --org` and the snapshot
- * Lambda do), each account with its OU path.
+ * Lambda do), each account with its name and OU path as `scan --org` lists them (selectTargets).
  */
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CliError } from '../../cli/errors';
-import { ouPathOf } from '../../cli/org-scan';
+import { selectTargets } from '../../cli/org-scan';
 import { buildOrgSnapshot } from '../../lib/org-snapshot';
 import type { ReportAccount } from '../kpi';
 
@@ -13,12 +13,10 @@ export async function accountsFromOrganization(
 ): Promise<{ organization: { id: string }; accounts: ReportAccount[] }> {
   const snapshot = await buildOrgSnapshot(client);
   if (!snapshot.organization) throw new CliError('These credentials belong to no AWS Organization');
-  const accounts = Object.keys(snapshot.accounts)
-    .sort()
-    .map((accountId) => ({
-      accountId,
-      name: snapshot.accounts[accountId]?.name ?? accountId,
-      ouPath: ouPathOf(snapshot, accountId),
-    }));
+  const accounts = selectTargets(snapshot).map(({ accountId, name, ouPath }) => ({
+    accountId,
+    name,
+    ouPath,
+  }));
   return { organization: { id: snapshot.organization.id }, accounts };
 }

@@ -1,6 +1,7 @@
 /** Builders for the report tests: ledger records, accounts, evaluations and a report input, valid by default. */
 import { join, relative } from 'node:path';
 import { type CliIo, run } from '../../cli/index';
+import { SAMPLE_LEDGER_PATH } from '../../examples/generate-sample-ledger';
 import type { FrameworkFile } from '../../lib/frameworks';
 import { type LedgerRecord, ledgerRecordSchema } from '../../lib/root-activity-ledger';
 import {
@@ -100,7 +101,8 @@ export function reportInput(overrides: Partial<ReportInput> = {}): ReportInput {
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SAMPLE_ORG = join(REPO_ROOT, 'examples', 'sample-org.json');
-export const SAMPLE_LEDGER = join(REPO_ROOT, 'examples', 'sample-ledger.jsonl');
+/** The sample ledger, where examples/generate-sample-ledger.ts writes it. */
+export const SAMPLE_LEDGER = SAMPLE_LEDGER_PATH;
 
 /**
  * `rootguard report --facts <the sample organization> ...args` (its root activity source, --out, options);

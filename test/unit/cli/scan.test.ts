@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../../../cli/errors';
 import { type FactsFile, loadFactsFile, parseFactsFile } from '../../../cli/facts-file';
@@ -417,6 +416,8 @@ describe('formatting a report', () => {
 });
 
 describe('the rootguard command', () => {
+  const scratch = useTempDir('rootguard-cli-');
+
   it('exits 0 and prints the report', async () => {
     const io = captureIo();
     await expect(run(argv('scan', '--facts', SAMPLE_ORG), io)).resolves.toBe(EXIT_OK);
@@ -488,23 +489,23 @@ describe('the rootguard command', () => {
   });
 
   it('exits 1 as a process when the facts file is invalid, naming the path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rootguard-cli-'));
-    try {
-      const data = sampleJson();
-      data.accounts[0] = { accountId: '1234' };
-      const file = join(dir, 'facts.json');
-      writeFileSync(file, JSON.stringify(data));
-      const child = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', file], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      expect(child.status).toBe(1);
-      expect(child.stdout).toBe('');
-      expect(child.stderr).toContain(`rootguard: Invalid facts file ${file}`);
-      expect(child.stderr).toContain('accounts.0.accountId (account 1234): expected a 12-digit account id');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // Prepare
+    const data = sampleJson();
+    data.accounts[0] = { accountId: '1234' };
+    const file = join(scratch(), 'facts.json');
+    writeFileSync(file, JSON.stringify(data));
+
+    // Act
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'scan', '--facts', file], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    // Assess
+    expect(child.status).toBe(1);
+    expect(child.stdout).toBe('');
+    expect(child.stderr).toContain(`rootguard: Invalid facts file ${file}`);
+    expect(child.stderr).toContain('accounts.0.accountId (account 1234): expected a 12-digit account id');
   });
 });
