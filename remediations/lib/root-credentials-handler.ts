@@ -99,18 +99,17 @@ export interface RootCredentialsResult {
 
 export type { RemediationMetrics } from './refusals';
 
-/** The configuration is the caller's: each delete-root-* folder reads its own (rootCredentialsRemediationConfig). */
-export interface RootCredentialsHandlerDeps extends HandlerDeps<RootCredentialsConfig, RemediationMetrics> {
-  config: RootCredentialsConfig;
-}
+/** Without a config, the handler reads its folder's own (rootCredentialsLambda's `loadConfig`). */
+export type RootCredentialsHandlerDeps = HandlerDeps<RootCredentialsConfig, RemediationMetrics>;
 
 export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult | FiledRequest>;
 
-export function createRootCredentialsHandler(
+function createRootCredentialsHandler(
   remediation: RootCredentialsRemediation,
   deps: RootCredentialsHandlerDeps,
+  loadConfig: () => RootCredentialsConfig,
 ): RootCredentialsHandler {
-  const { config, factory, now, metrics } = handlerDefaults(deps, () => deps.config, defaultMetrics);
+  const { config, factory, now, metrics } = handlerDefaults(deps, loadConfig, defaultMetrics);
   const verifyStep = stepVerifier({
     factory,
     folder: remediation.folder,
@@ -211,7 +210,7 @@ export function rootCredentialsLambda(
   remediation: RootCredentialsRemediation,
   loadConfig: () => RootCredentialsConfig,
 ) {
-  const create = (deps: Partial<RootCredentialsHandlerDeps> = {}): RootCredentialsHandler =>
-    createRootCredentialsHandler(remediation, { ...deps, config: deps.config ?? loadConfig() });
+  const create = (deps: RootCredentialsHandlerDeps = {}): RootCredentialsHandler =>
+    createRootCredentialsHandler(remediation, deps, loadConfig);
   return { create, handler: lazyHandler(() => create()) };
 }
