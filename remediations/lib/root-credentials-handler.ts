@@ -28,12 +28,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
+import { type HandlerDeps, type HandlerMetrics, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from './automation-execution';
 import { type FiledRequest, fileToolingRequest } from './member-request';
-import { type RemediationMetrics, remediationStep } from './refusals';
+import { remediationStep } from './refusals';
 import { deleteRootCredentials } from './root-credential-deletion';
 import { listRootCredentials, type RootCredentialKind } from './root-credential-inventory';
 import {
@@ -97,10 +97,8 @@ export interface RootCredentialsResult {
   checkedAt: string;
 }
 
-export type { RemediationMetrics } from './refusals';
-
 /** Without a config, the handler reads its folder's own (rootCredentialsLambda's `loadConfig`). */
-export type RootCredentialsHandlerDeps = HandlerDeps<RootCredentialsConfig, RemediationMetrics>;
+export type RootCredentialsHandlerDeps = HandlerDeps<RootCredentialsConfig, HandlerMetrics>;
 
 export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult | FiledRequest>;
 
