@@ -21,7 +21,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { Context } from 'aws-lambda';
 import { errorMessage } from '../lib/errors';
 import { relatedRequirements } from '../lib/frameworks';
-import { type HandlerDeps, handlerDefaults } from '../lib/handler-deps';
+import { type HandlerDeps, type HandlerMetrics, handlerDefaults } from '../lib/handler-deps';
 import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { eventSummary } from './compliance-event';
@@ -36,15 +36,7 @@ import { type FindingsConfig, importTargetFrom, loadFindingsConfig } from './con
 import { importFindings, updateWorkflowStatus } from './import';
 import type { ForeignRuleReason } from './rule-origin';
 
-type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-/** The part of Powertools Metrics the handler uses (tests pass a recorder). */
-export interface FindingMetrics {
-  addMetric(name: string, unit: MetricUnitValue, value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
-
-export interface ComplianceFindingHandlerDeps extends HandlerDeps<FindingsConfig, FindingMetrics> {
+export interface ComplianceFindingHandlerDeps extends HandlerDeps<FindingsConfig, HandlerMetrics> {
   /** Framework requirements per rule id (lib/frameworks.ts). */
   relatedRequirements: RelatedRequirementsLookup;
   /** Rule metadata by id. Default: the rule registry. */

@@ -9,13 +9,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { errorMessage } from '../lib/errors';
+import type { HandlerMetrics } from '../lib/handler-deps';
 import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
 import { heartbeatWiringFromEnv } from './config';
 import { SilenceAlertError } from './errors';
 import { judgeSilence, type MemberAccount, type SilenceVerdict, silenceMessage } from './heartbeat';
-import { type HeartbeatMetrics, invocation } from './invocation';
+import { invocation } from './invocation';
 import type { HeartbeatStore } from './store';
 
 export interface CheckDeps {
@@ -24,7 +25,7 @@ export interface CheckDeps {
   sns: Pick<SNSClient, 'send'>;
   alertTopicArn: string | undefined;
   now?: () => Date;
-  metrics?: HeartbeatMetrics;
+  metrics?: HandlerMetrics;
 }
 
 export type CheckResult = SilenceVerdict & { paged: boolean };

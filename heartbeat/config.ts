@@ -5,12 +5,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ClientFactory } from '../lib/clients';
-import { RootGuardError } from '../lib/errors';
 import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
 import { orgSnapshotReaderFromEnv } from '../lib/org-snapshot-store';
+import { InvalidHeartbeatConfigError } from './errors';
 import { HeartbeatStore } from './store';
-
-export class InvalidHeartbeatConfigError extends RootGuardError {}
 
 export interface HeartbeatWiring {
   store: HeartbeatStore;

@@ -8,3 +8,6 @@ export class HeartbeatStoreError extends RootGuardError {}
 
 /** The check could not tell the security team which accounts are silent. */
 export class SilenceAlertError extends RootGuardError {}
+
+/** A setting the heartbeat Lambdas need (serverless.yml) is missing: the cold start fails, naming it. */
+export class InvalidHeartbeatConfigError extends RootGuardError {}

@@ -7,6 +7,7 @@
  * thrown: nothing would be gained by retrying it.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { HandlerMetrics } from '../lib/handler-deps';
 import { lazyHandler } from '../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../lib/logger';
 import { isOrganizationMember } from '../lib/org-snapshot';
@@ -14,14 +15,14 @@ import type { OrgSnapshotReader } from '../lib/org-snapshot-store';
 import { heartbeatWiringFromEnv } from './config';
 import { InvalidHeartbeatError } from './errors';
 import { parseHeartbeat } from './heartbeat';
-import { type HeartbeatMetrics, invocation } from './invocation';
+import { invocation } from './invocation';
 import type { HeartbeatStore } from './store';
 
 export interface RecorderDeps {
   store: Pick<HeartbeatStore, 'recordHeartbeat'>;
   orgSnapshot: OrgSnapshotReader;
   now?: () => Date;
-  metrics?: HeartbeatMetrics;
+  metrics?: HandlerMetrics;
 }
 
 export type RecordResult =

@@ -4,7 +4,14 @@
  * configuration's Region (reused while the Lambda stays warm), the clock and the metrics. One home, so every
  * handler defaults them the same way.
  */
+import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ClientFactory } from './clients';
+
+/** The part of Powertools Metrics a handler uses (tests pass a recorder, test/helpers/metrics.ts). */
+export interface HandlerMetrics {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
 
 export interface HandlerDeps<Config, Metrics> {
   /** Default: read from the environment (and validated) when the handler is created. */

@@ -15,7 +15,7 @@ import {
   ListRootsCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { awsCall, CollectError, errorName } from './errors';
+import { awsCall, awsPageItems, CollectError, errorName } from './errors';
 
 export const ORG_CACHE_TTL_MS = 5 * 60 * 1000;
 
@@ -148,22 +148,23 @@ export class OrgReader {
   /** Ids and names of the SCPs attached directly to a target (every page). */
   attachedScps(targetId: string, accountId: string): Promise<Array<{ id: string; name: string }>> {
     return this.cached(`scps|${targetId}`, async () => {
-      const policies: Array<{ id: string; name: string }> = [];
-      let token: string | undefined;
-      do {
-        const page = await this.send('organizations:ListPoliciesForTarget', accountId, () =>
-          this.client.send(
+      const policies = await awsPageItems(
+        'organizations:ListPoliciesForTarget',
+        accountId,
+        (token: string | undefined) => {
+          this.calls++;
+          return this.client.send(
             new ListPoliciesForTargetCommand({
               TargetId: targetId,
               Filter: 'SERVICE_CONTROL_POLICY',
               NextToken: token,
             }),
-          ),
-        );
-        for (const p of page.Policies ?? []) if (p.Id) policies.push({ id: p.Id, name: p.Name ?? p.Id });
-        token = page.NextToken;
-      } while (token);
-      return policies;
+          );
+        },
+        (page) => page.NextToken,
+        (page) => page.Policies,
+      );
+      return policies.flatMap((p) => (p.Id ? [{ id: p.Id, name: p.Name ?? p.Id }] : []));
     });
   }
 

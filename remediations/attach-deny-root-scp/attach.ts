@@ -17,7 +17,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-organizations';
 import { denyRootPolicyDocument } from '../../lib/deny-root-policy';
-import { awsCall, awsPages, CollectError, errorMessage, errorName } from '../../lib/errors';
+import { awsCall, awsPageItems, CollectError, errorMessage, errorName } from '../../lib/errors';
 import { OrgReader, type TargetPolicies } from '../../lib/org-tree';
 import type { Partition } from '../../lib/partition';
 import { AttachRefusedError, ScpQuotaError } from './errors';
@@ -83,35 +83,27 @@ async function ancestryOf(reader: OrgReader, accountId: string): Promise<Target[
   }
 }
 
+/** awsPages' `next` for the Organizations lists below. */
+const nextToken = (page: { NextToken?: string }) => page.NextToken;
+
 /** Customer-managed SCP summaries of the organization (every page); AWS-managed ones (FullAWSAccess) skipped. */
 async function listCustomerScps(
   client: OrganizationsClient,
   accountId: string,
 ): Promise<Array<{ id: string; name: string }>> {
-  const found: Array<{ id: string; name: string }> = [];
   const read = (NextToken: string | undefined) =>
     client.send(new ListPoliciesCommand({ Filter: SCP_TYPE, NextToken }));
-  for await (const page of awsPages('organizations:ListPolicies', accountId, read, (p) => p.NextToken)) {
-    for (const p of page.Policies ?? []) {
-      if (p.Id && !p.AwsManaged) found.push({ id: p.Id, name: p.Name ?? p.Id });
-    }
-  }
-  return found;
+  const action = 'organizations:ListPolicies';
+  const policies = await awsPageItems(action, accountId, read, nextToken, (p) => p.Policies);
+  return policies.flatMap((p) => (p.Id && !p.AwsManaged ? [{ id: p.Id, name: p.Name ?? p.Id }] : []));
 }
 
 /** True when the policy carries rootguard's tag (POLICY_TAGS: app=rootguard). */
 async function isRootguardTagged(client: OrganizationsClient, policyId: string, accountId: string) {
-  const tags: { Key?: string; Value?: string }[] = [];
   const read = (NextToken: string | undefined) =>
     client.send(new ListTagsForResourceCommand({ ResourceId: policyId, NextToken }));
-  for await (const page of awsPages(
-    'organizations:ListTagsForResource',
-    accountId,
-    read,
-    (p) => p.NextToken,
-  )) {
-    tags.push(...(page.Tags ?? []));
-  }
+  const action = 'organizations:ListTagsForResource';
+  const tags = await awsPageItems(action, accountId, read, nextToken, (p) => p.Tags);
   return POLICY_TAGS.every((wanted) => tags.some((t) => t.Key === wanted.Key && t.Value === wanted.Value));
 }
 

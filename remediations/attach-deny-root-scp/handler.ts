@@ -30,14 +30,14 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
+import { type HandlerDeps, type HandlerMetrics, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { clearOrgCache } from '../../lib/org-tree';
 import { partitionForRegion } from '../../lib/partition';
 import { stepVerifier } from '../lib/automation-execution';
 import { type FiledRequest, fileToolingRequest } from '../lib/member-request';
-import { type RemediationMetrics, remediationStep } from '../lib/refusals';
+import { remediationStep } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { type AttachResult, attachDenyRootScp } from './attach';
 import { type AttachScpConfig, FOLDER, loadAttachScpConfig } from './config';
@@ -74,7 +74,7 @@ export const attachPayloadSchema = z.object({
 
 export type AttachPayload = z.output<typeof attachPayloadSchema>;
 
-export type AttachScpHandlerDeps = Omit<HandlerDeps<AttachScpConfig, RemediationMetrics>, 'now'>;
+export type AttachScpHandlerDeps = Omit<HandlerDeps<AttachScpConfig, HandlerMetrics>, 'now'>;
 
 export type AttachScpHandler = (event: unknown) => Promise<AttachResult | FiledRequest>;
 

@@ -29,7 +29,7 @@ import {
   type OpsItemSummary,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { awsCall, awsPages, CollectError } from '../../lib/errors';
+import { awsCall, awsPageItems, CollectError } from '../../lib/errors';
 import { normalizeIdentity } from './identity';
 
 export const OPS_ITEM_SOURCE = 'rootguard';
@@ -144,7 +144,6 @@ export interface OpsItemResult {
 
 /** Every OpsItem carrying this task's dedup key for the account (any status; openOpsItemFor picks the open one). */
 async function opsItemsFor(ssm: SSMClient, task: OpsItemTask, accountId: string): Promise<OpsItemSummary[]> {
-  const items: OpsItemSummary[] = [];
   const filter: OpsItemFilter = {
     Key: 'OperationalData',
     Operator: 'Equal',
@@ -152,10 +151,13 @@ async function opsItemsFor(ssm: SSMClient, task: OpsItemTask, accountId: string)
   };
   const read = (NextToken: string | undefined) =>
     ssm.send(new DescribeOpsItemsCommand({ OpsItemFilters: [filter], NextToken }));
-  for await (const page of awsPages('ssm:DescribeOpsItems', accountId, read, (p) => p.NextToken)) {
-    items.push(...(page.OpsItemSummaries ?? []));
-  }
-  return items;
+  return awsPageItems(
+    'ssm:DescribeOpsItems',
+    accountId,
+    read,
+    (p) => p.NextToken,
+    (p) => p.OpsItemSummaries,
+  );
 }
 
 /** Opens the task's OpsItem for the account unless one is open already or it is a dry run. */

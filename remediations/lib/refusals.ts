@@ -6,15 +6,10 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { errorMessage } from '../../lib/errors';
+import type { HandlerMetrics } from '../../lib/handler-deps';
 import { logger } from '../../lib/logger';
 
 export const REFUSAL_METRIC = 'RemediationRefusals';
-
-/** The part of Powertools Metrics the remediation handlers use. */
-export interface RemediationMetrics {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
 
 /** The reason of an error that is a refusal (it carries `refusalReason`), else undefined. */
 export function refusalReason(error: unknown): string | undefined {
@@ -23,7 +18,7 @@ export function refusalReason(error: unknown): string | undefined {
 }
 
 /** Logs and counts the error when it is a refusal; true when it was one. Never logs the event. */
-export function recordRefusal(error: unknown, metrics: RemediationMetrics, remediation: string): boolean {
+export function recordRefusal(error: unknown, metrics: HandlerMetrics, remediation: string): boolean {
   const reason = refusalReason(error);
   if (reason === undefined) return false;
   metrics.addMetric(REFUSAL_METRIC, MetricUnit.Count, 1);
@@ -41,7 +36,7 @@ const STEP_LOG_KEYS = ['accountId', 'executionId', 'windowId', 'remediation'];
  */
 export function remediationStep<R>(
   folder: string,
-  metrics: RemediationMetrics,
+  metrics: HandlerMetrics,
   failureMessage: string,
   step: (event: unknown) => Promise<R>,
 ): (event: unknown) => Promise<R> {

@@ -10,7 +10,7 @@ import {
   ListMFADevicesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import { awsPages, errorName, toCollectError } from '../../lib/errors';
+import { awsPageItems, errorName, toCollectError } from '../../lib/errors';
 import { nextMarker } from '../../lib/iam-root';
 import { classifyMfaSerial } from '../../lib/mfa-device';
 
@@ -74,15 +74,12 @@ function pagedReader<P extends Page, E, T>(
   item: (entry: E) => T | undefined,
 ): PagedReader<T> {
   return async (iam, accountId) => {
-    const all: T[] = [];
     const read = (marker: string | undefined) => fetch(iam, marker);
-    for await (const page of awsPages(action, accountId, read, nextMarker(action, accountId))) {
-      for (const entry of entries(page) ?? []) {
-        const found = item(entry);
-        if (found !== undefined) all.push(found);
-      }
-    }
-    return all;
+    const listed = await awsPageItems(action, accountId, read, nextMarker(action, accountId), entries);
+    return listed.flatMap((entry) => {
+      const found = item(entry);
+      return found === undefined ? [] : [found];
+    });
   };
 }
 

@@ -4,10 +4,10 @@
  * execution record is read, and the approver allow-list.
  */
 import { partitionForRegion, partitionFromArn } from '../../lib/partition';
+import { REGION_PATTERN } from '../../lib/root-session';
 import * as vars from './env';
 import { InvalidRemediationConfigError } from './errors';
 import { documentName, documentNameEnvVar } from './names';
-import { REGION_PATTERN } from './root-session';
 
 export interface RootCredentialsConfig {
   /**

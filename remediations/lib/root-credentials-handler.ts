@@ -28,12 +28,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
-import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
+import { type HandlerDeps, type HandlerMetrics, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from './automation-execution';
 import { type FiledRequest, fileToolingRequest } from './member-request';
-import { type RemediationMetrics, remediationStep } from './refusals';
+import { remediationStep } from './refusals';
 import { deleteRootCredentials } from './root-credential-deletion';
 import { listRootCredentials, type RootCredentialKind } from './root-credential-inventory';
 import {
@@ -97,20 +97,17 @@ export interface RootCredentialsResult {
   checkedAt: string;
 }
 
-export type { RemediationMetrics } from './refusals';
-
-/** The configuration is the caller's: each delete-root-* folder reads its own (rootCredentialsRemediationConfig). */
-export interface RootCredentialsHandlerDeps extends HandlerDeps<RootCredentialsConfig, RemediationMetrics> {
-  config: RootCredentialsConfig;
-}
+/** Without a config, the handler reads its folder's own (rootCredentialsLambda's `loadConfig`). */
+export type RootCredentialsHandlerDeps = HandlerDeps<RootCredentialsConfig, HandlerMetrics>;
 
 export type RootCredentialsHandler = (event: unknown) => Promise<RootCredentialsResult | FiledRequest>;
 
-export function createRootCredentialsHandler(
+function createRootCredentialsHandler(
   remediation: RootCredentialsRemediation,
   deps: RootCredentialsHandlerDeps,
+  loadConfig: () => RootCredentialsConfig,
 ): RootCredentialsHandler {
-  const { config, factory, now, metrics } = handlerDefaults(deps, () => deps.config, defaultMetrics);
+  const { config, factory, now, metrics } = handlerDefaults(deps, loadConfig, defaultMetrics);
   const verifyStep = stepVerifier({
     factory,
     folder: remediation.folder,
@@ -211,7 +208,7 @@ export function rootCredentialsLambda(
   remediation: RootCredentialsRemediation,
   loadConfig: () => RootCredentialsConfig,
 ) {
-  const create = (deps: Partial<RootCredentialsHandlerDeps> = {}): RootCredentialsHandler =>
-    createRootCredentialsHandler(remediation, { ...deps, config: deps.config ?? loadConfig() });
+  const create = (deps: RootCredentialsHandlerDeps = {}): RootCredentialsHandler =>
+    createRootCredentialsHandler(remediation, deps, loadConfig);
   return { create, handler: lazyHandler(() => create()) };
 }

@@ -30,15 +30,6 @@ import {
   requireRootCredentialsManagement,
 } from './root-access';
 
-// The generic half lives in lib/root-session.ts (the root-audit rules use it too); re-exported for this side.
-export {
-  REGION_PATTERN,
-  ROOT_SESSION_SECONDS,
-  ROOT_TASK_POLICIES,
-  type RootTask,
-  rootTaskPolicyArn,
-} from '../../lib/root-session';
-
 /** lib's Regional STS client; a bad Region is a remediation configuration error here. */
 export function rootSessionStsClient(
   region: string,
@@ -54,7 +45,7 @@ export function rootSessionStsClient(
 }
 
 /** sts:AssumeRoot into `accountId` with one task policy, for the longest session AWS allows (900 s). */
-export async function assumeRoot(
+async function assumeRoot(
   sts: STSClient,
   options: { accountId: string; taskPolicyArn: string; caller: string },
 ): Promise<AwsCredentialIdentity> {

@@ -34,7 +34,7 @@ import {
 } from '../../lib/break-glass';
 import { putWindow, queryWindows } from '../../lib/break-glass-store';
 import { awsCall } from '../../lib/errors';
-import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
+import { type HandlerDeps, type HandlerMetrics, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import {
@@ -78,13 +78,7 @@ export interface OpenWindowResult {
   created: boolean;
 }
 
-/** The part of Powertools Metrics the handler uses. */
-export interface WindowMetrics {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
-  publishStoredMetrics(): unknown;
-}
-
-export type OpenWindowHandlerDeps = HandlerDeps<OpenWindowConfig, WindowMetrics>;
+export type OpenWindowHandlerDeps = HandlerDeps<OpenWindowConfig, HandlerMetrics>;
 
 export type OpenWindowHandler = (event: unknown) => Promise<OpenWindowResult>;
 

@@ -23,7 +23,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as z from 'zod';
 import { awsCall } from '../../lib/errors';
-import { type HandlerDeps, handlerDefaults } from '../../lib/handler-deps';
+import { type HandlerDeps, type HandlerMetrics, handlerDefaults } from '../../lib/handler-deps';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { stepVerifier } from '../lib/automation-execution';
@@ -36,7 +36,7 @@ import {
   requestOpsItem,
   SEVERITIES,
 } from '../lib/ops-item';
-import { type RemediationMetrics, remediationStep } from '../lib/refusals';
+import { remediationStep } from '../lib/refusals';
 import { accountIdField, booleanField, executionIdField, parseStepPayload } from '../lib/step-payload';
 import { BACKUP_HARDWARE_MFA_TASK } from '../request-backup-hardware-mfa/checklist';
 import { ROOT_ACTIVITY_FORWARDING_TASK } from '../request-root-activity-forwarding/checklist';
@@ -68,7 +68,7 @@ export type RequestPayload = z.output<typeof requestPayloadSchema>;
 export const DEFAULT_DRY_RUN = 'false';
 
 export type RequestHardwareMfaHandlerDeps = Omit<
-  HandlerDeps<RequestHardwareMfaConfig, RemediationMetrics>,
+  HandlerDeps<RequestHardwareMfaConfig, HandlerMetrics>,
   'now'
 >;
 

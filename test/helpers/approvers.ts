@@ -19,7 +19,6 @@ export const approverSession = (
 export const CAROL = approverSession('carol');
 /** Another person whose session name starts with carol's: never carol (no prefix matching). */
 export const CAROL2 = approverSession('carol2');
-export const DAVE = approverSession('dave');
 /** An operator of the tooling account who starts a run (never an approver of it: the two-person rule). */
 export const OPERATOR = `arn:aws:sts::${SECURITY_TOOLING_ACCOUNT}:assumed-role/Operator/carol`;
 /** Allow-listed IAM users (the fixtures' ALICE and BOB). */
