@@ -217,3 +217,22 @@ export async function awsPageItems<P, K, T>(
   for await (const page of awsPages(action, accountId, read, next)) all.push(...(items(page) ?? []));
   return all;
 }
+
+/**
+ * Every item of a list paged by `NextToken` (Organizations, Config, ...), in order; a token handed back twice is a
+ * RepeatedPageTokenError rather than a loop until the Lambda times out.
+ */
+export function nextTokenItems<P extends { NextToken?: string }, T>(
+  action: string,
+  accountId: string | undefined,
+  read: (NextToken: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[] | undefined,
+): Promise<T[]> {
+  return awsPageItems(
+    action,
+    accountId,
+    read,
+    onceEachToken(action, (page: P) => page.NextToken),
+    items,
+  );
+}

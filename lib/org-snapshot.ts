@@ -28,13 +28,12 @@ import {
 import pLimit from 'p-limit';
 import {
   awsCall,
-  awsPageItems,
   CollectError,
   errorMessage,
   errorName,
   isAccessDenied,
   isThrottling,
-  onceEachToken,
+  nextTokenItems,
   RootGuardError,
   toCollectError,
 } from './errors';
@@ -204,25 +203,21 @@ export async function buildOrgSnapshot(
     counter.calls++;
     return awsCall(action, undefined, send);
   };
-  // Every item of every page of a list, each page counted; a token handed back twice would loop for ever, so it
-  // is a RepeatedPageTokenError.
+  // Every item of every page of a list, each page counted (nextTokenItems refuses a repeated token).
   const listAll = <P extends { NextToken?: string }, T>(
     action: string,
     send: (NextToken: string | undefined) => Promise<P>,
     items: (page: P) => readonly T[] | undefined,
-  ): Promise<T[]> => {
-    const counted = (NextToken: string | undefined) => {
-      counter.calls++;
-      return send(NextToken);
-    };
-    return awsPageItems(
+  ): Promise<T[]> =>
+    nextTokenItems(
       action,
       undefined,
-      counted,
-      onceEachToken(action, (page: P) => page.NextToken),
+      (NextToken) => {
+        counter.calls++;
+        return send(NextToken);
+      },
       items,
     );
-  };
   const empty = { version: ORG_SNAPSHOT_VERSION, builtAt, ous: {}, policies: {} } as const;
 
   let described: DescribeOrganizationCommandOutput;

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import pLimit from 'p-limit';
 import { ruleIdFromConfigRuleName } from '../../findings/compliance-event';
-import { awsPageItems, onceEachToken } from '../../lib/errors';
+import { nextTokenItems } from '../../lib/errors';
 import { RULE_IDS } from '../../rules';
 import type { RuleEvaluationRecord, RuleStatus } from '../kpi';
 
@@ -33,21 +33,6 @@ const asStatus = (value: string | undefined): RuleStatus =>
     ? value
     : 'INSUFFICIENT_DATA';
 
-/** Every item of a Config read paged by NextToken; a token handed back twice is refused (lib/errors.ts). */
-const configItems = <P extends { NextToken?: string }, T>(
-  action: string,
-  accountId: string | undefined,
-  read: (NextToken: string | undefined) => Promise<P>,
-  items: (page: P) => readonly T[] | undefined,
-): Promise<T[]> =>
-  awsPageItems(
-    action,
-    accountId,
-    read,
-    onceEachToken(action, (page: P) => page.NextToken),
-    items,
-  );
-
 export interface AggregatorReadOptions {
   /** Reads at once (default 4). */
   concurrency?: number;
@@ -60,7 +45,7 @@ export async function readAggregatorCompliance(
   options: AggregatorReadOptions = {},
 ): Promise<RuleEvaluationRecord[]> {
   const known = new Set(options.ruleIds ?? RULE_IDS);
-  const listed = await configItems(
+  const listed = await nextTokenItems(
     'config:DescribeAggregateComplianceByConfigRules',
     undefined,
     (NextToken) =>
@@ -81,7 +66,7 @@ export async function readAggregatorCompliance(
     if (!ruleId || !accountId || !region) return [];
     return [
       limit(async () => {
-        const results = await configItems(
+        const results = await nextTokenItems(
           'config:GetAggregateComplianceDetailsByConfigRule',
           accountId,
           (NextToken) =>
