@@ -11,7 +11,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { baseClientConfig, type ClientFactory } from '../../lib/clients';
+import type { ClientFactory } from '../../lib/clients';
 import { type Partition, partitionForRegion } from '../../lib/partition';
 import {
   assumeRoot as assumeRootSession,
@@ -109,11 +109,7 @@ export async function openRootSession(request: RootSessionRequest): Promise<Root
   const taskPolicyArn = rootTaskPolicyArn(partition, task);
   const sts = rootSessionStsClient(region, credentials, factory.options.overrides);
   const rootCredentials = await assumeRoot(sts, { accountId, taskPolicyArn, caller });
-  // Built here, not through the factory: a root session is never memoised beyond this invocation.
-  const iam = new IAMClient({
-    ...baseClientConfig(region),
-    ...factory.options.overrides,
-    credentials: rootCredentials,
-  });
+  // Unshared: a root session is never memoised beyond this invocation.
+  const iam = factory.unshared(IAMClient, { credentials: rootCredentials });
   return { ...org, accountId, partition, task, taskPolicyArn, iam, expiresAt: rootCredentials.expiration };
 }
