@@ -19,18 +19,19 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { importFindings } from '../../findings/import';
 import { queryWindows } from '../../lib/break-glass-store';
 import { ClientFactory } from '../../lib/clients';
 import { optionalVariable, parseEnvironment } from '../../lib/env';
-import { awsCall, errorMessage } from '../../lib/errors';
+import { errorMessage } from '../../lib/errors';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { WINDOW_QUERY_MARGIN_MS } from '../root-activity/break-glass-status';
 import { importTargetFrom } from '../root-activity/config';
+import { publishAlert } from '../root-activity/deliver';
 import { InvalidAlertConfigError } from '../root-activity/errors';
 import type { AlertMetrics } from '../root-activity/handler';
 import { DEFAULT_RUNBOOK } from '../root-activity/message';
@@ -200,16 +201,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
     const target = importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion);
     const finding = buildSessionFinding(summary, state, target, at.toISOString());
     const [published, imported] = await Promise.allSettled([
-      awsCall('sns:Publish', state.accountId, () =>
-        sns.send(
-          new PublishCommand({
-            TopicArn: config.topicArn,
-            Subject: message.subject,
-            Message: message.body,
-            MessageAttributes: message.attributes,
-          }),
-        ),
-      ),
+      publishAlert(sns, config.topicArn, message, state.accountId),
       importFindings(securityHub, [finding], { accountId: state.accountId }),
     ]);
     if (published.status === 'rejected' || imported.status === 'rejected') {
@@ -238,7 +230,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
       sessionId: state.sessionId,
       kind,
       findingId: sessionFindingId(state.accountId, state.sessionId),
-      messageId: published.value.MessageId,
+      messageId: published.value,
       nextCheckAt: next?.nextCheckAt,
     };
   }
