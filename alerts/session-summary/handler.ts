@@ -40,7 +40,7 @@ import { loadSessionPagingConfig, type SessionPagingConfig } from '../root-activ
 import { planCheck } from '../root-activity/session-schedule';
 import { type SchedulePayload, schedulePayloadSchema } from '../root-activity/session-schedule-payload';
 import { parseSessionState } from '../root-activity/session-schema';
-import { SessionStore } from '../root-activity/session-store';
+import { MAX_MUTATE_ATTEMPTS, SessionStore } from '../root-activity/session-store';
 import { buildSessionFinding, sessionFindingId } from './finding';
 import { findSession, recordRegions, type StoredSession, usualRegions as usualRegionsOf } from './store';
 import { buildSummaryMessage, composeSummary, type SessionCoverage, sessionCoverage } from './summary';
@@ -178,7 +178,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
     change: (s: SessionState) => SessionState,
   ): Promise<SessionState | undefined> {
     let current: StoredSession | undefined = found;
-    for (let attempt = 0; attempt < 8 && current; attempt++) {
+    for (let attempt = 0; attempt < MAX_MUTATE_ATTEMPTS && current; attempt++) {
       if (current.state.checkSeq !== payload.seq) return undefined;
       const next = change(current.state);
       if (await store.save(next, current.version, current.archived)) return next;
