@@ -24,7 +24,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { importFindings } from '../../findings/import';
 import { queryWindows } from '../../lib/break-glass-store';
-import { ClientFactory } from '../../lib/clients';
+import { ClientPool } from '../../lib/client-pool';
 import { optionalVariable, parseEnvironment } from '../../lib/env';
 import { errorMessage } from '../../lib/errors';
 import { lazyHandler } from '../../lib/lazy-handler';
@@ -112,7 +112,8 @@ export type SessionSummaryResult =
 
 export interface SessionSummaryDeps {
   config?: SessionSummaryConfig;
-  clientFactory?: ClientFactory;
+  /** Default: one client pool for the function's region (lib/client-pool.ts: it assumes no role, so no STS). */
+  clientFactory?: ClientPool;
   now?: () => Date;
   metrics?: AlertMetrics;
 }
@@ -126,7 +127,7 @@ const accountOfKey = (sessionKey: string) => sessionKey.split('#')[0];
 
 export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): SessionSummaryHandler {
   const config = deps.config ?? loadSessionSummaryConfig();
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
+  const factory = deps.clientFactory ?? new ClientPool({ region: config.region });
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? defaultMetrics;
   const dynamodb = factory.client(DynamoDBClient);
