@@ -7,7 +7,13 @@
 import { type BreakGlassWindow, windowCovers } from '../../lib/break-glass';
 import { asciiLine, oneLine } from '../../lib/escape';
 import type { AlertSeverity } from '../root-activity/break-glass-status';
-import { type AlertMessage, DEFAULT_RUNBOOK, SUBJECT_MAX, SUBJECT_PREFIX } from '../root-activity/message';
+import {
+  type AlertMessage,
+  DEFAULT_RUNBOOK,
+  messageAttribute,
+  SUBJECT_MAX,
+  SUBJECT_PREFIX,
+} from '../root-activity/message';
 import { categoryWhy, NOTABLE_CATEGORIES, type NotableCategory } from '../root-activity/notable-calls';
 import type { NotableCall, SessionState } from '../root-activity/session';
 
@@ -230,16 +236,15 @@ export function buildSummaryMessage(
   ]
     .map(line)
     .join('\n');
-  const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: oneLine(value, 256) });
   return {
     subject: summarySubject(s, state),
     body,
     attributes: {
-      severity: attribute(s.severity),
-      accountId: attribute(s.accountId),
-      kind: attribute('session-summary'),
-      sessionId: attribute(s.sessionId),
-      breakGlass: attribute(s.coverage.state),
+      severity: messageAttribute(s.severity),
+      accountId: messageAttribute(s.accountId),
+      kind: messageAttribute('session-summary'),
+      sessionId: messageAttribute(s.sessionId),
+      breakGlass: messageAttribute(s.coverage.state),
     },
   };
 }
