@@ -1,7 +1,8 @@
 /**
  * One DynamoDB document client per DynamoDB client, made once and reused while the Lambda stays warm: the
- * break-glass store and the root activity ledger share the alert's DynamoDB client, and each of their calls
- * goes through the same document client. Undefined attributes are left out of an item, never an error.
+ * break-glass store, the root activity ledger and the root-session store share the alert's DynamoDB client,
+ * and each of their calls goes through the same document client. Undefined attributes are left out of an
+ * item, never an error.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,3 +17,7 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   }
   return doc;
 }
+
+/** A conditional write whose condition did not hold: the answer a caller expects when the item is already there. */
+export const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';

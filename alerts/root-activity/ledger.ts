@@ -25,7 +25,7 @@ import {
   custodyAccountFromItems,
   custodyAccountKey,
 } from '../../lib/custody-register-items';
-import { documentClient } from '../../lib/document-client';
+import { documentClient, isConditionFailure } from '../../lib/document-client';
 import { awsCall, errorMessage } from '../../lib/errors';
 import {
   isLedgerRecordItem,
@@ -42,9 +42,6 @@ const DAY_SECONDS = 86_400;
 export const ISSUANCE_RETENTION_DAYS = 1;
 export const ISSUANCE_KEY_PREFIX = 'assume-root#';
 export const ISSUANCE_RECORD_TYPE = 'root-session-issuance';
-
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** The TTL of a ledger record: at least LEDGER_RETENTION_DAYS after the event, in epoch seconds. */
 export function ledgerExpiresAt(eventTime: string): number {

@@ -49,6 +49,12 @@ export const ROW_VALUE_MAX = 1024;
 /** SNS message attribute values: short, one line. */
 export const ATTRIBUTE_MAX = 256;
 
+/** One SNS message attribute of an alert or a session summary: a string, one line, ATTRIBUTE_MAX at most. */
+export const messageAttribute = (value: string): AlertMessage['attributes'][string] => ({
+  DataType: 'String',
+  StringValue: oneLine(value, ATTRIBUTE_MAX),
+});
+
 export function alertSubject(
   activity: RootActivity,
   severity: AlertSeverity,
@@ -228,21 +234,17 @@ export function buildAlertMessage(input: AlertMessageInput): AlertMessage {
     '',
   ].join('\n');
 
-  const attribute = (value: string) => ({
-    DataType: 'String' as const,
-    StringValue: oneLine(value, ATTRIBUTE_MAX),
-  });
   return {
     subject: alertSubject(a, severity, custody),
     body,
     attributes: {
-      severity: attribute(severity),
-      accountId: attribute(a.accountId),
-      kind: attribute(a.kind),
-      session: attribute(a.session),
-      outcome: attribute(a.outcome),
-      breakGlass: attribute(breakGlass.state),
-      ...(custody ? { mfaDevice: attribute(custody.state) } : {}),
+      severity: messageAttribute(severity),
+      accountId: messageAttribute(a.accountId),
+      kind: messageAttribute(a.kind),
+      session: messageAttribute(a.session),
+      outcome: messageAttribute(a.outcome),
+      breakGlass: messageAttribute(breakGlass.state),
+      ...(custody ? { mfaDevice: messageAttribute(custody.state) } : {}),
     },
   };
 }

@@ -227,8 +227,9 @@ export class SessionPaging {
    * the session then forgets the check, so its next event plans one again.
    */
   async planSummaries(gate: SessionGate): Promise<string | undefined> {
-    const state = gate.step?.next ?? (gate.step?.redelivery ? await this.current(gate) : undefined);
-    if (!gate.step?.scheduleCheck || !state?.nextCheckAt) return undefined;
+    if (!gate.step?.scheduleCheck) return undefined;
+    const state = gate.step.next ?? (gate.step.redelivery ? await this.current(gate) : undefined);
+    if (!state?.nextCheckAt) return undefined;
     try {
       await planCheck(this.deps.scheduler, this.config.schedule, state);
       return undefined;

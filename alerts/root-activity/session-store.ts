@@ -14,7 +14,8 @@
  * record.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, isConditionFailure } from '../../lib/document-client';
 import { awsCall, RootGuardError } from '../../lib/errors';
 import type { SessionState } from './session';
 
@@ -33,9 +34,6 @@ export class SessionConflictError extends RootGuardError {}
 export const archiveKey = (sessionId: string) => `archive#${sessionId}`;
 const expiresAt = (state: SessionState) =>
   Math.floor(Date.parse(state.lastEventAt) / 1000) + SESSION_RETENTION_DAYS * DAY_S;
-
-const isConditionFailure = (error: unknown) =>
-  (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 /**
  * The shape check of the alert path: the fields its decisions read have their types. The alert Lambda reads
@@ -65,7 +63,7 @@ export class SessionStore {
     readonly tableName: string,
     private readonly readState: (raw: unknown) => SessionState | undefined = looksLikeSession,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   /** The item `pk` as a session, validated; undefined when absent. */
@@ -119,18 +117,7 @@ export class SessionStore {
 
   /** Keeps a replaced session under its id (idempotent: a second copy of the same session is not written). */
   async archive(state: SessionState): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: archiveKey(state.sessionId), version: 1, state, expiresAt: expiresAt(state) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error))
-        await awsCall('dynamodb:PutItem', state.accountId, () => Promise.reject(error));
-    }
+    await this.save(state, undefined, true);
   }
 
   /**

@@ -19,18 +19,19 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { importFindings } from '../../findings/import';
 import { queryWindows } from '../../lib/break-glass-store';
-import { ClientFactory } from '../../lib/clients';
+import { ClientPool } from '../../lib/client-pool';
 import { optionalVariable, parseEnvironment } from '../../lib/env';
-import { awsCall, errorMessage } from '../../lib/errors';
+import { errorMessage } from '../../lib/errors';
 import { lazyHandler } from '../../lib/lazy-handler';
 import { metrics as defaultMetrics, logger } from '../../lib/logger';
 import { WINDOW_QUERY_MARGIN_MS } from '../root-activity/break-glass-status';
 import { importTargetFrom } from '../root-activity/config';
+import { publishAlert } from '../root-activity/deliver';
 import { InvalidAlertConfigError } from '../root-activity/errors';
 import type { AlertMetrics } from '../root-activity/handler';
 import { DEFAULT_RUNBOOK } from '../root-activity/message';
@@ -39,7 +40,7 @@ import { loadSessionPagingConfig, type SessionPagingConfig } from '../root-activ
 import { planCheck } from '../root-activity/session-schedule';
 import { type SchedulePayload, schedulePayloadSchema } from '../root-activity/session-schedule-payload';
 import { parseSessionState } from '../root-activity/session-schema';
-import { SessionStore } from '../root-activity/session-store';
+import { MAX_MUTATE_ATTEMPTS, SessionStore } from '../root-activity/session-store';
 import { buildSessionFinding, sessionFindingId } from './finding';
 import { findSession, recordRegions, type StoredSession, usualRegions as usualRegionsOf } from './store';
 import { buildSummaryMessage, composeSummary, type SessionCoverage, sessionCoverage } from './summary';
@@ -111,7 +112,8 @@ export type SessionSummaryResult =
 
 export interface SessionSummaryDeps {
   config?: SessionSummaryConfig;
-  clientFactory?: ClientFactory;
+  /** Default: one client pool for the function's region (lib/client-pool.ts: it assumes no role, so no STS). */
+  clientFactory?: ClientPool;
   now?: () => Date;
   metrics?: AlertMetrics;
 }
@@ -125,7 +127,7 @@ const accountOfKey = (sessionKey: string) => sessionKey.split('#')[0];
 
 export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): SessionSummaryHandler {
   const config = deps.config ?? loadSessionSummaryConfig();
-  const factory = deps.clientFactory ?? new ClientFactory({ region: config.region });
+  const factory = deps.clientFactory ?? new ClientPool({ region: config.region });
   const now = deps.now ?? (() => new Date());
   const metrics = deps.metrics ?? defaultMetrics;
   const dynamodb = factory.client(DynamoDBClient);
@@ -177,7 +179,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
     change: (s: SessionState) => SessionState,
   ): Promise<SessionState | undefined> {
     let current: StoredSession | undefined = found;
-    for (let attempt = 0; attempt < 8 && current; attempt++) {
+    for (let attempt = 0; attempt < MAX_MUTATE_ATTEMPTS && current; attempt++) {
       if (current.state.checkSeq !== payload.seq) return undefined;
       const next = change(current.state);
       if (await store.save(next, current.version, current.archived)) return next;
@@ -200,16 +202,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
     const target = importTargetFrom(context?.invokedFunctionArn, config.securityHubRegion);
     const finding = buildSessionFinding(summary, state, target, at.toISOString());
     const [published, imported] = await Promise.allSettled([
-      awsCall('sns:Publish', state.accountId, () =>
-        sns.send(
-          new PublishCommand({
-            TopicArn: config.topicArn,
-            Subject: message.subject,
-            Message: message.body,
-            MessageAttributes: message.attributes,
-          }),
-        ),
-      ),
+      publishAlert(sns, config.topicArn, message, state.accountId),
       importFindings(securityHub, [finding], { accountId: state.accountId }),
     ]);
     if (published.status === 'rejected' || imported.status === 'rejected') {
@@ -238,7 +231,7 @@ export function createSessionSummaryHandler(deps: SessionSummaryDeps = {}): Sess
       sessionId: state.sessionId,
       kind,
       findingId: sessionFindingId(state.accountId, state.sessionId),
-      messageId: published.value.MessageId,
+      messageId: published.value,
       nextCheckAt: next?.nextCheckAt,
     };
   }

@@ -7,7 +7,13 @@
 import { type BreakGlassWindow, windowCovers } from '../../lib/break-glass';
 import { asciiLine, oneLine } from '../../lib/escape';
 import type { AlertSeverity } from '../root-activity/break-glass-status';
-import { DEFAULT_RUNBOOK, SUBJECT_MAX, SUBJECT_PREFIX } from '../root-activity/message';
+import {
+  type AlertMessage,
+  DEFAULT_RUNBOOK,
+  messageAttribute,
+  SUBJECT_MAX,
+  SUBJECT_PREFIX,
+} from '../root-activity/message';
 import { categoryWhy, NOTABLE_CATEGORIES, type NotableCategory } from '../root-activity/notable-calls';
 import type { NotableCall, SessionState } from '../root-activity/session';
 
@@ -178,17 +184,11 @@ export function summarySubject(s: SessionSummary, state: SessionState): string {
   return asciiLine(`${head}${what}${tail}`, SUBJECT_MAX);
 }
 
-export interface SummaryMessage {
-  subject: string;
-  body: string;
-  attributes: Record<string, { DataType: 'String'; StringValue: string }>;
-}
-
 export function buildSummaryMessage(
   s: SessionSummary,
   state: SessionState,
   runbook: string = DEFAULT_RUNBOOK,
-): SummaryMessage {
+): AlertMessage {
   // Values are made safe line by line; the indentation is rootguard's own and is kept.
   const line = (text: string) => `${/^ */.exec(text)?.[0] ?? ''}${oneLine(text, LINE_MAX)}`;
   const counted: string[] = [];
@@ -236,16 +236,15 @@ export function buildSummaryMessage(
   ]
     .map(line)
     .join('\n');
-  const attribute = (value: string) => ({ DataType: 'String' as const, StringValue: oneLine(value, 256) });
   return {
     subject: summarySubject(s, state),
     body,
     attributes: {
-      severity: attribute(s.severity),
-      accountId: attribute(s.accountId),
-      kind: attribute('session-summary'),
-      sessionId: attribute(s.sessionId),
-      breakGlass: attribute(s.coverage.state),
+      severity: messageAttribute(s.severity),
+      accountId: messageAttribute(s.accountId),
+      kind: messageAttribute('session-summary'),
+      sessionId: messageAttribute(s.sessionId),
+      breakGlass: messageAttribute(s.coverage.state),
     },
   };
 }

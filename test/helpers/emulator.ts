@@ -198,18 +198,6 @@ export async function createEmulatedBusRule(
   );
 }
 
-/** The root activity ledger as serverless.yml declares it: partition key eventId, on demand. */
-export async function createLedgerTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
-    }),
-  );
-}
-
 /** A queue on the emulator: its URL and ARN, and a way to read everything that reached it. */
 export interface EmulatedQueue {
   url: string;

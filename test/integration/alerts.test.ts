@@ -35,7 +35,7 @@ import { emulatedAlertHandler } from '../helpers/emulated-alert-path';
 import {
   createBreakGlassTable,
   createEmulatedQueue,
-  createLedgerTable,
+  createEmulatedTable,
   EMULATOR_REGION,
   type EmulatedQueue,
   emulatorClient,
@@ -170,7 +170,7 @@ describe('alert handler on the emulator', () => {
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     const dynamodb = emulatorClient(DynamoDBClient);
     await createBreakGlassTable(dynamodb, TABLE);
-    await createLedgerTable(dynamodb, LEDGER_TABLE);
+    await createEmulatedTable(dynamodb, LEDGER_TABLE, 'eventId');
     const invoke = emulatedAlertHandler({
       topicArn: TopicArn as string,
       invalidEventQueueUrl: invalid.url,

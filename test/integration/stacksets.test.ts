@@ -73,7 +73,7 @@ import {
 import {
   createBreakGlassTable,
   createEmulatedQueue,
-  createLedgerTable,
+  createEmulatedTable,
   EMULATOR_REGION,
   emulatorClient,
   emulatorClientFactory,
@@ -348,9 +348,10 @@ async function alertConfig(): Promise<AlertConfig> {
     emulatorClient(DynamoDBClient, { accountId: SECURITY_TOOLING_ACCOUNT }),
     BREAK_GLASS_TABLE,
   );
-  await createLedgerTable(
+  await createEmulatedTable(
     emulatorClient(DynamoDBClient, { accountId: SECURITY_TOOLING_ACCOUNT }),
     LEDGER_TABLE,
+    'eventId',
   );
   return {
     topicArn: TopicArn as string,
