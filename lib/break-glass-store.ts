@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type BreakGlassWindow, breakGlassWindowSchema } from './break-glass';
-import { documentClient } from './document-client';
+import { documentClient, isConditionFailure } from './document-client';
 import { awsCall, awsPages, CollectError, onceEachToken } from './errors';
 
 export const DEFAULT_RETENTION_DAYS = 400;
@@ -79,7 +79,7 @@ export async function putWindow(
     );
     return { created: true };
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { created: false };
+    if (isConditionFailure(error)) return { created: false };
     return awsCall('dynamodb:PutItem', valid.accountId, () => Promise.reject(error));
   }
 }

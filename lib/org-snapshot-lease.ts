@@ -6,7 +6,8 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { errorName, toCollectError } from './errors';
+import { isConditionFailure } from './document-client';
+import { toCollectError } from './errors';
 
 export const LEASE_PK = 'org-snapshot-lease';
 /** A build must finish within the lease: Lambda's longest timeout, so a live build never loses it. */
@@ -18,8 +19,6 @@ export interface SnapshotLease {
   /** Gives the lease up if `owner` holds it; true when it did. */
   release(owner: string): Promise<boolean>;
 }
-
-const isConditionFailure = (error: unknown) => errorName(error) === 'ConditionalCheckFailedException';
 
 /** One DynamoDB item (partition key `pk` = LEASE_PK) with its owner and expiry (epoch seconds, TTL-ready). */
 export class DynamoDbSnapshotLease implements SnapshotLease {
